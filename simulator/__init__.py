@@ -1,0 +1,40 @@
+"""US-China tariff scenario simulator.
+
+The public API is small and imports nothing heavy until used::
+
+    import simulator
+    scenario = simulator.load_scenario("documented-2025")
+    paths = simulator.tariff_paths(scenario)      # daily tariff rates [%], pandas DataFrame
+
+See README.md and docs/ for the scenario format and the model.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+__all__ = ["InputError", "Scenario", "bundled_ids", "load_scenario", "tariff_paths"]
+
+_EXPORTS = {
+    "load_scenario": "simulator.loading",
+    "bundled_ids": "simulator.loading",
+    "tariff_paths": "simulator.timeline",
+    "Scenario": "simulator.scenario",
+    "InputError": "simulator.problems",
+}
+
+if TYPE_CHECKING:
+    from simulator.loading import bundled_ids, load_scenario
+    from simulator.problems import InputError
+    from simulator.scenario import Scenario
+    from simulator.timeline import tariff_paths
+
+
+def __getattr__(name: str) -> Any:
+    # lazy, so that `import simulator` (and `simulate --help`) stays light
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'simulator' has no attribute {name!r}")
