@@ -12,12 +12,12 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.dates as mdates  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.dates as mdates
+import numpy as np
+from matplotlib.figure import Figure
 
-from simulator.scenario import DIRECTIONS, Scenario  # noqa: E402
-from simulator.timeline import TariffPaths, windows  # noqa: E402
+from simulator.scenario import DIRECTIONS, Scenario
+from simulator.timeline import TariffPaths, windows
 
 matplotlib.rcParams["svg.hashsalt"] = "tariff-scenarios"
 
@@ -47,7 +47,7 @@ def source_note(figure: Figure, text: str = SOURCE_LINE) -> None:
 
 def legend_below(figure: Figure, ax, columns: int = 2) -> None:
     """The legend under the plot, outside the data and the event labels."""
-    figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center", ncols=columns, fontsize=7, frameon=False)
+    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.07), ncols=columns, fontsize=7, frameon=False)
 
 
 def mark_events(ax, scenario: Scenario) -> None:

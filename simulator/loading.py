@@ -266,4 +266,4 @@ def _event(event: Any) -> Event:
     return Event(date=event.date, label=event.label)
 
 
-__all__ = ["load_scenario", "check_files", "scenario_from_data", "bundled_ids", "scenarios_dir", "PathEntry"]
+__all__ = ["PathEntry", "bundled_ids", "check_files", "load_scenario", "scenario_from_data", "scenarios_dir"]

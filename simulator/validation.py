@@ -71,7 +71,7 @@ def _message(item: dict[str, Any]) -> str:
 
 def _is_union_tag(part: Any) -> bool:
     # pydantic inserts the union member's name (e.g. 'function-before[...]') into locations
-    return isinstance(part, str) and ("[" in part and "]" in part or part.startswith("function-"))
+    return isinstance(part, str) and (("[" in part and "]" in part) or part.startswith("function-"))
 
 
 def _fields_at(model: Any, location: tuple[Any, ...]) -> list[str]:

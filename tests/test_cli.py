@@ -1,0 +1,41 @@
+"""The simulate command: light start-up, outputs on disk, --out."""
+
+import subprocess
+import sys
+
+from simulator.cli import main
+from tests.conftest import ROOT
+
+
+def test_help_imports_neither_pandas_nor_matplotlib():
+    code = (
+        "import sys, contextlib, io\n"
+        "from simulator.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    try: main(['--help'])\n"
+        "    except SystemExit: pass\n"
+        "assert 'usage: simulate' in out.getvalue()\n"
+        "heavy = [name for name in ('pandas', 'matplotlib', 'pydantic', 'numpy') if name in sys.modules]\n"
+        "print(','.join(heavy))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
+
+
+def test_simulate_writes_tariff_chart_and_table(tmp_path):
+    assert main([str(ROOT / "scenarios" / "documented-2025.yaml"), "--out", str(tmp_path), "--quiet"]) == 0
+    folder = tmp_path / "documented-2025"
+    png = (folder / "tariffs.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000
+    lines = (folder / "tariffs.csv").read_text().splitlines()
+    assert lines[0] == "date,us_additional_tariff_on_china,us_effective_additional_tariff_on_china,china_additional_tariff_on_us,china_effective_additional_tariff_on_us"
+    assert any(line.startswith("2025-04-10,145.0000,") for line in lines)
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]
+
+
+def test_rerun_replaces_the_folder(tmp_path):
+    assert main(["geneva-truce", "--out", str(tmp_path), "--quiet"]) == 0
+    (tmp_path / "geneva-truce" / "stale.txt").write_text("old")
+    assert main(["geneva-truce", "--out", str(tmp_path), "--quiet"]) == 0
+    assert not (tmp_path / "geneva-truce" / "stale.txt").exists()

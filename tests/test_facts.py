@@ -1,0 +1,108 @@
+"""Seeds hold facts with sources; the monthly data add up to the annual facts."""
+
+import csv
+import re
+
+import pytest
+
+from simulator.facts import load_facts, load_sources, seeds_dir
+from simulator.parameters import default_parameters, parameter_specs
+
+
+def monthly_rows():
+    with open(seeds_dir() / "us_china_goods_trade_monthly.csv", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def test_every_fact_cites_known_sources():
+    facts, sources = load_facts(), load_sources()
+    assert len(facts) >= 60
+    for fact in facts.values():
+        assert fact.sources, fact.id
+        assert set(fact.sources) <= set(sources), fact.id
+
+
+def test_both_seed_articles_are_described():
+    sources = load_sources()
+    bloomberg = sources["seed-bloomberg-2025-06-05"]
+    standard = sources["seed-business-standard-2025-06-05"]
+    assert bloomberg.publisher.startswith("Bloomberg") and bloomberg.date == "2025-06-05"
+    assert standard.publisher == "Business Standard" and standard.date == "2025-06-05"
+    assert "rare earths" in bloomberg.title and "Xi" in standard.title
+
+
+@pytest.mark.parametrize("column, fact_id", [
+    ("us_imports_from_china_musd", "us-imports-from-china-2024"),
+    ("us_exports_to_china_musd", "us-exports-to-china-2024"),
+])
+def test_monthly_2024_sums_to_annual_fact(column, fact_id):
+    total = sum(float(row[column]) for row in monthly_rows() if row["month"].startswith("2024-")) / 1000.0
+    assert total == pytest.approx(load_facts()[fact_id].value, abs=0.001)
+
+
+def test_monthly_balance_matches_annual_balance_and_seed_deficit():
+    balance = sum(float(row["us_balance_with_china_musd"]) for row in monthly_rows() if row["month"].startswith("2024-")) / 1000
+    facts = load_facts()
+    assert balance == pytest.approx(facts["us-balance-with-china-2024"].value, abs=0.001)
+    # the seed article rounds the same Census figure to $295 billion
+    assert facts["us-deficit-with-china-2024-seed"].value == 295
+    assert -balance == pytest.approx(295, abs=1)
+
+
+def test_monthly_file_covers_2024_and_first_half_of_2025():
+    months = [row["month"] for row in monthly_rows()]
+    assert months[0] == "2024-01" and months[-1] == "2025-06" and len(months) == 18
+
+
+def test_documented_tariff_facts_have_their_values_and_dates():
+    facts = load_facts()
+    expected = {
+        "us-additional-peak-2025-04-10": (145, "2025-04-10"),
+        "us-additional-geneva": (30, "2025-05-14"),
+        "china-reciprocal-2025-04-12": (125, "2025-04-12"),
+        "china-reciprocal-geneva": (10, "2025-05-14"),
+        "geneva-window-days": (90, "2025-05-14"),
+        "us-fentanyl-2025-11-10": (10, "2025-11-10"),
+        "electronics-carve-out-share": (22, "2025-04-05"),
+        "us-average-tariff-2025-01-20": (20.8, "2025-01-20"),
+    }
+    for fact_id, (value, date) in expected.items():
+        assert (facts[fact_id].value, facts[fact_id].date.isoformat()) == (value, date), fact_id
+
+
+def test_derived_facts_are_consistent():
+    facts = load_facts()
+    exports = facts["us-exports-to-china-2024"].value
+    assert facts["us-reciprocal-coverage"].value == 100 - facts["electronics-carve-out-share"].value
+    midpoint = (facts["china-farm-coverage-low"].value + facts["china-farm-coverage-high"].value) / 2
+    assert facts["china-farm-coverage-share"].value == pytest.approx(100 * midpoint / exports, abs=0.005)
+    energy = facts["china-imports-us-lng-2024"].value + facts["china-imports-us-coal-2024"].value
+    assert facts["china-coal-lng-coverage-share"].value == pytest.approx(100 * energy / exports, abs=0.005)
+    assert facts["china-crude-coverage-share"].value == pytest.approx(100 * facts["china-imports-us-crude-2024"].value / exports, abs=0.005)
+    assert facts["us-reciprocal-snapback"].value + facts["us-fentanyl-2025-03-04"].value == facts["us-additional-snapback"].value
+
+
+def test_no_sentence_of_the_seed_articles_is_copied():
+    from tests.conftest import ROOT
+
+    articles = " ".join(path.read_text() for path in (ROOT.parent / "shared" / "seeds").glob("*.txt")) if (ROOT.parent / "shared" / "seeds").is_dir() else ""
+    if not articles:
+        pytest.skip("seed articles are not beside this checkout")
+    words = re.findall(r"[a-z0-9']+", articles.lower())
+    shingles = {" ".join(words[i : i + 8]) for i in range(len(words) - 7)}
+    for path in [*seeds_dir().glob("*.yaml"), seeds_dir() / "README.md"]:
+        # titles are cited, not copied prose: leave them out
+        prose = "\n".join(line for line in path.read_text().splitlines() if not line.strip().startswith("title:"))
+        text = re.findall(r"[a-z0-9']+", prose.lower())
+        copied = [" ".join(text[i : i + 8]) for i in range(len(text) - 7) if " ".join(text[i : i + 8]) in shingles]
+        assert not copied, f"{path.name} repeats the seed text: {copied[:3]}"
+
+
+def test_parameter_defaults_are_documented_and_within_range():
+    specs, defaults = parameter_specs(), default_parameters()
+    facts = load_facts()
+    assert set(specs) == set(type(defaults).model_fields)
+    for name, spec in specs.items():
+        value = getattr(defaults, name).value
+        assert spec.low <= value <= spec.high, name
+        assert spec.facts and set(spec.facts) <= set(facts), name

@@ -1,0 +1,100 @@
+"""Bad input gets one located, readable message per problem, never a traceback."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from simulator.cli import main
+from simulator.loading import check_files, load_scenario
+from simulator.problems import InputError
+
+# fixture file -> (line, column, field path, part of the message)
+EXPECTED = {
+    "yaml-syntax.yaml": (7, 1, "", "YAML syntax error"),
+    "duplicate-key.yaml": (6, 5, "tariffs.us_on_china.base", "duplicate key 'base' (first given on line 5)"),
+    "unknown-key.yaml": (6, 5, "tariffs.us_on_china.meausres", "unknown key 'meausres' (did you mean 'measures'?)"),
+    "rate-without-percent.yaml": (9, 38, "tariffs.us_on_china.measures.fentanyl.path[0].rate", "a rate needs a percent sign: write '10%'"),
+    "negative-rate.yaml": (9, 38, "tariffs.us_on_china.measures.fentanyl.path[0].rate", "-10% is negative"),
+    "absurd-rate.yaml": (9, 38, "tariffs.us_on_china.measures.reciprocal.path[0].rate", "1450% is above 1000%"),
+    "impossible-date.yaml": (9, 20, "tariffs.us_on_china.measures.fentanyl.path[0].date", "'2025-13-01' is not a real date"),
+    "window-zero-days.yaml": (9, 49, "tariffs.us_on_china.measures.reciprocal.path[0].days", "positive whole number of days, not 0"),
+    "window-negative-days.yaml": (9, 49, "tariffs.us_on_china.measures.reciprocal.path[0].days", "positive whole number of days, not -90"),
+    "same-date-steps.yaml": (10, 13, "tariffs.us_on_china.measures.fentanyl.path[1]", "two entries on 2025-02-04"),
+    # the cycle is reported where it closes: in the parent whose 'extends' points back
+    "extends-cycle-a.yaml": (2, 10, "extends", "extends cycle: extends-cycle-a → extends-cycle-b → extends-cycle-a"),
+    "extends-unknown.yaml": (2, 10, "extends", "unknown scenario 'documented-2052' (did you mean 'documented-2025'?)"),
+    "unknown-fact.yaml": (9, 19, "tariffs.us_on_china.measures.fentanyl.path[0].fact", "unknown fact id 'us-fentanyl-2025-02-05' (did you mean 'us-fentanyl-2025-02-04'?)"),
+    "python-tag.yaml": (5, 11, "tariffs.us_on_china.base", "explicit YAML tag 'python/object/apply:os.system' is not allowed"),
+    "empty.yaml": (1, 1, "", "file is empty"),
+    "not-utf8.yaml": (1, 11, "", "is not UTF-8 text"),
+    "a-directory.yaml": (1, 1, "", "is a directory"),
+    "elasticity-wrong-sign.yaml": (9, 25, "parameters.short_run_elasticity", "has the wrong sign"),
+    "pass-through-above-100.yaml": (9, 17, "parameters.pass_through", "120% is above 100%"),
+    "growth-minus-100.yaml": (9, 18, "parameters.import_growth", "expected above -100%"),
+    "horizon-backwards.yaml": (2, 10, "horizon", "ends (2024-01-01) on or before it starts (2026-12-31)"),
+    "horizon-too-long.yaml": (2, 10, "horizon", "spans more than 50 years"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_each_fixture_gives_its_located_message(invalid_dir, name):
+    line, column, path, message = EXPECTED[name]
+    with pytest.raises(InputError) as caught:
+        load_scenario(invalid_dir / name)
+    problems = caught.value.problems
+    assert len(problems) == 1, problems
+    problem = problems[0]
+    assert problem.file.endswith("extends-cycle-b.yaml" if name == "extends-cycle-a.yaml" else name)
+    assert (problem.line, problem.column, problem.path) == (line, column, path)
+    assert message in problem.message
+    rendered = str(problem)
+    assert rendered.startswith(f"{problem.file}:{line}:{column}: ")
+
+
+def test_every_fixture_is_listed(invalid_dir):
+    files = {path.name for path in invalid_dir.iterdir()}
+    assert files - {"many-problems.yaml", "extends-cycle-b.yaml"} == set(EXPECTED)
+
+
+def test_all_problems_of_a_file_are_reported_at_once(invalid_dir):
+    problems = check_files([str(invalid_dir / "many-problems.yaml")])
+    found = [(p.line, p.column, p.path) for p in problems]
+    assert found == [
+        (3, 1, "tarifs"),
+        (6, 11, "tariffs.us_on_china.base"),
+        (10, 20, "tariffs.us_on_china.measures.fentanyl.path[0].date"),
+        (11, 38, "tariffs.us_on_china.measures.fentanyl.path[1].rate"),
+    ]
+    assert "did you mean 'tariffs'?" in problems[0].message
+
+
+def test_python_tag_is_never_executed(invalid_dir, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError):
+        load_scenario(invalid_dir / "python-tag.yaml")
+    assert not (tmp_path / "pwned.txt").exists()
+
+
+def test_check_command_exit_codes_and_output(invalid_dir, capsys):
+    assert main(["--check", "documented-2025", "truce-expires"]) == 0
+    assert "2 scenario files valid" in capsys.readouterr().out
+    assert main(["--check", str(invalid_dir / "unknown-key.yaml"), str(invalid_dir / "negative-rate.yaml")]) == 2
+    error = capsys.readouterr().err.splitlines()
+    assert "negative-rate.yaml:9:38:" in error[0]
+    assert error[1].endswith("unknown-key.yaml:6:5: tariffs.us_on_china.meausres: unknown key 'meausres' "
+                             "(did you mean 'measures'?); expected one of: base, measures")
+    assert error[-1] == "2 problems found."
+
+
+def test_simulate_on_bad_input_exits_2_without_traceback_or_output(invalid_dir, tmp_path):
+    env = {**os.environ, "PYTHONWARNINGS": "ignore"}
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", str(invalid_dir / "python-tag.yaml"), "--out", str(tmp_path / "out")],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert "explicit YAML tag" in done.stderr
+    assert not (tmp_path / "out" / "python-tag").exists()

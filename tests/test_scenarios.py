@@ -1,0 +1,75 @@
+"""Bundled scenarios: all valid, every number sourced, extends merges as documented."""
+
+import pytest
+
+import simulator
+from simulator.documents import read_document
+from simulator.loading import bundled_ids, scenario_from_data, scenarios_dir
+from simulator.problems import InputError
+
+REQUIRED = {"baseline-2024", "geneva-truce", "documented-2025", "truce-expires", "partial-snapback", "truce-extended", "escalation", "deal"}
+
+
+def test_required_scenarios_are_bundled():
+    assert set(bundled_ids()) >= REQUIRED
+
+
+@pytest.mark.parametrize("scenario_id", sorted(REQUIRED))
+def test_bundled_scenario_loads_and_covers_calibration_year_and_2025(scenario_id):
+    scenario = simulator.load_scenario(scenario_id)
+    assert scenario.id == scenario_id
+    assert scenario.start.isoformat() <= "2024-01-01" and scenario.end.isoformat() >= "2026-12-31"
+    assert scenario.title and scenario.description
+
+
+def _numbers(data, path=()):
+    """Every literal number or rate in a raw scenario file, with its path (dates excluded)."""
+    if isinstance(data, dict):
+        if set(data) == {"fact"}:
+            return
+        for key, value in data.items():
+            if key not in ("title", "description", "label", "note", "extends", "date", "start", "end"):
+                yield from _numbers(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _numbers(value, (*path, index))
+    elif (isinstance(data, (int, float)) and not isinstance(data, bool)) or (isinstance(data, str) and data.strip().endswith("%")):
+        yield path, data
+
+
+@pytest.mark.parametrize("scenario_id", sorted(REQUIRED))
+def test_every_number_in_a_bundled_scenario_cites_a_fact(scenario_id):
+    data = read_document(scenarios_dir() / f"{scenario_id}.yaml").data
+    literal = [(path, value) for path, value in _numbers(data) if value != "0%"]  # 0% removes a measure
+    assert not literal, literal
+
+
+def test_bundled_scenarios_cite_their_facts():
+    used = simulator.load_scenario("documented-2025").facts_used()
+    assert {"us-reciprocal-geneva", "geneva-window-days", "us-reciprocal-coverage", "china-farm-coverage-share",
+            "us-average-tariff-2025-01-20", "trade-elasticity-short-run"} <= set(used)
+
+
+def test_child_inherits_and_overrides_by_name():
+    child = simulator.load_scenario("truce-expires")
+    parent = simulator.load_scenario("documented-2025")
+    assert child.parent == "documented-2025"
+    assert child.start == parent.start and child.end == parent.end
+    assert child.tariffs["us_on_china"].measures["reciprocal"].coverage.value == 78
+    assert [e.start.isoformat() for e in child.tariffs["us_on_china"].measures["reciprocal"].entries] == [
+        "2025-04-05", "2025-04-09", "2025-04-10", "2025-05-14"]
+    assert child.tariffs["china_on_us"].measures["coal_lng"] == parent.tariffs["china_on_us"].measures["coal_lng"]
+
+
+def test_scenario_in_code_is_validated_like_yaml():
+    scenario = scenario_from_data({"extends": "documented-2025", "title": "Elastic", "parameters": {"short_run_elasticity": -1.2}}, "elastic")
+    assert scenario.parameters.short_run_elasticity.value == -1.2 and scenario.title == "Elastic"
+    with pytest.raises(InputError) as caught:
+        scenario_from_data({"extends": "documented-2025", "parameters": {"pass_throught": "90%"}}, "bad")
+    assert "did you mean 'pass_through'?" in str(caught.value)
+
+
+def test_child_must_give_a_new_measure_a_path():
+    with pytest.raises(InputError) as caught:
+        scenario_from_data({"extends": "documented-2025", "tariffs": {"us_on_china": {"measures": {"steel": {"coverage": "5%"}}}}}, "x")
+    assert "measure 'steel' is new in this file and needs a 'path'" in str(caught.value)
