@@ -40,9 +40,14 @@ def date_axis(ax, start: dt.date, end: dt.date) -> None:
     ax.grid(True, axis="y", alpha=0.3)
 
 
+def plain(text: str) -> str:
+    """Text shown as written: a '$' in a title must not switch matplotlib into math mode."""
+    return text.replace("$", r"\$")
+
+
 def source_note(figure: Figure, text: str = SOURCE_LINE) -> None:
     # supxlabel takes part in the constrained layout, so it never overlaps the axis labels
-    figure.supxlabel(text, fontsize=7, color="#555555", x=0.01, ha="left")
+    figure.supxlabel(plain(text), fontsize=7, color="#555555", x=0.01, ha="left")
 
 
 def legend_below(figure: Figure, ax, columns: int = 2) -> None:
@@ -57,7 +62,7 @@ def mark_events(ax, scenario: Scenario) -> None:
     for index, event in enumerate(inside):
         ax.axvline(np.datetime64(event.date), color="#444444", linewidth=0.8, linestyle=":", zorder=1)
         ax.annotate(
-            event.label,
+            plain(event.label),
             xy=(np.datetime64(event.date), top),
             xytext=(3, -10 - 11 * (index % 4)),
             textcoords="offset points",
@@ -99,7 +104,7 @@ def tariff_chart(scenario: Scenario, paths: TariffPaths) -> Figure:
     peak = max(float(np.max(paths.headline[d])) for d in DIRECTIONS)
     ax.set_ylim(0, max(10.0, peak * 1.3))
     ax.set_ylabel("Additional tariff on top of the pre-2025 base [%]")
-    ax.set_title(f"Additional tariffs: {scenario.title}", fontsize=11, loc="left")
+    ax.set_title(f"Additional tariffs: {plain(scenario.title)}", fontsize=11, loc="left")
     mark_events(ax, scenario)
     legend_below(figure, ax)
     source_note(figure)
@@ -110,3 +115,107 @@ def save(figure: Figure, path: Path) -> None:
     """Write a figure as PNG or SVG with fixed metadata, so reruns give identical files."""
     metadata = {"Software": None} if path.suffix == ".png" else {"Date": None, "Creator": None}
     figure.savefig(path, metadata=metadata)
+
+
+def _months(result):
+    stamps, values = result.aggregate("monthly")
+    return stamps.astype("datetime64[D]"), values
+
+
+def _bn(ax, unit: str = "USD bn/month") -> None:
+    import matplotlib.ticker as ticker
+
+    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{'−' if value < 0 else ''}\\${abs(value):,.0f}bn"))
+    ax.set_ylabel(f"[{unit}]")
+
+
+def trade_chart(result) -> Figure:
+    """Monthly US imports from and exports to China against the no-2025-tariff counterfactual."""
+    scenario = result.scenario
+    months, values = _months(result)
+    figure, ax = new_figure()
+    ax.plot(months, values["us_imports_from_china"], color="#b2182b", linewidth=2, label="US imports from China")
+    ax.plot(months, values["us_imports_counterfactual"], color="#b2182b", linewidth=1, linestyle="--", label="imports without 2025 tariffs")
+    ax.plot(months, values["us_exports_to_china"], color="#2166ac", linewidth=2, label="US exports to China")
+    ax.plot(months, values["us_exports_counterfactual"], color="#2166ac", linewidth=1, linestyle="--", label="exports without 2025 tariffs")
+    ax.fill_between(months, values["us_imports_from_china"], values["us_imports_counterfactual"], color="#b2182b", alpha=0.08)
+    date_axis(ax, scenario.start, scenario.end)
+    ax.set_ylim(0, None)
+    _bn(ax)
+    ax.set_title(f"US goods trade with China: {plain(scenario.title)}", fontsize=11, loc="left")
+    mark_events(ax, scenario)
+    legend_below(figure, ax)
+    source_note(figure, "Sources: US Census Bureau (2024 months, calibration); model projection, see docs/model.md")
+    return figure
+
+
+def balance_chart(result, reference_balance: float) -> Figure:
+    """Monthly balance and its 12-month rolling sum against the 2024 balance [USD bn]."""
+    scenario = result.scenario
+    months, values = _months(result)
+    balance = values["us_trade_balance_with_china"]
+    rolling = np.convolve(balance, np.ones(12), mode="full")[: len(balance)]
+    rolling[:11] = np.nan  # a rolling year needs twelve months
+    figure = Figure(figsize=(10, 7), dpi=110, layout="constrained")
+    top, bottom = figure.subplots(2, 1, sharex=True)
+    top.bar(months + np.timedelta64(14, "D"), balance, width=25, color=np.where(balance < 0, "#b2182b", "#1a9850"), label="monthly US balance with China")
+    top.axhline(0, color="black", linewidth=0.6)
+    _bn(top)
+    top.set_title(f"US goods balance with China (exports − imports): {plain(scenario.title)}", fontsize=11, loc="left")
+    bottom.plot(months, rolling, color="#762a83", linewidth=2, label="12-month rolling sum")
+    bottom.axhline(reference_balance, color="#555555", linestyle="--", linewidth=1, label=f"2024 balance: −\\${abs(reference_balance):,.1f}bn")
+    _bn(bottom, "USD bn per 12 months")
+    for ax in (top, bottom):
+        date_axis(ax, scenario.start, scenario.end)
+        ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
+    mark_events(bottom, scenario)
+    source_note(figure, "Sources: US Census Bureau (2024 balance, −$295.5bn; the seeds round it to $295bn); model projection")
+    return figure
+
+
+def revenue_chart(result) -> Figure:
+    """Monthly tariff revenue in both directions [USD bn/month]."""
+    scenario = result.scenario
+    months, values = _months(result)
+    figure, ax = new_figure()
+    ax.plot(months, values["us_tariff_revenue_from_china"], color="#b2182b", linewidth=2, label="US duties on imports from China")
+    ax.plot(months, values["china_tariff_revenue_from_us"], color="#2166ac", linewidth=2, label="China's duties on imports from the US")
+    date_axis(ax, scenario.start, scenario.end)
+    ax.set_ylim(0, None)
+    _bn(ax)
+    ax.set_title(f"Tariff revenue (effective rate × customs value): {plain(scenario.title)}", fontsize=11, loc="left")
+    mark_events(ax, scenario)
+    legend_below(figure, ax)
+    source_note(figure, "Model: base + effective additional rate times projected customs value; not seasonally adjusted")
+    return figure
+
+
+def backtest_chart(result, test) -> Figure:
+    """Observed months against the model and the counterfactual, imports and exports."""
+    scenario = result.scenario
+    from simulator.history import observed
+
+    history = observed()
+    figure = Figure(figsize=(10, 6.4), dpi=110, layout="constrained")
+    axes = figure.subplots(1, 2)
+    start = np.datetime64("2024-01", "M")
+    months_model, values = _months(result)
+    stop = test.months[-1] + np.timedelta64(6, "M")
+    keep = (months_model >= start.astype("datetime64[D]")) & (months_model <= stop.astype("datetime64[D]"))
+    for ax, flow, actual, colour in (
+        (axes[0], "imports", history.imports, "#b2182b"),
+        (axes[1], "exports", history.exports, "#2166ac"),
+    ):
+        name = "us_imports_from_china" if flow == "imports" else "us_exports_to_china"
+        ax.plot(history.months.astype("datetime64[D]"), actual, "o-", color="black", markersize=3.5, linewidth=1.2, label="actual (Census)")
+        ax.plot(months_model[keep], values[name][keep], color=colour, linewidth=2, label="model")
+        ax.plot(months_model[keep], values[f"us_{flow}_counterfactual"][keep], color=colour, linestyle="--", linewidth=1, label="counterfactual")
+        ax.axvspan(np.datetime64("2025-01-01"), (test.months[-1] + 1).astype("datetime64[D]"), color="#999999", alpha=0.12, label="backtest months")
+        date_axis(ax, start.astype("datetime64[D]").astype(object), stop.astype("datetime64[D]").astype(object))
+        ax.set_ylim(0, None)
+        _bn(ax)
+        ax.set_title(f"US {flow} {'from' if flow == 'imports' else 'to'} China", fontsize=10, loc="left")
+        ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
+    figure.suptitle(f"Backtest against 2025 months: {plain(scenario.title)}", fontsize=11, x=0.01, ha="left")
+    source_note(figure, "Sources: US Census Bureau, Trade in Goods with China (not seasonally adjusted); model projection")
+    return figure

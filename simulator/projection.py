@@ -1,0 +1,79 @@
+"""The orchestrator: scenario → dated tariff arrays → trade model → :class:`Result`."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator import trade
+from simulator.history import calibration_months
+from simulator.result import Result
+from simulator.scenario import Scenario
+from simulator.timeline import tariff_arrays
+
+MODEL_PARAMETERS = (
+    "short_run_elasticity",
+    "long_run_elasticity",
+    "pass_through",
+    "shipping_lag_days",
+    "adjustment_days",
+    "long_run_adjustment_years",
+    "import_growth",
+    "export_growth",
+    "diversion_share",
+)
+
+
+def point_parameters(scenario: Scenario) -> dict[str, float]:
+    """The scenario's parameters as plain numbers (shares in [0, 1])."""
+    return {name: scenario.parameters.number(name) for name in MODEL_PARAMETERS}
+
+
+def project(days: np.ndarray, us_total: np.ndarray, us_base: float, china_total: np.ndarray, china_base: float,
+            parameters: dict[str, np.ndarray | float]) -> dict[str, np.ndarray]:
+    """Daily flows [USD bn/day] for given daily total tariffs [%] and parameters.
+
+    Parameters may be scalars or arrays with a leading draw axis; tariffs may carry it too.
+    """
+    calibration_imports, calibration_exports = calibration_months()
+    response = {
+        "short_run_elasticity": parameters["short_run_elasticity"],
+        "long_run_elasticity": parameters["long_run_elasticity"],
+        "pass_through": parameters["pass_through"],
+        "shipping_lag_days": np.rint(parameters["shipping_lag_days"]).astype(int),
+        "adjustment_days": parameters["adjustment_days"],
+        "long_run_adjustment_days": np.asarray(parameters["long_run_adjustment_years"]) * trade.DAYS_PER_YEAR,
+    }
+    imports_counterfactual = trade.baseline_flow(days, calibration_imports, parameters["import_growth"])
+    exports_counterfactual = trade.baseline_flow(days, calibration_exports, parameters["export_growth"])
+    imports = imports_counterfactual * trade.import_value_factor(trade.duty_factor(us_total, us_base), **response)
+    exports = exports_counterfactual * trade.import_value_factor(trade.duty_factor(china_total, china_base), **response)
+    return {
+        "us_imports_from_china": imports,
+        "us_exports_to_china": exports,
+        "us_trade_balance_with_china": exports - imports,
+        "us_tariff_revenue_from_china": trade.tariff_revenue(us_total, imports),
+        "china_tariff_revenue_from_us": trade.tariff_revenue(china_total, exports),
+        "us_imports_counterfactual": np.broadcast_to(imports_counterfactual, imports.shape),
+        "us_exports_counterfactual": np.broadcast_to(exports_counterfactual, exports.shape),
+        "us_imports_diverted_to_third_countries": trade.diverted(imports_counterfactual, imports, parameters["diversion_share"]),
+    }
+
+
+def run(scenario: Scenario | str, draws: int = 0, seed: int | None = None, progress=None) -> Result:
+    """Project a scenario (or a bundled id / YAML path) month by month.
+
+    With ``draws=0`` (the default) this is the point projection at the scenario's parameter
+    values. Returns a :class:`~simulator.result.Result`.
+    """
+    if isinstance(scenario, str):
+        from simulator.loading import load_scenario
+
+        scenario = load_scenario(scenario)
+    paths = tariff_arrays(scenario)
+    us_total, china_total = paths.total("us_on_china"), paths.total("china_on_us")
+    series = project(paths.days, us_total, paths.base["us_on_china"], china_total, paths.base["china_on_us"], point_parameters(scenario))
+    series["us_effective_tariff_on_china"] = us_total
+    series["china_effective_tariff_on_us"] = china_total
+    series["us_additional_tariff_on_china"] = paths.headline["us_on_china"]
+    series["china_additional_tariff_on_us"] = paths.headline["china_on_us"]
+    return Result(scenario=scenario, days=paths.days, series=series)

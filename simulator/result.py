@@ -1,0 +1,134 @@
+"""The result of a projection: daily arrays, and pandas views built on demand.
+
+Units (every frame says the same in its column list below):
+
+- flows ``us_imports_from_china``, ``us_exports_to_china``, ``us_trade_balance_with_china``
+  (exports − imports; negative is a deficit), ``us_tariff_revenue_from_china``,
+  ``china_tariff_revenue_from_us``, ``us_imports_counterfactual``,
+  ``us_exports_counterfactual`` and ``us_imports_diverted_to_third_countries``:
+  [USD bn/day] in ``daily``, [USD bn/month] in ``monthly``, [USD bn/year] in ``annual``;
+- rates ``us_effective_tariff_on_china`` and ``china_effective_tariff_on_us`` (base plus the
+  coverage-weighted additional tariffs) and ``us_additional_tariff_on_china`` and
+  ``china_additional_tariff_on_us`` (headline add-on): [%]. Monthly and annual rates are
+  averages over days (time-weighted); the trade-weighted rate is revenue ÷ imports.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from simulator.scenario import Scenario
+
+FLOWS = (
+    "us_imports_from_china",
+    "us_exports_to_china",
+    "us_trade_balance_with_china",
+    "us_tariff_revenue_from_china",
+    "china_tariff_revenue_from_us",
+    "us_imports_counterfactual",
+    "us_exports_counterfactual",
+    "us_imports_diverted_to_third_countries",
+)
+RATES = (
+    "us_effective_tariff_on_china",
+    "china_effective_tariff_on_us",
+    "us_additional_tariff_on_china",
+    "china_additional_tariff_on_us",
+)
+VARIABLES = FLOWS + RATES
+
+
+def unit(variable: str, frequency: str) -> str:
+    """The unit of a variable at a frequency ('daily', 'monthly', 'annual')."""
+    if variable in RATES:
+        return "%"
+    return {"daily": "USD bn/day", "monthly": "USD bn/month", "annual": "USD bn/year"}[frequency]
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """A scenario's projection.
+
+    Attributes:
+        scenario: the scenario projected.
+        days: the day grid [datetime64[D]].
+        series: daily arrays by variable name (see the module docstring for units).
+        quantiles: for Monte Carlo runs, the quantile levels of the first axis of each
+            series (e.g. (5, 25, 50, 75, 95)); empty for a point projection.
+        draws, seed: number of Monte Carlo draws and the seed (0 and None for a point run).
+
+    ``daily``, ``monthly`` and ``annual`` are pandas DataFrames indexed by date (month start
+    for ``monthly``, year start for ``annual``), with a ``quantile`` index level in Monte Carlo
+    runs; ``to_frame()`` is one tidy long table.
+    """
+
+    scenario: Scenario
+    days: np.ndarray
+    series: dict[str, np.ndarray]
+    quantiles: tuple[float, ...] = ()
+    draws: int = 0
+    seed: int | None = None
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    # ------------------------------------------------------------ aggregation (numpy)
+
+    def aggregate(self, frequency: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Period start dates and per-period values: sums for flows, day averages for rates."""
+        if frequency == "daily":
+            return self.days, self.series
+        period = {"monthly": "M", "annual": "Y"}[frequency]
+        stamps = self.days.astype(f"datetime64[{period}]")
+        starts = np.flatnonzero(np.r_[True, stamps[1:] != stamps[:-1]])
+        counts = np.diff(np.r_[starts, len(stamps)])
+        values = {}
+        for name, array in self.series.items():
+            total = np.add.reduceat(array, starts, axis=-1)
+            values[name] = total / counts if name in RATES else total
+        return stamps[starts], values
+
+    # ------------------------------------------------------------ pandas views
+
+    @functools.cached_property
+    def daily(self):
+        """Daily frame [USD bn/day and %]."""
+        return self._frame("daily")
+
+    @functools.cached_property
+    def monthly(self):
+        """Monthly frame indexed by month start [USD bn/month and %]."""
+        return self._frame("monthly")
+
+    @functools.cached_property
+    def annual(self):
+        """Calendar-year frame indexed by year start [USD bn/year and %]."""
+        return self._frame("annual")
+
+    def _frame(self, frequency: str):
+        import pandas as pd
+
+        stamps, values = self.aggregate(frequency)
+        dates = pd.DatetimeIndex(stamps.astype("datetime64[D]").astype("datetime64[ns]"), name="date")
+        if not self.quantiles:
+            return pd.DataFrame({name: values[name] for name in VARIABLES if name in values}, index=dates)
+        frames = {
+            level: pd.DataFrame({name: values[name][index] for name in VARIABLES if name in values}, index=dates)
+            for index, level in enumerate(self.quantiles)
+        }
+        return pd.concat(frames, names=["quantile", "date"])
+
+    def to_frame(self, frequency: str = "monthly"):
+        """One tidy long table: ``scenario, date, variable, value, unit`` (+ ``quantile``)."""
+        import pandas as pd
+
+        frame = getattr(self, frequency)
+        long = frame.reset_index().melt(id_vars=[name for name in ("quantile", "date") if name in frame.index.names], var_name="variable")
+        long.insert(0, "scenario", self.scenario.id)
+        long["unit"] = [unit(variable, frequency) for variable in long["variable"]]
+        columns = ["scenario", "date", "variable", "value", "unit"]
+        if "quantile" in long:
+            columns.insert(2, "quantile")
+        return pd.DataFrame(long[columns]).reset_index(drop=True)
