@@ -6,14 +6,20 @@ leaves no partial folder and a rerun replaces the old one cleanly.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from simulator.scenario import Scenario
 
+ChartJob = tuple[Callable[[], object], Path]
+_JOBS: list[ChartJob] = []
 
-def write_scenario_folder(scenario: Scenario, out: Path) -> Path:
+
+def write_scenario_folder(scenario: Scenario, out: Path, workers: int | None = None) -> Path:
     """Write ``out/<scenario id>/`` with the tariff paths, projection and charts; return the folder."""
     from simulator import charts
     from simulator.backtest import backtest
@@ -26,27 +32,55 @@ def write_scenario_folder(scenario: Scenario, out: Path) -> Path:
     staging = Path(tempfile.mkdtemp(prefix=f".{scenario.id}-", dir=out))
     try:
         tariff_paths(scenario).to_csv(staging / "tariffs.csv", float_format="%.4f")
-        charts.save(charts.tariff_chart(scenario, tariff_arrays(scenario)), staging / "tariffs.png")
         result = run(scenario)
         result.monthly.to_csv(staging / "monthly.csv", float_format="%.6f")
         result.to_frame().to_csv(staging / "projection.csv", index=False, float_format="%.6f")
         reference = load_facts()["us-balance-with-china-2024"].value
-        figures = {
-            "trade": charts.trade_chart(result),
-            "balance": charts.balance_chart(result, reference),
-            "revenue": charts.revenue_chart(result),
-        }
+        jobs: list[ChartJob] = [
+            (lambda: charts.tariff_chart(scenario, tariff_arrays(scenario)), staging / "tariffs.png"),
+            (lambda: charts.trade_chart(result), staging / "trade.png"),
+            (lambda: charts.balance_chart(result, reference), staging / "balance.png"),
+            (lambda: charts.revenue_chart(result), staging / "revenue.png"),
+        ]
         test = backtest(result)
         if test is not None:
-            figures["backtest"] = charts.backtest_chart(result, test)
             test.frame().to_csv(staging / "backtest.csv", float_format="%.4f")
-        for name, figure in figures.items():
-            charts.save(figure, staging / f"{name}.png")
+            jobs.append((lambda: charts.backtest_chart(result, test), staging / "backtest.png"))
+        render(jobs, workers)
         _replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def render(jobs: list[ChartJob], workers: int | None = None) -> None:
+    """Build and save each chart; in parallel on forked workers where the platform allows.
+
+    Drawing dominates the run time, and forked workers inherit the data and imports, so
+    nothing is pickled but the job index.
+    """
+    from simulator import charts
+
+    workers = min(len(jobs), workers or os.cpu_count() or 1)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for build, path in jobs:
+            charts.save(build(), path)
+        return
+    global _JOBS
+    _JOBS = jobs
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            pool.map(_render_one, range(len(jobs)))
+    finally:
+        _JOBS = []
+
+
+def _render_one(index: int) -> None:
+    from simulator import charts
+
+    build, path = _JOBS[index]
+    charts.save(build(), path)
 
 
 def _replace(staging: Path, target: Path) -> None:

@@ -7,6 +7,8 @@ The equations are written out in docs/model.md.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 DAYS_PER_YEAR = 365.25
@@ -58,14 +60,14 @@ def adjust(signal: np.ndarray, time_constant_days: np.ndarray | float) -> np.nda
     """
     signal = np.asarray(signal, dtype=float)
     scale = np.asarray(time_constant_days, dtype=float)[..., None]
-    shape = np.broadcast_shapes(signal.shape, scale.shape[:-1] + (signal.shape[-1],))
+    shape = np.broadcast_shapes(signal.shape, (*scale.shape[:-1], signal.shape[-1]))
     signal = np.broadcast_to(signal, shape)
     rows = signal.reshape(-1, shape[-1])
     changed = np.flatnonzero((rows[:, 1:] != rows[:, :-1]).any(axis=0)) + 1
     bounds = [0, *changed.tolist(), shape[-1]]
     state = np.empty(shape)
     current = signal[..., 0].copy()
-    for first, stop in zip(bounds[:-1], bounds[1:], strict=True):
+    for first, stop in itertools.pairwise(bounds):
         target = signal[..., first]
         steps = np.arange(1, stop - first + 1, dtype=float)
         decay = np.exp(-steps / scale)

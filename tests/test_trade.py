@@ -1,0 +1,177 @@
+"""The projection engine: calibration, backtest, and model invariants."""
+
+import datetime as dt
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import simulator
+from simulator import trade
+from simulator.backtest import FIT_ADJUSTMENTS, FIT_LAGS, backtest, fit_dynamics
+from simulator.loading import scenario_from_data
+from simulator.projection import project, run
+from simulator.result import FLOWS, RATES
+from simulator.timeline import day_grid
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return run("baseline-2024")
+
+
+@pytest.fixture(scope="module")
+def documented():
+    return run("documented-2025")
+
+
+def test_baseline_reproduces_2024_census_flows(baseline):
+    year = baseline.annual.loc["2024-01-01"]
+    assert year["us_imports_from_china"] == pytest.approx(438.742, rel=0.005)
+    assert year["us_exports_to_china"] == pytest.approx(143.2266, rel=0.005)
+    assert year["us_trade_balance_with_china"] == pytest.approx(-295.5153, rel=0.005)
+    # and the seasonal pattern month by month
+    assert baseline.monthly.loc["2024-01-01", "us_imports_from_china"] == pytest.approx(35.7826)
+    assert baseline.monthly.loc["2024-09-01", "us_imports_from_china"] == pytest.approx(43.0182)
+
+
+def test_outputs_have_documented_columns_and_units(documented):
+    assert set(FLOWS + RATES) <= set(documented.monthly.columns)
+    assert documented.monthly.index[0] == np.datetime64("2024-01-01")
+    assert len(documented.monthly) == 48 and len(documented.annual) == 4
+    tidy = documented.to_frame()
+    assert list(tidy.columns) == ["scenario", "date", "variable", "value", "unit"]
+    units = dict(zip(tidy["variable"], tidy["unit"], strict=False))
+    assert units["us_imports_from_china"] == "USD bn/month" and units["us_effective_tariff_on_china"] == "%"
+    assert (tidy["scenario"] == "documented-2025").all()
+
+
+def test_effective_rate_is_base_plus_effective_additional(documented):
+    daily = documented.daily
+    assert daily.loc["2024-06-01", "us_effective_tariff_on_china"] == pytest.approx(20.8)
+    assert daily.loc["2025-05-14", "us_effective_tariff_on_china"] == pytest.approx(20.8 + 20 + 0.78 * 10)
+    assert daily.loc["2025-04-12", "china_effective_tariff_on_us"] == pytest.approx(21.2 + 125 + 0.0293 * 15 + 0.0419 * 10 + 0.1501 * 12.5)
+
+
+def test_backtest_months_and_errors(documented):
+    test = backtest(documented)
+    assert [str(month) for month in test.months] == ["2025-01", "2025-02", "2025-03", "2025-04", "2025-05", "2025-06"]
+    assert test.imports_actual[-1] == pytest.approx(18.9487)
+    # the model sees the April collapse: May imports within a quarter of the actual, far below the counterfactual
+    assert abs(test.imports_error[4]) < 0.25
+    assert test.imports_counterfactual[4] / test.imports_actual[4] > 1.6
+    # cumulative February–June imports within 10% of the actual
+    assert test.imports_model[1:].sum() / test.imports_actual[1:].sum() - 1 == pytest.approx(0, abs=0.10)
+
+
+def test_default_dynamics_are_the_best_fit_on_the_documented_grid():
+    scenario = simulator.load_scenario("documented-2025")
+    loss, lag, adjustment = fit_dynamics(scenario, FIT_LAGS, FIT_ADJUSTMENTS)[0]
+    parameters = scenario.parameters
+    assert (lag, adjustment) == (parameters.shipping_lag_days.value, parameters.adjustment_days.value)
+
+
+def test_escalation_lowers_imports_and_deal_restores_baseline_in_the_long_run():
+    escalation, deal, baseline = run("escalation"), run("deal"), run("baseline-2024")
+    year = "2027-01-01"
+    assert escalation.annual.loc[year, "us_imports_from_china"] < deal.annual.loc[year, "us_imports_from_china"]
+    # after a deal the slow channel takes years to unwind: 2027 stays below the counterfactual
+    assert deal.annual.loc[year, "us_imports_from_china"] < baseline.annual.loc[year, "us_imports_from_china"]
+
+
+def test_adjust_matches_the_daily_recursion():
+    signal = np.r_[np.zeros(10), np.full(30, 0.5), np.full(20, 0.2)]
+    result = trade.adjust(signal, 7.0)
+    state, expected = 0.0, []
+    for value in signal:
+        state += (1 - np.exp(-1 / 7.0)) * (value - state)
+        expected.append(state)
+    assert np.allclose(result, expected)
+
+
+def test_adjust_broadcasts_over_draws():
+    signal = np.r_[np.zeros(5), np.ones(20)]
+    both = trade.adjust(signal, np.array([3.0, 9.0]))
+    assert np.allclose(both[0], trade.adjust(signal, 3.0)) and np.allclose(both[1], trade.adjust(signal, 9.0))
+
+
+# ------------------------------------------------------------------ properties
+
+DAYS = day_grid(dt.date(2024, 1, 1), dt.date(2026, 12, 31))
+PARAMETERS = {
+    "short_run_elasticity": st.floats(-2.0, 0.0),
+    "long_run_elasticity": st.floats(-3.0, 0.0),
+    "pass_through": st.floats(0.0, 1.0),
+    "shipping_lag_days": st.integers(0, 60),
+    "adjustment_days": st.floats(1.0, 200.0),
+    "long_run_adjustment_years": st.floats(0.5, 10.0),
+    "import_growth": st.floats(-0.2, 0.2),
+    "export_growth": st.floats(-0.2, 0.2),
+    "diversion_share": st.floats(0.0, 1.0),
+}
+
+
+@st.composite
+def tariff_path(draw):
+    """A random step path of total rates [%] on DAYS, at or above the base."""
+    changes = sorted(draw(st.lists(st.integers(1, len(DAYS) - 1), max_size=6, unique=True)))
+    values = draw(st.lists(st.floats(0, 300), min_size=len(changes) + 1, max_size=len(changes) + 1))
+    path = np.empty(len(DAYS))
+    for start, stop, value in zip([0, *changes], [*changes, len(DAYS)], values, strict=True):
+        path[start:stop] = value
+    return path
+
+
+def _run(additional_us, additional_china, parameters):
+    return project(DAYS, 20.8 + additional_us, 20.8, 21.2 + additional_china, 21.2, parameters)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.fixed_dictionaries(PARAMETERS))
+def test_zero_additional_tariffs_reproduce_the_baseline_exactly(parameters):
+    zero = np.zeros(len(DAYS))
+    out = _run(zero, zero, parameters)
+    assert np.array_equal(out["us_imports_from_china"], out["us_imports_counterfactual"])
+    assert np.array_equal(out["us_exports_to_china"], out["us_exports_counterfactual"])
+    assert np.all(out["us_imports_diverted_to_third_countries"] == 0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.fixed_dictionaries(PARAMETERS), tariff_path(), st.floats(0.1, 200))
+def test_a_path_higher_on_every_day_never_raises_imports(parameters, path, extra):
+    low = _run(path, path, parameters)
+    high = _run(path + extra, path, parameters)
+    assert np.all(high["us_imports_from_china"] <= low["us_imports_from_china"] * (1 + 1e-12))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.fixed_dictionaries(PARAMETERS), tariff_path())
+def test_zero_elasticity_with_full_pass_through_leaves_volumes_at_baseline(parameters, path):
+    parameters = dict(parameters, short_run_elasticity=0.0, long_run_elasticity=0.0, pass_through=1.0)
+    out = _run(path, path, parameters)
+    assert np.allclose(out["us_imports_from_china"], out["us_imports_counterfactual"], rtol=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.fixed_dictionaries(PARAMETERS), tariff_path(), tariff_path())
+def test_balance_revenue_and_monthly_sums(parameters, us_path, china_path):
+    out = _run(us_path, china_path, parameters)
+    assert np.allclose(out["us_trade_balance_with_china"], out["us_exports_to_china"] - out["us_imports_from_china"])
+    assert np.allclose(out["us_tariff_revenue_from_china"], (20.8 + us_path) / 100 * out["us_imports_from_china"])
+    assert np.allclose(out["china_tariff_revenue_from_us"], (21.2 + china_path) / 100 * out["us_exports_to_china"])
+    months = DAYS.astype("datetime64[M]")
+    for name in ("us_imports_from_china", "us_tariff_revenue_from_china"):
+        monthly = np.array([out[name][months == month].sum() for month in np.unique(months)])
+        from simulator.result import Result
+
+        result = Result(simulator.load_scenario("baseline-2024"), DAYS, {name: out[name]})
+        assert np.allclose(result.aggregate("monthly")[1][name], monthly)
+        assert result.aggregate("annual")[1][name].sum() == pytest.approx(out[name].sum())
+
+
+def test_scenario_parameters_reach_the_model():
+    stiff = scenario_from_data({"extends": "documented-2025", "parameters": {"short_run_elasticity": 0, "long_run_elasticity": 0}}, "stiff")
+    result = run(stiff)
+    # with no volume response and full pass-through, imports stay at the counterfactual
+    assert np.allclose(result.series["us_imports_from_china"], result.series["us_imports_counterfactual"])
