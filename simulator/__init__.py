@@ -5,6 +5,7 @@ The public API is small and imports nothing heavy until used::
     import simulator
     scenario = simulator.load_scenario("documented-2025")
     paths = simulator.tariff_paths(scenario)      # daily tariff rates [%], pandas DataFrame
+    result = simulator.run(scenario)              # monthly projection: result.monthly [USD bn/month]
 
 See README.md and docs/ for the scenario format and the model.
 """
@@ -14,19 +15,24 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["InputError", "Scenario", "bundled_ids", "load_scenario", "tariff_paths"]
+__all__ = ["InputError", "Result", "Scenario", "bundled_ids", "load_scenario", "run", "scenario_from_data", "tariff_paths"]
 
 _EXPORTS = {
     "load_scenario": "simulator.loading",
     "bundled_ids": "simulator.loading",
     "tariff_paths": "simulator.timeline",
+    "run": "simulator.projection",
+    "Result": "simulator.result",
+    "scenario_from_data": "simulator.loading",
     "Scenario": "simulator.scenario",
     "InputError": "simulator.problems",
 }
 
 if TYPE_CHECKING:
-    from simulator.loading import bundled_ids, load_scenario
+    from simulator.loading import bundled_ids, load_scenario, scenario_from_data
     from simulator.problems import InputError
+    from simulator.projection import run
+    from simulator.result import Result
     from simulator.scenario import Scenario
     from simulator.timeline import tariff_paths
 

@@ -34,6 +34,27 @@ def test_simulate_writes_tariff_chart_and_table(tmp_path):
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]
 
 
+def test_simulate_writes_projection_charts_and_backtest(tmp_path):
+    assert main(["documented-2025", "--out", str(tmp_path), "--quiet"]) == 0
+    folder = tmp_path / "documented-2025"
+    for chart in ("tariffs", "trade", "balance", "revenue", "backtest"):
+        assert (folder / f"{chart}.png").read_bytes().startswith(b"\x89PNG"), chart
+    monthly = (folder / "monthly.csv").read_text().splitlines()
+    assert monthly[0].startswith("date,us_imports_from_china,us_exports_to_china,us_trade_balance_with_china,")
+    backtest = (folder / "backtest.csv").read_text().splitlines()
+    assert len(backtest) == 7 and backtest[-1].startswith("2025-06-01,18.9487,")
+    tidy = (folder / "projection.csv").read_text().splitlines()
+    assert tidy[0] == "scenario,date,variable,value,unit"
+
+
+def test_a_scenario_ending_before_2025_has_no_backtest(tmp_path):
+    short = tmp_path / "short.yaml"
+    short.write_text("title: Only 2024\nextends: baseline-2024\nhorizon: {start: 2024-01-01, end: 2024-12-31}\n")
+    assert main([str(short), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    assert (tmp_path / "out" / "short" / "trade.png").exists()
+    assert not (tmp_path / "out" / "short" / "backtest.png").exists()
+
+
 def test_rerun_replaces_the_folder(tmp_path):
     assert main(["geneva-truce", "--out", str(tmp_path), "--quiet"]) == 0
     (tmp_path / "geneva-truce" / "stale.txt").write_text("old")
