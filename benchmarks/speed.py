@@ -30,7 +30,6 @@ def median_seconds(function, repeat: int = 15) -> float:
 
 
 def main() -> None:
-    scenario = simulator.load_scenario("documented-2025")
     three_years = scenario_from_data({"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2026-12-31"}}, "three-years")
     run(three_years)  # warm caches (seed files, imports)
     days = (three_years.end - three_years.start).days + 1
@@ -39,7 +38,7 @@ def main() -> None:
     frames = median_seconds(lambda: run(three_years).monthly)
     print(f"engine + monthly pandas frame: median {frames * 1000:.1f} ms")
     tracemalloc.start()
-    run(three_years).monthly
+    _ = run(three_years).monthly
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     print(f"peak Python memory of one run: {peak / 2**20:.1f} MiB")

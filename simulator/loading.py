@@ -208,6 +208,7 @@ def resolve(layers: list[_Layer]) -> Scenario:
     for field_name, value in (("title", title), ("horizon", horizon)):
         if value is None:
             problems.append(leaf.document.problem((), f"missing required field '{field_name}' (in this file or one it extends)"))
+    problems += _check_parameters(parameters, leaf.document)
     for direction in DIRECTIONS:
         if direction not in bases:
             problems.append(leaf.document.problem(("tariffs",), f"missing 'tariffs.{direction}.base' (the pre-2025 average tariff, in this file or one it extends)"))
@@ -233,6 +234,20 @@ def resolve(layers: list[_Layer]) -> Scenario:
         references=tuple(references),
         files=tuple(layer.document.file for layer in layers),
     )
+
+
+def _check_parameters(parameters: Any, document: Document) -> list[Problem]:
+    """Rules between parameters, checked once the chain is merged."""
+    short, long = parameters.short_run_elasticity.value, parameters.long_run_elasticity.value
+    if long <= short:
+        return []
+    # point at whichever of the two this file sets
+    data = document.data.get("parameters") if isinstance(document.data, dict) else None
+    names = [name for name in ("long_run_elasticity", "short_run_elasticity") if isinstance(data, dict) and name in data]
+    where = ("parameters", names[0]) if names else ("parameters",)
+    message = (f"the long-run elasticity ({long:g}) is smaller in size than the short-run one ({short:g}); "
+               "trade responds at least as much in the long run (expected long_run_elasticity <= short_run_elasticity)")
+    return [document.problem(where, message)]
 
 
 def _overlay_measure(merged: dict[str, Any], measure: MeasureFile) -> None:

@@ -33,6 +33,7 @@ EXPECTED = {
     "elasticity-wrong-sign.yaml": (9, 25, "parameters.short_run_elasticity", "has the wrong sign"),
     "pass-through-above-100.yaml": (9, 17, "parameters.pass_through", "120% is above 100%"),
     "growth-minus-100.yaml": (9, 18, "parameters.import_growth", "expected above -100%"),
+    "long-run-below-short-run.yaml": (10, 24, "parameters.long_run_elasticity", "expected long_run_elasticity <= short_run_elasticity"),
     "horizon-backwards.yaml": (2, 10, "horizon", "ends (2024-01-01) on or before it starts (2026-12-31)"),
     "horizon-too-long.yaml": (2, 10, "horizon", "spans more than 50 years"),
 }

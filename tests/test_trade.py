@@ -67,7 +67,7 @@ def test_backtest_months_and_errors(documented):
 
 def test_default_dynamics_are_the_best_fit_on_the_documented_grid():
     scenario = simulator.load_scenario("documented-2025")
-    loss, lag, adjustment = fit_dynamics(scenario, FIT_LAGS, FIT_ADJUSTMENTS)[0]
+    _loss, lag, adjustment = fit_dynamics(scenario, FIT_LAGS, FIT_ADJUSTMENTS)[0]
     parameters = scenario.parameters
     assert (lag, adjustment) == (parameters.shipping_lag_days.value, parameters.adjustment_days.value)
 
@@ -137,9 +137,11 @@ def test_zero_additional_tariffs_reproduce_the_baseline_exactly(parameters):
     assert np.all(out["us_imports_diverted_to_third_countries"] == 0)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(st.fixed_dictionaries(PARAMETERS), tariff_path(), st.floats(0.1, 200))
 def test_a_path_higher_on_every_day_never_raises_imports(parameters, path, extra):
+    # validation guarantees the long-run response is at least the short-run one
+    parameters = dict(parameters, long_run_elasticity=min(parameters["long_run_elasticity"], parameters["short_run_elasticity"]))
     low = _run(path, path, parameters)
     high = _run(path + extra, path, parameters)
     assert np.all(high["us_imports_from_china"] <= low["us_imports_from_china"] * (1 + 1e-12))
