@@ -139,14 +139,20 @@ def trade_chart(result) -> Figure:
     ax.plot(months, values["us_exports_to_china"], color="#2166ac", linewidth=2, label="US exports to China")
     ax.plot(months, values["us_exports_counterfactual"], color="#2166ac", linewidth=1, linestyle="--", label="exports without 2025 tariffs")
     ax.fill_between(months, values["us_imports_from_china"], values["us_imports_counterfactual"], color="#b2182b", alpha=0.08)
+    _finish_monthly(figure, ax, scenario, "US goods trade with China",
+                    "Sources: US Census Bureau (2024 months, calibration); model projection, see docs/model.md")
+    return figure
+
+
+def _finish_monthly(figure: Figure, ax, scenario: Scenario, title: str, source: str) -> None:
+    """Dates, a $bn axis from zero, title, events, legend and source line of a monthly chart."""
     date_axis(ax, scenario.start, scenario.end)
     ax.set_ylim(0, None)
     _bn(ax)
-    ax.set_title(f"US goods trade with China: {plain(scenario.title)}", fontsize=11, loc="left")
+    ax.set_title(f"{title}: {plain(scenario.title)}", fontsize=11, loc="left")
     mark_events(ax, scenario)
     legend_below(figure, ax)
-    source_note(figure, "Sources: US Census Bureau (2024 months, calibration); model projection, see docs/model.md")
-    return figure
+    source_note(figure, source)
 
 
 def balance_chart(result, reference_balance: float) -> Figure:
@@ -169,7 +175,7 @@ def balance_chart(result, reference_balance: float) -> Figure:
         date_axis(ax, scenario.start, scenario.end)
         ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
     mark_events(bottom, scenario)
-    source_note(figure, "Sources: US Census Bureau (2024 balance, −$295.5bn; the seeds round it to $295bn); model projection")
+    source_note(figure, f"Sources: US Census Bureau (2024 balance, −${abs(reference_balance):,.1f}bn; the seed reports round it to $295bn); model projection")
     return figure
 
 
@@ -180,13 +186,8 @@ def revenue_chart(result) -> Figure:
     figure, ax = new_figure()
     ax.plot(months, values["us_tariff_revenue_from_china"], color="#b2182b", linewidth=2, label="US duties on imports from China")
     ax.plot(months, values["china_tariff_revenue_from_us"], color="#2166ac", linewidth=2, label="China's duties on imports from the US")
-    date_axis(ax, scenario.start, scenario.end)
-    ax.set_ylim(0, None)
-    _bn(ax)
-    ax.set_title(f"Tariff revenue (effective rate × customs value): {plain(scenario.title)}", fontsize=11, loc="left")
-    mark_events(ax, scenario)
-    legend_below(figure, ax)
-    source_note(figure, "Model: base + effective additional rate times projected customs value; not seasonally adjusted")
+    _finish_monthly(figure, ax, scenario, "Tariff revenue (effective rate × customs value)",
+                    "Model: base + effective additional rate times projected customs value; not seasonally adjusted")
     return figure
 
 
