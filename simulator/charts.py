@@ -175,7 +175,7 @@ def balance_chart(result, reference_balance: float) -> Figure:
         date_axis(ax, scenario.start, scenario.end)
         ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
     mark_events(bottom, scenario)
-    source_note(figure, f"Sources: US Census Bureau (2024 balance, −${abs(reference_balance):,.1f}bn; the seed reports round it to $295bn); model projection")
+    source_note(figure, f"Sources: US Census Bureau (2024 balance {reference_balance:,.1f} USD bn, reported in the seed articles as a $295bn deficit); model projection")
     return figure
 
 

@@ -16,7 +16,7 @@ EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="simulate",
-        description="Project US-China trade under tariff scenarios and write charts, data and a report per scenario.",
+        description="Project US-China trade under tariff scenarios and write charts and data files per scenario.",
         epilog="Examples: simulate (all bundled scenarios) | simulate scenarios/documented-2025.yaml | "
         "simulate --check my-scenario.yaml",
     )

@@ -17,6 +17,7 @@ from typing import Any
 from simulator.problems import FieldPath, InputError, Problem, dotted
 
 _CORE = "tag:yaml.org,2002:"
+MAX_DEPTH = 40
 _PLAIN_TAGS = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
 
@@ -76,6 +77,8 @@ def parse_text(text: str, name: str) -> Document:
         raise InputError([Problem(name, 1, 1, "", "file is empty (expected a mapping of scenario fields)")])
     try:
         node = YAML(typ="rt").compose(io.StringIO(text))
+    except RecursionError:
+        raise InputError([Problem(name, 1, 1, "", f"nesting is too deep (at most {MAX_DEPTH} levels)")]) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -85,16 +88,25 @@ def parse_text(text: str, name: str) -> Document:
         raise InputError([Problem(name, 1, 1, "", f"YAML syntax error: {error}")]) from None
     document = Document(name, None)
     problems: list[Problem] = []
-    document.data = _build(node, (), document, problems)
+    document.data = _build(node, (), document, problems, set())
     if problems:
         raise InputError(problems)
     return document
 
 
-def _build(node: Any, path: FieldPath, document: Document, problems: list[Problem]) -> Any:
+def _build(node: Any, path: FieldPath, document: Document, problems: list[Problem], seen: set[int]) -> Any:
     from ruamel.yaml.nodes import MappingNode, SequenceNode
 
     document.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if len(path) > MAX_DEPTH:
+        problems.append(document.problem(path, f"nesting is too deep (at most {MAX_DEPTH} levels)"))
+        return None
+    if isinstance(node, (MappingNode, SequenceNode)) or node.anchor:
+        # an alias is the same node met twice; refusing it also refuses "billion laughs" files
+        if id(node) in seen:
+            problems.append(document.problem(path, "YAML aliases (*name) are not allowed: write the value out"))
+            return None
+        seen.add(id(node))
     if node.tag not in _PLAIN_TAGS:
         problems.append(
             document.problem(path, f"explicit YAML tag '{node.tag.removeprefix(_CORE)}' is not allowed (write plain values)")
@@ -118,10 +130,10 @@ def _build(node: Any, path: FieldPath, document: Document, problems: list[Proble
                 )
                 continue
             document.key_positions[child] = where
-            result[key] = _build(value_node, child, document, problems)
+            result[key] = _build(value_node, child, document, problems, seen)
         return result
     if isinstance(node, SequenceNode):
-        return [_build(item, (*path, index), document, problems) for index, item in enumerate(node.value)]
+        return [_build(item, (*path, index), document, problems, seen) for index, item in enumerate(node.value)]
     return _scalar(node)
 
 

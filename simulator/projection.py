@@ -59,11 +59,10 @@ def project(days: np.ndarray, us_total: np.ndarray, us_base: float, china_total:
     }
 
 
-def run(scenario: Scenario | str, draws: int = 0, seed: int | None = None, progress=None) -> Result:
-    """Project a scenario (or a bundled id / YAML path) month by month.
+def run(scenario: Scenario | str) -> Result:
+    """Project a scenario (or a bundled id / YAML path) day by day at its parameter values.
 
-    With ``draws=0`` (the default) this is the point projection at the scenario's parameter
-    values. Returns a :class:`~simulator.result.Result`.
+    Returns a :class:`~simulator.result.Result` (``monthly``, ``annual``, ``to_frame()``).
     """
     if isinstance(scenario, str):
         from simulator.loading import load_scenario

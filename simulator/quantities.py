@@ -76,6 +76,8 @@ def parse_percent(value: Any, info: ValidationInfo | None, *, low: float = 0.0, 
     elif isinstance(value, bool) or value is None:
         raise _error("percent", "expected a rate with a percent sign, such as '30%'")
     elif isinstance(value, (int, float)):
+        if 0 < value < 1:
+            raise _error("percent", f"a rate or share needs a percent sign: write '{100 * value:g}%' for a share of {value:g} (or '{value:g}%' if you mean that)")
         raise _error("percent", f"a rate needs a percent sign: write '{value:g}%' rather than {value:g}")
     elif isinstance(value, str):
         match = _PERCENT.match(value)

@@ -58,14 +58,6 @@ PercentFact = Annotated[Fact, BeforeValidator(_percent_fact)]
 EventFact = Annotated[Fact, BeforeValidator(_event_fact)]
 
 
-class Renewal(Strict):
-    """Chance that a window is renewed when it ends (policy uncertainty in Monte Carlo draws)."""
-
-    probability: Share
-    days: Days | None = None
-    times: int = Field(default=1, ge=1, le=20)
-
-
 class PathEntry(Strict):
     """One dated change of a measure: a step, or a window that ends after ``days``.
 
@@ -79,7 +71,6 @@ class PathEntry(Strict):
     rate: Rate | None = None
     days: Days | None = None
     then: FollowUp | None = None
-    renewal: Renewal | None = None
     note: str | None = None
 
     @model_validator(mode="after")
@@ -89,8 +80,8 @@ class PathEntry(Strict):
         if self.fact is None and (self.date is None or self.rate is None):
             missing = " and ".join(name for name in ("date", "rate") if getattr(self, name) is None)
             raise ValueError(f"missing {missing} (or give 'fact' to take both from a sourced fact)")
-        if self.days is None and (self.then is not None or self.renewal is not None):
-            raise ValueError("'then' and 'renewal' belong to a window: add 'days'")
+        if self.days is None and self.then is not None:
+            raise ValueError("'then' belongs to a window: add 'days'")
         return self
 
     @property
@@ -131,12 +122,17 @@ class TariffsFile(Strict):
     china_on_us: DirectionFile | None = None
 
 
+CALIBRATION_START = dt.date(2024, 1, 1)
+
+
 class HorizonFile(Strict):
     start: Day
     end: Day
 
     @model_validator(mode="after")
     def _ordered(self) -> HorizonFile:
+        if self.start < CALIBRATION_START:
+            raise ValueError(f"the horizon starts on {self.start}, before the 2024 data the model is calibrated on (expected 2024-01-01 or later)")
         if self.end <= self.start:
             raise ValueError(f"the horizon ends ({self.end}) on or before it starts ({self.start})")
         if (self.end - self.start).days > MAX_HORIZON_YEARS * 366:

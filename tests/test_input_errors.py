@@ -34,6 +34,9 @@ EXPECTED = {
     "pass-through-above-100.yaml": (9, 17, "parameters.pass_through", "120% is above 100%"),
     "growth-minus-100.yaml": (9, 18, "parameters.import_growth", "expected above -100%"),
     "long-run-below-short-run.yaml": (10, 24, "parameters.long_run_elasticity", "expected long_run_elasticity <= short_run_elasticity"),
+    "horizon-before-data.yaml": (2, 10, "horizon", "expected 2024-01-01 or later"),
+    "share-without-percent.yaml": (9, 17, "parameters.pass_through", "write '80%' for a share of 0.8"),
+    "deep-nesting.yaml": (1, 1, "", "nesting is too deep"),
     "horizon-backwards.yaml": (2, 10, "horizon", "ends (2024-01-01) on or before it starts (2026-12-31)"),
     "horizon-too-long.yaml": (2, 10, "horizon", "spans more than 50 years"),
 }
@@ -56,7 +59,16 @@ def test_each_fixture_gives_its_located_message(invalid_dir, name):
 
 def test_every_fixture_is_listed(invalid_dir):
     files = {path.name for path in invalid_dir.iterdir()}
-    assert files - {"many-problems.yaml", "extends-cycle-b.yaml"} == set(EXPECTED)
+    assert files - {"many-problems.yaml", "extends-cycle-b.yaml", "alias-bomb.yaml"} == set(EXPECTED)
+
+
+def test_aliases_are_refused_without_expanding_them(invalid_dir):
+    # nine levels of nine aliases would expand to 9**9 strings; we refuse aliases instead
+    with pytest.raises(InputError) as caught:
+        load_scenario(invalid_dir / "alias-bomb.yaml")
+    problems = caught.value.problems
+    assert problems and all("YAML aliases (*name) are not allowed" in p.message for p in problems)
+    assert len(problems) < 100
 
 
 def test_all_problems_of_a_file_are_reported_at_once(invalid_dir):
