@@ -7,7 +7,6 @@ report can show where each number came from.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 from pathlib import Path
 from typing import Literal
@@ -132,7 +131,3 @@ def _shift(document) -> None:
     document.positions = {(name, *path): where for path, where in document.positions.items()}
     document.key_positions = {(name, *path): where for path, where in document.key_positions.items()}
 
-
-def facts_on(facts: dict[str, Fact], date: dt.date) -> list[Fact]:
-    """Facts dated on ``date`` (used to label chart events)."""
-    return [fact for fact in facts.values() if fact.date == date]

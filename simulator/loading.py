@@ -23,7 +23,6 @@ from simulator.scenario import (
     Event,
     Measure,
     MeasureFile,
-    PathEntry,
     Scenario,
     ScenarioFile,
 )
@@ -281,4 +280,4 @@ def _event(event: Any) -> Event:
     return Event(date=event.date, label=event.label)
 
 
-__all__ = ["PathEntry", "bundled_ids", "check_files", "load_scenario", "scenario_from_data", "scenarios_dir"]
+__all__ = ["bundled_ids", "check_files", "load_scenario", "scenario_from_data", "scenarios_dir"]

@@ -147,8 +147,5 @@ Rate = _percent_type(0.0, MAX_RATE_PERCENT)
 """A tariff rate [%], 0% to 1000%."""
 Share = _percent_type(0.0, 100.0)
 """A share [%] of a flow, 0% to 100%."""
-Growth = _percent_type(-99.999, MAX_RATE_PERCENT)
-"""A growth rate [%/year], above -100%."""
-Elasticity = Annotated[Number, BeforeValidator(parse_number)]
 Days = Annotated[Number, BeforeValidator(parse_days)]
 Day = Annotated[dt.date, BeforeValidator(parse_date)]
