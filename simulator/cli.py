@@ -69,28 +69,57 @@ def _check(arguments) -> int:
 def _simulate(arguments) -> int:
     from simulator.loading import load_scenario
     from simulator.problems import InputError
-    from simulator.report import write_scenario_folder
 
     problems = []
-    failed = False
+    scenarios = []
     for name in _names(arguments):
         try:
-            scenario = load_scenario(name)
+            scenarios.append(load_scenario(name))
         except InputError as error:
             problems.extend(error.problems)
-            continue
-        try:
-            folder = write_scenario_folder(scenario, arguments.out)
-        except Exception as error:  # a run failure is reported, the other scenarios still run
-            print(f"{name}: failed: {type(error).__name__}: {error}", file=sys.stderr)
+    failed = False
+    for scenario, outcome in _write_all(scenarios, arguments.out):
+        if isinstance(outcome, str):  # a run failure is reported, the other scenarios are still written
+            print(f"{scenario.id}: failed: {outcome}", file=sys.stderr)
             failed = True
-            continue
-        if not arguments.quiet:
-            print(f"{scenario.id}: wrote {folder}")
+        elif not arguments.quiet:
+            print(f"{scenario.id}: wrote {outcome}")
     if problems:
         _print_problems(problems)
         return EXIT_INPUT
     return EXIT_FAILURE if failed else EXIT_OK
+
+
+_SCENARIOS: list = []
+
+
+def _write_all(scenarios: list, out: Path):
+    """Write each scenario's folder; several scenarios run on forked workers, one per core."""
+    import multiprocessing
+    import os
+
+    global _SCENARIOS
+    _SCENARIOS = scenarios
+    workers = min(len(scenarios), os.cpu_count() or 1)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for index, scenario in enumerate(scenarios):
+            yield scenario, _write_one((index, out, None))
+        return
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        # one chart worker per scenario process: the scenarios already fill the cores
+        jobs = [(index, out, 1) for index in range(len(scenarios))]
+        for index, outcome in enumerate(pool.imap(_write_one, jobs)):
+            yield scenarios[index], outcome
+
+
+def _write_one(job) -> Path | str:
+    from simulator.report import write_scenario_folder
+
+    index, out, workers = job
+    try:
+        return write_scenario_folder(_SCENARIOS[index], out, workers)
+    except Exception as error:
+        return f"{type(error).__name__}: {error}"
 
 
 if __name__ == "__main__":

@@ -60,3 +60,10 @@ def test_rerun_replaces_the_folder(tmp_path):
     (tmp_path / "geneva-truce" / "stale.txt").write_text("old")
     assert main(["geneva-truce", "--out", str(tmp_path), "--quiet"]) == 0
     assert not (tmp_path / "geneva-truce" / "stale.txt").exists()
+
+
+def test_invalid_scenario_is_reported_while_valid_ones_are_written(tmp_path, capsys):
+    bad = ROOT / "tests" / "fixtures" / "invalid" / "negative-rate.yaml"
+    assert main(["geneva-truce", str(bad), "deal", "--out", str(tmp_path), "--quiet"]) == 2
+    assert "negative-rate.yaml:9:38:" in capsys.readouterr().err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["deal", "geneva-truce"]
