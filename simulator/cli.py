@@ -90,34 +90,20 @@ def _simulate(arguments) -> int:
     return EXIT_FAILURE if failed else EXIT_OK
 
 
-_SCENARIOS: list = []
-
-
 def _write_all(scenarios: list, out: Path):
     """Write each scenario's folder; several scenarios run on forked workers, one per core."""
-    import multiprocessing
-    import os
+    from simulator.parallel import fork_map
 
-    global _SCENARIOS
-    _SCENARIOS = scenarios
-    workers = min(len(scenarios), os.cpu_count() or 1)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for index, scenario in enumerate(scenarios):
-            yield scenario, _write_one((index, out, None))
-        return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        # one chart worker per scenario process: the scenarios already fill the cores
-        jobs = [(index, out, 1) for index in range(len(scenarios))]
-        for index, outcome in enumerate(pool.imap(_write_one, jobs)):
-            yield scenarios[index], outcome
+    outcomes = fork_map(lambda scenario: _write_one(scenario, out, 1 if len(scenarios) > 1 else None), scenarios)
+    yield from zip(scenarios, outcomes, strict=True)
 
 
-def _write_one(job) -> Path | str:
+def _write_one(scenario, out: Path, workers: int | None) -> Path | str:
+    """The folder written, or the reason it failed (one chart worker when scenarios fill the cores)."""
     from simulator.report import write_scenario_folder
 
-    index, out, workers = job
     try:
-        return write_scenario_folder(_SCENARIOS[index], out, workers)
+        return write_scenario_folder(scenario, out, workers)
     except Exception as error:
         return f"{type(error).__name__}: {error}"
 

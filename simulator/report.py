@@ -6,8 +6,6 @@ leaves no partial folder and a rerun replaces the old one cleanly.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -16,7 +14,6 @@ from pathlib import Path
 from simulator.scenario import Scenario
 
 ChartJob = tuple[Callable[[], object], Path]
-_JOBS: list[ChartJob] = []
 
 
 def write_scenario_folder(scenario: Scenario, out: Path, workers: int | None = None) -> Path:
@@ -55,31 +52,16 @@ def write_scenario_folder(scenario: Scenario, out: Path, workers: int | None = N
 
 
 def render(jobs: list[ChartJob], workers: int | None = None) -> None:
-    """Build and save each chart; in parallel on forked workers where the platform allows.
+    """Build and save each chart; drawing dominates the run time, so charts draw in parallel."""
+    from simulator.parallel import fork_map
 
-    Drawing dominates the run time, and forked workers inherit the data and imports, so
-    nothing is pickled but the job index.
-    """
+    list(fork_map(_render_one, jobs, workers))
+
+
+def _render_one(job: ChartJob) -> None:
     from simulator import charts
 
-    workers = min(len(jobs), workers or os.cpu_count() or 1)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        for build, path in jobs:
-            charts.save(build(), path)
-        return
-    global _JOBS
-    _JOBS = jobs
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pool.map(_render_one, range(len(jobs)))
-    finally:
-        _JOBS = []
-
-
-def _render_one(index: int) -> None:
-    from simulator import charts
-
-    build, path = _JOBS[index]
+    build, path = job
     charts.save(build(), path)
 
 
