@@ -1,158 +1,122 @@
-"""Charts as matplotlib Figures (object-oriented API, no pyplot state).
+"""Charts of one scenario, and overlays comparing several, as matplotlib Figures.
 
-Every chart has a title, axes with units, a legend and a source line. Functions return
-a :class:`~matplotlib.figure.Figure`; :func:`save` writes it deterministically.
+Object-oriented API only (no pyplot state). Every chart has a title, dated axis, axes with
+units, event markers, a legend and a source line, each in a band of its own
+(:mod:`simulator.figures`); :func:`simulator.figures.save` writes PNG and SVG.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from collections.abc import Sequence
 
-import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.figure import Figure
 
+from simulator.figures import (
+    date_axis,
+    frame,
+    legend_below,
+    legend_rows,
+    mark_events,
+    money_axis,
+    percent_axis,
+    scenario_colours,
+    source_note,
+    subtitle,
+)
 from simulator.scenario import DIRECTIONS, Scenario
 from simulator.timeline import TariffPaths, windows
 
-matplotlib.rcParams["svg.hashsalt"] = "tariff-scenarios"
-
 DIRECTION_NAMES = {"us_on_china": "US tariff on Chinese goods", "china_on_us": "China's tariff on US goods"}
-DIRECTION_COLOURS = {"us_on_china": "#b2182b", "china_on_us": "#2166ac"}
-SOURCE_LINE = "Sources: seeds/facts.yaml (official texts, PIIE, Census); model: tariff-scenarios"
+FLOW_COLOURS = {"imports": "#b2182b", "exports": "#2166ac"}
+MODEL_SOURCE = "Sources: US Census Bureau (2024 months, calibration); tariffs from seeds/facts.yaml; model: tariff-scenarios, see docs/model.md"
 
 
-def new_figure(width: float = 10.0, height: float = 5.8) -> tuple[Figure, object]:
-    figure = Figure(figsize=(width, height), dpi=110, layout="constrained")
-    return figure, figure.add_subplot()
-
-
-def date_axis(ax, start: dt.date, end: dt.date) -> None:
-    """Readable dates: quarters labelled 'Apr 2025', no overlap."""
-    ax.set_xlim(np.datetime64(start), np.datetime64(end) + np.timedelta64(1, "D"))
-    locator = mdates.AutoDateLocator(minticks=5, maxticks=12)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.grid(True, axis="y", alpha=0.3)
-
-
-def plain(text: str) -> str:
-    """Text shown as written: a '$' in a title must not switch matplotlib into math mode."""
-    return text.replace("$", r"\$")
-
-
-def source_note(figure: Figure, text: str = SOURCE_LINE) -> None:
-    # supxlabel takes part in the constrained layout, so it never overlaps the axis labels
-    figure.supxlabel(plain(text), fontsize=7, color="#555555", x=0.01, ha="left")
-
-
-def legend_below(figure: Figure, ax, columns: int = 2) -> None:
-    """The legend under the plot, outside the data and the event labels."""
-    ax.legend(loc="upper left", bbox_to_anchor=(0.0, -0.07), ncols=columns, fontsize=7, frameon=False)
-
-
-def mark_events(ax, scenario: Scenario) -> None:
-    """Vertical lines at the scenario's events, labels staggered so they do not overlap."""
-    inside = [event for event in scenario.events if scenario.start <= event.date <= scenario.end]
-    top = ax.get_ylim()[1]
-    for index, event in enumerate(inside):
-        ax.axvline(np.datetime64(event.date), color="#444444", linewidth=0.8, linestyle=":", zorder=1)
-        ax.annotate(
-            plain(event.label),
-            xy=(np.datetime64(event.date), top),
-            xytext=(3, -10 - 11 * (index % 4)),
-            textcoords="offset points",
-            fontsize=7,
-            color="#333333",
-            ha="left",
-            va="top",
-            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": "none", "alpha": 0.8},
-        )
+def events_of(scenarios: Sequence[Scenario]) -> list[tuple[dt.date, str]]:
+    """The dated events of one or more scenarios, each once."""
+    return sorted({(event.date, event.label) for scenario in scenarios for event in scenario.events})
 
 
 def _step(ax, days: np.ndarray, values: np.ndarray, **style) -> None:
     # where="post" draws the last step with zero width unless the horizon end is appended
-    x = np.append(days, days[-1] + np.timedelta64(1, "D"))
-    y = np.append(values, values[-1])
-    ax.step(x, y, where="post", **style)
+    x = mdates.date2num(np.append(days, days[-1] + np.timedelta64(1, "D")))
+    ax.step(x, np.append(values, values[-1]), where="post", **style)
+
+
+def _months(result) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Month starts as matplotlib dates and the monthly values [USD bn/month, %]."""
+    stamps, values = result.aggregate("monthly")
+    return mdates.date2num(stamps.astype("datetime64[D]")), values
+
+
+def rolling_year(monthly: np.ndarray) -> np.ndarray:
+    """Sum over the last twelve months; undefined (NaN) for the first eleven [USD bn per 12 months]."""
+    rolling = np.convolve(monthly, np.ones(12), mode="full")[: len(monthly)]
+    rolling[:11] = np.nan
+    return rolling
+
+
+# ---------------------------------------------------------------- one scenario
 
 
 def tariff_chart(scenario: Scenario, paths: TariffPaths) -> Figure:
-    """Step chart of both directions' headline and effective additional tariffs [%]."""
-    figure, ax = new_figure()
+    """Step chart of both directions' headline and effective additional tariffs [%], truce windows shaded."""
+    spans = sorted({(window.start, window.end) for direction in DIRECTIONS for measure in scenario.tariffs[direction].measures.values()
+                    for window in windows(measure)})
+    labels = [f"{DIRECTION_NAMES[d]}: {kind}" for d in DIRECTIONS for kind in ("headline add-on", "effective add-on (coverage-weighted)")]
+    labels += ["suspension window (truce)"] if spans else []
+    layout = frame(f"Additional tariffs: {scenario.title}", scenario.start, scenario.end, events=events_of([scenario]), legend_rows=legend_rows(labels))
+    ax = layout.axes[0]
     for direction in DIRECTIONS:
-        colour = DIRECTION_COLOURS[direction]
-        name = DIRECTION_NAMES[direction]
-        _step(ax, paths.days, paths.headline[direction], color=colour, linewidth=2.0, label=f"{name}: headline add-on")
-        _step(
-            ax, paths.days, paths.effective[direction], color=colour, linewidth=1.2, linestyle="--",
-            label=f"{name}: effective add-on (coverage-weighted)",
-        )
-        shaded = False
-        for measure in scenario.tariffs[direction].measures.values():
-            for window in windows(measure):
-                ax.axvspan(
-                    np.datetime64(window.start), np.datetime64(window.end), color=colour, alpha=0.08,
-                    label=None if shaded else f"{name}: suspension window", zorder=0,
-                )
-                shaded = True
+        colour = FLOW_COLOURS["imports" if direction == "us_on_china" else "exports"]
+        _step(ax, paths.days, paths.headline[direction], color=colour, linewidth=2.0, label=f"{DIRECTION_NAMES[direction]}: headline add-on")
+        _step(ax, paths.days, paths.effective[direction], color=colour, linewidth=1.2, linestyle="--",
+              label=f"{DIRECTION_NAMES[direction]}: effective add-on (coverage-weighted)")
+    for index, (start, end) in enumerate(spans):
+        ax.axvspan(mdates.date2num(np.datetime64(start)), mdates.date2num(np.datetime64(end)), color="#999999", alpha=0.15, linewidth=0,
+                   label=None if index else "suspension window (truce)", zorder=0)
     date_axis(ax, scenario.start, scenario.end)
     peak = max(float(np.max(paths.headline[d])) for d in DIRECTIONS)
-    ax.set_ylim(0, max(10.0, peak * 1.3))
-    ax.set_ylabel("Additional tariff on top of the pre-2025 base [%]")
-    ax.set_title(f"Additional tariffs: {plain(scenario.title)}", fontsize=11, loc="left")
-    mark_events(ax, scenario)
-    legend_below(figure, ax)
-    source_note(figure)
-    return figure
-
-
-def save(figure: Figure, path: Path) -> None:
-    """Write a figure as PNG or SVG with fixed metadata, so reruns give identical files."""
-    metadata = {"Software": None} if path.suffix == ".png" else {"Date": None, "Creator": None}
-    figure.savefig(path, metadata=metadata)
-
-
-def _months(result):
-    stamps, values = result.aggregate("monthly")
-    return stamps.astype("datetime64[D]"), values
-
-
-def _bn(ax, unit: str = "USD bn/month") -> None:
-    import matplotlib.ticker as ticker
-
-    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{'−' if value < 0 else ''}\\${abs(value):,.0f}bn"))
-    ax.set_ylabel(f"[{unit}]")
+    ax.set_ylim(0, max(10.0, peak * 1.1))
+    percent_axis(ax, "Additional tariff over the pre-2025 base [%]")
+    mark_events(layout)
+    legend_below(layout)
+    source_note(layout, "Sources: official texts and news reports via seeds/facts.yaml (see the report's notes); coverage shares: PIIE")
+    return layout.figure
 
 
 def trade_chart(result) -> Figure:
-    """Monthly US imports from and exports to China against the no-2025-tariff counterfactual."""
+    """Monthly US imports from and exports to China against the no-2025-tariff counterfactual [USD bn/month]."""
     scenario = result.scenario
     months, values = _months(result)
-    figure, ax = new_figure()
-    ax.plot(months, values["us_imports_from_china"], color="#b2182b", linewidth=2, label="US imports from China")
-    ax.plot(months, values["us_imports_counterfactual"], color="#b2182b", linewidth=1, linestyle="--", label="imports without 2025 tariffs")
-    ax.plot(months, values["us_exports_to_china"], color="#2166ac", linewidth=2, label="US exports to China")
-    ax.plot(months, values["us_exports_counterfactual"], color="#2166ac", linewidth=1, linestyle="--", label="exports without 2025 tariffs")
-    ax.fill_between(months, values["us_imports_from_china"], values["us_imports_counterfactual"], color="#b2182b", alpha=0.08)
-    _finish_monthly(figure, ax, scenario, "US goods trade with China",
-                    "Sources: US Census Bureau (2024 months, calibration); model projection, see docs/model.md")
-    return figure
+    lines = [
+        ("us_imports_from_china", "US imports from China", "imports", "-", 2.0),
+        ("us_imports_counterfactual", "imports without the 2025 tariffs", "imports", "--", 1.0),
+        ("us_exports_to_china", "US exports to China", "exports", "-", 2.0),
+        ("us_exports_counterfactual", "exports without the 2025 tariffs", "exports", "--", 1.0),
+    ]
+    layout = frame(f"US goods trade with China: {scenario.title}", scenario.start, scenario.end, events=events_of([scenario]),
+                   legend_rows=legend_rows([line[1] for line in lines]))
+    ax = layout.axes[0]
+    for name, label, flow, style, width in lines:
+        ax.plot(months, values[name], color=FLOW_COLOURS[flow], linestyle=style, linewidth=width, label=label)
+    ax.fill_between(months, values["us_imports_from_china"], values["us_imports_counterfactual"], color=FLOW_COLOURS["imports"], alpha=0.08)
+    _finish_monthly(layout, MODEL_SOURCE)
+    return layout.figure
 
 
-def _finish_monthly(figure: Figure, ax, scenario: Scenario, title: str, source: str) -> None:
-    """Dates, a $bn axis from zero, title, events, legend and source line of a monthly chart."""
-    date_axis(ax, scenario.start, scenario.end)
-    ax.set_ylim(0, None)
-    _bn(ax)
-    ax.set_title(f"{title}: {plain(scenario.title)}", fontsize=11, loc="left")
-    mark_events(ax, scenario)
-    legend_below(figure, ax)
-    source_note(figure, source)
+def _finish_monthly(layout, source: str, unit: str = "USD bn/month", floor: float | None = 0.0) -> None:
+    """Dates, a $bn axis, events, legend and source line of a chart of monthly values."""
+    for ax in layout.axes:
+        date_axis(ax, layout.start, layout.end)
+        if floor is not None:
+            ax.set_ylim(floor, None)
+        money_axis(ax, unit)
+    mark_events(layout)
+    legend_below(layout)
+    source_note(layout, source)
 
 
 def balance_chart(result, reference_balance: float) -> Figure:
@@ -160,63 +124,125 @@ def balance_chart(result, reference_balance: float) -> Figure:
     scenario = result.scenario
     months, values = _months(result)
     balance = values["us_trade_balance_with_china"]
-    rolling = np.convolve(balance, np.ones(12), mode="full")[: len(balance)]
-    rolling[:11] = np.nan  # a rolling year needs twelve months
-    figure = Figure(figsize=(10, 7), dpi=110, layout="constrained")
-    top, bottom = figure.subplots(2, 1, sharex=True)
-    top.bar(months + np.timedelta64(14, "D"), balance, width=25, color=np.where(balance < 0, "#b2182b", "#1a9850"), label="monthly US balance with China")
+    reference = f"2024 balance: −\\${abs(reference_balance):,.1f}bn"
+    labels = ["monthly US balance with China (deficit red)", "12-month rolling sum", reference]
+    layout = frame(f"US goods balance with China (exports − imports): {scenario.title}", scenario.start, scenario.end,
+                   events=events_of([scenario]), rows=2, panel_height=2.6, subtitles=True, legend_rows=legend_rows(labels))
+    top, bottom = layout.axes
+    top.bar(months + 14, balance, width=25, color=np.where(balance < 0, FLOW_COLOURS["imports"], "#1a9850"), label=labels[0])
     top.axhline(0, color="black", linewidth=0.6)
-    _bn(top)
-    top.set_title(f"US goods balance with China (exports − imports): {plain(scenario.title)}", fontsize=11, loc="left")
-    bottom.plot(months, rolling, color="#762a83", linewidth=2, label="12-month rolling sum")
-    bottom.axhline(reference_balance, color="#555555", linestyle="--", linewidth=1, label=f"2024 balance: −\\${abs(reference_balance):,.1f}bn")
-    _bn(bottom, "USD bn per 12 months")
-    for ax in (top, bottom):
-        date_axis(ax, scenario.start, scenario.end)
-        ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
-    mark_events(bottom, scenario)
-    source_note(figure, f"Sources: US Census Bureau (2024 balance {reference_balance:,.1f} USD bn, reported in the seed articles as a $295bn deficit); model projection")
-    return figure
+    bottom.plot(months, rolling_year(balance), color="#762a83", linewidth=2, label=labels[1])
+    bottom.axhline(reference_balance, color="#555555", linestyle="--", linewidth=1, label=reference)
+    subtitle(layout, top, "Each month [USD bn/month]")
+    subtitle(layout, bottom, "Sum of the last twelve months [USD bn per 12 months]")
+    _finish_monthly(layout, f"Sources: US Census Bureau (2024 balance {reference_balance:,.1f} USD bn, the ~$295bn deficit of the seed articles); "
+                    "model projection", floor=None)
+    bottom.yaxis.label.set_text("[USD bn per 12 months]")
+    return layout.figure
 
 
 def revenue_chart(result) -> Figure:
     """Monthly tariff revenue in both directions [USD bn/month]."""
     scenario = result.scenario
     months, values = _months(result)
-    figure, ax = new_figure()
-    ax.plot(months, values["us_tariff_revenue_from_china"], color="#b2182b", linewidth=2, label="US duties on imports from China")
-    ax.plot(months, values["china_tariff_revenue_from_us"], color="#2166ac", linewidth=2, label="China's duties on imports from the US")
-    _finish_monthly(figure, ax, scenario, "Tariff revenue (effective rate × customs value)",
-                    "Model: base + effective additional rate times projected customs value; not seasonally adjusted")
-    return figure
+    labels = ["US duties on imports from China", "China's duties on imports from the US"]
+    layout = frame(f"Tariff revenue (effective rate × customs value): {scenario.title}", scenario.start, scenario.end,
+                   events=events_of([scenario]), legend_rows=legend_rows(labels))
+    ax = layout.axes[0]
+    ax.plot(months, values["us_tariff_revenue_from_china"], color=FLOW_COLOURS["imports"], linewidth=2, label=labels[0])
+    ax.plot(months, values["china_tariff_revenue_from_us"], color=FLOW_COLOURS["exports"], linewidth=2, label=labels[1])
+    _finish_monthly(layout, "Model: (base + effective additional rate) × projected customs value; base rates from PIIE; not seasonally adjusted")
+    return layout.figure
 
 
 def backtest_chart(result, test) -> Figure:
-    """Observed months against the model and the counterfactual, imports and exports."""
-    scenario = result.scenario
+    """Observed months against the model and the counterfactual, imports and exports [USD bn/month]."""
     from simulator.history import observed
 
+    scenario = result.scenario
     history = observed()
-    figure = Figure(figsize=(10, 6.4), dpi=110, layout="constrained")
-    axes = figure.subplots(1, 2)
-    start = np.datetime64("2024-01", "M")
-    months_model, values = _months(result)
-    stop = test.months[-1] + np.timedelta64(6, "M")
-    keep = (months_model >= start.astype("datetime64[D]")) & (months_model <= stop.astype("datetime64[D]"))
-    for ax, flow, actual, colour in (
-        (axes[0], "imports", history.imports, "#b2182b"),
-        (axes[1], "exports", history.exports, "#2166ac"),
-    ):
+    start = dt.date(2024, 1, 1)
+    stop = (test.months[-1] + np.timedelta64(7, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
+    end = min(stop.astype(dt.date), scenario.end)
+    labels = ["actual (Census)", "model", "counterfactual", "backtest months"]
+    layout = frame(f"Backtest against the 2025 months: {scenario.title}", start, end, columns=2, subtitles=True, legend_rows=legend_rows(labels))
+    months, values = _months(result)
+    keep = months <= mdates.date2num(np.datetime64(end))
+    for ax, flow, actual in ((layout.axes[0], "imports", history.imports), (layout.axes[1], "exports", history.exports)):
         name = "us_imports_from_china" if flow == "imports" else "us_exports_to_china"
-        ax.plot(history.months.astype("datetime64[D]"), actual, "o-", color="black", markersize=3.5, linewidth=1.2, label="actual (Census)")
-        ax.plot(months_model[keep], values[name][keep], color=colour, linewidth=2, label="model")
-        ax.plot(months_model[keep], values[f"us_{flow}_counterfactual"][keep], color=colour, linestyle="--", linewidth=1, label="counterfactual")
-        ax.axvspan(np.datetime64("2025-01-01"), (test.months[-1] + 1).astype("datetime64[D]"), color="#999999", alpha=0.12, label="backtest months")
-        date_axis(ax, start.astype("datetime64[D]").astype(object), stop.astype("datetime64[D]").astype(object))
+        colour = FLOW_COLOURS[flow]
+        ax.plot(mdates.date2num(history.months.astype("datetime64[D]")), actual, "o-", color="black", markersize=3.5, linewidth=1.2, label=labels[0])
+        ax.plot(months[keep], values[name][keep], color=colour, linewidth=2, label=labels[1])
+        ax.plot(months[keep], values[f"us_{flow}_counterfactual"][keep], color=colour, linestyle="--", linewidth=1, label=labels[2])
+        ax.axvspan(mdates.date2num(np.datetime64("2025-01-01")), mdates.date2num((test.months[-1] + 1).astype("datetime64[D]")),
+                   color="#999999", alpha=0.15, linewidth=0, label=labels[3])
+        subtitle(layout, ax, f"US {flow} {'from' if flow == 'imports' else 'to'} China")
+    _finish_monthly(layout, "Sources: US Census Bureau, trade in goods with China (not seasonally adjusted); model projection")
+    return layout.figure
+
+
+# ---------------------------------------------------------------- several scenarios
+
+
+def _span(results) -> tuple[dt.date, dt.date]:
+    return min(result.scenario.start for result in results), max(result.scenario.end for result in results)
+
+
+def _overlay(results, title: str, panels: Sequence[tuple[str, str]], colours: dict[str, str] | None, *, transform=None,
+             unit: str = "USD bn/month", floor: float | None = 0.0, reference: tuple[float, str] | None = None) -> Figure:
+    """One line per scenario in each panel; ``panels`` are (variable, subtitle) pairs."""
+    colours = colours or scenario_colours([result.scenario.id for result in results])
+    start, end = _span(results)
+    labels = [result.scenario.id for result in results] + ([reference[1]] if reference else [])
+    layout = frame(title, start, end, events=events_of([result.scenario for result in results]), rows=len(panels),
+                   panel_height=3.6 if len(panels) == 1 else 2.6, subtitles=len(panels) > 1, legend_rows=legend_rows(labels))
+    for ax, (variable, text) in zip(layout.axes, panels, strict=True):
+        for result in results:
+            months, values = _months(result)
+            series = values[variable] if transform is None else transform(values[variable])
+            ax.plot(months, series, color=colours[result.scenario.id], linewidth=1.8, label=result.scenario.id)
+        if reference:
+            ax.axhline(reference[0], color="#555555", linestyle="--", linewidth=1, label=reference[1])
+        if len(panels) > 1:
+            subtitle(layout, ax, text)
+    _finish_monthly(layout, MODEL_SOURCE, unit=unit, floor=floor)
+    return layout.figure
+
+
+def compare_flow_chart(results, variable: str, title: str, colours: dict[str, str] | None = None) -> Figure:
+    """Monthly values of one flow, one line per scenario [USD bn/month]."""
+    return _overlay(results, title, [(variable, title)], colours)
+
+
+def compare_balance_chart(results, reference_balance: float, colours: dict[str, str] | None = None) -> Figure:
+    """The 12-month rolling balance of each scenario against the 2024 balance [USD bn per 12 months]."""
+    return _overlay(results, "US goods balance with China, 12-month rolling sum", [("us_trade_balance_with_china", "")], colours,
+                    transform=rolling_year, unit="USD bn per 12 months", floor=None,
+                    reference=(reference_balance, f"2024 balance: −\\${abs(reference_balance):,.1f}bn"))
+
+
+def compare_revenue_chart(results, colours: dict[str, str] | None = None) -> Figure:
+    """Tariff revenue in both directions, one line per scenario [USD bn/month]."""
+    return _overlay(results, "Tariff revenue by scenario", [("us_tariff_revenue_from_china", "US duties on imports from China [USD bn/month]"),
+                                                            ("china_tariff_revenue_from_us", "China's duties on imports from the US [USD bn/month]")], colours)
+
+
+def compare_tariff_chart(results, colours: dict[str, str] | None = None) -> Figure:
+    """Effective tariff rates (base + coverage-weighted add-ons) day by day, one line per scenario [%]."""
+    colours = colours or scenario_colours([result.scenario.id for result in results])
+    start, end = _span(results)
+    panels = (("us_effective_tariff_on_china", "US tariff on Chinese goods, effective [%]"),
+              ("china_effective_tariff_on_us", "China's tariff on US goods, effective [%]"))
+    layout = frame("Effective tariff rates by scenario", start, end, events=events_of([result.scenario for result in results]), rows=2,
+                   panel_height=2.6, subtitles=True, legend_rows=legend_rows([result.scenario.id for result in results]))
+    for ax, (variable, text) in zip(layout.axes, panels, strict=True):
+        for result in results:
+            _step(ax, result.days, result.series[variable], color=colours[result.scenario.id], linewidth=1.6, label=result.scenario.id)
+        date_axis(ax, start, end)
         ax.set_ylim(0, None)
-        _bn(ax)
-        ax.set_title(f"US {flow} {'from' if flow == 'imports' else 'to'} China", fontsize=10, loc="left")
-        ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
-    figure.suptitle(f"Backtest against 2025 months: {plain(scenario.title)}", fontsize=11, x=0.01, ha="left")
-    source_note(figure, "Sources: US Census Bureau, Trade in Goods with China (not seasonally adjusted); model projection")
-    return figure
+        percent_axis(ax, "[%]")
+        subtitle(layout, ax, text)
+    mark_events(layout)
+    legend_below(layout)
+    source_note(layout, "Effective rate: pre-2025 base (PIIE) + each additional measure × its trade coverage; sources in the report's notes")
+    return layout.figure

@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="YAML files or bundled ids (default: all bundled scenarios)")
     parser.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
     parser.add_argument("--check", action="store_true", help="only validate the files; print every problem and exit 2 if any")
-    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar or closing line, only errors (these are off anyway when stderr is not a terminal)")
     return parser
 
 
@@ -67,9 +67,13 @@ def _check(arguments) -> int:
 
 
 def _simulate(arguments) -> int:
+    import time
+
     from simulator.loading import load_scenario
     from simulator.problems import InputError
+    from simulator.report import write_reports
 
+    began = time.perf_counter()
     problems = []
     scenarios = []
     for name in _names(arguments):
@@ -77,35 +81,41 @@ def _simulate(arguments) -> int:
             scenarios.append(load_scenario(name))
         except InputError as error:
             problems.extend(error.problems)
-    failed = False
-    for scenario, outcome in _write_all(scenarios, arguments.out):
-        if isinstance(outcome, str):  # a run failure is reported, the other scenarios are still written
-            print(f"{scenario.id}: failed: {outcome}", file=sys.stderr)
-            failed = True
-        elif not arguments.quiet:
-            print(f"{scenario.id}: wrote {outcome}")
+    interactive = not arguments.quiet and sys.stderr.isatty()
+    bar = ProgressBar() if interactive and scenarios else None
+    outcomes = write_reports(scenarios, arguments.out, progress=bar.update if bar else None)
+    if bar:
+        bar.close()
+    failed = [outcome for outcome in outcomes if outcome.error]
+    for outcome in failed:  # a run failure is reported; the other folders are still written
+        print(f"{outcome.name}: failed: {outcome.error}", file=sys.stderr)
     if problems:
         _print_problems(problems)
+    if interactive:
+        written = sum(1 for outcome in outcomes if outcome.path)
+        print(f"Wrote {written} report folder{'s' if written != 1 else ''} to {arguments.out}/ in {time.perf_counter() - began:.1f} s"
+              f"{f'; {len(failed)} failed' if failed else ''}{'; some input was invalid' if problems else ''}.", file=sys.stderr)
+    if problems:
         return EXIT_INPUT
     return EXIT_FAILURE if failed else EXIT_OK
 
 
-def _write_all(scenarios: list, out: Path):
-    """Write each scenario's folder; several scenarios run on forked workers, one per core."""
-    from simulator.parallel import fork_map
+class ProgressBar:
+    """A tqdm bar over the charts drawn, on the terminal only."""
 
-    outcomes = fork_map(lambda scenario: _write_one(scenario, out, 1 if len(scenarios) > 1 else None), scenarios)
-    yield from zip(scenarios, outcomes, strict=True)
+    def __init__(self) -> None:
+        self.bar = None
 
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None:
+            from tqdm import tqdm
 
-def _write_one(scenario, out: Path, workers: int | None) -> Path | str:
-    """The folder written, or the reason it failed (one chart worker when scenarios fill the cores)."""
-    from simulator.report import write_scenario_folder
+            self.bar = tqdm(total=total, desc="simulate", unit="chart", file=sys.stderr, leave=False, dynamic_ncols=True)
+        self.bar.update(done - self.bar.n)
 
-    try:
-        return write_scenario_folder(scenario, out, workers)
-    except Exception as error:
-        return f"{type(error).__name__}: {error}"
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 if __name__ == "__main__":

@@ -140,7 +140,8 @@ def _build(node: Any, path: FieldPath, document: Document, problems: list[Proble
 def _scalar(node: Any) -> Any:
     """YAML 1.2 core-schema value of a scalar; dates stay as text for the schema to parse."""
     kind = node.tag.removeprefix(_CORE)
-    text = node.value
+    # ruamel marks the fold points of a folded (>) scalar with BEL characters, for round-tripping
+    text = node.value.replace("\a", "") if node.style == ">" else node.value
     if kind == "null":
         return None
     if kind == "bool":

@@ -9,3 +9,26 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 @pytest.fixture
 def invalid_dir() -> Path:
     return FIXTURES / "invalid"
+
+
+HOSTILE_TITLE = "<script>alert('title')</script> & $5 \"quoted\""
+"""A scenario title that must show as text in every report."""
+
+
+@pytest.fixture(scope="session")
+def reports(tmp_path_factory) -> Path:
+    """Reports for three bundled scenarios, a what-if with a hostile title, and their comparison, written once."""
+    from simulator.loading import load_scenario
+    from simulator.report import write_reports
+
+    folder = tmp_path_factory.mktemp("reports")
+    hostile = folder.parent / "hostile.yaml"
+    hostile.write_text(
+        f"title: {HOSTILE_TITLE!r}\ndescription: \"<img src=x onerror=alert(1)> ends *here*\"\nextends: truce-extended\n"
+        "parameters: {short_run_elasticity: -1.0}\n",
+        encoding="utf-8",
+    )
+    scenarios = [load_scenario(name) for name in ("baseline-2024", "documented-2025", "truce-expires", str(hostile))]
+    outcomes = write_reports(scenarios, folder)
+    assert all(outcome.path for outcome in outcomes), outcomes
+    return folder

@@ -1,5 +1,7 @@
 """The simulate command: light start-up, outputs on disk, --out."""
 
+import io
+import re
 import subprocess
 import sys
 
@@ -40,7 +42,7 @@ def test_simulate_writes_projection_charts_and_backtest(tmp_path):
     for chart in ("tariffs", "trade", "balance", "revenue", "backtest"):
         assert (folder / f"{chart}.png").read_bytes().startswith(b"\x89PNG"), chart
     monthly = (folder / "monthly.csv").read_text().splitlines()
-    assert monthly[0].startswith("date,us_imports_from_china,us_exports_to_china,us_trade_balance_with_china,")
+    assert monthly[0].startswith("date,us_imports_from_china [USD bn/month],us_exports_to_china [USD bn/month],us_trade_balance_with_china [USD bn/month],")
     backtest = (folder / "backtest.csv").read_text().splitlines()
     assert len(backtest) == 7 and backtest[-1].startswith("2025-06-01,18.9487,")
     tidy = (folder / "projection.csv").read_text().splitlines()
@@ -66,4 +68,40 @@ def test_invalid_scenario_is_reported_while_valid_ones_are_written(tmp_path, cap
     bad = ROOT / "tests" / "fixtures" / "invalid" / "negative-rate.yaml"
     assert main(["geneva-truce", str(bad), "deal", "--out", str(tmp_path), "--quiet"]) == 2
     assert "negative-rate.yaml:9:38:" in capsys.readouterr().err
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["deal", "geneva-truce"]
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["comparison", "deal", "geneva-truce"]
+
+
+def test_a_failing_scenario_exits_1_and_leaves_no_folder_while_others_are_written(tmp_path, capsys, monkeypatch):
+    from simulator import charts
+
+    original = charts.revenue_chart
+
+    def broken(result):
+        if result.scenario.id == "deal":
+            raise RuntimeError("disk on fire")
+        return original(result)
+
+    monkeypatch.setattr(charts, "revenue_chart", broken)  # forked chart workers inherit the patch
+    assert main(["geneva-truce", "deal", "--out", str(tmp_path)]) == 1
+    assert "deal: failed: chart revenue: RuntimeError: disk on fire" in capsys.readouterr().err
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["comparison", "geneva-truce"]
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_and_closing_line_on_a_terminal_only(tmp_path, monkeypatch, capsys):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["geneva-truce", "deal", "--out", str(tmp_path)]) == 0
+    shown = terminal.getvalue()
+    assert "simulate:" in shown and "chart" in shown  # the tqdm bar
+    assert re.search(r"Wrote 3 report folders to .+ in \d+\.\d s\.", shown)
+    terminal.truncate(0)
+    assert main(["geneva-truce", "--out", str(tmp_path), "--quiet"]) == 0
+    assert terminal.getvalue() == ""
+    monkeypatch.undo()
+    assert main(["geneva-truce", "--out", str(tmp_path)]) == 0  # stderr captured: not a terminal
+    assert capsys.readouterr() == ("", "")
