@@ -44,6 +44,8 @@ EVENT_GAP = 4.0
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F", "#000000", "#8C564B", "#BCBD22")
 """Colours for scenarios, in order (Okabe-Ito first: distinguishable with colour-blindness)."""
 FORMATS = ("png", "svg")
+DATE_PAD = 10.0
+"""Gap between the plot and its date labels [pt]."""
 
 
 def line_height(size: float) -> float:
@@ -126,8 +128,9 @@ def _free(rows: list[list[tuple[float, float, float]]], index: int, left: float,
     """Row ``index`` has room for [left, right]; no leader line (from a label's date up to its row) crosses a label."""
     if any(not (right + EVENT_GAP <= a or left >= b + EVENT_GAP) for a, b, _ in rows[index]):
         return False
-    below = all(not (a - 1 <= x <= b + 1) for lower in rows[:index] for a, b, _ in lower)
-    above = all(not (left - 1 <= leader <= right + 1) for higher in rows[index + 1 :] for _, _, leader in higher)
+    # a leader running along a label's edge (two events on one date) does not cross it
+    below = all(not (a + 0.5 < x < b - 0.5) for lower in rows[:index] for a, b, _ in lower)
+    above = all(not (left + 0.5 < leader < right - 0.5) for higher in rows[index + 1 :] for _, _, leader in higher)
     return below and above
 
 
@@ -174,7 +177,7 @@ def frame(
     subtitle = line_height(PANEL_SIZE) + 0.06 if subtitles else 0.0
     strip = event_rows(markers) * line_height(SMALL_SIZE) + (0.08 if markers else 0.0)
     top = 0.12 + len(title_lines) * line_height(TITLE_SIZE) + 0.1 + subtitle + strip
-    date_band = (2 * line_height(TEXT_SIZE) + 0.12) if dates else 0.3
+    date_band = (2 * line_height(TEXT_SIZE) + 0.12 + DATE_PAD / 72) if dates else 0.3
     gap = date_band + subtitle + 0.1
     bottom = date_band + 0.06 + legend_rows * line_height(SMALL_SIZE) * 1.15 + 0.1 + line_height(SMALL_SIZE) + 0.1
     height = top + rows * panel_height + (rows - 1) * gap + bottom
@@ -224,6 +227,8 @@ def date_axis(ax, start: dt.date, end: dt.date, labels: bool = True) -> None:
     ax.xaxis.set_major_formatter(ticker.FixedFormatter(names if labels else [""] * len(names)))
     ax.xaxis.set_minor_locator(ticker.NullLocator())
     ax.tick_params(axis="both", labelsize=TEXT_SIZE)
+    # clear of the lowest value label, which hangs below the plot's bottom corner
+    ax.tick_params(axis="x", pad=DATE_PAD)
     ax.grid(True, axis="y", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
 

@@ -1,0 +1,127 @@
+"""Charts a reader takes in at a glance: no label overlaps another, events marked, one colour per scenario."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.lines import Line2D
+from matplotlib.text import Text
+
+from simulator import charts
+from simulator.backtest import backtest
+from simulator.figures import EVENT_GAP, SMALL_SIZE, date_ticks, place_events, plain, scenario_colours, text_width
+from simulator.loading import load_scenario
+from simulator.projection import run
+from simulator.timeline import tariff_arrays
+
+BALANCE_2024 = -295.515
+IDS = ("baseline-2024", "documented-2025", "truce-expires", "truce-extended", "escalation", "deal", "geneva-truce", "partial-snapback")
+
+
+@pytest.fixture(scope="module")
+def results():
+    return [run(load_scenario(name)) for name in IDS]
+
+
+def _figures(results):
+    documented = results[1]
+    deal = results[5]
+    return {
+        "tariffs": charts.tariff_chart(documented.scenario, tariff_arrays(documented.scenario)),
+        "deal tariffs": charts.tariff_chart(deal.scenario, tariff_arrays(deal.scenario)),
+        "trade": charts.trade_chart(documented),
+        "balance": charts.balance_chart(documented, BALANCE_2024),
+        "revenue": charts.revenue_chart(deal),
+        "backtest": charts.backtest_chart(documented, backtest(documented)),
+        "compare imports": charts.compare_flow_chart(results, "us_imports_from_china", "US imports from China by scenario"),
+        "compare balance": charts.compare_balance_chart(results, BALANCE_2024),
+        "compare tariffs": charts.compare_tariff_chart(results),
+        "compare revenue": charts.compare_revenue_chart(results),
+    }
+
+
+def _texts(figure):
+    canvas = FigureCanvasAgg(figure)
+    canvas.draw()
+    renderer = canvas.get_renderer()
+    hidden = set()  # labels of ticks outside the view are kept by matplotlib but never drawn
+    for ax in figure.axes:
+        for axis, (low, high) in ((ax.xaxis, sorted(ax.get_xlim())), (ax.yaxis, sorted(ax.get_ylim()))):
+            for tick in axis.get_major_ticks():
+                if not low - 1e-9 <= tick.get_loc() <= high + 1e-9:
+                    hidden.update((id(tick.label1), id(tick.label2)))
+    boxes = []
+    for text in figure.findobj(Text):
+        if not text.get_visible() or not text.get_text().strip() or id(text) in hidden:
+            continue
+        box = Text.get_window_extent(text, renderer)  # the words only, not an annotation's leader line
+        if box.width > 0 and box.height > 0:
+            boxes.append((text.get_text(), box))
+    return boxes
+
+
+def test_no_label_overlaps_another_or_leaves_the_figure(results):
+    for name, figure in _figures(results).items():
+        boxes = _texts(figure)
+        width, height = figure.bbox.width, figure.bbox.height
+        for text, box in boxes:
+            assert box.x0 >= -0.5 and box.y0 >= -0.5 and box.x1 <= width + 0.5 and box.y1 <= height + 0.5, (name, text)
+        for (first, one), (second, other) in itertools.combinations(boxes, 2):
+            shrunk = one.shrunk(0.98, 0.9)  # glyph boxes include padding; a touch is not an overlap
+            assert not shrunk.overlaps(other.shrunk(0.98, 0.9)), f"{name}: {first!r} overlaps {second!r}"
+
+
+def test_events_are_marked_on_every_dated_chart(results):
+    documented = results[1]
+    figure = charts.trade_chart(documented)
+    labels = {text.get_text() for text in figure.findobj(Text)}
+    assert {"Geneva truce agreed", "Trump–Xi call", "Geneva 90 days end", "Fentanyl duty cut, truce extended"} <= labels
+
+
+def test_each_scenario_keeps_one_colour_in_every_comparison_chart(results):
+    colours = scenario_colours(IDS)
+    assert len(set(colours.values())) == len(IDS)
+    figures = [figure for name, figure in _figures(results).items() if name.startswith("compare")]
+    for figure in figures:
+        seen = {line.get_label(): line.get_color() for line in figure.findobj(Line2D) if line.get_label() in colours}
+        assert seen == colours
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)), st.text("abcdefgh XYZ–0123", min_size=1, max_size=40)),
+                max_size=12))
+def test_event_labels_never_collide_and_leaders_cross_no_label(events):
+    start, end, width = dt.date(2024, 1, 1), dt.date(2027, 12, 31), 8.75
+    markers = place_events(events, start, end, width)
+    assert len(markers) == len(events)
+    span = (end - start).days + 1
+    placed = []
+    for marker in markers:
+        x = (marker.date - start).days / span * width * 72
+        size = text_width(plain(marker.label), SMALL_SIZE) + 3
+        left, right = (x - size, x) if marker.right_aligned else (x, x + size)
+        assert left >= -0.01 or not marker.right_aligned
+        assert right <= width * 72 + 0.01 or marker.right_aligned
+        placed.append((marker.row, left, right, x, marker.right_aligned))
+    for (row, left, right, x, _), (other_row, other_left, other_right, _, other_flipped) in itertools.permutations(placed, 2):
+        if row == other_row:
+            assert right + EVENT_GAP <= other_left or other_right + EVENT_GAP <= left
+        if other_row < row and not other_flipped:
+            # this label's leader runs down through the other's row; only a label turned back
+            # at the right edge (running left over earlier dates) may be crossed
+            assert not other_left + 0.5 < x < other_right - 0.5
+
+
+@pytest.mark.parametrize(("start", "end", "first", "labels"), [
+    (dt.date(2024, 1, 1), dt.date(2027, 12, 31), "2024-01-01", ["Jan\n2024", "Apr", "Jul", "Oct", "Jan\n2025"]),
+    (dt.date(2025, 3, 15), dt.date(2025, 9, 30), "2025-04-01", ["Apr\n2025", "May", "Jun", "Jul", "Aug", "Sep"]),
+    (dt.date(2024, 1, 1), dt.date(2060, 12, 31), "2025-01-01", ["2025", "2030"]),
+])
+def test_date_ticks(start, end, first, labels):
+    positions, names = date_ticks(start, end)
+    assert str(positions[0]) == first
+    assert names[: len(labels)] == labels
+    assert 2 <= len(positions) <= 16

@@ -1,0 +1,172 @@
+"""Report folders: files, key numbers, manifest, provenance, comparison, escaping, self-containment."""
+
+import hashlib
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.facts import load_facts, load_sources
+from simulator.loading import load_scenario
+from simulator.projection import run
+from simulator.summary import baseline_result, key_numbers
+from tests.conftest import HOSTILE_TITLE
+
+CHARTS = ("tariffs", "trade", "balance", "revenue", "backtest")
+
+
+def test_scenario_folder_holds_every_output(reports):
+    folder = reports / "documented-2025"
+    names = {path.name for path in folder.iterdir()}
+    for chart in CHARTS:
+        assert (folder / f"{chart}.png").read_bytes().startswith(b"\x89PNG")
+        assert b"<svg" in (folder / f"{chart}.svg").read_bytes()[:500]
+    assert {"projection.csv", "projection.parquet", "summary.md", "manifest.json", "index.html", "key-numbers.csv", "tariffs.csv",
+            "monthly.csv", "backtest.csv"} <= names
+    assert not [path for path in reports.iterdir() if path.name.startswith(".")], "no staging folder is left behind"
+
+
+def test_parquet_and_csv_hold_the_same_tidy_table(reports):
+    folder = reports / "truce-expires"
+    parquet = pd.read_parquet(folder / "projection.parquet")
+    csv = pd.read_csv(folder / "projection.csv")
+    assert list(parquet.columns) == ["scenario", "date", "variable", "value", "unit"]
+    assert len(parquet) == len(csv) == 48 * 12
+    assert np.allclose(parquet["value"].to_numpy(), csv["value"].to_numpy(), atol=1e-6)
+    imports_2024 = parquet[(parquet["variable"] == "us_imports_from_china") & (parquet["date"].dt.year == 2024)]["value"].sum()
+    assert imports_2024 == pytest.approx(438.742, abs=1e-3)
+
+
+def test_key_numbers_per_year_and_change_against_baseline():
+    documented = run(load_scenario("documented-2025"))
+    table = key_numbers(documented)
+    assert list(table["year"]) == [2024, 2025, 2026, 2027]
+    assert list(table["days"]) == [366, 365, 365, 365]
+    assert table["imports"][0] == pytest.approx(438.742, abs=1e-3)
+    assert table["balance"][0] == pytest.approx(-295.515, abs=1e-3)
+    assert np.allclose(table["balance"], table["exports"] - table["imports"])
+    # no 2025 tariff acts in 2024, so 2024 equals the counterfactual; from 2025 on imports are lower
+    assert table["imports_change"][0] == pytest.approx(0.0, abs=1e-9)
+    assert all(table["imports_change"][1:] < -50)
+    baseline = baseline_result(documented)
+    assert np.allclose(table["imports_change"], table["imports"] - key_numbers(baseline, baseline)["imports"])
+    assert np.allclose(key_numbers(baseline, baseline)["balance_change"], 0.0)
+
+
+def test_partial_years_count_their_days(tmp_path):
+    from simulator.loading import scenario_from_data
+
+    short = scenario_from_data({"title": "Half of 2025", "extends": "documented-2025", "horizon": {"start": "2024-07-01", "end": "2025-06-30"}}, "half")
+    table = key_numbers(run(short))
+    assert list(table["year"]) == [2024, 2025] and list(table["days"]) == [184, 181]
+
+
+def test_summary_lists_key_numbers_and_footnotes(reports):
+    text = (reports / "documented-2025" / "summary.md").read_text(encoding="utf-8")
+    assert "| 2024 | 438.7 | 143.2 | −295.5 |" in text
+    assert "| 2025 | 364.2 |" in text
+    assert "10% for 90 days, then 34%" in text
+    numbers = set(re.findall(r"\[\^(\d+)\](?!:)", text))
+    defined = set(re.findall(r"^\[\^(\d+)\]:", text, flags=re.MULTILINE))
+    assert numbers and numbers <= defined
+
+
+def test_manifest_records_inputs_and_software(reports):
+    manifest = json.loads((reports / "documented-2025" / "manifest.json").read_text())
+    (entry,) = manifest["scenarios"]
+    source = entry["files"][0]
+    assert source["sha256"] == hashlib.sha256(Path(source["path"]).read_bytes()).hexdigest()
+    assert entry["parameters"]["short_run_elasticity"] == pytest.approx(-0.76)
+    assert entry["seed"] is None and entry["draws"] == 0
+    assert set(manifest["versions"]) >= {"python", "numpy", "pandas", "matplotlib"}
+    assert manifest["package"]["version"]
+    assert re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$", manifest["created"])
+    for name, digest in manifest["outputs"].items():
+        assert hashlib.sha256((reports / "documented-2025" / name).read_bytes()).hexdigest() == digest
+
+
+def test_every_fact_used_is_a_footnote_with_its_source(reports):
+    page = (reports / "documented-2025" / "index.html").read_text(encoding="utf-8")
+    facts, sources = load_facts(), load_sources()
+    scenario = load_scenario("documented-2025")
+    notes = dict(re.findall(r'<li id="note-(\d+)" value="\d+"><strong>(.*?)</strong>', page))
+    assert len(notes) >= len(scenario.facts_used())
+    for fact_id in scenario.facts_used():
+        fact = facts[fact_id]
+        assert (fact.label or fact.id).replace("'", "&#39;") in notes.values(), fact_id
+        for source_id in fact.sources:
+            assert sources[source_id].publisher.replace("'", "&#39;").replace("&", "&amp;") in page, source_id
+    cited = set(re.findall(r'href="#note-(\d+)"', page))
+    assert cited and cited <= set(notes)
+
+
+class Elements(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+@pytest.mark.parametrize("folder", ["documented-2025", "comparison", "hostile"])
+def test_html_is_self_contained(reports, folder):
+    page = (reports / folder / "index.html").read_text(encoding="utf-8")
+    parser = Elements()
+    parser.feed(page)
+    tags = [tag for tag, _ in parser.tags]
+    assert "script" not in tags and "link" not in tags and "iframe" not in tags and "object" not in tags
+    images = [attrs["src"] for tag, attrs in parser.tags if tag == "img"]
+    assert len(images) == 5 and all(src.startswith("data:image/svg+xml;base64,") for src in images)
+    assert "url(" not in page and "@import" not in page
+    for tag, attrs in parser.tags:
+        for name, value in attrs.items():
+            assert not (name in ("src", "srcset", "poster", "data") and not value.startswith("data:")), (tag, name)
+            assert not name.startswith("on"), (tag, name)
+
+
+def test_scenario_text_is_escaped(reports):
+    page = (reports / "hostile" / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; $5 &#34;quoted&#34;" in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "<script" not in page and "<img src=x" not in page
+    summary = (reports / "hostile" / "summary.md").read_text(encoding="utf-8")
+    assert summary.startswith("# &lt;script&gt;alert('title')&lt;/script&gt; &amp; $5")
+    comparison = (reports / "comparison" / "index.html").read_text(encoding="utf-8")
+    assert "<script" not in comparison and "&lt;script&gt;" in comparison
+    assert HOSTILE_TITLE not in page
+
+
+def test_comparison_folder(reports):
+    folder = reports / "comparison"
+    for chart in ("imports", "exports", "balance", "tariffs", "revenue"):
+        assert (folder / f"{chart}.png").exists() and (folder / f"{chart}.svg").exists()
+    keys = pd.read_csv(folder / "key-numbers.csv")
+    assert list(keys["scenario"].unique()) == ["baseline-2024", "documented-2025", "truce-expires", "hostile"]
+    assert len(keys) == 16
+    differences = pd.read_csv(folder / "differences.csv").fillna("")
+    expires = differences[differences["scenario"] == "truce-expires"]
+    assert set(expires["extends"]) == {"documented-2025"}
+    geneva = expires[expires["input"] == "Reciprocal duty from 14 May 2025"].iloc[0]
+    assert (geneva["before"], geneva["after"]) == ("10% for 90 days, then 34%", "10% for 90 days, then back to 125%")
+    assert "Fentanyl duty from 10 Nov 2025" in set(expires[expires["after"] == ""]["input"])  # the what-if drops the November cut
+    hostile = differences[differences["scenario"] == "hostile"]
+    assert list(hostile["input"]) == ["short run elasticity"]
+    assert (hostile.iloc[0]["before"], hostile.iloc[0]["after"]) == ("−0.76", "−1")
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert "then back to 125%" in page and 'href="../truce-expires/index.html"' in page
+
+
+def test_rerun_writes_identical_charts(tmp_path):
+    from simulator.report import write_reports
+
+    scenario = load_scenario("geneva-truce")
+    first = write_reports([scenario], tmp_path / "a")[0].path
+    second = write_reports([scenario], tmp_path / "b")[0].path
+    for chart in ("tariffs", "trade"):
+        for extension in ("png", "svg"):
+            assert (first / f"{chart}.{extension}").read_bytes() == (second / f"{chart}.{extension}").read_bytes()
