@@ -3,6 +3,9 @@
 Run: python benchmarks/speed.py
 Targets (issue 3): engine < 50 ms for one scenario over three years, daily, after import;
 `simulate SCENARIO` with its charts < 3 s on a 2-core machine.
+Targets (issue 4): `simulate` on every bundled scenario (reports, comparison, HTML, Parquet)
+< 10 s; drawing our charts (building the figure and saving PNG and SVG) costs at most 1.3x a
+bare matplotlib `savefig` of the same, already built figures to the same two formats.
 """
 
 from __future__ import annotations
@@ -49,9 +52,60 @@ def main() -> None:
         command = [sys.executable, "-m", "simulator", "documented-2025", "--out", out, "--quiet"]
         wall = median_seconds(lambda: subprocess.run(command, check=True), repeat=5)
         print(f"`simulate documented-2025` end to end with charts: median {wall:.2f} s (target < 3 s)")
+        everything = [sys.executable, "-m", "simulator", "--out", out]
+        wall = median_seconds(lambda: subprocess.run(everything, check=True), repeat=3)
+        print(f"`simulate` on all {len(simulator.bundled_ids())} bundled scenarios + comparison: median {wall:.2f} s (target < 10 s)")
         helped = median_seconds(lambda: subprocess.run([sys.executable, "-m", "simulator", "--help"], check=True, capture_output=True), repeat=5)
         print(f"`simulate --help`: median {helped:.2f} s")
+    chart_overhead()
     print(f"(measured {dt.datetime.now():%Y-%m-%d %H:%M}, Python {sys.version.split()[0]})")
+
+
+def chart_overhead() -> None:
+    """Our chart pipeline against a bare ``savefig`` of the same figures, one process, PNG and SVG each."""
+    from pathlib import Path
+
+    from simulator import charts
+    from simulator.backtest import backtest
+    from simulator.figures import save
+    from simulator.timeline import tariff_arrays
+
+    results = [run(name) for name in simulator.bundled_ids()]
+    documented = next(result for result in results if result.scenario.id == "documented-2025")
+    builders = [
+        lambda: charts.tariff_chart(documented.scenario, tariff_arrays(documented.scenario)),
+        lambda: charts.trade_chart(documented),
+        lambda: charts.balance_chart(documented, -295.515),
+        lambda: charts.revenue_chart(documented),
+        lambda: charts.backtest_chart(documented, backtest(documented)),
+        lambda: charts.compare_flow_chart(results, "us_imports_from_china", "US imports from China by scenario"),
+        lambda: charts.compare_balance_chart(results, -295.515),
+        lambda: charts.compare_tariff_chart(results),
+        lambda: charts.compare_revenue_chart(results),
+    ]
+    with tempfile.TemporaryDirectory() as out:
+        folder = Path(out)
+
+        def ours() -> None:
+            for index, build in enumerate(builders):
+                save(build(), folder / f"ours-{index}")
+
+        def bare(figures) -> None:
+            for index, figure in enumerate(figures):
+                figure.savefig(folder / f"bare-{index}.png")
+                figure.savefig(folder / f"bare-{index}.svg")
+
+        ours()  # warm font caches
+        ours_time = median_seconds(ours, repeat=5)
+        bare_times = []
+        for _ in range(5):
+            figures = [build() for build in builders]
+            start = time.perf_counter()
+            bare(figures)
+            bare_times.append(time.perf_counter() - start)
+        bare_time = statistics.median(bare_times)
+    print(f"{len(builders)} charts, build + save PNG and SVG: median {ours_time:.2f} s; bare savefig of the built figures: {bare_time:.2f} s; "
+          f"ratio {ours_time / bare_time:.2f} (target <= 1.3)")
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ file costs one draw, and labels cannot collide because each has a reserved band:
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import textwrap
 from collections.abc import Sequence
@@ -53,6 +54,7 @@ def line_height(size: float) -> float:
     return size * 1.4 / 72
 
 
+@functools.lru_cache(maxsize=4096)
 def text_width(text: str, size: float) -> float:
     """Width of a one-line text [pt] as the default font draws it."""
     width, _, _ = text_to_path.get_text_width_height_descent(text, FontProperties(size=size), ismath=False)
@@ -312,7 +314,10 @@ def save(figure: Figure, stem: Path, formats: Sequence[str] = FORMATS) -> list[P
     written = []
     for extension in formats:
         path = stem.with_suffix(f".{extension}")
-        metadata = {"Software": None} if extension == "png" else {"Date": None, "Creator": None}
-        figure.savefig(path, metadata=metadata)
+        if extension == "png":
+            # zlib level 1: a fifth of the encoding time for files 3% larger
+            figure.savefig(path, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
+        else:
+            figure.savefig(path, metadata={"Date": None, "Creator": None})
         written.append(path)
     return written

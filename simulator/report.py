@@ -310,8 +310,10 @@ def _replace(staging: Path, target: Path) -> None:
 
 def _draw(jobs: list[ChartJob], workers: int | None) -> Any:
     """Each chart drawn and saved as PNG and SVG: its size [px], or why it failed."""
+    from simulator.figures import text_width
     from simulator.parallel import fork_map
 
+    text_width("Load the font once, before the workers fork", 8)
     return fork_map(_draw_one, jobs, workers)
 
 
