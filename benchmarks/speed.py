@@ -65,7 +65,7 @@ def chart_overhead() -> None:
     """Our chart pipeline against a bare ``savefig`` of the same figures, one process, PNG and SVG each."""
     from pathlib import Path
 
-    from simulator import charts
+    from simulator import charts, overlays
     from simulator.backtest import backtest
     from simulator.figures import save
     from simulator.timeline import tariff_arrays
@@ -78,10 +78,10 @@ def chart_overhead() -> None:
         lambda: charts.balance_chart(documented, -295.515),
         lambda: charts.revenue_chart(documented),
         lambda: charts.backtest_chart(documented, backtest(documented)),
-        lambda: charts.compare_flow_chart(results, "us_imports_from_china", "US imports from China by scenario"),
-        lambda: charts.compare_balance_chart(results, -295.515),
-        lambda: charts.compare_tariff_chart(results),
-        lambda: charts.compare_revenue_chart(results),
+        lambda: overlays.compare_flow_chart(results, "us_imports_from_china", "US imports from China by scenario"),
+        lambda: overlays.compare_balance_chart(results, -295.515),
+        lambda: overlays.compare_tariff_chart(results),
+        lambda: overlays.compare_revenue_chart(results),
     ]
     with tempfile.TemporaryDirectory() as out:
         folder = Path(out)

@@ -22,7 +22,6 @@ from simulator.figures import (
     mark_events,
     money_axis,
     percent_axis,
-    scenario_colours,
     source_note,
     subtitle,
 )
@@ -103,11 +102,11 @@ def trade_chart(result) -> Figure:
     for name, label, flow, style, width in lines:
         ax.plot(months, values[name], color=FLOW_COLOURS[flow], linestyle=style, linewidth=width, label=label)
     ax.fill_between(months, values["us_imports_from_china"], values["us_imports_counterfactual"], color=FLOW_COLOURS["imports"], alpha=0.08)
-    _finish_monthly(layout, MODEL_SOURCE)
+    finish_monthly(layout, MODEL_SOURCE)
     return layout.figure
 
 
-def _finish_monthly(layout, source: str, unit: str = "USD bn/month", floor: float | None = 0.0) -> None:
+def finish_monthly(layout, source: str, unit: str = "USD bn/month", floor: float | None = 0.0) -> None:
     """Dates, a $bn axis, events, legend and source line of a chart of monthly values."""
     for ax in layout.axes:
         date_axis(ax, layout.start, layout.end)
@@ -135,7 +134,7 @@ def balance_chart(result, reference_balance: float) -> Figure:
     bottom.axhline(reference_balance, color="#555555", linestyle="--", linewidth=1, label=reference)
     subtitle(layout, top, "Each month [USD bn/month]")
     subtitle(layout, bottom, "Sum of the last twelve months [USD bn per 12 months]")
-    _finish_monthly(layout, f"Sources: US Census Bureau (2024 balance {reference_balance:,.1f} USD bn, the ~$295bn deficit of the seed articles); "
+    finish_monthly(layout, f"Sources: US Census Bureau (2024 balance {reference_balance:,.1f} USD bn, the ~$295bn deficit of the seed articles); "
                     "model projection", floor=None)
     bottom.yaxis.label.set_text("[USD bn per 12 months]")
     return layout.figure
@@ -151,7 +150,7 @@ def revenue_chart(result) -> Figure:
     ax = layout.axes[0]
     ax.plot(months, values["us_tariff_revenue_from_china"], color=FLOW_COLOURS["imports"], linewidth=2, label=labels[0])
     ax.plot(months, values["china_tariff_revenue_from_us"], color=FLOW_COLOURS["exports"], linewidth=2, label=labels[1])
-    _finish_monthly(layout, "Model: (base + effective additional rate) × projected customs value; base rates from PIIE; not seasonally adjusted")
+    finish_monthly(layout, "Model: (base + effective additional rate) × projected customs value; base rates from PIIE; not seasonally adjusted")
     return layout.figure
 
 
@@ -177,72 +176,5 @@ def backtest_chart(result, test) -> Figure:
         ax.axvspan(mdates.date2num(np.datetime64("2025-01-01")), mdates.date2num((test.months[-1] + 1).astype("datetime64[D]")),
                    color="#999999", alpha=0.15, linewidth=0, label=labels[3])
         subtitle(layout, ax, f"US {flow} {'from' if flow == 'imports' else 'to'} China")
-    _finish_monthly(layout, "Sources: US Census Bureau, trade in goods with China (not seasonally adjusted); model projection")
-    return layout.figure
-
-
-# ---------------------------------------------------------------- several scenarios
-
-
-def _span(results) -> tuple[dt.date, dt.date]:
-    return min(result.scenario.start for result in results), max(result.scenario.end for result in results)
-
-
-def _overlay(results, title: str, panels: Sequence[tuple[str, str]], colours: dict[str, str] | None, *, transform=None,
-             unit: str = "USD bn/month", floor: float | None = 0.0, reference: tuple[float, str] | None = None) -> Figure:
-    """One line per scenario in each panel; ``panels`` are (variable, subtitle) pairs."""
-    colours = colours or scenario_colours([result.scenario.id for result in results])
-    start, end = _span(results)
-    labels = [result.scenario.id for result in results] + ([reference[1]] if reference else [])
-    layout = frame(title, start, end, events=events_of([result.scenario for result in results]), rows=len(panels),
-                   panel_height=3.6 if len(panels) == 1 else 2.6, subtitles=len(panels) > 1, legend_rows=legend_rows(labels))
-    for ax, (variable, text) in zip(layout.axes, panels, strict=True):
-        for result in results:
-            months, values = _months(result)
-            series = values[variable] if transform is None else transform(values[variable])
-            ax.plot(months, series, color=colours[result.scenario.id], linewidth=1.8, label=result.scenario.id)
-        if reference:
-            ax.axhline(reference[0], color="#555555", linestyle="--", linewidth=1, label=reference[1])
-        if len(panels) > 1:
-            subtitle(layout, ax, text)
-    _finish_monthly(layout, MODEL_SOURCE, unit=unit, floor=floor)
-    return layout.figure
-
-
-def compare_flow_chart(results, variable: str, title: str, colours: dict[str, str] | None = None) -> Figure:
-    """Monthly values of one flow, one line per scenario [USD bn/month]."""
-    return _overlay(results, title, [(variable, title)], colours)
-
-
-def compare_balance_chart(results, reference_balance: float, colours: dict[str, str] | None = None) -> Figure:
-    """The 12-month rolling balance of each scenario against the 2024 balance [USD bn per 12 months]."""
-    return _overlay(results, "US goods balance with China, 12-month rolling sum", [("us_trade_balance_with_china", "")], colours,
-                    transform=rolling_year, unit="USD bn per 12 months", floor=None,
-                    reference=(reference_balance, f"2024 balance: −\\${abs(reference_balance):,.1f}bn"))
-
-
-def compare_revenue_chart(results, colours: dict[str, str] | None = None) -> Figure:
-    """Tariff revenue in both directions, one line per scenario [USD bn/month]."""
-    return _overlay(results, "Tariff revenue by scenario", [("us_tariff_revenue_from_china", "US duties on imports from China [USD bn/month]"),
-                                                            ("china_tariff_revenue_from_us", "China's duties on imports from the US [USD bn/month]")], colours)
-
-
-def compare_tariff_chart(results, colours: dict[str, str] | None = None) -> Figure:
-    """Effective tariff rates (base + coverage-weighted add-ons) day by day, one line per scenario [%]."""
-    colours = colours or scenario_colours([result.scenario.id for result in results])
-    start, end = _span(results)
-    panels = (("us_effective_tariff_on_china", "US tariff on Chinese goods, effective [%]"),
-              ("china_effective_tariff_on_us", "China's tariff on US goods, effective [%]"))
-    layout = frame("Effective tariff rates by scenario", start, end, events=events_of([result.scenario for result in results]), rows=2,
-                   panel_height=2.6, subtitles=True, legend_rows=legend_rows([result.scenario.id for result in results]))
-    for ax, (variable, text) in zip(layout.axes, panels, strict=True):
-        for result in results:
-            _step(ax, result.days, result.series[variable], color=colours[result.scenario.id], linewidth=1.6, label=result.scenario.id)
-        date_axis(ax, start, end)
-        ax.set_ylim(0, None)
-        percent_axis(ax, "[%]")
-        subtitle(layout, ax, text)
-    mark_events(layout)
-    legend_below(layout)
-    source_note(layout, "Effective rate: pre-2025 base (PIIE) + each additional measure × its trade coverage; sources in the report's notes")
+    finish_monthly(layout, "Sources: US Census Bureau, trade in goods with China (not seasonally adjusted); model projection")
     return layout.figure

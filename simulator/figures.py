@@ -171,14 +171,21 @@ def frame(
     subtitles: bool = False,
     legend_rows: int = 1,
     dates: bool = True,
+    note: str = "",
+    left_margin: float = LEFT,
 ) -> Frame:
-    """A figure with ``rows`` × ``columns`` plots on a shared date range and bands for every label."""
-    plot_width = (WIDTH - LEFT - RIGHT - (columns - 1) * 0.85) / columns
+    """A figure with ``rows`` × ``columns`` plots on a shared date range and bands for every label.
+
+    ``note`` is set in smaller type under the title (what a reader must know to read the chart);
+    ``left_margin`` [in] makes room for long value labels.
+    """
+    plot_width = (WIDTH - left_margin - RIGHT - (columns - 1) * 0.85) / columns
     title_lines = wrap(plain(title), WIDTH - LEFT * 0.5 - RIGHT, TITLE_SIZE)
+    note_lines = wrap(plain(note), WIDTH - LEFT * 0.5 - RIGHT, TEXT_SIZE) if note else []
     markers = place_events(events, start, end, plot_width) if columns == 1 else []
     subtitle = line_height(PANEL_SIZE) + 0.06 if subtitles else 0.0
     strip = event_rows(markers) * line_height(SMALL_SIZE) + (0.08 if markers else 0.0)
-    top = 0.12 + len(title_lines) * line_height(TITLE_SIZE) + 0.1 + subtitle + strip
+    top = 0.12 + len(title_lines) * line_height(TITLE_SIZE) + len(note_lines) * line_height(TEXT_SIZE) + 0.1 + subtitle + strip
     date_band = (2 * line_height(TEXT_SIZE) + 0.12 + DATE_PAD / 72) if dates else 0.3
     gap = date_band + subtitle + 0.1
     bottom = date_band + 0.06 + legend_rows * line_height(SMALL_SIZE) * 1.15 + 0.1 + line_height(SMALL_SIZE) + 0.1
@@ -187,10 +194,14 @@ def frame(
     axes = []
     for row in range(rows):
         for column in range(columns):
-            left = LEFT + column * (plot_width + 0.85)
+            left = left_margin + column * (plot_width + 0.85)
             lower = height - top - (row + 1) * panel_height - row * gap
             axes.append(figure.add_axes((left / WIDTH, lower / height, plot_width / WIDTH, panel_height / height)))
     figure.text(LEFT * 0.5 / WIDTH, 1 - 0.12 / height, "\n".join(title_lines), fontsize=TITLE_SIZE, ha="left", va="top", linespacing=1.25)
+    if note_lines:
+        below = 0.12 + len(title_lines) * line_height(TITLE_SIZE) + 0.02
+        figure.text(LEFT * 0.5 / WIDTH, 1 - below / height, "\n".join(note_lines), fontsize=TEXT_SIZE, color="#444444", ha="left", va="top",
+                    linespacing=1.25)
     legend_top = bottom - date_band - 0.06
     return Frame(figure, axes, title_lines, markers, strip, height, legend_top, 0.1, start, end)
 

@@ -181,6 +181,7 @@ def resolve(layers: list[_Layer]) -> Scenario:
     events: list[Event] = []
     references: list[str] = []
     parameters = default_parameters()
+    explicit: set[str] = set()
     bases: dict[str, Any] = {}
     measures: dict[str, dict[str, dict[str, Any]]] = {direction: {} for direction in DIRECTIONS}
     for layer in layers:
@@ -189,6 +190,7 @@ def resolve(layers: list[_Layer]) -> Scenario:
         description = content.description if content.description is not None else description
         horizon = content.horizon or horizon
         parameters = parameters.overlay(content.parameters)
+        explicit.update(content.parameters.values() if content.parameters else ())
         if content.events is not None:
             events = [_event(event) for event in content.events]
         references += [source for source in content.references or [] if source not in references]
@@ -232,6 +234,7 @@ def resolve(layers: list[_Layer]) -> Scenario:
         events=tuple(sorted(events, key=lambda event: event.date)),
         references=tuple(references),
         files=tuple(layer.document.file for layer in layers),
+        parameters_set=tuple(sorted(explicit)),
     )
 
 

@@ -7,19 +7,26 @@ scenario's ``parameters`` section overrides any of them. Values keep the fact th
 from __future__ import annotations
 
 import functools
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, Field, ValidationInfo
+from pydantic import BeforeValidator, Field, ValidationInfo
 
+from simulator.distributions import Distribution, is_distribution, parse_distribution
 from simulator.quantities import Number, Percent, parse_number, parse_percent
 from simulator.validation import Strict
 
 
-def _non_positive(value: Number) -> Number:
-    if value.value > 0:
-        raise ValueError(f"an elasticity of {value.value:g} has the wrong sign: a higher price cannot raise demand (expected 0 or below)")
-    return value
+def _elasticity(value: Any, info: ValidationInfo) -> Number:
+    result = parse_number(value, info)
+    if result.value > 0:
+        raise ValueError(f"an elasticity of {result.value:g} has the wrong sign: a higher price cannot raise demand (expected 0 or below)")
+    return result
+
+
+def _share(value: Any, info: ValidationInfo) -> Percent:
+    return parse_percent(value, info, low=0.0, high=100.0)
 
 
 def _growth(value: Any, info: ValidationInfo) -> Percent:
@@ -43,11 +50,45 @@ def _non_negative(value: Any, info: ValidationInfo) -> Number:
     return result
 
 
-ElasticityValue = Annotated[Number, BeforeValidator(parse_number), AfterValidator(_non_positive)]
-ShareValue = Annotated[Percent, BeforeValidator(lambda value, info: parse_percent(value, info, low=0.0, high=100.0))]
-GrowthValue = Annotated[Percent, BeforeValidator(_growth)]
-PositiveValue = Annotated[Number, BeforeValidator(_positive)]
-NonNegativeValue = Annotated[Number, BeforeValidator(_non_negative)]
+def _value(point, domain: tuple[float, float], percent: bool) -> Any:
+    """A parameter field: a point value checked by ``point``, or a distribution over ``domain``."""
+
+    def parse(value: Any, info: ValidationInfo) -> Number | Percent | Distribution:
+        if isinstance(value, Distribution):
+            return value
+        if is_distribution(value):
+            return parse_distribution(value, info, point, domain, percent)
+        return point(value, info)
+
+    return Annotated[Number | Percent | Distribution, BeforeValidator(parse)]
+
+
+TINY = 1e-9
+DOMAINS = {
+    "elasticity": (-math.inf, 0.0),
+    "share": (0.0, 100.0),
+    "growth": (-100.0 + TINY, 100.0),
+    "positive": (TINY, math.inf),
+    "non_negative": (0.0, math.inf),
+}
+"""The values each kind of parameter can take (in its unit: % for shares and growth)."""
+KINDS = {
+    "short_run_elasticity": "elasticity",
+    "long_run_elasticity": "elasticity",
+    "pass_through": "share",
+    "shipping_lag_days": "non_negative",
+    "adjustment_days": "positive",
+    "long_run_adjustment_years": "positive",
+    "import_growth": "growth",
+    "export_growth": "growth",
+    "diversion_share": "share",
+}
+"""The kind of value each parameter takes."""
+ElasticityValue = _value(_elasticity, DOMAINS["elasticity"], percent=False)
+ShareValue = _value(_share, DOMAINS["share"], percent=True)
+GrowthValue = _value(_growth, DOMAINS["growth"], percent=True)
+PositiveValue = _value(_positive, DOMAINS["positive"], percent=False)
+NonNegativeValue = _value(_non_negative, DOMAINS["non_negative"], percent=False)
 
 
 class Parameters(Strict):
@@ -75,7 +116,7 @@ class Parameters(Strict):
     export_growth: GrowthValue | None = None
     diversion_share: ShareValue | None = None
 
-    def values(self) -> dict[str, Number | Percent]:
+    def values(self) -> dict[str, Number | Percent | Distribution]:
         """The parameters that are set, by name."""
         return {name: value for name, value in self if value is not None}
 
@@ -90,7 +131,23 @@ class Parameters(Strict):
         value = getattr(self, name)
         if value is None:
             raise KeyError(f"parameter {name} is not set")
+        if isinstance(value, Distribution):
+            return value.central * value.scale
         return value.value / 100.0 if isinstance(value, Percent) else value.value
+
+    def distribution(self, name: str) -> Distribution | None:
+        """The parameter's distribution, if it is written as one."""
+        value = getattr(self, name)
+        return value if isinstance(value, Distribution) else None
+
+
+def default_distribution(name: str, central: float) -> Distribution:
+    """The sourced default range of a parameter as a distribution: ``low`` and ``high`` from
+    ``seeds/parameters.yaml`` as 5th and 95th percentiles around ``central`` (in the parameter's unit)."""
+    spec = parameter_specs()[name]
+    kind = KINDS[name]
+    return Distribution("range", {"low": min(spec.low, central), "central": central, "high": max(spec.high, central)}, DOMAINS[kind],
+                        percent=kind in ("share", "growth"), facts=tuple(spec.facts))
 
 
 class ParameterSpec(Strict):

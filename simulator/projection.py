@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from simulator import trade
@@ -59,8 +61,15 @@ def project(days: np.ndarray, us_total: np.ndarray, us_base: float, china_total:
     }
 
 
-def run(scenario: Scenario | str) -> Result:
-    """Project a scenario (or a bundled id / YAML path) day by day at its parameter values.
+def run(scenario: Scenario | str, draws: int = 0, seed: int | None = None, quantiles: tuple[float, ...] | None = None,
+        progress: Callable[[int, int], None] | None = None) -> Result:
+    """Project a scenario (or a bundled id / YAML path) day by day.
+
+    With ``draws=0`` (the default) parameters take their point values and the tariff path is
+    followed as written. With ``draws=N`` the result also holds quantiles (``quantiles``,
+    default 5, 25, 50, 75, 95 [%]) of every monthly and annual output over N Monte Carlo draws
+    of the uncertain parameters and truce renewals (:mod:`simulator.uncertainty`); the same
+    ``seed`` gives the same quantiles. ``progress(done, total)`` is called after each chunk.
 
     Returns a :class:`~simulator.result.Result` (``monthly``, ``annual``, ``to_frame()``).
     """
@@ -68,6 +77,8 @@ def run(scenario: Scenario | str) -> Result:
         from simulator.loading import load_scenario
 
         scenario = load_scenario(scenario)
+    if draws < 0:
+        raise ValueError(f"draws must be 0 (a point projection) or more, not {draws}")
     paths = tariff_arrays(scenario)
     us_total, china_total = paths.total("us_on_china"), paths.total("china_on_us")
     series = project(paths.days, us_total, paths.base["us_on_china"], china_total, paths.base["china_on_us"], point_parameters(scenario))
@@ -75,4 +86,10 @@ def run(scenario: Scenario | str) -> Result:
     series["china_effective_tariff_on_us"] = china_total
     series["us_additional_tariff_on_china"] = paths.headline["us_on_china"]
     series["china_additional_tariff_on_us"] = paths.headline["china_on_us"]
-    return Result(scenario=scenario, days=paths.days, series=series)
+    if not draws:
+        return Result(scenario=scenario, days=paths.days, series=series)
+    from simulator.uncertainty import QUANTILES, monte_carlo
+
+    outcome = monte_carlo(scenario, draws, seed, tuple(quantiles or QUANTILES), progress)
+    return Result(scenario=scenario, days=paths.days, series=series, quantiles=outcome.quantiles, draws=draws, seed=outcome.seed,
+                  periods=outcome.periods, extras={"draws": outcome})

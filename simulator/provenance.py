@@ -56,6 +56,9 @@ def entry_text(entry: PathEntry, prior: float) -> str:
         follow = entry.follow_up
         after = f"back to {_number(prior)}%" if follow is REVERT else f"{_number(follow.value)}%"  # type: ignore[union-attr]
         text += f" for {int(entry.days.value)} days, then {after}"
+        if entry.renewal is not None:
+            length = int((entry.renewal.days or entry.days).value)
+            text += f"; renewed for {length} days at a time with probability {_number(entry.renewal.probability.value)}% (in Monte Carlo draws)"
     return text + (f" ({entry.note})" if entry.note else "")
 
 
@@ -70,7 +73,7 @@ def _measure_inputs(direction: str, measure: Measure) -> list[Input]:
         before = changes(measure.entries[:index])
         rows.append(Input(section, f"{prefix}@{entry.start.isoformat()}", f"{measure.label} from {day(entry.start)}",
                           entry_text(entry, before[-1].percent if before else 0.0),
-                          _cited(entry, entry.rate, entry.days, entry.then)))
+                          _cited(entry, entry.rate, entry.days, entry.then, *((entry.renewal and (entry.renewal.probability, entry.renewal.days)) or ()))))
     return rows
 
 

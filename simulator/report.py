@@ -165,7 +165,7 @@ def _stage_scenario(scenario: Scenario, out: Path, colour: str, stamp: dict[str,
 def _stage_comparison(results, out: Path, colours: dict[str, str], stamp: dict[str, str]) -> _Staged:
     import pandas as pd
 
-    from simulator import charts
+    from simulator import overlays
     from simulator.facts import load_facts
     from simulator.pages import chart, comparison_context, render_html, render_markdown
     from simulator.provenance import differences, parent_of
@@ -186,11 +186,11 @@ def _stage_comparison(results, out: Path, colours: dict[str, str], stamp: dict[s
         pd.DataFrame(rows, columns=["scenario", "extends", "section", "input", "before", "after", "facts"]).to_csv(folder / "differences.csv", index=False)
         reference = float(load_facts()["us-balance-with-china-2024"].value)  # type: ignore[arg-type]
         item.charts = {
-            "imports": (lambda: charts.compare_flow_chart(results, "us_imports_from_china", "US imports from China by scenario", colours), folder / "imports"),
-            "exports": (lambda: charts.compare_flow_chart(results, "us_exports_to_china", "US exports to China by scenario", colours), folder / "exports"),
-            "balance": (lambda: charts.compare_balance_chart(results, reference, colours), folder / "balance"),
-            "tariffs": (lambda: charts.compare_tariff_chart(results, colours), folder / "tariffs"),
-            "revenue": (lambda: charts.compare_revenue_chart(results, colours), folder / "revenue"),
+            "imports": (lambda: overlays.compare_flow_chart(results, "us_imports_from_china", "US imports from China by scenario", colours), folder / "imports"),
+            "exports": (lambda: overlays.compare_flow_chart(results, "us_exports_to_china", "US exports to China by scenario", colours), folder / "exports"),
+            "balance": (lambda: overlays.compare_balance_chart(results, reference, colours), folder / "balance"),
+            "tariffs": (lambda: overlays.compare_tariff_chart(results, colours), folder / "tariffs"),
+            "revenue": (lambda: overlays.compare_revenue_chart(results, colours), folder / "revenue"),
         }
 
         def finish(sizes: dict[str, tuple[int, int]]) -> None:

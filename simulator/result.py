@@ -56,14 +56,19 @@ class Result:
     Attributes:
         scenario: the scenario projected.
         days: the day grid [datetime64[D]].
-        series: daily arrays by variable name (see the module docstring for units).
-        quantiles: for Monte Carlo runs, the quantile levels of the first axis of each
-            series (e.g. (5, 25, 50, 75, 95)); empty for a point projection.
-        draws, seed: number of Monte Carlo draws and the seed (0 and None for a point run).
+        series: daily arrays of the point projection by variable name (see the module
+            docstring for units).
+        quantiles: for Monte Carlo runs, the quantile levels [%] (e.g. (5, 25, 50, 75, 95));
+            empty for a point projection.
+        draws, seed: number of Monte Carlo draws and the seed that reproduces them (0 and
+            None for a point run).
+        periods: for Monte Carlo runs, per frequency ('monthly', 'annual') the period starts
+            and, by variable, the quantiles (quantiles × periods).
 
     ``daily``, ``monthly`` and ``annual`` are pandas DataFrames indexed by date (month start
-    for ``monthly``, year start for ``annual``), with a ``quantile`` index level in Monte Carlo
-    runs; ``to_frame()`` is one tidy long table.
+    for ``monthly``, year start for ``annual``). In Monte Carlo runs ``monthly`` and ``annual``
+    hold the quantiles, with a ``quantile`` index level, and ``daily`` the point projection;
+    ``to_frame()`` is one tidy long table (with a ``quantile`` column in Monte Carlo runs).
     """
 
     scenario: Scenario
@@ -72,12 +77,13 @@ class Result:
     quantiles: tuple[float, ...] = ()
     draws: int = 0
     seed: int | None = None
+    periods: dict[str, tuple[np.ndarray, dict[str, np.ndarray]]] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------ aggregation (numpy)
 
     def aggregate(self, frequency: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """Period start dates and per-period values: sums for flows, day averages for rates."""
+        """Period start dates and per-period values of the point projection: sums for flows, day averages for rates."""
         if frequency == "daily":
             return self.days, self.series
         period = {"monthly": "M", "annual": "Y"}[frequency]
@@ -110,9 +116,9 @@ class Result:
     def _frame(self, frequency: str):
         import pandas as pd
 
-        stamps, values = self.aggregate(frequency)
+        stamps, values = self.periods[frequency] if frequency in self.periods else self.aggregate(frequency)
         dates = pd.DatetimeIndex(stamps.astype("datetime64[D]").astype("datetime64[ns]"), name="date")
-        if not self.quantiles:
+        if frequency not in self.periods:
             return pd.DataFrame({name: values[name] for name in VARIABLES if name in values}, index=dates)
         frames = {
             level: pd.DataFrame({name: values[name][index] for name in VARIABLES if name in values}, index=dates)

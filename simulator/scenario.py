@@ -58,6 +58,17 @@ PercentFact = Annotated[Fact, BeforeValidator(_percent_fact)]
 EventFact = Annotated[Fact, BeforeValidator(_event_fact)]
 
 
+class Renewal(Strict):
+    """A window's chance of renewal when it ends (Monte Carlo draws only; a point run follows the path as written).
+
+    Each renewal extends the window by ``days`` (default: the window's own length) with
+    ``probability``, and may happen again at the end of the renewed window.
+    """
+
+    probability: Share
+    days: Days | None = None
+
+
 class PathEntry(Strict):
     """One dated change of a measure: a step, or a window that ends after ``days``.
 
@@ -71,6 +82,7 @@ class PathEntry(Strict):
     rate: Rate | None = None
     days: Days | None = None
     then: FollowUp | None = None
+    renewal: Renewal | None = None
     note: str | None = None
 
     @model_validator(mode="after")
@@ -82,6 +94,8 @@ class PathEntry(Strict):
             raise ValueError(f"missing {missing} (or give 'fact' to take both from a sourced fact)")
         if self.days is None and self.then is not None:
             raise ValueError("'then' belongs to a window: add 'days'")
+        if self.days is None and self.renewal is not None:
+            raise ValueError("'renewal' belongs to a window: add 'days'")
         return self
 
     @property
@@ -210,6 +224,8 @@ class Scenario:
         events: dated markers for charts.
         references: extra source ids the file cites.
         files: the files read, root first.
+        parameters_set: parameters the files set (point values stay fixed in Monte Carlo
+            draws; the others are drawn from their sourced ranges in ``seeds/parameters.yaml``).
     """
 
     id: str
@@ -223,6 +239,7 @@ class Scenario:
     events: tuple[Event, ...] = ()
     references: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
+    parameters_set: tuple[str, ...] = ()
 
     def facts_used(self) -> list[str]:
         """Ids of every fact the scenario cites, in order of first use."""
@@ -240,11 +257,14 @@ class Scenario:
             for measure in direction.measures.values():
                 note(measure.coverage)
                 for entry in measure.entries:
-                    for value in (entry, entry.rate, entry.days, entry.then):
+                    renewal = (entry.renewal.probability, entry.renewal.days) if entry.renewal else ()
+                    for value in (entry, entry.rate, entry.days, entry.then, *renewal):
                         note(value)
         for event in self.events:
             if event.fact:
                 seen.setdefault(event.fact)
         for value in self.parameters.values().values():
             note(value)
+            for fact in getattr(value, "facts", ()):
+                seen.setdefault(fact)
         return list(seen)

@@ -23,11 +23,12 @@ def baseline_flow(days: np.ndarray, calibration: np.ndarray, growth: np.ndarray 
     """
     months = days.astype("datetime64[M]")
     month_of_year = months.astype(int) % 12
-    years = months.astype("datetime64[Y]").astype(int) + 1970 - 2024
+    years, year_index = np.unique(months.astype("datetime64[Y]").astype(int) + 1970 - 2024, return_inverse=True)
     month_length = ((months + 1).astype("datetime64[D]") - months.astype("datetime64[D]")).astype(float)
     per_day = calibration[month_of_year] / month_length
     growth = np.asarray(growth, dtype=float)[..., None]
-    return per_day * (1.0 + growth) ** years
+    # one power per year and draw, then spread over the days (the power is the costly step)
+    return per_day * ((1.0 + growth) ** years)[..., year_index]
 
 
 def duty_factor(total_rate: np.ndarray, base_rate: float) -> np.ndarray:
@@ -96,10 +97,11 @@ def import_value_factor(
     pass_through = np.asarray(pass_through, dtype=float)[..., None]
     short = np.asarray(short_run_elasticity, dtype=float)[..., None]
     long = np.asarray(long_run_elasticity, dtype=float)[..., None]
-    ordered = delayed(log_duty, shipping_lag_days)
-    fast = adjust(ordered, adjustment_days)
-    slow = adjust(ordered, long_run_adjustment_days)
-    log_volume = pass_through * (short * fast + (long - short) * slow)
+    # adjustment is linear and time-invariant, so it commutes with the shipping delay: adjusting
+    # the shared tariff signal first keeps its few change days (per-draw lags would multiply them)
+    fast = adjust(log_duty, adjustment_days)
+    slow = adjust(log_duty, long_run_adjustment_days)
+    log_volume = pass_through * delayed(short * fast + (long - short) * slow, shipping_lag_days)
     log_price = (pass_through - 1.0) * log_duty
     return np.exp(log_volume + log_price)
 

@@ -10,7 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from simulator import charts
+from simulator import charts, overlays
 from simulator.backtest import backtest
 from simulator.figures import EVENT_GAP, SMALL_SIZE, date_ticks, place_events, plain, scenario_colours, text_width
 from simulator.loading import load_scenario
@@ -36,10 +36,10 @@ def _figures(results):
         "balance": charts.balance_chart(documented, BALANCE_2024),
         "revenue": charts.revenue_chart(deal),
         "backtest": charts.backtest_chart(documented, backtest(documented)),
-        "compare imports": charts.compare_flow_chart(results, "us_imports_from_china", "US imports from China by scenario"),
-        "compare balance": charts.compare_balance_chart(results, BALANCE_2024),
-        "compare tariffs": charts.compare_tariff_chart(results),
-        "compare revenue": charts.compare_revenue_chart(results),
+        "compare imports": overlays.compare_flow_chart(results, "us_imports_from_china", "US imports from China by scenario"),
+        "compare balance": overlays.compare_balance_chart(results, BALANCE_2024),
+        "compare tariffs": overlays.compare_tariff_chart(results),
+        "compare revenue": overlays.compare_revenue_chart(results),
     }
 
 
