@@ -15,6 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from simulator.figures import (
+    MoneyFormatter,
     date_axis,
     frame,
     legend_below,
@@ -22,6 +23,7 @@ from simulator.figures import (
     mark_events,
     money_axis,
     percent_axis,
+    plain,
     source_note,
     subtitle,
 )
@@ -45,9 +47,21 @@ def _step(ax, days: np.ndarray, values: np.ndarray, **style) -> None:
 
 
 def _months(result) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Month starts as matplotlib dates and the monthly values [USD bn/month, %]."""
+    """Whole months as matplotlib dates and their values [USD bn/month, %] (point projection).
+
+    A month the horizon cuts (a start on the 15th) is left out: its total covers only part of
+    the month and would read as a collapse in trade.
+    """
     stamps, values = result.aggregate("monthly")
-    return mdates.date2num(stamps.astype("datetime64[D]")), values
+    keep = whole_months(stamps, result.days)
+    return mdates.date2num(stamps[keep].astype("datetime64[D]")), {name: array[..., keep] for name, array in values.items()}
+
+
+def whole_months(stamps: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Which months (by start) the day grid covers from their first to their last day."""
+    first = stamps.astype("datetime64[D]")
+    last = (stamps.astype("datetime64[M]") + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    return (first >= days[0]) & (last <= days[-1])
 
 
 def rolling_year(monthly: np.ndarray) -> np.ndarray:
@@ -178,3 +192,78 @@ def backtest_chart(result, test) -> Figure:
         subtitle(layout, ax, f"US {flow} {'from' if flow == 'imports' else 'to'} China")
     finish_monthly(layout, "Sources: US Census Bureau, trade in goods with China (not seasonally adjusted); model projection")
     return layout.figure
+
+
+# ---------------------------------------------------------------- uncertainty
+
+
+def draws_note(result) -> str:
+    """What a Monte Carlo chart rests on: draws, seed, what was drawn and how truces may be renewed."""
+    outcome = result.extras["draws"]
+    drawn = ", ".join(name.replace("_", " ") for name in outcome.drawn) or "no parameter"
+    policy = "; ".join(decision.describe() for decision in outcome.decisions)
+    text = f"{result.draws:,} draws (seed {result.seed}). Drawn: {drawn}."
+    return text + (f" Policy paths mixed in: {policy}." if policy else " No window carries a renewal probability.")
+
+
+def fan_chart(result) -> Figure:
+    """Monthly imports and balance: median, 50% and 90% bands over the draws, and the point projection [USD bn/month]."""
+    scenario = result.scenario
+    stamps, quantiles = result.periods["monthly"]
+    keep = whole_months(stamps, result.days)
+    months = mdates.date2num(stamps[keep].astype("datetime64[D]"))
+    quantiles = {name: values[:, keep] for name, values in quantiles.items()}
+    point_months, point = _months(result)
+    levels = list(result.quantiles)
+    labels = ["median of the draws", "50% of draws (25th–75th percentile)", "90% of draws (5th–95th percentile)", "point projection"]
+    layout = frame(f"Uncertainty: {scenario.title}", scenario.start, scenario.end, events=events_of([scenario]), rows=2, panel_height=2.6,
+                   subtitles=True, legend_rows=legend_rows(labels), note=draws_note(result))
+    panels = (("us_imports_from_china", "US imports from China [USD bn/month]", FLOW_COLOURS["imports"]),
+              ("us_trade_balance_with_china", "US balance with China (exports − imports) [USD bn/month]", "#762a83"))
+    for ax, (variable, text, colour) in zip(layout.axes, panels, strict=True):
+        values = quantiles[variable]
+        ax.fill_between(months, values[levels.index(5)], values[levels.index(95)], color=colour, alpha=0.15, linewidth=0, label=labels[2])
+        ax.fill_between(months, values[levels.index(25)], values[levels.index(75)], color=colour, alpha=0.3, linewidth=0, label=labels[1])
+        ax.plot(months, values[levels.index(50)], color=colour, linewidth=2, label=labels[0])
+        ax.plot(point_months, point[variable], color="black", linewidth=1, linestyle="--", label=labels[3])
+        subtitle(layout, ax, text)
+    finish_monthly(layout, "Model projection over Monte Carlo draws of the parameters (seeds/parameters.yaml ranges) and of truce renewals",
+                   floor=None)
+    layout.axes[0].set_ylim(0, None)
+    return layout.figure
+
+
+def tornado_chart(scenario: Scenario, central: float, swings, year: int, variable_label: str = "US balance with China") -> Figure:
+    """Each input's swing of an annual output around its central value [USD bn/year], largest first.
+
+    Inputs that do not move the output (such as the diversion share, which is reported beside
+    the balance) are left out and named in the note.
+    """
+    idle = [swing.name for swing in swings if abs(swing.high - swing.low) < 1e-9]
+    swings = [swing for swing in swings if abs(swing.high - swing.low) >= 1e-9]
+    labels = ["input at its 5th percentile (or never renewed)", "input at its 95th percentile (or always renewed)",
+              f"central projection: {_money(central)}"]
+    note = f"Each bar sets one input to its 5th and its 95th percentile, the others central [USD bn in {year}]."
+    note += f" No effect: {', '.join(idle)}." if idle else ""
+    layout = frame(f"What moves the {variable_label} in {year}: {scenario.title}", scenario.start, scenario.end,
+                   panel_height=0.42 * max(len(swings), 1) + 0.5, dates=False, legend_rows=legend_rows(labels), left_margin=3.3, note=note)
+    ax = layout.axes[0]
+    rows = np.arange(len(swings))[::-1]
+    for row, swing in zip(rows, swings, strict=True):
+        ax.barh(row, swing.low - central, left=central, height=0.6, color="#2166ac", label=labels[0] if row == rows[0] else None)
+        ax.barh(row, swing.high - central, left=central, height=0.6, color="#e08214", label=labels[1] if row == rows[0] else None)
+    ax.axvline(central, color="black", linewidth=1, label=labels[2])
+    ax.set_yticks(rows, [plain(f"{swing.name} ({swing.low_input} … {swing.high_input})") for swing in swings], fontsize=8)
+    ax.set_ylim(-0.6, max(len(swings), 1) - 0.4)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.xaxis.set_major_formatter(MoneyFormatter())
+    ax.set_xlabel(f"{variable_label} in {year} [USD bn]", fontsize=8)
+    ax.grid(True, axis="x", alpha=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
+    legend_below(layout)
+    source_note(layout, "Model projection; parameter ranges from seeds/parameters.yaml (low/high as 5th/95th percentiles) or the scenario")
+    return layout.figure
+
+
+def _money(value: float) -> str:
+    return f"{'−' if value < 0 else ''}\\${abs(value):,.0f}bn"

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-EXIT_OK, EXIT_FAILURE, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILURE, EXIT_INPUT, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,14 +23,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="YAML files or bundled ids (default: all bundled scenarios)")
     parser.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
     parser.add_argument("--check", action="store_true", help="only validate the files; print every problem and exit 2 if any")
+    parser.add_argument("--draws", type=_count, default=0, metavar="N",
+                        help="add N Monte Carlo draws of uncertain parameters and truce renewals: quantiles, fan and tornado charts")
+    parser.add_argument("--seed", type=int, default=None, metavar="S", help="seed for the draws (default: fresh, recorded in manifest.json)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing line, only errors (these are off anyway when stderr is not a terminal)")
     return parser
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of draws, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more draws, not {value}")
+    return value
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
+    import signal
+
     from simulator.problems import InputError
 
+    if argv is None:  # a terminated run cleans up like an interrupted one
+        signal.signal(signal.SIGTERM, _interrupt)
     try:
         if arguments.check:
             return _check(arguments)
@@ -38,6 +55,13 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         _print_problems(error.problems)
         return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("simulate: interrupted; no partial report folder was left behind.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _print_problems(problems) -> None:
@@ -83,7 +107,7 @@ def _simulate(arguments) -> int:
             problems.extend(error.problems)
     interactive = not arguments.quiet and sys.stderr.isatty()
     bar = ProgressBar() if interactive and scenarios else None
-    outcomes = write_reports(scenarios, arguments.out, progress=bar.update if bar else None)
+    outcomes = write_reports(scenarios, arguments.out, draws=arguments.draws, seed=arguments.seed, progress=bar.update if bar else None)
     if bar:
         bar.close()
     failed = [outcome for outcome in outcomes if outcome.error]
@@ -105,12 +129,15 @@ class ProgressBar:
 
     def __init__(self) -> None:
         self.bar = None
+        self.what = ""
 
-    def update(self, done: int, total: int) -> None:
-        if self.bar is None:
+    def update(self, done: int, total: int, what: str = "charts") -> None:
+        if self.bar is None or what != self.what:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=total, desc="simulate", unit="chart", file=sys.stderr, leave=False, dynamic_ncols=True)
+            self.close()
+            self.what = what
+            self.bar = tqdm(total=total, desc=f"simulate: {what}", unit=what.rstrip("s"), file=sys.stderr, leave=False, dynamic_ncols=True)
         self.bar.update(done - self.bar.n)
 
     def close(self) -> None:

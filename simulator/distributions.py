@@ -9,7 +9,9 @@ A parameter may be written as a distribution instead of a point value::
     diversion_share: {low: 40%, central: 63%, high: 80%}
 
 ``low/central/high`` reads as the 5th percentile, median and 95th percentile: a normal curve
-on each side of the median, each side with its own spread. Every distribution is cut to the
+on each side of the median, each side with its own spread (when ``central`` equals ``high``,
+as for a pass-through of 100% at most, it is half a normal curve below it, with ``low`` its
+5th percentile). Every distribution is cut to the
 values the parameter can take (an elasticity is never positive, a share stays within 0–100%),
 so a draw is always a valid parameter. Values carry the parameter's unit (``%`` for shares and
 growth); a number may cite a fact (``{fact: id}``) like any point value.
@@ -30,6 +32,7 @@ from simulator.quantities import Number, Percent, _error
 
 Z95 = NormalDist().inv_cdf(0.95)
 """The 95th percentile of the standard normal: low/high of a range sit this many spreads from the centre."""
+Z975 = NormalDist().inv_cdf(0.975)
 
 SHAPES: dict[str, tuple[str, ...]] = {
     "normal": ("mean", "sd"),
@@ -87,8 +90,9 @@ class Distribution:
     def bounds(self) -> tuple[float, float]:
         """Where draws may fall: the kind's own bounds cut to the parameter's domain."""
         low, high = self.domain
-        if self.kind == "range":  # its low and high are percentiles, not limits
-            return low, high
+        if self.kind == "range":  # its low and high are percentiles, not limits, unless one equals the centre
+            centre = self.values["central"]
+            return (centre if self.values["low"] == centre else low), (centre if self.values["high"] == centre else high)
         return max(low, self.values.get("low", -math.inf)), min(high, self.values.get("high", math.inf))
 
     def describe(self) -> str:
@@ -111,8 +115,13 @@ class Distribution:
         raise ValueError(f"no CDF needed for a {self.kind} distribution")
 
     def _spreads(self) -> tuple[float, float]:
+        """Spread below and above the centre. A one-sided range (central equal to low or high) is half a
+        normal curve, whose 5th or 95th percentile lies Φ⁻¹(0.975) spreads from the centre."""
         values = self.values
-        return (values["central"] - values["low"]) / Z95, (values["high"] - values["central"]) / Z95
+        below, above = values["central"] - values["low"], values["high"] - values["central"]
+        one_sided = below == 0 or above == 0
+        z = Z975 if one_sided else Z95
+        return below / z, above / z
 
     def _quantile(self, u: np.ndarray) -> np.ndarray:
         """The untruncated inverse CDF at probabilities ``u``, in the parameter's unit."""

@@ -14,6 +14,7 @@ import datetime as dt
 import functools
 import math
 import textwrap
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,8 @@ matplotlib.rcParams["svg.hashsalt"] = "tariff-scenarios"  # stable ids, so rerun
 # SVG text stays text: editable in a drawing program, half the file size, 15% faster to write;
 # a reader without DejaVu Sans gets a narrower fallback font, so labels never grow into each other
 matplotlib.rcParams["svg.fonttype"] = "none"
+# DejaVu Sans has no CJK glyphs: such titles show boxes (a known limit, see README), without a warning per glyph
+warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
 
 WIDTH = 10.0
 """Figure width [in]."""
@@ -40,7 +43,7 @@ LEFT, RIGHT = 0.95, 0.3
 """Margins beside the plots [in]: room for money tick labels and the axis label on the left."""
 TITLE_SIZE, PANEL_SIZE, TEXT_SIZE, SMALL_SIZE = 11, 9, 8, 7
 """Font sizes [pt]."""
-EVENT_GAP = 4.0
+EVENT_GAP = 10.0
 """Space kept free between two event labels on one row [pt]."""
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F", "#000000", "#8C564B", "#BCBD22")
 """Colours for scenarios, in order (Okabe-Ito first: distinguishable with colour-blindness)."""
@@ -186,7 +189,7 @@ def frame(
     subtitle = line_height(PANEL_SIZE) + 0.06 if subtitles else 0.0
     strip = event_rows(markers) * line_height(SMALL_SIZE) + (0.08 if markers else 0.0)
     top = 0.12 + len(title_lines) * line_height(TITLE_SIZE) + len(note_lines) * line_height(TEXT_SIZE) + 0.1 + subtitle + strip
-    date_band = (2 * line_height(TEXT_SIZE) + 0.12 + DATE_PAD / 72) if dates else 0.3
+    date_band = (2 * line_height(TEXT_SIZE) + 0.12 + DATE_PAD / 72) if dates else 2 * line_height(TEXT_SIZE) + 0.2
     gap = date_band + subtitle + 0.1
     bottom = date_band + 0.06 + legend_rows * line_height(SMALL_SIZE) * 1.15 + 0.1 + line_height(SMALL_SIZE) + 0.1
     height = top + rows * panel_height + (rows - 1) * gap + bottom
@@ -246,14 +249,36 @@ def date_axis(ax, start: dt.date, end: dt.date, labels: bool = True) -> None:
     ax.spines[["top", "right"]].set_visible(False)
 
 
+class MoneyFormatter(ticker.Formatter):
+    """Tick labels such as '−$2.5bn': as many decimals as the tick spacing needs, a true minus sign."""
+
+    prefix, suffix = "\\$", "bn"
+
+    def __init__(self) -> None:
+        self.decimals = 0
+
+    def format_ticks(self, values):
+        ticks = np.asarray(values, dtype=float)
+        self.decimals = next((digits for digits in range(4) if np.allclose(ticks * 10**digits, np.round(ticks * 10**digits), atol=1e-6)), 3)
+        return [self(value, index) for index, value in enumerate(values)]
+
+    def __call__(self, value, position=None) -> str:
+        sign = "−" if value < -0.5 * 10 ** -self.decimals else ""
+        return f"{sign}{self.prefix}{abs(value):,.{self.decimals}f}{self.suffix}"
+
+
+class PercentFormatter(MoneyFormatter):
+    prefix, suffix = "", "%"
+
+
 def money_axis(ax, unit: str = "USD bn/month") -> None:
     """Tick labels in $bn ('−$30bn') and the unit as axis label."""
-    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{'−' if value < 0 else ''}\\${abs(value):,.0f}bn"))
+    ax.yaxis.set_major_formatter(MoneyFormatter())
     ax.set_ylabel(f"[{unit}]", fontsize=TEXT_SIZE)
 
 
 def percent_axis(ax, label: str) -> None:
-    ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:,.0f}%"))
+    ax.yaxis.set_major_formatter(PercentFormatter())
     ax.set_ylabel(label, fontsize=TEXT_SIZE)
 
 

@@ -94,7 +94,15 @@ def backtest_rows(test) -> list[dict[str, str]]:
     return rows
 
 
-def scenario_context(scenario, table, test, charts: Sequence[Chart], files: Sequence[str], colour: str, stamp: dict[str, str]) -> dict[str, Any]:
+SPREAD_COLUMNS = ("year", "imports_5", "imports_50", "imports_95", "balance_5", "balance_50", "balance_95")
+SPREAD_HEADINGS = {
+    "year": "Year", "imports_5": "Imports, 5th pct", "imports_50": "Imports, median", "imports_95": "Imports, 95th pct",
+    "balance_5": "Balance, 5th pct", "balance_50": "Balance, median", "balance_95": "Balance, 95th pct",
+}
+
+
+def scenario_context(scenario, table, test, charts: Sequence[Chart], files: Sequence[str], colour: str, stamp: dict[str, str],
+                     result=None, spread: list[dict[str, str]] | None = None) -> dict[str, Any]:
     """Everything the scenario templates show; footnotes are numbered in reading order."""
     notes = Notes()
     calibration = notes.cite(CALIBRATION_FACTS)
@@ -118,7 +126,21 @@ def scenario_context(scenario, table, test, charts: Sequence[Chart], files: Sequ
         "footnote_entries": notes.entries(),
         "file_names": list(files),
         "notes": notes,
+        "draws": result.draws if result is not None else 0,
+        "seed": result.seed if result is not None else None,
+        "draws_note": _draws_note(result),
+        "spread_rows": spread or [],
+        "spread_columns": SPREAD_COLUMNS,
+        "spread_headings": SPREAD_HEADINGS,
     }
+
+
+def _draws_note(result) -> str:
+    if result is None or not result.draws:
+        return ""
+    from simulator.charts import draws_note
+
+    return draws_note(result)
 
 
 def comparison_context(results, tables, parents: dict[str, Any], charts: Sequence[Chart], files: Sequence[str], colours: dict[str, str],
@@ -166,12 +188,16 @@ def _environments():
     return html, markdown
 
 
+MARKDOWN_SPECIAL = "\\`*_[]|$~"
+"""Characters that could start Markdown (or GitHub's maths) markup; escaped with a backslash."""
+
+
 def markdown_text(text: Any) -> str:
-    """Scenario text made safe inside Markdown: no HTML, no table breaks, one line."""
+    """Scenario text made safe inside Markdown: no HTML, no links or emphasis, no table breaks, one line."""
     text = " ".join(str(text).split())
-    for raw, safe in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|")):
+    for raw, safe in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         text = text.replace(raw, safe)
-    return text
+    return "".join(f"\\{character}" if character in MARKDOWN_SPECIAL else character for character in text)
 
 
 def markdown_table(rows: Sequence[dict[str, str]], columns: Sequence[str], titles: dict[str, str]) -> str:

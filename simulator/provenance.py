@@ -7,6 +7,7 @@ sources. :func:`differences` lists the inputs a what-if changes against the scen
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,9 +122,23 @@ def differences(scenario: Scenario, parent: Scenario) -> list[Difference]:
         if ours is not None and old is not None and ours.text == old.text:
             continue
         row = ours or old
-        found.append(Difference(row.section, row.name, old.text if old else "", ours.text if ours else "",  # type: ignore[union-attr]
-                                ours.facts if ours else ()))
+        after = ours.text if ours else _in_force(scenario, key)
+        found.append(Difference(row.section, row.name, old.text if old else "", after, ours.facts if ours else ()))  # type: ignore[union-attr]
     return found
+
+
+def _in_force(scenario: Scenario, key: str) -> str:
+    """For a dated step the what-if does not have: the rate it has in force on that date instead."""
+    if not key.startswith("tariffs.") or "@" not in key:
+        return ""
+    where, date = key.split("@")
+    _, direction, name = where.split(".")
+    measure = scenario.tariffs[direction].measures.get(name)
+    if measure is None:
+        return "no such measure"
+    on = dt.date.fromisoformat(date)
+    rates = [change.percent for change in changes(measure.entries) if change.date <= on]
+    return f"no step on this date; {_number(rates[-1] if rates else 0.0)}% in force"
 
 
 def parent_of(scenario: Scenario) -> Scenario | None:

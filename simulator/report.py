@@ -11,9 +11,6 @@ of the time, are drawn on forked workers as one pool of jobs across all folders.
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
-import json
 import shutil
 import tempfile
 from collections.abc import Callable, Sequence
@@ -21,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from simulator.files import listing, replace_folder, run_stamp, wide, write_manifest, write_tidy
 from simulator.scenario import Scenario
 
 COMPARISON = "comparison"
@@ -30,6 +28,8 @@ SCENARIO_CHARTS = {
     "balance": "Monthly US balance with China and its 12-month rolling sum, against the 2024 deficit.",
     "revenue": "Monthly tariff revenue in both directions.",
     "backtest": "The model against the Census months of 2025.",
+    "fan": "Monthly imports and balance over the Monte Carlo draws: median, 50% and 90% bands, and the point projection.",
+    "tornado": "How far each uncertain input, at its 5th and 95th percentile, moves the balance in the last full year of the horizon.",
 }
 COMPARISON_CHARTS = {
     "imports": "US imports from China by scenario [USD bn/month].",
@@ -62,48 +62,137 @@ class _Staged:
     finish: Callable[[dict[str, tuple[int, int]]], None] | None = None
 
 
-def write_reports(scenarios: Sequence[Scenario], out: Path, *, workers: int | None = None, compare: bool = True,
-                  progress: Callable[[int, int], None] | None = None) -> list[Outcome]:
+def write_reports(scenarios: Sequence[Scenario], out: Path, *, workers: int | None = None, compare: bool = True, draws: int = 0,
+                  seed: int | None = None, progress: Callable[[int, int, str], None] | None = None) -> list[Outcome]:
     """Write a folder per scenario (and ``comparison/`` for two or more) under ``out``.
 
-    ``progress(done, total)`` is called as charts are drawn. A scenario that fails is reported
-    in its :class:`Outcome`; the others are still written.
+    With ``draws`` > 0 each scenario also gets Monte Carlo quantiles, a fan chart and a
+    tornado chart; every scenario uses the same ``seed`` (fresh entropy when None, recorded in
+    the manifests), so differences between scenarios are not noise between random streams.
+    ``progress(done, total, what)`` is called as draws ('draws') and charts ('charts') finish.
+    A scenario that fails is reported in its :class:`Outcome`; the others are still written.
     """
+    import numpy as np
+
     from simulator.figures import scenario_colours
 
+    _check_names(scenarios, compare)
     out.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out, [scenario.id for scenario in scenarios] + [COMPARISON])
     colours = scenario_colours([scenario.id for scenario in scenarios])
-    stamp = _stamp()
-    staged: list[_Staged] = []
+    stamp = run_stamp()
     outcomes: dict[str, Outcome] = {}
-    results = []
-    for scenario in scenarios:
-        try:
-            item, result = _stage_scenario(scenario, out, colours[scenario.id], stamp)
-        except Exception as error:
-            outcomes[scenario.id] = Outcome(scenario.id, error=_describe(error))
-            continue
-        staged.append(item)
-        results.append(result)
-    if compare and len(results) >= 2:
-        try:
-            staged.append(_stage_comparison(results, out, colours, stamp))
-        except Exception as error:
-            outcomes[COMPARISON] = Outcome(COMPARISON, error=_describe(error))
-    jobs = [(item, name, job) for item in staged for name, job in item.charts.items()]
-    drawn: dict[str, dict[str, tuple[int, int]]] = {item.name: {} for item in staged}
-    failed: dict[str, str] = {}
-    for index, ((item, name, _), outcome) in enumerate(zip(jobs, _draw([job for _, _, job in jobs], workers), strict=True)):
-        if isinstance(outcome, str):
-            failed.setdefault(item.name, f"chart {name}: {outcome}")
-        else:
-            drawn[item.name][name] = outcome
-        if progress is not None:
-            progress(index + 1, len(jobs))
-    for item in staged:
-        outcomes[item.name] = _complete(item, drawn[item.name], failed.get(item.name))
+    if draws and seed is None:
+        seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    computed = _compute(scenarios, draws, seed, workers, progress)
+    staged: list[_Staged] = []
+    try:
+        results = []
+        for scenario, result in zip(scenarios, computed, strict=True):
+            try:
+                if isinstance(result, str):
+                    raise RuntimeError(result)
+                staged.append(_stage_scenario(scenario, result, out, colours[scenario.id], stamp))
+            except Exception as error:
+                outcomes[scenario.id] = Outcome(scenario.id, error=str(error) if isinstance(result, str) else _describe(error))
+                continue
+            results.append(result)
+        if compare and len(results) >= 2:
+            try:
+                staged.append(_stage_comparison(results, out, colours, stamp))
+            except Exception as error:
+                outcomes[COMPARISON] = Outcome(COMPARISON, error=_describe(error))
+        jobs = [(item, name, job) for item in staged for name, job in item.charts.items()]
+        drawn: dict[str, dict[str, tuple[int, int]]] = {item.name: {} for item in staged}
+        failed: dict[str, str] = {}
+        for index, ((item, name, _), outcome) in enumerate(zip(jobs, _draw([job for _, _, job in jobs], workers), strict=True)):
+            if isinstance(outcome, str):
+                failed.setdefault(item.name, f"chart {name}: {outcome}")
+            else:
+                drawn[item.name][name] = outcome
+            if progress is not None:
+                progress(index + 1, len(jobs), "charts")
+        broken = [item.name for item in staged if item.name in failed and item.name != COMPARISON]
+        if broken and COMPARISON in drawn:  # a comparison must not show or link to a scenario whose folder is missing
+            failed.setdefault(COMPARISON, f"not written because {', '.join(broken)} failed")
+        for item in staged:
+            outcomes[item.name] = _complete(item, drawn[item.name], failed.get(item.name))
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM) or broken: leave nothing half-written
+        for item in staged:
+            shutil.rmtree(item.staging, ignore_errors=True)
+        raise
     order = [scenario.id for scenario in scenarios] + [COMPARISON]
     return [outcomes[name] for name in order if name in outcomes]
+
+
+def _check_names(scenarios: Sequence[Scenario], compare: bool) -> None:
+    """Each folder name once: two files with one stem, or a scenario called 'comparison', would overwrite each other."""
+    from simulator.problems import InputError, Problem
+
+    problems = []
+    seen: dict[str, Scenario] = {}
+    for scenario in scenarios:
+        where = scenario.files[-1] if scenario.files else scenario.id
+        if scenario.id in seen:
+            problems.append(Problem(where, 1, 1, "", f"another scenario in this run is also named '{scenario.id}' "
+                                    f"({seen[scenario.id].files[-1]}); their report folders would collide: rename one file"))
+        elif compare and scenario.id == COMPARISON and len(scenarios) > 1:
+            problems.append(Problem(where, 1, 1, "", f"a scenario named '{COMPARISON}' would collide with the comparison folder: rename the file"))
+        seen.setdefault(scenario.id, scenario)
+    if problems:
+        raise InputError(problems)
+
+
+def _remove_leftovers(out: Path, names: list[str]) -> None:
+    """Staging folders an interrupted run left behind (``.<name>-xxxxxxxx``)."""
+    for name in names:
+        for leftover in out.glob(f".{name}-*"):
+            if leftover.is_dir() and len(leftover.name) == len(name) + 10:
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _compute(scenarios: Sequence[Scenario], draws: int, seed: int | None, workers: int | None, progress) -> list:
+    """Each scenario's result, or why it failed; Monte Carlo draws of several scenarios run on forked workers."""
+    from simulator.parallel import fork_map
+    from simulator.projection import run
+    from simulator.result import Result
+
+    def point(scenario: Scenario):
+        try:
+            return run(scenario)
+        except Exception as error:
+            return _describe(error)
+
+    results = [point(scenario) for scenario in scenarios]
+    if not draws:
+        return results
+    from simulator.uncertainty import monte_carlo
+
+    def chunks(done: int, total: int) -> None:
+        if progress is not None:
+            progress(done, total, "draws")
+
+    def simulate(scenario: Scenario):
+        try:  # only the Draws travel back from a worker, never the scenario
+            return monte_carlo(scenario, draws, seed, progress=chunks if len(scenarios) == 1 else None)
+        except Exception as error:
+            return _describe(error)
+
+    pending = [scenario for scenario, result in zip(scenarios, results, strict=True) if not isinstance(result, str)]
+    found = {}
+    for index, (scenario, outcome) in enumerate(zip(pending, fork_map(simulate, pending, workers), strict=True)):
+        found[scenario.id] = outcome
+        if progress is not None and len(scenarios) > 1:
+            progress((index + 1) * draws, len(pending) * draws, "draws")
+    combined = []
+    for scenario, result in zip(scenarios, results, strict=True):
+        outcome = found.get(scenario.id)
+        if isinstance(result, str) or isinstance(outcome, str):
+            combined.append(result if isinstance(result, str) else outcome)
+            continue
+        combined.append(Result(scenario, result.days, result.series, quantiles=outcome.quantiles, draws=draws, seed=outcome.seed,
+                               periods=outcome.periods, extras={"draws": outcome}))
+    return combined
 
 
 def write_scenario_folder(scenario: Scenario, out: Path, workers: int | None = None) -> Path:
@@ -117,24 +206,22 @@ def write_scenario_folder(scenario: Scenario, out: Path, workers: int | None = N
 # ---------------------------------------------------------------- staging
 
 
-def _stage_scenario(scenario: Scenario, out: Path, colour: str, stamp: dict[str, str]):
+def _stage_scenario(scenario: Scenario, result, out: Path, colour: str, stamp: dict[str, str]) -> _Staged:
     from simulator import charts
     from simulator.backtest import backtest
     from simulator.facts import load_facts
     from simulator.pages import chart, render_html, render_markdown, scenario_context
-    from simulator.projection import run
     from simulator.summary import baseline_result, key_frame, key_numbers
     from simulator.timeline import tariff_arrays, tariff_paths
 
-    result = run(scenario)
     table = key_numbers(result, baseline_result(result))
     test = backtest(result)
-    item = _Staged(scenario.id, Path(tempfile.mkdtemp(prefix=f".{scenario.id}-", dir=out)), out / scenario.id)
+    item = _Staged(scenario.id, _staging(out, scenario.id), out / scenario.id)
     try:
         folder = item.staging
         tariff_paths(scenario).to_csv(folder / "tariffs.csv", float_format="%.4f")
-        _wide(result).to_csv(folder / "monthly.csv", float_format="%.6f")
-        _tidy(result.to_frame(), folder / "projection")
+        wide(result).to_csv(folder / "monthly.csv", float_format="%.6f")
+        write_tidy(result.to_frame(), folder / "projection")
         key_frame(table).to_csv(folder / "key-numbers.csv", index=False, float_format="%.4f")
         reference = float(load_facts()["us-balance-with-china-2024"].value)  # type: ignore[arg-type]
         item.charts = {
@@ -146,20 +233,45 @@ def _stage_scenario(scenario: Scenario, out: Path, colour: str, stamp: dict[str,
         if test is not None:
             test.frame().to_csv(folder / "backtest.csv", float_format="%.4f")
             item.charts["backtest"] = (lambda: charts.backtest_chart(result, test), folder / "backtest")
+        spread = None
+        if result.draws:
+            from simulator.uncertainty import last_full_year, tornado
+
+            year = last_full_year(scenario)
+            central, swings = tornado(scenario, year=year)
+            spread = _spread_rows(result)
+            item.charts["fan"] = (lambda: charts.fan_chart(result), folder / "fan")
+            item.charts["tornado"] = (lambda: charts.tornado_chart(scenario, central, swings, year), folder / "tornado")
 
         def finish(sizes: dict[str, tuple[int, int]]) -> None:
             pictures = [chart(folder, name, SCENARIO_CHARTS[name], sizes[name]) for name in item.charts]
-            files = _listing(folder, ["index.html", "summary.md", "manifest.json"])
-            context = scenario_context(scenario, table, test, pictures, files, colour, stamp)
+            files = listing(folder, ["index.html", "summary.md", "manifest.json"])
+            context = scenario_context(scenario, table, test, pictures, files, colour, stamp, result, spread)
             (folder / "summary.md").write_text(render_markdown("summary.md.j2", context), encoding="utf-8")
             (folder / "index.html").write_text(render_html("scenario.html.j2", context), encoding="utf-8")
-            _manifest(folder, stamp, [scenario], [result])
+            write_manifest(folder, stamp, [scenario], [result])
 
         item.finish = finish
     except BaseException:
         shutil.rmtree(item.staging, ignore_errors=True)
         raise
-    return item, result
+    return item
+
+
+def _spread_rows(result) -> list[dict[str, str]]:
+    """Per year: the 5th, 50th and 95th percentile of imports and of the balance over the draws [USD bn]."""
+    from simulator.pages import number
+
+    stamps, values = result.periods["annual"]
+    levels = list(result.quantiles)
+    rows = []
+    for index, period in enumerate(stamps):
+        row = {"year": str(period)}
+        for variable, short in (("us_imports_from_china", "imports"), ("us_trade_balance_with_china", "balance")):
+            for level in (5, 50, 95):
+                row[f"{short}_{level}"] = number(float(values[variable][levels.index(level), index]), "USD bn")
+        rows.append(row)
+    return rows
 
 
 def _stage_comparison(results, out: Path, colours: dict[str, str], stamp: dict[str, str]) -> _Staged:
@@ -173,10 +285,10 @@ def _stage_comparison(results, out: Path, colours: dict[str, str], stamp: dict[s
 
     tables = [key_numbers(result, baseline_result(result)) for result in results]
     parents = {result.scenario.id: parent for result in results if (parent := parent_of(result.scenario)) is not None}
-    item = _Staged(COMPARISON, Path(tempfile.mkdtemp(prefix=f".{COMPARISON}-", dir=out)), out / COMPARISON)
+    item = _Staged(COMPARISON, _staging(out, COMPARISON), out / COMPARISON)
     try:
         folder = item.staging
-        _tidy(pd.concat([result.to_frame() for result in results], ignore_index=True), folder / "projection")
+        write_tidy(pd.concat([result.to_frame() for result in results], ignore_index=True), folder / "projection")
         keys = [key_frame(table).assign(scenario=result.scenario.id) for result, table in zip(results, tables, strict=True)]
         pd.concat(keys, ignore_index=True).pipe(lambda frame: frame[["scenario", *frame.columns[:-1]]]).to_csv(
             folder / "key-numbers.csv", index=False, float_format="%.4f")
@@ -195,11 +307,11 @@ def _stage_comparison(results, out: Path, colours: dict[str, str], stamp: dict[s
 
         def finish(sizes: dict[str, tuple[int, int]]) -> None:
             pictures = [chart(folder, name, COMPARISON_CHARTS[name], sizes[name]) for name in item.charts]
-            files = _listing(folder, ["index.html", "summary.md", "manifest.json"])
+            files = listing(folder, ["index.html", "summary.md", "manifest.json"])
             context = comparison_context(results, tables, parents, pictures, files, colours, stamp)
             (folder / "summary.md").write_text(render_markdown("comparison.md.j2", context), encoding="utf-8")
             (folder / "index.html").write_text(render_html("comparison.html.j2", context), encoding="utf-8")
-            _manifest(folder, stamp, [result.scenario for result in results], results)
+            write_manifest(folder, stamp, [result.scenario for result in results], results)
 
         item.finish = finish
     except BaseException:
@@ -208,101 +320,28 @@ def _stage_comparison(results, out: Path, colours: dict[str, str], stamp: dict[s
     return item
 
 
+def _staging(out: Path, name: str) -> Path:
+    """A hidden folder beside the target, readable like any folder the user makes (mkdtemp makes it private)."""
+    import os
+
+    folder = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=out))
+    mask = os.umask(0)
+    os.umask(mask)
+    folder.chmod(0o777 & ~mask)
+    return folder
+
+
 def _complete(item: _Staged, sizes: dict[str, tuple[int, int]], failure: str | None) -> Outcome:
     """Finish a staged folder and move it into place, or remove it."""
     try:
         if failure is not None:
             raise RuntimeError(failure)
         item.finish(sizes)  # type: ignore[misc]
-        _replace(item.staging, item.target)
+        replace_folder(item.staging, item.target)
     except Exception as error:
         shutil.rmtree(item.staging, ignore_errors=True)
         return Outcome(item.name, error=failure or _describe(error))
     return Outcome(item.name, path=item.target)
-
-
-# ---------------------------------------------------------------- files
-
-
-def _tidy(frame, stem: Path) -> None:
-    """The canonical long table as CSV and Parquet."""
-    frame.to_csv(stem.with_suffix(".csv"), index=False, float_format="%.6f")
-    frame.to_parquet(stem.with_suffix(".parquet"), index=False)
-
-
-def _wide(result):
-    """The monthly frame with the unit in every column name, for spreadsheets."""
-    from simulator.result import unit
-
-    frame = result.monthly
-    return frame.rename(columns={name: f"{name} [{unit(name, 'monthly')}]" for name in frame.columns})
-
-
-def _listing(folder: Path, extra: list[str]) -> list[str]:
-    return sorted({path.name for path in folder.iterdir()} | set(extra))
-
-
-def _stamp() -> dict[str, str]:
-    from simulator import __version__
-
-    return {"version": __version__, "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _manifest(folder: Path, stamp: dict[str, str], scenarios: Sequence[Scenario], results) -> None:
-    """``manifest.json``: what went in (files and their hashes, parameters), with which software, and what came out."""
-    import platform
-
-    from simulator.projection import point_parameters
-
-    manifest = {
-        "created": stamp["created"],
-        "package": {"name": "tariff-scenarios", "version": stamp["version"]},
-        "versions": {"python": platform.python_version(), **_versions()},
-        "scenarios": [
-            {
-                "id": scenario.id,
-                "title": scenario.title,
-                "extends": scenario.parent,
-                "horizon": [scenario.start.isoformat(), scenario.end.isoformat()],
-                "files": [{"path": name, "sha256": _sha256(Path(name)) if Path(name).is_file() else None} for name in scenario.files],
-                "parameters": point_parameters(scenario),
-                "draws": result.draws,
-                "seed": result.seed,
-                "facts": scenario.facts_used(),
-            }
-            for scenario, result in zip(scenarios, results, strict=True)
-        ],
-        "outputs": {path.name: _sha256(path) for path in sorted(folder.iterdir()) if path.is_file()},
-    }
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = {}
-    for name in ("numpy", "pandas", "matplotlib", "pyarrow", "pydantic", "jinja2", "ruamel.yaml"):
-        try:
-            found[name] = version(name)
-        except PackageNotFoundError:
-            found[name] = "not installed"
-    return found
-
-
-def _replace(staging: Path, target: Path) -> None:
-    """Move ``staging`` to ``target``, replacing an older folder with as small a gap as possible."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}-old")
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
-    staging.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 # ---------------------------------------------------------------- drawing

@@ -31,6 +31,9 @@ class Revert:
     def __repr__(self) -> str:
         return "revert"
 
+    def __reduce__(self) -> str:
+        return "REVERT"  # unpickles as the module's one marker, so `is REVERT` holds in worker processes
+
 
 REVERT = Revert()
 

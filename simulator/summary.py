@@ -62,7 +62,7 @@ def key_numbers(result: Result, baseline: Result | None = None) -> dict[str, np.
     """Per calendar year: flows [USD bn/year], day-averaged rates [%], and changes against the baseline [USD bn/year].
 
     Partial years at either end of the horizon count only their days (see ``days``).
-    Point projections only: a Monte Carlo result reports its median.
+    Always the point projection; a Monte Carlo result's spread is in ``result.annual``.
     """
     baseline = baseline if baseline is not None else baseline_result(result)
     stamps, values = _annual(result)
@@ -77,11 +77,7 @@ def key_numbers(result: Result, baseline: Result | None = None) -> dict[str, np.
 
 
 def _annual(result: Result) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    stamps, values = result.aggregate("annual")
-    if result.quantiles:
-        middle = list(result.quantiles).index(50) if 50 in result.quantiles else len(result.quantiles) // 2
-        values = {name: array[middle] for name, array in values.items()}
-    return stamps, values
+    return result.aggregate("annual")  # the point projection, also in Monte Carlo runs
 
 
 def key_frame(table: dict[str, np.ndarray]):
@@ -94,8 +90,3 @@ def key_frame(table: dict[str, np.ndarray]):
 def heading(column: str) -> str:
     name, unit = COLUMNS[column]
     return f"{name} [{unit}]" if unit else name
-
-
-def horizon_totals(table: dict[str, np.ndarray]) -> dict[str, float]:
-    """Sums of the flows and their changes over the whole horizon [USD bn]."""
-    return {column: float(np.sum(table[column])) for column in COLUMNS if COLUMNS[column][1] == "USD bn"}

@@ -349,13 +349,14 @@ def tornado(scenario: Scenario, variable: str = "us_trade_balance_with_china", y
             outcomes.append(value(parameters))
         unit = "%" if distribution.percent else ""
         scale = 100.0 if distribution.percent else 1.0
-        swings.append(Swing(name.replace("_", " "), f"{low * scale:.3g}{unit}", f"{high * scale:.3g}{unit}", *outcomes))
+        shown = [f"{value * scale:.3g}{unit}".replace("-", "−") for value in (low, high)]
+        swings.append(Swing(name.replace("_", " "), *shown, *outcomes))
     decisions = renewables(scenario)
     policy = PolicyPaths(scenario, decisions)
     for index, decision in enumerate(decisions):
         never = tuple(0 for _ in decisions)
         always = tuple(decision.most(scenario.end) if position == index else 0 for position in range(len(decisions)))
-        swings.append(Swing(f"renewal of the window from {decision.start.isoformat()}", "never", "always",
+        swings.append(Swing(f"renewal of the truce from {decision.start:%d %b %Y}", "never", "always",
                             value(central, policy.get(never)), value(central, policy.get(always))))
     base = value(central)
     return base, sorted(swings, key=lambda swing: -abs(swing.high - swing.low))

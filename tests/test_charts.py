@@ -3,6 +3,7 @@
 import datetime as dt
 import itertools
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -125,3 +126,24 @@ def test_date_ticks(start, end, first, labels):
     assert str(positions[0]) == first
     assert names[: len(labels)] == labels
     assert 2 <= len(positions) <= 16
+
+
+def test_months_the_horizon_cuts_are_left_out_of_monthly_charts():
+    from simulator.loading import scenario_from_data
+
+    short = run(scenario_from_data({"title": "Mid-month horizon", "extends": "documented-2025",
+                                    "horizon": {"start": "2025-07-15", "end": "2025-10-20"}}, "short"))
+    figure = charts.trade_chart(short)
+    line = next(line for line in figure.findobj(Line2D) if line.get_label() == "US imports from China")
+    months = [str(np.datetime64(int(x), "D")) for x in line.get_xdata()]
+    assert months == ["2025-08-01", "2025-09-01"]
+
+
+@pytest.mark.parametrize(("ticks", "labels"), [
+    ([-17.5, -12.5, -7.5, -2.5], ["−\\$17.5bn", "−\\$12.5bn", "−\\$7.5bn", "−\\$2.5bn"]),
+    ([-300, -250, 0, 50], ["−\\$300bn", "−\\$250bn", "\\$0bn", "\\$50bn"]),
+])
+def test_money_ticks_keep_the_decimals_their_spacing_needs(ticks, labels):
+    from simulator.figures import MoneyFormatter
+
+    assert MoneyFormatter().format_ticks(ticks) == labels

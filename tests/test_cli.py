@@ -1,6 +1,7 @@
 """The simulate command: light start-up, outputs on disk, --out."""
 
 import io
+import os
 import re
 import subprocess
 import sys
@@ -83,8 +84,19 @@ def test_a_failing_scenario_exits_1_and_leaves_no_folder_while_others_are_writte
 
     monkeypatch.setattr(charts, "revenue_chart", broken)  # forked chart workers inherit the patch
     assert main(["geneva-truce", "deal", "--out", str(tmp_path)]) == 1
-    assert "deal: failed: chart revenue: RuntimeError: disk on fire" in capsys.readouterr().err
-    assert sorted(path.name for path in tmp_path.iterdir()) == ["comparison", "geneva-truce"]
+    errors = capsys.readouterr().err
+    assert "deal: failed: chart revenue: RuntimeError: disk on fire" in errors
+    assert "comparison: failed: not written because deal failed" in errors  # it would show and link a missing folder
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["geneva-truce"]
+
+
+def test_two_scenarios_with_one_name_are_refused(tmp_path, capsys):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "same.yaml").write_text("title: Same name\nextends: geneva-truce\n")
+    assert main([str(tmp_path / "a" / "same.yaml"), str(tmp_path / "b" / "same.yaml"), "--out", str(tmp_path / "out")]) == 2
+    assert "another scenario in this run is also named 'same'" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
 
 
 class Terminal(io.StringIO):
@@ -105,3 +117,28 @@ def test_progress_bar_and_closing_line_on_a_terminal_only(tmp_path, monkeypatch,
     monkeypatch.undo()
     assert main(["geneva-truce", "--out", str(tmp_path)]) == 0  # stderr captured: not a terminal
     assert capsys.readouterr() == ("", "")
+
+
+def test_a_terminated_run_leaves_no_partial_folder(tmp_path):
+    import signal
+    import time
+
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "simulator", "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (out.exists() and any(path.name.startswith(".") for path in out.iterdir())):
+        time.sleep(0.05)  # wait until staging folders exist, so the signal lands mid-write
+    process.send_signal(signal.SIGTERM)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 130, errors
+    assert "interrupted" in errors and "Traceback" not in errors
+    assert [path.name for path in out.iterdir() if path.name.startswith(".")] == []
+
+
+def test_report_folders_follow_the_umask_not_private(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        assert main(["geneva-truce", "--out", str(tmp_path), "--quiet"]) == 0
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "geneva-truce").stat().st_mode & 0o777 == 0o755
