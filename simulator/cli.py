@@ -18,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="simulate",
         description="Project US-China trade under tariff scenarios and write charts and data files per scenario.",
         epilog="Examples: simulate (all bundled scenarios) | simulate scenarios/documented-2025.yaml | "
-        "simulate --check my-scenario.yaml",
+        "simulate --check my-scenario.yaml | simulate documented-2025 --draws 10000 --seed 1 | simulate --sweep my-sweep.yaml",
     )
     parser.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="YAML files or bundled ids (default: all bundled scenarios)")
     parser.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--draws", type=_count, default=0, metavar="N",
                         help="add N Monte Carlo draws of uncertain parameters and truce renewals: quantiles, fan and tornado charts")
     parser.add_argument("--seed", type=int, default=None, metavar="S", help="seed for the draws (default: fresh, recorded in manifest.json)")
+    parser.add_argument("--sweep", type=Path, metavar="FILE", help="run the grid of parameter values in a sweep file (see scenarios/README.md)")
+    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the sweep on this dask.distributed scheduler (extra [distributed])")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing line, only errors (these are off anyway when stderr is not a terminal)")
     return parser
 
@@ -51,6 +53,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if arguments.check:
             return _check(arguments)
+        if arguments.sweep is not None:
+            return _sweep(arguments)
+        if arguments.scheduler:
+            print("simulate: --scheduler goes with --sweep FILE", file=sys.stderr)
+            return EXIT_INPUT
         return _simulate(arguments)
     except InputError as error:
         _print_problems(error.problems)
@@ -122,6 +129,38 @@ def _simulate(arguments) -> int:
     if problems:
         return EXIT_INPUT
     return EXIT_FAILURE if failed else EXIT_OK
+
+
+def _sweep(arguments) -> int:
+    import time
+
+    from simulator.report import write_sweep_folder
+    from simulator.sweeps import cluster_executor, read_sweep, sweep
+
+    began = time.perf_counter()
+    scenario, grid, frequency = read_sweep(arguments.sweep)
+    executor = client = None
+    if arguments.scheduler:
+        try:
+            executor, client = cluster_executor(arguments.scheduler)
+        except Exception as error:  # no dask, or no scheduler at that address
+            print(f"simulate: cannot use the scheduler {arguments.scheduler}: {error}", file=sys.stderr)
+            return EXIT_FAILURE
+    interactive = not arguments.quiet and sys.stderr.isatty()
+    bar = ProgressBar() if interactive else None
+    try:
+        frame = sweep(scenario, grid, executor=executor, frequency=frequency,
+                      progress=(lambda done, total: bar.update(done, total, "batches")) if bar else None)
+    finally:
+        if bar:
+            bar.close()
+        if client is not None:
+            client.close()
+    folder = write_sweep_folder(arguments.sweep.stem, scenario, grid, frame, arguments.out, [str(arguments.sweep)])
+    if interactive:
+        points = frame["point"].nunique()
+        print(f"Wrote {points:,} grid points to {folder}/ in {time.perf_counter() - began:.1f} s.", file=sys.stderr)
+    return EXIT_OK
 
 
 class ProgressBar:

@@ -227,8 +227,9 @@ def parse_distribution(value: dict, info: Any, point: Callable[[Any, Any], Numbe
     _check_order(kind, values)
     distribution = Distribution(kind, values, domain, percent, tuple(facts))
     if distribution.mass() < MIN_MASS:
-        raise _error("distribution", f"this {kind.replace('_', ' ')} distribution puts {100 * (1 - distribution.mass()):.1f}% of its draws outside "
-                     f"the values the parameter can take ({_domain_text(domain, percent)}); move it inside")
+        low, high = distribution.bounds
+        raise _error("distribution", f"this {kind.replace('_', ' ')} distribution puts {100 * (1 - distribution.mass()):.1f}% of its mass outside "
+                     f"{low:g} to {high:g}, where its draws must fall (the parameter takes {_domain_text(domain, percent)}); move it inside")
     return distribution
 
 

@@ -371,3 +371,53 @@ def _draw_one(job: ChartJob) -> tuple[int, int] | str:
 
 def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
+
+
+# ---------------------------------------------------------------- sweeps
+
+
+def write_sweep_folder(name: str, scenario: Scenario, grid: dict[str, list], frame, out: Path, files: Sequence[str] = ()) -> Path:
+    """``out/<name>/``: the sweep's tidy table (CSV, Parquet), a summary of the last full year and a manifest."""
+    from simulator.pages import markdown_table, number
+    from simulator.uncertainty import last_full_year
+
+    out.mkdir(parents=True, exist_ok=True)
+    _remove_leftovers(out, [name])
+    staging = _staging(out, name)
+    try:
+        write_tidy(frame, staging / "sweep")
+        stamp = run_stamp()
+        year = last_full_year(scenario) if scenario.end.year > scenario.start.year or scenario.end.month == 12 else scenario.end.year
+        rows = []
+        last = frame[frame["date"].dt.year == year]
+        for point, group in last.groupby("point", sort=True):
+            values = dict(zip(group["variable"], group["value"], strict=True))
+            row = {parameter: f"{group[parameter].iloc[0]:g}" for parameter in grid}
+            row.update({"point": str(point), "imports": number(values["us_imports_from_china"], "USD bn"),
+                        "balance": number(values["us_trade_balance_with_china"], "USD bn"),
+                        "revenue": number(values["us_tariff_revenue_from_china"], "USD bn")})
+            rows.append(row)
+        columns = ["point", *grid, "imports", "balance", "revenue"]
+        titles = {"point": "Point", **{parameter: parameter.replace("_", " ") for parameter in grid},
+                  "imports": f"US imports {year} [USD bn]", "balance": f"US balance {year} [USD bn]", "revenue": f"US tariff revenue {year} [USD bn]"}
+        text = (f"# Sweep `{name}` of `{scenario.id}`\n\n{len(rows)} grid points; made with tariff-scenarios {stamp['version']} on {stamp['created']}. "
+                f"The full table (every period and variable) is `sweep.csv` / `sweep.parquet`.\n\n## {year}\n\n"
+                + markdown_table(rows, columns, titles) + "\n")
+        (staging / "summary.md").write_text(text, encoding="utf-8")
+        manifest = {"created": stamp["created"], "package": {"name": "tariff-scenarios", "version": stamp["version"]}, "scenario": scenario.id,
+                    "grid": {parameter: [float(value.value) for value in values] for parameter, values in grid.items()},
+                    "files": [{"path": str(Path(file).resolve()), "sha256": _hash(Path(file))} for file in (*scenario.files, *files)
+                              if Path(file).is_file()],
+                    "outputs": {path.name: _hash(path) for path in sorted(staging.iterdir())}}
+        (staging / "manifest.json").write_text(__import__("json").dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        replace_folder(staging, out / name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out / name
+
+
+def _hash(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()

@@ -1,0 +1,172 @@
+"""Monte Carlo draws: distributions, seeds, quantiles, truce renewals, tornado."""
+
+from statistics import NormalDist
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.distributions import Distribution, normal_quantile
+from simulator.loading import scenario_from_data
+from simulator.projection import MODEL_PARAMETERS, run
+from simulator.uncertainty import QuantileAccumulator, last_full_year, monte_carlo, parameter_distributions, tornado
+
+FIXED = {  # every parameter a point value: nothing is drawn
+    "short_run_elasticity": -0.76, "long_run_elasticity": -2.0, "pass_through": "100%", "shipping_lag_days": 5, "adjustment_days": 15,
+    "long_run_adjustment_years": 3, "import_growth": "0%", "export_growth": "0%", "diversion_share": "63%",
+}
+RENEWED = {  # the one-year November 2025 truce, renewable
+    "us_on_china": {"measures": {"reciprocal": {"path": [
+        {"fact": "us-reciprocal-extension-2025-11-10", "days": {"fact": "extension-2025-11-window-days"},
+         "then": {"fact": "us-reciprocal-snapback"}, "renewal": {"probability": "PROBABILITY"}}]}}},
+    "china_on_us": {"measures": {"reciprocal": {"path": [
+        {"fact": "china-reciprocal-extension-2025-11-10", "days": {"fact": "extension-2025-11-window-days"},
+         "then": {"fact": "china-reciprocal-snapback"}, "renewal": {"probability": "PROBABILITY"}}]}}},
+}
+
+
+def renewable(probability: str, fixed: bool = True):
+    tariffs = __import__("json").loads(__import__("json").dumps(RENEWED).replace("PROBABILITY", probability))
+    data = {"title": f"Renewed with {probability}", "extends": "documented-2025", "tariffs": tariffs}
+    if fixed:
+        data["parameters"] = FIXED
+    return scenario_from_data(data, "renewable")
+
+
+@pytest.mark.parametrize("distribution", [
+    Distribution("normal", {"mean": -0.76, "sd": 0.2}, (-np.inf, 0.0)),
+    Distribution("truncated_normal", {"mean": -2.0, "sd": 0.3, "low": -2.4, "high": -1.5}, (-np.inf, 0.0)),
+    Distribution("uniform", {"low": 60.0, "high": 100.0}, (0.0, 100.0), percent=True),
+    Distribution("triangular", {"low": 5.0, "mode": 15.0, "high": 60.0}, (1e-9, np.inf)),
+    Distribution("range", {"low": 40.0, "central": 63.0, "high": 80.0}, (0.0, 100.0), percent=True),
+    Distribution("range", {"low": 60.0, "central": 100.0, "high": 100.0}, (0.0, 100.0), percent=True),
+])
+def test_draws_follow_the_distribution_and_stay_in_range(distribution):
+    draws = distribution.sample(np.random.default_rng(3), 200_000)
+    low, high = distribution.bounds
+    assert draws.min() >= low * distribution.scale and draws.max() <= high * distribution.scale
+    spread = distribution.percentile(95) - distribution.percentile(5)
+    for level in (5, 50, 95):
+        assert np.percentile(draws, level) == pytest.approx(distribution.percentile(level), abs=0.01 * spread)
+
+
+def test_range_percentiles_are_its_low_and_high():
+    both_sides = Distribution("range", {"low": 40.0, "central": 63.0, "high": 80.0}, (0.0, 100.0), percent=True)
+    assert (both_sides.percentile(5), both_sides.percentile(50), both_sides.percentile(95)) == pytest.approx((0.40, 0.63, 0.80), abs=5e-4)  # the cut at 100% moves them a hair
+    one_side = Distribution("range", {"low": 60.0, "central": 100.0, "high": 100.0}, (0.0, 100.0), percent=True)
+    assert (one_side.percentile(5), one_side.percentile(100)) == pytest.approx((0.60, 1.00), abs=1e-4)
+
+
+def test_normal_quantile_matches_the_standard_library():
+    u = np.linspace(1e-6, 1 - 1e-6, 2001)
+    assert np.allclose(normal_quantile(u), [NormalDist().inv_cdf(value) for value in u], atol=1e-8)
+
+
+def test_parameters_drawn_are_written_distributions_and_unset_defaults():
+    scenario = scenario_from_data({"title": "Some fixed", "extends": "documented-2025",
+                                   "parameters": {"pass_through": "90%", "short_run_elasticity": {"low": -1.2, "central": -0.7, "high": -0.4}}}, "x")
+    drawn = parameter_distributions(scenario)
+    assert "pass_through" not in drawn  # a point value the scenario sets stays fixed
+    assert drawn["short_run_elasticity"].values == {"low": -1.2, "central": -0.7, "high": -0.4}
+    assert set(drawn) == set(MODEL_PARAMETERS) - {"pass_through"}
+    assert parameter_distributions(renewable("50%")) == {}
+
+
+def test_same_seed_same_quantiles_other_seed_other_quantiles():
+    first = run("truce-expires", draws=1500, seed=42)
+    again = run("truce-expires", draws=1500, seed=42)
+    other = run("truce-expires", draws=1500, seed=43)
+    assert first.monthly.equals(again.monthly) and first.annual.equals(again.annual)
+    assert not first.monthly.equals(other.monthly)
+    assert first.seed == 42 and first.draws == 1500
+    fresh = run("truce-expires", draws=200)
+    assert fresh.seed is not None and run("truce-expires", draws=200, seed=fresh.seed).monthly.equals(fresh.monthly)
+
+
+def test_quantiles_are_ordered_and_the_calibration_year_is_certain():
+    result = run("documented-2025", draws=1200, seed=1)
+    monthly = result.monthly
+    assert list(monthly.index.get_level_values("quantile").unique()) == [5, 25, 50, 75, 95]
+    stacked = np.stack([monthly.loc[level].to_numpy() for level in (5, 25, 50, 75, 95)])
+    assert np.all(np.diff(stacked, axis=0) >= -1e-9)
+    imports_2024 = result.annual.xs("2024-01-01", level="date")["us_imports_from_china"]
+    assert np.allclose(imports_2024, 438.742, atol=1e-3)  # growth starts after the calibration year
+    spread_2027 = result.annual.xs("2027-01-01", level="date")["us_imports_from_china"]
+    assert spread_2027.loc[95] - spread_2027.loc[5] > 30
+    tidy = result.to_frame()
+    assert list(tidy.columns) == ["scenario", "date", "quantile", "variable", "value", "unit"]
+    assert len(tidy) == 5 * 48 * 12
+
+
+def test_nothing_uncertain_reproduces_the_point_projection():
+    scenario = scenario_from_data({"title": "All fixed", "extends": "documented-2025", "parameters": FIXED}, "fixed")
+    result = run(scenario, draws=300, seed=5)
+    point = run(scenario)
+    for level in result.quantiles:
+        assert np.allclose(result.monthly.loc[level].to_numpy(), point.monthly.to_numpy())
+
+
+def test_renewal_probabilities_mix_policy_paths():
+    never, always, half = renewable("0%"), renewable("100%"), renewable("50%")
+    rate_2027 = {name: run(scenario, draws=400, seed=9).annual.xs("2027-01-01", level="date")["us_effective_tariff_on_china"]
+                 for name, scenario in (("never", never), ("always", always), ("half", half))}
+    point = run(never).annual.loc["2027-01-01", "us_effective_tariff_on_china"]
+    assert np.allclose(rate_2027["never"], point)  # never renewed: the path as written (snapback on 2026-11-10)
+    assert np.allclose(rate_2027["always"], rate_2027["always"].loc[50]) and rate_2027["always"].loc[50] < point - 15
+    assert rate_2027["half"].loc[5] == pytest.approx(rate_2027["always"].loc[50])  # half the draws renew ...
+    assert rate_2027["half"].loc[95] == pytest.approx(point)  # ... half snap back
+
+
+def test_renewal_is_one_decision_for_both_sides_of_a_truce():
+    outcome = monte_carlo(renewable("50%"), draws=500, seed=2)
+    (decision,) = outcome.decisions
+    assert {direction for direction, _, _ in decision.entries} == {"us_on_china", "china_on_us"}
+    assert decision.most(renewable("50%").end) == 2  # renewals starting 2026-11-10 and 2027-11-10 fall inside the horizon
+
+
+def test_progress_is_reported_per_chunk():
+    calls = []
+    monte_carlo(renewable("50%", fixed=False), draws=2500, seed=4, progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(1000, 2500), (2000, 2500), (2500, 2500)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(1, 40), st.integers(0, 2**32 - 1))
+def test_accumulator_is_exact_up_to_its_limit(chunks, seed):
+    generator = np.random.default_rng(seed)
+    values = generator.normal(size=(chunks * 7, 3))
+    values[:, 2] = 4.0  # a cell with no spread
+    accumulator = QuantileAccumulator(exact=10_000)
+    for start in range(0, len(values), 7):
+        accumulator.add(values[start:start + 7])
+    assert np.allclose(accumulator.quantiles((5, 50, 95)), np.percentile(values, (5, 50, 95), axis=0))
+
+
+def test_accumulator_sketch_beyond_its_limit_is_within_a_bin():
+    generator = np.random.default_rng(0)
+    values = np.column_stack([generator.normal(size=60_000), generator.lognormal(size=60_000), np.full(60_000, 2.5)])
+    accumulator = QuantileAccumulator(exact=5_000, bins=4096)
+    for start in range(0, len(values), 1000):
+        accumulator.add(values[start:start + 1000])
+    exact = np.percentile(values, (5, 25, 50, 75, 95), axis=0)
+    estimate = accumulator.quantiles((5, 25, 50, 75, 95))
+    width = 2 * (values[:5000].max(axis=0) - values[:5000].min(axis=0)) / 4096
+    assert np.all(np.abs(estimate - exact) <= width + 1e-9)
+    assert np.allclose(estimate[:, 2], 2.5)
+
+
+def test_tornado_swings_are_point_runs_at_the_percentiles():
+    scenario = run("documented-2025").scenario
+    year = last_full_year(scenario)
+    central, swings = tornado(scenario)
+    assert year == 2027
+    assert central == pytest.approx(float(run(scenario).annual.loc["2027-01-01", "us_trade_balance_with_china"]))
+    assert [abs(swing.high - swing.low) for swing in swings] == sorted((abs(swing.high - swing.low) for swing in swings), reverse=True)
+    short = next(swing for swing in swings if swing.name == "short run elasticity")
+    low_value = parameter_distributions(scenario)["short_run_elasticity"].percentile(5)
+    manual = scenario_from_data({"title": "Low elasticity", "extends": "documented-2025", "parameters": {"short_run_elasticity": low_value}}, "low")
+    assert short.low == pytest.approx(float(run(manual).annual.loc["2027-01-01", "us_trade_balance_with_china"]))
+    renewal = tornado(renewable("50%"))[1]
+    # renewing the truce keeps tariffs low, so imports stay higher and the 2027 deficit deeper
+    assert any(swing.name == "renewal of the truce from 10 Nov 2025" and swing.high < swing.low - 10 for swing in renewal)
