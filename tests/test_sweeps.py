@@ -1,0 +1,103 @@
+"""Sweeps: grid points equal single runs, local pool and dask cluster agree, bad grids are located errors."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from simulator.cli import main
+from simulator.loading import scenario_from_data
+from simulator.problems import InputError
+from simulator.projection import run
+from simulator.sweeps import grid_points, sweep
+
+GRID = {"short_run_elasticity": [-0.5, -1.0], "pass_through": ["80%", "100%"], "import_growth": ["-2%", "0%", "2%"]}
+
+
+@pytest.fixture(scope="module")
+def local():
+    return sweep("documented-2025", GRID)
+
+
+def test_grid_is_every_combination():
+    points = grid_points({"a": [1, 2], "b": [3, 4, 5]})
+    assert len(points) == 6 and points[0] == {"a": 1, "b": 3} and points[-1] == {"a": 2, "b": 5}
+
+
+def test_each_grid_point_equals_a_single_run(local):
+    assert local["point"].nunique() == 12
+    assert list(local.columns) == ["scenario", "point", "short_run_elasticity", "pass_through", "import_growth", "date", "variable", "value", "unit"]
+    for point in (0, 7, 11):
+        rows = local[local["point"] == point]
+        overrides = {"short_run_elasticity": float(rows["short_run_elasticity"].iloc[0]),
+                     "pass_through": f"{rows['pass_through'].iloc[0]:g}%", "import_growth": f"{rows['import_growth'].iloc[0]:g}%"}
+        single = run(scenario_from_data({"title": "One point", "extends": "documented-2025", "parameters": overrides}, "one")).to_frame("annual")
+        mine = rows.set_index(["date", "variable"])["value"]
+        theirs = single.set_index(["date", "variable"])["value"]
+        assert np.allclose(mine.loc[theirs.index].to_numpy(), theirs.to_numpy())
+
+
+def test_monthly_sweep_has_every_month():
+    frame = sweep("geneva-truce", {"adjustment_days": [10, 30]}, frequency="monthly")
+    assert frame["date"].nunique() == 48 and frame["unit"].isin(["USD bn/month", "%"]).all()
+
+
+def test_bad_grids_are_located_errors():
+    with pytest.raises(InputError) as error:
+        sweep("documented-2025", {"pass_through": [80], "short_run_elastcity": [-1]})
+    text = str(error.value)
+    assert "grid.pass_through[0]: a rate needs a percent sign" in text
+    assert "grid.short_run_elastcity: unknown key 'short_run_elastcity' (did you mean 'short_run_elasticity'?)" in text
+    with pytest.raises(InputError, match="long-run elasticity smaller in size than the short-run one"):
+        sweep("documented-2025", {"short_run_elasticity": [-0.5, -2.5]})
+
+
+def test_a_dask_cluster_gives_the_local_pool_results(local, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    sweep_file = tmp_path / "grid.yaml"
+    sweep_file.write_text("scenario: documented-2025\ngrid:\n" + "".join(f"  {name}: [{', '.join(map(str, values))}]\n" for name, values in GRID.items()))
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True) as cluster:
+        with distributed.Client(cluster) as client:
+            remote = sweep("documented-2025", GRID, executor=client.get_executor())
+        assert main(["--sweep", str(sweep_file), "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "out")]) == 0
+    pd.testing.assert_frame_equal(remote, local)
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "out" / "grid" / "sweep.parquet"), local)
+
+
+def test_simulate_sweep_writes_a_folder(tmp_path, capsys):
+    scenario = tmp_path / "mine.yaml"
+    scenario.write_text("title: Mine\nextends: documented-2025\nparameters: {diversion_share: 50%}\n")
+    sweep_file = tmp_path / "elasticities.yaml"
+    sweep_file.write_text("scenario: mine.yaml\nfrequency: annual\ngrid:\n  short_run_elasticity: [-0.5, -1.0]\n  pass_through: [80%, 100%]\n")
+    assert main(["--sweep", str(sweep_file), "--out", str(tmp_path / "out")]) == 0
+    folder = tmp_path / "out" / "elasticities"
+    table = pd.read_parquet(folder / "sweep.parquet")
+    assert table["point"].nunique() == 4 and set(table["scenario"]) == {"mine"}
+    summary = (folder / "summary.md").read_text()
+    assert "| 0 | −0.5 | 80 |" in summary.replace("-0.5", "−0.5")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert manifest["grid"] == {"short_run_elasticity": [-0.5, -1.0], "pass_through": [80.0, 100.0]}
+    assert {entry["path"].rsplit("/", 1)[-1] for entry in manifest["files"]} >= {"mine.yaml", "elasticities.yaml", "documented-2025.yaml"}
+
+
+def test_simulate_sweep_with_a_bad_file_exits_2(tmp_path, capsys):
+    sweep_file = tmp_path / "bad.yaml"
+    sweep_file.write_text("scenario: documented-2025\nfrequency: weekly\ngrid:\n  pass_through: [80]\n")
+    assert main(["--sweep", str(sweep_file), "--out", str(tmp_path / "out")]) == 2
+    errors = capsys.readouterr().err
+    assert "bad.yaml:2:12: frequency:" in errors and "bad.yaml:4:18: grid.pass_through[0]: a rate needs a percent sign" in errors
+    assert not (tmp_path / "out").exists()
+
+
+def test_simulate_draws_adds_fan_and_tornado(tmp_path):
+    assert main(["truce-expires", "--draws", "300", "--seed", "7", "--out", str(tmp_path), "--quiet"]) == 0
+    folder = tmp_path / "truce-expires"
+    for chart in ("fan", "tornado"):
+        assert (folder / f"{chart}.png").exists() and (folder / f"{chart}.svg").exists()
+    manifest = json.loads((folder / "manifest.json").read_text())["scenarios"][0]
+    assert manifest["draws"] == 300 and manifest["seed"] == 7 and "short_run_elasticity" in manifest["distributions"]
+    tidy = pd.read_parquet(folder / "projection.parquet")
+    assert sorted(tidy["quantile"].unique()) == [5, 25, 50, 75, 95]
+    page = (folder / "index.html").read_text()
+    assert "Uncertainty over 300 Monte Carlo draws" in page and page.count("<img ") == 7
