@@ -6,6 +6,10 @@ Targets (issue 3): engine < 50 ms for one scenario over three years, daily, afte
 Targets (issue 4): `simulate` on every bundled scenario (reports, comparison, HTML, Parquet)
 < 10 s; drawing our charts (building the figure and saving PNG and SVG) costs at most 1.3x a
 bare matplotlib `savefig` of the same, already built figures to the same two formats.
+Targets (issue 5): 10,000 Monte Carlo draws over three years, daily, in <= 2 s and <= 1.5 GiB
+peak; time linear in draws with flat memory (1k, 10k, 100k); the engine within 5x of a bare
+numpy reference that raises the same number of cells to a power.
+Run `python benchmarks/speed.py draws` for the Monte Carlo figures only.
 """
 
 from __future__ import annotations
@@ -61,6 +65,64 @@ def main() -> None:
     print(f"(measured {dt.datetime.now():%Y-%m-%d %H:%M}, Python {sys.version.split()[0]})")
 
 
+DRAWS_CODE = """
+import resource, sys, time
+from simulator.loading import scenario_from_data
+from simulator.uncertainty import monte_carlo
+scenario = scenario_from_data({"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2026-12-31"}}, "three-years")
+monte_carlo(scenario, 200, seed=1)  # warm imports and caches
+start = time.perf_counter()
+monte_carlo(scenario, int(sys.argv[1]), seed=1)
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20)
+"""
+
+
+def monte_carlo_figures() -> None:
+    """Draws in a fresh process each (peak memory is the process's maximum resident size)."""
+    for draws in (1_000, 10_000, 100_000):
+        runs = [subprocess.run([sys.executable, "-c", DRAWS_CODE, str(draws)], check=True, capture_output=True, text=True).stdout.split()
+                for _ in range(3 if draws <= 10_000 else 1)]
+        seconds = statistics.median(float(run_[0]) for run_ in runs)
+        peak = max(float(run_[1]) for run_ in runs)
+        target = " (target <= 2 s, <= 1.5 GiB)" if draws == 10_000 else ""
+        print(f"Monte Carlo, {draws:>7,} draws x 1096 days: median {seconds:.2f} s, {seconds / draws * 1e6:.0f} us/draw, "
+              f"peak resident memory {peak:.2f} GiB{target}")
+    engine_against_numpy()
+
+
+def engine_against_numpy() -> None:
+    """The engine (projection of 10,000 draws in chunks of 1,000) against numpy raising as many cells to a power."""
+    import numpy as np
+
+    from simulator.projection import project
+    from simulator.timeline import tariff_arrays
+    from simulator.uncertainty import CHUNK, draw_parameters, parameter_distributions
+
+    scenario = scenario_from_data({"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2026-12-31"}}, "three-years")
+    paths = tariff_arrays(scenario)
+    generator = np.random.default_rng(1)
+    chunks = [draw_parameters(scenario, parameter_distributions(scenario), generator, CHUNK) for _ in range(10_000 // CHUNK)]
+    arguments = (paths.days, paths.total("us_on_china"), paths.base["us_on_china"], paths.total("china_on_us"), paths.base["china_on_us"])
+
+    def engine() -> None:
+        for parameters in chunks:
+            project(*arguments, parameters)
+
+    base = np.random.default_rng(2).uniform(0.5, 2.0, size=(CHUNK, len(paths.days)))
+    outputs = len(project(*arguments, chunks[0]))
+
+    def reference(repeat: int = 1) -> None:
+        for _ in range(10_000 // CHUNK * repeat):
+            np.power(base, 1.37)
+
+    engine_time = median_seconds(engine, repeat=5)
+    cells = median_seconds(reference, repeat=5)
+    outputs_time = median_seconds(lambda: reference(outputs), repeat=3)
+    print(f"engine, 10,000 draws x {len(paths.days)} days: {engine_time:.2f} s; numpy power over the same {10_000 * len(paths.days):,} "
+          f"(draw, day) cells: {cells:.3f} s, ratio {engine_time / cells:.1f}; over the {outputs} daily output series "
+          f"({outputs * 10_000 * len(paths.days):,} cells): {outputs_time:.2f} s, ratio {engine_time / outputs_time:.2f} (target <= 5)")
+
+
 def chart_overhead() -> None:
     """Our chart pipeline against a bare ``savefig`` of the same figures, one process, PNG and SVG each."""
     from pathlib import Path
@@ -109,4 +171,8 @@ def chart_overhead() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["draws"]:
+        monte_carlo_figures()
+    else:
+        main()
+        monte_carlo_figures()

@@ -45,6 +45,9 @@ def project(days: np.ndarray, us_total: np.ndarray, us_base: float, china_total:
         "adjustment_days": parameters["adjustment_days"],
         "long_run_adjustment_days": np.asarray(parameters["long_run_adjustment_years"]) * trade.DAYS_PER_YEAR,
     }
+    # both flows share the adjustment speeds: their decay tables are computed once
+    response["tables"] = (trade.decay_table(response["adjustment_days"], len(days)),
+                          trade.decay_table(response["long_run_adjustment_days"], len(days)))
     imports_counterfactual = trade.baseline_flow(days, calibration_imports, parameters["import_growth"])
     exports_counterfactual = trade.baseline_flow(days, calibration_exports, parameters["export_growth"])
     imports = imports_counterfactual * trade.import_value_factor(trade.duty_factor(us_total, us_base), **response)

@@ -26,7 +26,7 @@ from simulator.timeline import TariffPaths, tariff_arrays
 
 QUANTILES = (5, 25, 50, 75, 95)
 """Quantile levels reported by a Monte Carlo run [%]."""
-CHUNK = 1000
+CHUNK = 2000
 """Draws computed together: large enough for numpy to dominate, small enough to stay in memory."""
 EXACT_DRAWS = 10_000
 """Up to this many draws quantiles are exact; beyond it they come from a fixed-size histogram."""
@@ -60,6 +60,10 @@ def draw_parameters(scenario: Scenario, distributions: dict[str, Distribution], 
         values[name] = distribution.sample(generator, count)
     # the long run never answers less than the short run (a located error for point values)
     values["long_run_elasticity"] = np.minimum(values["long_run_elasticity"], values["short_run_elasticity"])
+    if "shipping_lag_days" in distributions:
+        # draws in order of their lag, so the delay is a few block copies (quantiles ignore the order of draws)
+        order = np.argsort(np.rint(values["shipping_lag_days"]), kind="stable")
+        values = {name: value[order] if isinstance(value, np.ndarray) and value.shape == (count,) else value for name, value in values.items()}
     return values
 
 

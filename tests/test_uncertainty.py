@@ -127,7 +127,7 @@ def test_renewal_is_one_decision_for_both_sides_of_a_truce():
 
 def test_progress_is_reported_per_chunk():
     calls = []
-    monte_carlo(renewable("50%", fixed=False), draws=2500, seed=4, progress=lambda done, total: calls.append((done, total)))
+    monte_carlo(renewable("50%", fixed=False), draws=2500, seed=4, chunk=1000, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(1000, 2500), (2000, 2500), (2500, 2500)]
 
 
