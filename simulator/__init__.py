@@ -6,6 +6,8 @@ The public API is small and imports nothing heavy until used::
     scenario = simulator.load_scenario("documented-2025")
     paths = simulator.tariff_paths(scenario)      # daily tariff rates [%], pandas DataFrame
     result = simulator.run(scenario)              # monthly projection: result.monthly [USD bn/month]
+    spread = simulator.run(scenario, draws=10_000, seed=1)   # quantiles of every output
+    table = simulator.sweep(scenario, {"pass_through": ["80%", "100%"]})   # a grid, one tidy table
 
 See README.md and docs/ for the scenario format and the model.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["InputError", "Result", "Scenario", "bundled_ids", "load_scenario", "run", "scenario_from_data", "tariff_paths"]
+__all__ = ["InputError", "Result", "Scenario", "bundled_ids", "load_scenario", "run", "scenario_from_data", "sweep", "tariff_paths"]
 
 _EXPORTS = {
     "load_scenario": "simulator.loading",
@@ -26,6 +28,7 @@ _EXPORTS = {
     "scenario_from_data": "simulator.loading",
     "Scenario": "simulator.scenario",
     "InputError": "simulator.problems",
+    "sweep": "simulator.sweeps",
 }
 
 if TYPE_CHECKING:
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
     from simulator.projection import run
     from simulator.result import Result
     from simulator.scenario import Scenario
+    from simulator.sweeps import sweep
     from simulator.timeline import tariff_paths
 
 
