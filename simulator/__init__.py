@@ -8,6 +8,8 @@ The public API is small and imports nothing heavy until used::
     result = simulator.run(scenario)              # monthly projection: result.monthly [USD bn/month]
     spread = simulator.run(scenario, draws=10_000, seed=1)   # quantiles of every output
     table = simulator.sweep(scenario, {"pass_through": ["80%", "100%"]})   # a grid, one tidy table
+    mine = simulator.what_if("documented-2025", "Truce lapses", parameters={"pass_through": "80%"})
+    both = simulator.compare(["truce-expires", "truce-extended"])   # .key_numbers(), .plot("balance")
 
 See README.md and docs/ for the scenario format and the model.
 """
@@ -17,7 +19,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["InputError", "Result", "Scenario", "bundled_ids", "load_scenario", "run", "scenario_from_data", "sweep", "tariff_paths"]
+__all__ = ["Comparison", "InputError", "Result", "Scenario", "bundled_ids", "compare", "load_scenario", "run", "scenario_from_data", "sweep",
+           "tariff_paths", "what_if"]
 
 _EXPORTS = {
     "load_scenario": "simulator.loading",
@@ -29,9 +32,13 @@ _EXPORTS = {
     "Scenario": "simulator.scenario",
     "InputError": "simulator.problems",
     "sweep": "simulator.sweeps",
+    "compare": "simulator.comparison",
+    "Comparison": "simulator.comparison",
+    "what_if": "simulator.comparison",
 }
 
 if TYPE_CHECKING:
+    from simulator.comparison import Comparison, compare, what_if
     from simulator.loading import bundled_ids, load_scenario, scenario_from_data
     from simulator.problems import InputError
     from simulator.projection import run

@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
         _print_problems(error.problems)
         return EXIT_INPUT
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second signal must not cut the exit short
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         print("simulate: interrupted; no partial report folder was left behind.", file=sys.stderr)
         return EXIT_INTERRUPTED
 

@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
-
-matplotlib.use("Agg")
 import matplotlib.dates as mdates
 import matplotlib.ticker as ticker
 import numpy as np
@@ -29,6 +27,8 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
 
+# No backend is chosen here: Figure.savefig picks the Agg and SVG canvases by file type, and a
+# Jupyter user keeps the inline backend that shows our Figures.
 matplotlib.rcParams["svg.hashsalt"] = "tariff-scenarios"  # stable ids, so reruns give identical SVG files
 # SVG text stays text: editable in a drawing program, half the file size, 15% faster to write;
 # a reader without DejaVu Sans gets a narrower fallback font, so labels never grow into each other
@@ -146,6 +146,17 @@ def event_rows(markers: Sequence[Marker]) -> int:
 # ---------------------------------------------------------------- figure frame
 
 
+class ChartFigure(Figure):
+    """A matplotlib Figure that shows itself in Jupyter as a PNG, whatever backend the notebook uses."""
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+
 @dataclass
 class Frame:
     """A figure and its plots, with the bands reserved around them [in]."""
@@ -193,7 +204,7 @@ def frame(
     gap = date_band + subtitle + 0.1
     bottom = date_band + 0.06 + legend_rows * line_height(SMALL_SIZE) * 1.15 + 0.1 + line_height(SMALL_SIZE) + 0.1
     height = top + rows * panel_height + (rows - 1) * gap + bottom
-    figure = Figure(figsize=(WIDTH, height), dpi=DPI)
+    figure = ChartFigure(figsize=(WIDTH, height), dpi=DPI)
     axes = []
     for row in range(rows):
         for column in range(columns):

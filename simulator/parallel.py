@@ -23,10 +23,18 @@ def fork_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int 
         return
     _WORK = (function, items)
     try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_signals) as pool:
             yield from pool.imap(_call, range(len(items)))
     finally:
         _WORK = None
+
+
+def _quiet_signals() -> None:
+    """Workers leave Ctrl-C to the parent, which cleans up, and die at once when it terminates them."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _call(index: int) -> Any:

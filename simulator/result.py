@@ -126,6 +126,54 @@ class Result:
         }
         return pd.concat(frames, names=["quantile", "date"])
 
+    # ------------------------------------------------------------ notebooks
+
+    def key_numbers(self):
+        """Per year: imports, exports, balance, revenue [USD bn], day-averaged rates [%] and changes against baseline-2024."""
+        from simulator.summary import key_frame, key_numbers
+
+        return key_frame(key_numbers(self))
+
+    def plot(self, chart: str = "trade"):
+        """A chart as a matplotlib Figure: 'tariffs', 'trade', 'balance', 'revenue', 'backtest', or with draws 'fan' and 'tornado'."""
+        from simulator import charts
+
+        if chart == "tariffs":
+            from simulator.timeline import tariff_arrays
+
+            return charts.tariff_chart(self.scenario, tariff_arrays(self.scenario))
+        if chart == "trade":
+            return charts.trade_chart(self)
+        if chart == "balance":
+            from simulator.facts import load_facts
+
+            return charts.balance_chart(self, float(load_facts()["us-balance-with-china-2024"].value))  # type: ignore[arg-type]
+        if chart == "revenue":
+            return charts.revenue_chart(self)
+        if chart == "backtest":
+            from simulator.backtest import backtest
+
+            test = backtest(self)
+            if test is None:
+                raise ValueError("the horizon holds no observed 2025 month to backtest against")
+            return charts.backtest_chart(self, test)
+        if chart in ("fan", "tornado") and not self.draws:
+            raise ValueError(f"a {chart} chart needs Monte Carlo draws: simulator.run(scenario, draws=2000)")
+        if chart == "fan":
+            return charts.fan_chart(self)
+        if chart == "tornado":
+            from simulator.uncertainty import last_full_year, tornado
+
+            year = last_full_year(self.scenario)
+            central, swings = tornado(self.scenario, year=year)
+            return charts.tornado_chart(self.scenario, central, swings, year)
+        raise ValueError(f"unknown chart '{chart}' (expected tariffs, trade, balance, revenue, backtest, fan or tornado)")
+
+    def _repr_html_(self) -> str:
+        from simulator.display import key_numbers_html
+
+        return key_numbers_html(self)
+
     def to_frame(self, frequency: str = "monthly"):
         """One tidy long table: ``scenario, date, variable, value, unit`` (+ ``quantile``)."""
         import pandas as pd

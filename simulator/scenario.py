@@ -244,6 +244,11 @@ class Scenario:
     files: tuple[str, ...] = ()
     parameters_set: tuple[str, ...] = ()
 
+    def _repr_html_(self) -> str:
+        from simulator.display import scenario_html
+
+        return scenario_html(self)
+
     def facts_used(self) -> list[str]:
         """Ids of every fact the scenario cites, in order of first use."""
         seen: dict[str, None] = {}
