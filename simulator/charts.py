@@ -200,10 +200,14 @@ def backtest_chart(result, test) -> Figure:
 def draws_note(result) -> str:
     """What a Monte Carlo chart rests on: draws, seed, what was drawn and how truces may be renewed."""
     outcome = result.extras["draws"]
+    from simulator.uncertainty import ignored_renewals
+
     drawn = ", ".join(name.replace("_", " ") for name in outcome.drawn) or "no parameter"
     policy = "; ".join(decision.describe() for decision in outcome.decisions)
     text = f"{result.draws:,} draws (seed {result.seed}). Drawn: {drawn}."
-    return text + (f" Policy paths mixed in: {policy}." if policy else " No window carries a renewal probability.")
+    text += f" Policy paths mixed in: {policy}." if policy else " No window carries a renewal probability that can act."
+    ignored = ignored_renewals(result.scenario)
+    return text + (f" Renewal ignored: {'; '.join(ignored)}." if ignored else "")
 
 
 def fan_chart(result) -> Figure:
@@ -222,14 +226,20 @@ def fan_chart(result) -> Figure:
               ("us_trade_balance_with_china", "US balance with China (exports − imports) [USD bn/month]", "#762a83"))
     for ax, (variable, text, colour) in zip(layout.axes, panels, strict=True):
         values = quantiles[variable]
-        ax.fill_between(months, values[levels.index(5)], values[levels.index(95)], color=colour, alpha=0.15, linewidth=0, label=labels[2])
-        ax.fill_between(months, values[levels.index(25)], values[levels.index(75)], color=colour, alpha=0.3, linewidth=0, label=labels[1])
-        ax.plot(months, values[levels.index(50)], color=colour, linewidth=2, label=labels[0])
+        first = ax is layout.axes[0]  # the legend explains the shades once, in grey, for both panels
+        ax.fill_between(months, values[levels.index(5)], values[levels.index(95)], color=colour, alpha=0.15, linewidth=0)
+        ax.fill_between(months, values[levels.index(25)], values[levels.index(75)], color=colour, alpha=0.3, linewidth=0)
+        ax.plot(months, values[levels.index(50)], color=colour, linewidth=2)
+        if first:
+            ax.fill_between([], [], [], color="#777777", alpha=0.15, linewidth=0, label=labels[2])
+            ax.fill_between([], [], [], color="#777777", alpha=0.4, linewidth=0, label=labels[1])
+            ax.plot([], [], color="#555555", linewidth=2, label=labels[0])
         ax.plot(point_months, point[variable], color="black", linewidth=1, linestyle="--", label=labels[3])
         subtitle(layout, ax, text)
-    finish_monthly(layout, "Model projection over Monte Carlo draws of the parameters (seeds/parameters.yaml ranges) and of truce renewals",
-                   floor=None)
-    layout.axes[0].set_ylim(0, None)
+    outcome = result.extras["draws"]
+    drawn = [part for part, present in (("parameters", outcome.drawn), ("truce renewals", outcome.decisions)) if present]
+    finish_monthly(layout, f"Model projection over Monte Carlo draws of {' and '.join(drawn) or 'nothing uncertain'}; "
+                   "ranges from seeds/parameters.yaml unless the scenario gives them", floor=None)
     return layout.figure
 
 
@@ -241,6 +251,8 @@ def tornado_chart(scenario: Scenario, central: float, swings, year: int, variabl
     """
     idle = [swing.name for swing in swings if abs(swing.high - swing.low) < 1e-9]
     swings = [swing for swing in swings if abs(swing.high - swing.low) >= 1e-9]
+    if not swings:
+        idle.append("every input is fixed in this scenario")
     labels = ["input at its 5th percentile (or never renewed)", "input at its 95th percentile (or always renewed)",
               f"central projection: {_money(central)}"]
     note = f"Each bar sets one input to its 5th and its 95th percentile, the others central [USD bn in {year}]."
@@ -255,6 +267,8 @@ def tornado_chart(scenario: Scenario, central: float, swings, year: int, variabl
     ax.axvline(central, color="black", linewidth=1, label=labels[2])
     ax.set_yticks(rows, [plain(f"{swing.name} ({swing.low_input} … {swing.high_input})") for swing in swings], fontsize=8)
     ax.set_ylim(-0.6, max(len(swings), 1) - 0.4)
+    reach = max([abs(value - central) for swing in swings for value in (swing.low, swing.high)] + [1.0])
+    ax.set_xlim(central - 1.1 * reach, central + 1.1 * reach)  # centred, so the central line is never on the edge
     ax.tick_params(axis="x", labelsize=8)
     ax.xaxis.set_major_formatter(MoneyFormatter())
     ax.set_xlabel(f"{variable_label} in {year} [USD bn]", fontsize=8)

@@ -25,7 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--check", action="store_true", help="only validate the files; print every problem and exit 2 if any")
     parser.add_argument("--draws", type=_count, default=0, metavar="N",
                         help="add N Monte Carlo draws of uncertain parameters and truce renewals: quantiles, fan and tornado charts")
-    parser.add_argument("--seed", type=int, default=None, metavar="S", help="seed for the draws (default: fresh, recorded in manifest.json)")
+    parser.add_argument("--seed", type=_count, default=None, metavar="S", help="seed for the draws, 0 or more (default: fresh, recorded in manifest.json)")
     parser.add_argument("--sweep", type=Path, metavar="FILE", help="run the grid of parameter values in a sweep file (see scenarios/README.md)")
     parser.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the sweep on this dask.distributed scheduler (extra [distributed])")
     parser.add_argument("--quiet", action="store_true", help="no progress bar or closing line, only errors (these are off anyway when stderr is not a terminal)")
@@ -36,9 +36,9 @@ def _count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of draws, not {text!r}") from None
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
     if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more draws, not {value}")
+        raise argparse.ArgumentTypeError(f"expected 0 or more, not {value}")
     return value
 
 
@@ -54,6 +54,9 @@ def main(argv: list[str] | None = None) -> int:
         if arguments.check:
             return _check(arguments)
         if arguments.sweep is not None:
+            if arguments.draws or arguments.seed is not None or arguments.scenarios:
+                print("simulate: --sweep FILE runs the grid in that file; it takes no scenarios, --draws or --seed", file=sys.stderr)
+                return EXIT_INPUT
             return _sweep(arguments)
         if arguments.scheduler:
             print("simulate: --scheduler goes with --sweep FILE", file=sys.stderr)

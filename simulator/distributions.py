@@ -108,10 +108,11 @@ class Distribution:
         if self.kind in ("normal", "truncated_normal"):
             return NormalDist(values["mean"], values["sd"]).cdf(x) if math.isfinite(x) else (0.0 if x < 0 else 1.0)
         if self.kind == "range":
-            if not math.isfinite(x):
-                return 0.0 if x < 0 else 1.0
-            spread = self._spreads()[0 if x <= values["central"] else 1]
-            return NormalDist().cdf((x - values["central"]) / spread) if spread > 0 else float(x >= values["central"])
+            centre = values["central"]
+            if not math.isfinite(x) or x == centre:
+                return 0.5 if x == centre else (0.0 if x < 0 else 1.0)
+            spread = self._spreads()[0 if x < centre else 1]
+            return NormalDist().cdf((x - centre) / spread) if spread > 0 else (0.0 if x < centre else 1.0)
         raise ValueError(f"no CDF needed for a {self.kind} distribution")
 
     def _spreads(self) -> tuple[float, float]:

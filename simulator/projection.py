@@ -82,6 +82,8 @@ def run(scenario: Scenario | str, draws: int = 0, seed: int | None = None, quant
         scenario = load_scenario(scenario)
     if draws < 0:
         raise ValueError(f"draws must be 0 (a point projection) or more, not {draws}")
+    if quantiles is not None and (not all(0 <= level <= 100 for level in quantiles) or max(quantiles) <= 1):
+        raise ValueError(f"quantiles are percent levels from 0 to 100, such as (5, 50, 95), not {tuple(quantiles)}")
     paths = tariff_arrays(scenario)
     us_total, china_total = paths.total("us_on_china"), paths.total("china_on_us")
     series = project(paths.days, us_total, paths.base["us_on_china"], china_total, paths.base["china_on_us"], point_parameters(scenario))

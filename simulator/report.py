@@ -235,13 +235,14 @@ def _stage_scenario(scenario: Scenario, result, out: Path, colour: str, stamp: d
             item.charts["backtest"] = (lambda: charts.backtest_chart(result, test), folder / "backtest")
         spread = None
         if result.draws:
-            from simulator.uncertainty import last_full_year, tornado
+            from simulator.uncertainty import full_years, tornado
 
-            year = last_full_year(scenario)
-            central, swings = tornado(scenario, year=year)
             spread = _spread_rows(result)
             item.charts["fan"] = (lambda: charts.fan_chart(result), folder / "fan")
-            item.charts["tornado"] = (lambda: charts.tornado_chart(scenario, central, swings, year), folder / "tornado")
+            if full_years(scenario):  # a tornado needs a whole calendar year to read the balance of
+                year = full_years(scenario)[-1]
+                central, swings = tornado(scenario, year=year)
+                item.charts["tornado"] = (lambda: charts.tornado_chart(scenario, central, swings, year), folder / "tornado")
 
         def finish(sizes: dict[str, tuple[int, int]]) -> None:
             pictures = [chart(folder, name, SCENARIO_CHARTS[name], sizes[name]) for name in item.charts]

@@ -52,7 +52,8 @@ class SweepFile(Strict):
 
 
 def read_sweep(path: str | os.PathLike[str]) -> tuple[Scenario, dict[str, list], str]:
-    """Load a sweep file: its scenario (resolved next to the file), grid and frequency."""
+    """Load a sweep file: its scenario (resolved next to the file), grid and frequency; every problem at once, located."""
+    from simulator.distributions import is_distribution
     from simulator.documents import read_document
     from simulator.facts import load_facts
     from simulator.loading import load_scenario
@@ -60,14 +61,46 @@ def read_sweep(path: str | os.PathLike[str]) -> tuple[Scenario, dict[str, list],
 
     path = Path(path)
     document = read_document(path, os.path.relpath(path) if path.is_absolute() else str(path))
-    content = validate(SweepFile, document, {"facts": load_facts()})
-    nearby = path.parent / content.scenario
-    scenario = load_scenario(nearby if nearby.suffix in (".yaml", ".yml") and nearby.is_file() else content.scenario)
-    grid = {name: values for name, values in content.grid if values is not None}
-    if not grid:
-        raise InputError([document.problem(("grid",), "the grid names no parameter (expected e.g. short_run_elasticity: [-0.5, -1.0])")])
-    _check_size(grid, document.problem(("grid",), ""))
-    return scenario, grid, content.frequency
+    problems: list[Problem] = []
+    content = None
+    try:
+        content = validate(SweepFile, document, {"facts": load_facts()})
+    except InputError as error:
+        problems += error.problems
+    scenario = None
+    name = document.data.get("scenario") if isinstance(document.data, dict) else None
+    if isinstance(name, str):
+        nearby = path.parent / name
+        try:
+            scenario = load_scenario(nearby if nearby.suffix in (".yaml", ".yml") and nearby.is_file() else name)
+        except InputError as error:
+            missing = [problem for problem in error.problems if problem.file == name]
+            problems += [document.problem(("scenario",), problem.message) for problem in missing]
+            problems += [problem for problem in error.problems if problem.file != name]
+    grid = {key: values for key, values in content.grid if values is not None} if content is not None else {}
+    raw = document.data.get("grid") if isinstance(document.data, dict) else None
+    for key, values in (raw.items() if isinstance(raw, dict) else ()):
+        for index, value in enumerate(values if isinstance(values, list) else ()):
+            if is_distribution(value):
+                problems.append(document.problem(("grid", key, index), "a grid takes point values, not distributions (use --draws for those)"))
+    if content is not None and not grid:
+        problems.append(document.problem(("grid",), "the grid names no parameter (expected e.g. short_run_elasticity: [-0.5, -1.0])"))
+    if grid and scenario is not None and not problems:
+        try:
+            _check_size(grid, document.problem(("grid",), ""))
+            _check_elasticities({key: np.array([_model_value(value) for value in values]) for key, values in grid.items()
+                                 if key in ("short_run_elasticity", "long_run_elasticity")}, _point(scenario), cross=True)
+        except InputError as error:
+            problems += [document.problem(("grid",), problem.message) for problem in error.problems]
+    if problems:
+        raise InputError(problems)
+    return scenario, grid, content.frequency  # type: ignore[return-value, union-attr]
+
+
+def _point(scenario: Scenario) -> dict[str, float]:
+    from simulator.projection import point_parameters
+
+    return point_parameters(scenario)
 
 
 def _check_size(grid: Mapping[str, Sequence], where: Problem) -> None:
@@ -113,8 +146,11 @@ def sweep(scenario: Scenario | str, grid: Mapping[str, Sequence[Any]], executor:
 
     if isinstance(scenario, str):
         scenario = load_scenario(scenario)
-    grid = {name: values for name, values in grid.items()}
-    checked = grid if all(hasattr(value, "value") for values in grid.values() for value in values) else _validated(grid)
+    if frequency not in ("monthly", "annual"):
+        raise ValueError(f"frequency is 'monthly' or 'annual', not {frequency!r}")
+    grid = {name: list(values) for name, values in grid.items()}
+    already = all(values and all(hasattr(value, "value") for value in values) for values in grid.values())
+    checked = grid if already else _validated(grid)
     points = grid_points(checked)
     paths = tariff_arrays(scenario)
     central = point_parameters(scenario)
@@ -184,21 +220,27 @@ def _model_value(value: Any) -> float:
     return value.value / 100.0 if isinstance(value, Percent) else float(value.value)
 
 
-def _check_elasticities(columns: dict[str, np.ndarray], central: dict[str, float]) -> None:
-    """Refuse grid points whose long-run elasticity is smaller in size than the short-run one, as a scenario file would."""
+def _check_elasticities(columns: dict[str, np.ndarray], central: dict[str, float], cross: bool = False) -> None:
+    """Refuse grid points whose long-run elasticity is smaller in size than the short-run one, as a scenario file would.
+
+    ``columns`` hold one value per grid point, or with ``cross`` each parameter's own list of values.
+    """
     short = columns.get("short_run_elasticity", np.asarray([central["short_run_elasticity"]]))
     long = columns.get("long_run_elasticity", np.asarray([central["long_run_elasticity"]]))
+    if cross:
+        short, long = (array.ravel() for array in np.meshgrid(short, long, indexing="ij"))
     size = max(len(short), len(long))
     short, long = np.broadcast_to(short, (size,)), np.broadcast_to(long, (size,))
     wrong = np.flatnonzero(long > short)
     if len(wrong):
         first = int(wrong[0])
-        message = (f"{len(wrong)} grid point(s) have a long-run elasticity smaller in size than the short-run one, e.g. point {first}: "
-                   f"long {long[first]:g} vs short {short[first]:g} (expected long_run_elasticity <= short_run_elasticity)")
+        message = (f"{len(wrong)} grid point(s) have a long-run elasticity smaller in size than the short-run one, e.g. "
+                   f"long {long[first]:g} with short {short[first]:g} (expected long_run_elasticity <= short_run_elasticity)")
         raise InputError([Problem("<grid>", 1, 1, "grid", message)])
 
 
 def _shown(value: Any) -> float:
+    """A grid value in the unit it is written in (% for shares and growth)."""
     return float(value.value)
 
 

@@ -58,13 +58,24 @@ def draw_parameters(scenario: Scenario, distributions: dict[str, Distribution], 
     values: dict[str, np.ndarray | float] = dict(point_parameters(scenario))
     for name, distribution in distributions.items():
         values[name] = distribution.sample(generator, count)
-    # the long run never answers less than the short run (a located error for point values)
-    values["long_run_elasticity"] = np.minimum(values["long_run_elasticity"], values["short_run_elasticity"])
+    values["short_run_elasticity"], values["long_run_elasticity"] = ordered_elasticities(
+        values["short_run_elasticity"], values["long_run_elasticity"], "short_run_elasticity" in distributions, "long_run_elasticity" in distributions)
     if "shipping_lag_days" in distributions:
         # draws in order of their lag, so the delay is a few block copies (quantiles ignore the order of draws)
         order = np.argsort(np.rint(values["shipping_lag_days"]), kind="stable")
         values = {name: value[order] if isinstance(value, np.ndarray) and value.shape == (count,) else value for name, value in values.items()}
     return values
+
+
+def ordered_elasticities(short, long, short_drawn: bool, long_drawn: bool):
+    """Keep the long run at least as strong as the short run in every draw, moving only what is drawn.
+
+    A value the scenario fixes stays fixed: if only the short-run elasticity is drawn, a draw
+    stronger than the fixed long-run one is set to it; otherwise the long-run draw is moved.
+    """
+    if short_drawn and not long_drawn:
+        return np.maximum(short, long), long
+    return short, np.minimum(long, short)
 
 
 # ---------------------------------------------------------------- policy: renewed windows
@@ -107,7 +118,33 @@ def renewables(scenario: Scenario) -> list[Renewable]:
                 length = int((entry.renewal.days or entry.days).value)
                 key = (entry.start, int(entry.days.value), length, entry.renewal.probability.value / 100.0)
                 groups.setdefault(key, []).append((direction, measure.name, index))
-    return [Renewable(*key, tuple(entries)) for key, entries in sorted(groups.items())]
+    decisions = [Renewable(*key, tuple(entries)) for key, entries in sorted(groups.items())]
+    return [decision for decision in decisions if decision.most(scenario.end) > 0 and not _overridden(scenario, decision)]
+
+
+def ignored_renewals(scenario: Scenario) -> list[str]:
+    """Renewal probabilities that cannot act: the window ends after the horizon, or a later entry cuts it short."""
+    found = []
+    for direction in DIRECTIONS:
+        for measure in scenario.tariffs[direction].measures.values():
+            for index, entry in enumerate(measure.entries):
+                if entry.renewal is None or entry.days is None:
+                    continue
+                end = entry.start + dt.timedelta(days=int(entry.days.value))
+                following = measure.entries[index + 1].start if index + 1 < len(measure.entries) else None
+                if end > scenario.end:
+                    found.append(f"{measure.label} window from {entry.start.isoformat()} ends after the horizon")
+                elif following is not None and following <= end:
+                    found.append(f"{measure.label} window from {entry.start.isoformat()} is cut short by the entry of {following.isoformat()}")
+    return found
+
+
+def _overridden(scenario: Scenario, decision: Renewable) -> bool:
+    for direction, name, index in decision.entries:
+        entries = scenario.tariffs[direction].measures[name].entries
+        if index + 1 < len(entries) and entries[index + 1].start <= decision.end:
+            return True
+    return False
 
 
 def draw_renewals(decisions: list[Renewable], horizon_end: dt.date, generator: np.random.Generator, count: int) -> np.ndarray:
@@ -318,12 +355,19 @@ class Swing:
     high: float
 
 
+def full_years(scenario: Scenario) -> list[int]:
+    """Calendar years the horizon covers from 1 January to 31 December."""
+    first = scenario.start.year if (scenario.start.month, scenario.start.day) == (1, 1) else scenario.start.year + 1
+    last = scenario.end.year if (scenario.end.month, scenario.end.day) == (12, 31) else scenario.end.year - 1
+    return list(range(first, last + 1))
+
+
 def last_full_year(scenario: Scenario) -> int:
-    """The last calendar year the horizon covers from 1 January to 31 December."""
-    year = scenario.end.year if scenario.end.month == 12 and scenario.end.day == 31 else scenario.end.year - 1
-    if dt.date(year, 1, 1) < scenario.start:
+    """The last calendar year the horizon covers whole; ValueError if there is none."""
+    years = full_years(scenario)
+    if not years:
         raise ValueError(f"the horizon {scenario.start}..{scenario.end} holds no full calendar year")
-    return year
+    return years[-1]
 
 
 def tornado(scenario: Scenario, variable: str = "us_trade_balance_with_china", year: int | None = None) -> tuple[float, list[Swing]]:
@@ -349,7 +393,8 @@ def tornado(scenario: Scenario, variable: str = "us_trade_balance_with_china", y
         outcomes = []
         for setting in (low, high):
             parameters = dict(central, **{name: setting})
-            parameters["long_run_elasticity"] = min(parameters["long_run_elasticity"], parameters["short_run_elasticity"])
+            parameters["short_run_elasticity"], parameters["long_run_elasticity"] = ordered_elasticities(
+                parameters["short_run_elasticity"], parameters["long_run_elasticity"], name == "short_run_elasticity", name == "long_run_elasticity")
             outcomes.append(value(parameters))
         unit = "%" if distribution.percent else ""
         scale = 100.0 if distribution.percent else 1.0

@@ -101,3 +101,31 @@ def test_simulate_draws_adds_fan_and_tornado(tmp_path):
     assert sorted(tidy["quantile"].unique()) == [5, 25, 50, 75, 95]
     page = (folder / "index.html").read_text()
     assert "Uncertainty over 300 Monte Carlo draws" in page and page.count("<img ") == 7
+
+
+def test_every_problem_of_a_sweep_file_at_once(tmp_path, capsys):
+    sweep_file = tmp_path / "a.yaml"
+    sweep_file.write_text("scenario: nonexistent-scenario\nfrequency: weekly\ngrid:\n  pass_through: [80]\n"
+                          "  short_run_elasticity: [{distribution: normal, mean: -1, sd: 0.1}]\n")
+    assert main(["--sweep", str(sweep_file), "--out", str(tmp_path / "out")]) == 2
+    errors = capsys.readouterr().err
+    for expected in ("a.yaml:1:11: scenario: no such scenario", "a.yaml:2:12: frequency:", "a.yaml:4:18: grid.pass_through[0]:",
+                     "a.yaml:5:26: grid.short_run_elasticity[0]: a grid takes point values, not distributions", "4 problems found."):
+        assert expected in errors
+
+
+def test_sweep_takes_no_draws_and_seeds_are_not_negative(tmp_path, capsys):
+    sweep_file = tmp_path / "s.yaml"
+    sweep_file.write_text("scenario: documented-2025\ngrid: {pass_through: [80%]}\n")
+    assert main(["--sweep", str(sweep_file), "--draws", "10", "--out", str(tmp_path)]) == 2
+    with pytest.raises(SystemExit) as done:
+        main(["geneva-truce", "--draws", "10", "--seed", "-1"])
+    assert done.value.code == 2
+
+
+def test_draws_on_a_horizon_without_a_whole_year_skip_the_tornado(tmp_path):
+    short = tmp_path / "part.yaml"
+    short.write_text("title: Part of 2025\nextends: geneva-truce\nhorizon: {start: 2025-02-01, end: 2025-12-30}\n")
+    assert main([str(short), "--draws", "200", "--seed", "1", "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    folder = tmp_path / "out" / "part"
+    assert (folder / "fan.png").exists() and not (folder / "tornado.png").exists()

@@ -41,6 +41,8 @@ def renewable(probability: str, fixed: bool = True):
     Distribution("triangular", {"low": 5.0, "mode": 15.0, "high": 60.0}, (1e-9, np.inf)),
     Distribution("range", {"low": 40.0, "central": 63.0, "high": 80.0}, (0.0, 100.0), percent=True),
     Distribution("range", {"low": 60.0, "central": 100.0, "high": 100.0}, (0.0, 100.0), percent=True),
+    Distribution("range", {"low": 63.0, "central": 63.0, "high": 80.0}, (0.0, 100.0), percent=True),
+    Distribution("range", {"low": 0.0, "central": 0.0, "high": 30.0}, (0.0, np.inf)),
 ])
 def test_draws_follow_the_distribution_and_stay_in_range(distribution):
     draws = distribution.sample(np.random.default_rng(3), 200_000)
@@ -170,3 +172,29 @@ def test_tornado_swings_are_point_runs_at_the_percentiles():
     renewal = tornado(renewable("50%"))[1]
     # renewing the truce keeps tariffs low, so imports stay higher and the 2027 deficit deeper
     assert any(swing.name == "renewal of the truce from 10 Nov 2025" and swing.high < swing.low - 10 for swing in renewal)
+
+
+def test_a_fixed_long_run_elasticity_stays_fixed_when_the_short_run_is_drawn():
+    scenario = scenario_from_data({"title": "Fixed long run", "extends": "documented-2025", "parameters": {
+        "long_run_elasticity": -2.0, "short_run_elasticity": {"distribution": "uniform", "low": -3, "high": -0.5}}}, "fixed-long")
+    from simulator.uncertainty import draw_parameters
+
+    values = draw_parameters(scenario, parameter_distributions(scenario), np.random.default_rng(0), 5000)
+    assert np.all(values["long_run_elasticity"] == -2.0)
+    assert np.all(values["short_run_elasticity"] >= -2.0) and values["short_run_elasticity"].max() > -0.6
+
+
+def test_a_renewal_that_cannot_act_is_not_a_decision_and_is_named():
+    from simulator.uncertainty import ignored_renewals, renewables
+
+    overridden = scenario_from_data({"title": "Renewal overridden", "extends": "documented-2025", "tariffs": {"us_on_china": {"measures": {
+        "reciprocal": {"path": [
+            {"fact": "us-reciprocal-geneva", "days": {"fact": "geneva-window-days"}, "renewal": {"probability": "90%"}},
+            {"fact": "us-reciprocal-extension-2025-08-12"}]}}}}}, "overridden")
+    assert renewables(overridden) == []
+    assert ignored_renewals(overridden) == ["Reciprocal duty window from 2025-05-14 is cut short by the entry of 2025-08-12"]
+
+
+def test_quantile_levels_are_percent():
+    with pytest.raises(ValueError, match="percent levels"):
+        run("geneva-truce", draws=10, seed=1, quantiles=(0.05, 0.95))
