@@ -8,10 +8,13 @@ A parameter may be written as a distribution instead of a point value::
     adjustment_days: {distribution: triangular, low: 5, mode: 15, high: 60}
     diversion_share: {low: 40%, central: 63%, high: 80%}
 
-``low/central/high`` reads as the 5th percentile, median and 95th percentile: a normal curve
-on each side of the median, each side with its own spread (when ``central`` equals ``high``,
-as for a pass-through of 100% at most, it is half a normal curve below it, with ``low`` its
-5th percentile). Every distribution is cut to the
+``low/central/high`` reads as the 5th percentile, median and 95th percentile: half a normal
+curve on each side of the median, each with its own spread and each cut where the parameter's
+valid values end, with the spreads chosen after the cut so that ``central`` stays the median
+and ``low``/``high`` the 5th/95th percentiles. When ``central`` equals ``high`` (a pass-through
+of 100% at most) all draws lie below it and ``low`` is their 5th percentile; the same upwards.
+A side whose ``low`` sits at the very end of the valid values (a shipping lag of 0 days) is
+spread evenly instead. Every distribution is cut to the
 values the parameter can take (an elasticity is never positive, a share stays within 0–100%),
 so a draw is always a valid parameter. Values carry the parameter's unit (``%`` for shares and
 growth); a number may cite a fact (``{fact: id}``) like any point value.
@@ -29,10 +32,6 @@ from typing import Any
 import numpy as np
 
 from simulator.quantities import Number, Percent, _error
-
-Z95 = NormalDist().inv_cdf(0.95)
-"""The 95th percentile of the standard normal: low/high of a range sit this many spreads from the centre."""
-Z975 = NormalDist().inv_cdf(0.975)
 
 SHAPES: dict[str, tuple[str, ...]] = {
     "normal": ("mean", "sd"),
@@ -107,32 +106,39 @@ class Distribution:
         values = self.values
         if self.kind in ("normal", "truncated_normal"):
             return NormalDist(values["mean"], values["sd"]).cdf(x) if math.isfinite(x) else (0.0 if x < 0 else 1.0)
-        if self.kind == "range":
-            centre = values["central"]
-            if not math.isfinite(x) or x == centre:
-                return 0.5 if x == centre else (0.0 if x < 0 else 1.0)
-            spread = self._spreads()[0 if x < centre else 1]
-            return NormalDist().cdf((x - centre) / spread) if spread > 0 else (0.0 if x < centre else 1.0)
         raise ValueError(f"no CDF needed for a {self.kind} distribution")
 
-    def _spreads(self) -> tuple[float, float]:
-        """Spread below and above the centre. A one-sided range (central equal to low or high) is half a
-        normal curve, whose 5th or 95th percentile lies Φ⁻¹(0.975) spreads from the centre."""
+    def _sides(self) -> list[tuple[float, float, float, float]]:
+        """For a range: each side it spreads to, as (direction, share of draws, cut-off distance, spread).
+
+        A side is half a normal curve, cut where the parameter's valid values end. Its spread puts
+        the side's share of the 5% tail beyond ``low`` (or ``high``): the 90th percentile of the
+        distance on a side holding half the draws, the 95th on a side holding all of them. Where the
+        cut leaves no such spread (``low`` at or near the end of the valid values), the side is flat.
+        """
         values = self.values
-        below, above = values["central"] - values["low"], values["high"] - values["central"]
-        one_sided = below == 0 or above == 0
-        z = Z975 if one_sided else Z95
-        return below / z, above / z
+        centre, (lowest, highest) = values["central"], self.domain
+        sides = [(-1.0, centre - values["low"], centre - lowest), (1.0, values["high"] - centre, highest - centre)]
+        sides = [side for side in sides if side[1] > 0]
+        share = 1.0 / len(sides)
+        target = 1.0 - 0.05 / share  # quantile of the distance that must land on low/high
+        return [(direction, share, limit, _half_spread(distance, limit, target)) for direction, distance, limit in sides]
 
     def _quantile(self, u: np.ndarray) -> np.ndarray:
         """The untruncated inverse CDF at probabilities ``u``, in the parameter's unit."""
         values = self.values
         if self.kind in ("normal", "truncated_normal"):
             return values["mean"] + values["sd"] * normal_quantile(u)
-        if self.kind == "range":
-            below, above = self._spreads()
-            z = normal_quantile(u)
-            return values["central"] + np.where(z < 0, below, above) * z
+        if self.kind == "range":  # the lower side takes the first part of u, the upper side the rest
+            result = np.full(np.shape(u), values["central"], dtype=float)
+            start = 0.0
+            for direction, share, limit, spread in self._sides():
+                inside = (u >= start) & (u < start + share) if start == 0.0 else u >= start
+                # within a side, w runs from the centre (0) outwards (1)
+                w = (start + share - u[inside]) / share if direction < 0 else (u[inside] - start) / share
+                result[inside] = values["central"] + direction * _half_distance(w, limit, spread)
+                start += share
+            return result
         if self.kind == "uniform":
             return values["low"] + u * (values["high"] - values["low"])
         low, mode, high = values["low"], values["mode"], values["high"]
@@ -141,13 +147,13 @@ class Distribution:
 
     def mass(self) -> float:
         """Share of the untruncated distribution inside :attr:`bounds`."""
-        if self.kind in ("uniform", "triangular"):
+        if self.kind in ("uniform", "triangular", "range"):
             return 1.0
         low, high = self.bounds
         return self._cdf(high) - self._cdf(low)
 
     def _probabilities(self, u: np.ndarray) -> np.ndarray:
-        if self.kind in ("uniform", "triangular"):
+        if self.kind in ("uniform", "triangular", "range"):
             return u
         low, high = self.bounds
         first, last = self._cdf(low), self._cdf(high)
@@ -164,6 +170,30 @@ class Distribution:
         u = generator.random(count)
         low, high = self.bounds
         return np.clip(self._quantile(self._probabilities(u)), low, high) * self.scale
+
+
+def _half_distance(w: np.ndarray, limit: float, spread: float) -> np.ndarray:
+    """Distance from the centre at share ``w`` of a half-normal with ``spread``, cut at ``limit`` (flat if spread is infinite)."""
+    if math.isinf(spread):
+        return w * limit
+    kept = 1.0 if math.isinf(limit) else 2.0 * NormalDist().cdf(limit / spread) - 1.0
+    return spread * normal_quantile(0.5 + 0.5 * w * kept)
+
+
+def _half_spread(distance: float, limit: float, target: float) -> float:
+    """The spread whose cut half-normal has its ``target`` quantile at ``distance``; infinite (flat) if none has."""
+    if math.isinf(limit):
+        return distance / NormalDist().inv_cdf(0.5 + 0.5 * target)
+    if distance >= target * limit:  # even a flat side reaches no further than target × limit
+        return math.inf
+    low, high = distance * 1e-3, distance * 1e3
+    for _ in range(100):  # the quantile grows with the spread: bisection on a log scale
+        middle = math.sqrt(low * high)
+        if float(_half_distance(np.asarray([target]), limit, middle)[0]) < distance:
+            low = middle
+        else:
+            high = middle
+    return math.sqrt(low * high)
 
 
 def _format(value: float) -> str:
