@@ -31,7 +31,7 @@ def _overlay(results, title: str, panels: Sequence[tuple[str, str]], colours: di
         for result in results:
             months, values = _months(result)
             series = values[variable] if transform is None else transform(values[variable])
-            ax.plot(months, series, color=colours[result.scenario.id], linewidth=1.8, label=result.scenario.id)
+            ax.plot(months, series, color=colours[result.scenario.id], linewidth=1.8, label=result.scenario.id, linestyle=_dashes(results, result))
         if reference:
             ax.axhline(reference[0], color="#555555", linestyle="--", linewidth=1, label=reference[1])
         if len(panels) > 1:
@@ -68,7 +68,8 @@ def compare_tariff_chart(results, colours: dict[str, str] | None = None) -> Figu
                    panel_height=2.6, subtitles=True, legend_rows=legend_rows([result.scenario.id for result in results]))
     for ax, (variable, text) in zip(layout.axes, panels, strict=True):
         for result in results:
-            _step(ax, result.days, result.series[variable], color=colours[result.scenario.id], linewidth=1.6, label=result.scenario.id)
+            _step(ax, result.days, result.series[variable], color=colours[result.scenario.id], linewidth=1.6, label=result.scenario.id,
+                  linestyle=_dashes(results, result))
         date_axis(ax, start, end)
         ax.set_ylim(0, None)
         percent_axis(ax, "[%]")
@@ -77,3 +78,10 @@ def compare_tariff_chart(results, colours: dict[str, str] | None = None) -> Figu
     legend_below(layout)
     source_note(layout, "Effective rate: pre-2025 base (PIIE) + each additional measure × its trade coverage; sources in the report's notes")
     return layout.figure
+
+
+def _dashes(results, result) -> str:
+    """Solid for the first ten scenarios; past the palette's ten colours, dashes tell repeated colours apart."""
+    from simulator.figures import PALETTE
+
+    return "-" if results.index(result) < len(PALETTE) else "--"

@@ -18,8 +18,8 @@ from typing import Any
 from simulator.provenance import CALIBRATION_FACTS, Notes, all_facts, differences, inputs
 from simulator.summary import COLUMNS
 
-KEY_COLUMNS = ("year", "imports", "exports", "balance", "us_revenue", "us_rate", "china_rate", "imports_change", "exports_change", "balance_change",
-               "us_revenue_change")
+KEY_COLUMNS = ("year", "imports", "exports", "balance", "us_revenue", "china_revenue", "us_rate", "china_rate", "imports_change", "exports_change",
+               "balance_change", "us_revenue_change")
 BACKTEST_COLUMNS = ("month", "imports_actual", "imports_model", "imports_error", "exports_actual", "exports_model", "exports_error")
 BACKTEST_HEADINGS = {
     "month": "Month", "imports_actual": "Imports, Census", "imports_model": "Imports, model", "imports_error": "Error [%]",
@@ -163,6 +163,7 @@ def comparison_context(results, tables, parents: dict[str, Any], charts: Sequenc
         "scenarios": [{"id": r.scenario.id, "title": r.scenario.title, "parent": r.scenario.parent, "colour": colours[r.scenario.id]} for r in results],
         "start": min(result.scenario.start for result in results),
         "end": max(result.scenario.end for result in results),
+        "same_horizon": len({(result.scenario.start, result.scenario.end) for result in results}) == 1,
         "calibration": calibration,
         "key_rows": rows,
         "key_columns": ("scenario", *KEY_COLUMNS),
