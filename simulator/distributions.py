@@ -22,6 +22,7 @@ growth); a number may cite a fact (``{fact: id}``) like any point value.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections.abc import Callable
@@ -108,7 +109,7 @@ class Distribution:
             return NormalDist(values["mean"], values["sd"]).cdf(x) if math.isfinite(x) else (0.0 if x < 0 else 1.0)
         raise ValueError(f"no CDF needed for a {self.kind} distribution")
 
-    def _sides(self) -> list[tuple[float, float, float, float]]:
+    def _sides(self) -> tuple[tuple[float, float, float, float], ...]:
         """For a range: each side it spreads to, as (direction, share of draws, cut-off distance, spread).
 
         A side is half a normal curve, cut where the parameter's valid values end. Its spread puts
@@ -117,12 +118,7 @@ class Distribution:
         cut leaves no such spread (``low`` at or near the end of the valid values), the side is flat.
         """
         values = self.values
-        centre, (lowest, highest) = values["central"], self.domain
-        sides = [(-1.0, centre - values["low"], centre - lowest), (1.0, values["high"] - centre, highest - centre)]
-        sides = [side for side in sides if side[1] > 0]
-        share = 1.0 / len(sides)
-        target = 1.0 - 0.05 / share  # quantile of the distance that must land on low/high
-        return [(direction, share, limit, _half_spread(distance, limit, target)) for direction, distance, limit in sides]
+        return _range_sides(values["low"], values["central"], values["high"], *self.domain)
 
     def _quantile(self, u: np.ndarray) -> np.ndarray:
         """The untruncated inverse CDF at probabilities ``u``, in the parameter's unit."""
@@ -172,6 +168,15 @@ class Distribution:
         return np.clip(self._quantile(self._probabilities(u)), low, high) * self.scale
 
 
+@functools.lru_cache(maxsize=256)
+def _range_sides(low: float, centre: float, high: float, lowest: float, highest: float) -> tuple[tuple[float, float, float, float], ...]:
+    sides = [(-1.0, centre - low, centre - lowest), (1.0, high - centre, highest - centre)]
+    sides = [side for side in sides if side[1] > 0]
+    share = 1.0 / len(sides)
+    target = 1.0 - 0.05 / share  # quantile of the distance that must land on low/high
+    return tuple((direction, share, limit, _half_spread(distance, limit, target)) for direction, distance, limit in sides)
+
+
 def _half_distance(w: np.ndarray, limit: float, spread: float) -> np.ndarray:
     """Distance from the centre at share ``w`` of a half-normal with ``spread``, cut at ``limit`` (flat if spread is infinite)."""
     if math.isinf(spread):
@@ -186,10 +191,11 @@ def _half_spread(distance: float, limit: float, target: float) -> float:
         return distance / NormalDist().inv_cdf(0.5 + 0.5 * target)
     if distance >= target * limit:  # even a flat side reaches no further than target × limit
         return math.inf
+    standard = NormalDist()
     low, high = distance * 1e-3, distance * 1e3
     for _ in range(100):  # the quantile grows with the spread: bisection on a log scale
         middle = math.sqrt(low * high)
-        if float(_half_distance(np.asarray([target]), limit, middle)[0]) < distance:
+        if middle * standard.inv_cdf(0.5 + 0.5 * target * (2.0 * standard.cdf(limit / middle) - 1.0)) < distance:
             low = middle
         else:
             high = middle
