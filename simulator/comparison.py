@@ -60,7 +60,7 @@ class Comparison:
     def plot(self, what: str = "balance"):
         """An overlay chart as a matplotlib Figure: one of 'imports', 'exports', 'balance', 'tariffs', 'revenue'."""
         from simulator import overlays
-        from simulator.facts import load_facts
+        from simulator.facts import balance_2024
 
         results = list(self.results)
         if what == "imports":
@@ -68,7 +68,7 @@ class Comparison:
         if what == "exports":
             return overlays.compare_flow_chart(results, "us_exports_to_china", "US exports to China by scenario", self.colours)
         if what == "balance":
-            return overlays.compare_balance_chart(results, float(load_facts()["us-balance-with-china-2024"].value), self.colours)  # type: ignore[arg-type]
+            return overlays.compare_balance_chart(results, balance_2024(), self.colours)  # type: ignore[arg-type]
         if what == "tariffs":
             return overlays.compare_tariff_chart(results, self.colours)
         if what == "revenue":

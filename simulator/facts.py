@@ -131,3 +131,8 @@ def _shift(document) -> None:
     document.positions = {(name, *path): where for path, where in document.positions.items()}
     document.key_positions = {(name, *path): where for path, where in document.key_positions.items()}
 
+
+
+def balance_2024() -> float:
+    """The 2024 US goods balance with China [USD bn], the line every balance chart is read against."""
+    return float(load_facts()["us-balance-with-china-2024"].value)  # type: ignore[arg-type]

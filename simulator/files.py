@@ -36,7 +36,7 @@ def run_stamp() -> dict[str, str]:
     return {"version": __version__, "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
 
 
-def _sha256(path: Path) -> str:
+def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
@@ -58,7 +58,7 @@ def write_manifest(folder: Path, stamp: dict[str, str], scenarios: Sequence[Scen
                 "extends": scenario.parent,
                 "horizon": [scenario.start.isoformat(), scenario.end.isoformat()],
                 "files": [{"path": str(Path(name).resolve()) if Path(name).is_file() else name,
-                           "sha256": _sha256(Path(name)) if Path(name).is_file() else None} for name in scenario.files],
+                           "sha256": sha256(Path(name)) if Path(name).is_file() else None} for name in scenario.files],
                 "parameters": point_parameters(scenario),
                 "draws": result.draws,
                 "seed": result.seed,
@@ -69,8 +69,8 @@ def write_manifest(folder: Path, stamp: dict[str, str], scenarios: Sequence[Scen
             }
             for scenario, result in zip(scenarios, results, strict=True)
         ],
-        "seeds": {path.name: _sha256(path) for path in sorted(seeds_dir().iterdir()) if path.is_file()},
-        "outputs": {path.name: _sha256(path) for path in sorted(folder.iterdir()) if path.is_file()},
+        "seeds": {path.name: sha256(path) for path in sorted(seeds_dir().iterdir()) if path.is_file()},
+        "outputs": {path.name: sha256(path) for path in sorted(folder.iterdir()) if path.is_file()},
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from simulator.files import listing, replace_folder, run_stamp, wide, write_manifest, write_tidy
+from simulator.files import listing, replace_folder, run_stamp, sha256, wide, write_manifest, write_tidy
 from simulator.scenario import Scenario
 
 COMPARISON = "comparison"
@@ -209,7 +209,7 @@ def write_scenario_folder(scenario: Scenario, out: Path, workers: int | None = N
 def _stage_scenario(scenario: Scenario, result, out: Path, colour: str, stamp: dict[str, str]) -> _Staged:
     from simulator import charts
     from simulator.backtest import backtest
-    from simulator.facts import load_facts
+    from simulator.facts import balance_2024
     from simulator.pages import chart, render_html, render_markdown, scenario_context
     from simulator.summary import baseline_result, key_frame, key_numbers
     from simulator.timeline import tariff_arrays, tariff_paths
@@ -223,7 +223,7 @@ def _stage_scenario(scenario: Scenario, result, out: Path, colour: str, stamp: d
         wide(result).to_csv(folder / "monthly.csv", float_format="%.6f")
         write_tidy(result.to_frame(), folder / "projection")
         key_frame(table).to_csv(folder / "key-numbers.csv", index=False, float_format="%.4f")
-        reference = float(load_facts()["us-balance-with-china-2024"].value)  # type: ignore[arg-type]
+        reference = balance_2024()
         item.charts = {
             "tariffs": (lambda: charts.tariff_chart(scenario, tariff_arrays(scenario)), folder / "tariffs"),
             "trade": (lambda: charts.trade_chart(result), folder / "trade"),
@@ -279,7 +279,7 @@ def _stage_comparison(results, out: Path, colours: dict[str, str], stamp: dict[s
     import pandas as pd
 
     from simulator import overlays
-    from simulator.facts import load_facts
+    from simulator.facts import balance_2024
     from simulator.pages import chart, comparison_context, render_html, render_markdown
     from simulator.provenance import differences, parent_of
     from simulator.summary import baseline_result, key_frame, key_numbers
@@ -297,7 +297,7 @@ def _stage_comparison(results, out: Path, colours: dict[str, str], stamp: dict[s
                  "before": row.before, "after": row.after, "facts": " ".join(row.facts)}
                 for result in results if result.scenario.id in parents for row in differences(result.scenario, parents[result.scenario.id])]
         pd.DataFrame(rows, columns=["scenario", "extends", "section", "input", "before", "after", "facts"]).to_csv(folder / "differences.csv", index=False)
-        reference = float(load_facts()["us-balance-with-china-2024"].value)  # type: ignore[arg-type]
+        reference = balance_2024()
         item.charts = {
             "imports": (lambda: overlays.compare_flow_chart(results, "us_imports_from_china", "US imports from China by scenario", colours), folder / "imports"),
             "exports": (lambda: overlays.compare_flow_chart(results, "us_exports_to_china", "US exports to China by scenario", colours), folder / "exports"),
@@ -407,9 +407,9 @@ def write_sweep_folder(name: str, scenario: Scenario, grid: dict[str, list], fra
         (staging / "summary.md").write_text(text, encoding="utf-8")
         manifest = {"created": stamp["created"], "package": {"name": "tariff-scenarios", "version": stamp["version"]}, "scenario": scenario.id,
                     "grid": {parameter: [float(value.value) for value in values] for parameter, values in grid.items()},
-                    "files": [{"path": str(Path(file).resolve()), "sha256": _hash(Path(file))} for file in (*scenario.files, *files)
+                    "files": [{"path": str(Path(file).resolve()), "sha256": sha256(Path(file))} for file in (*scenario.files, *files)
                               if Path(file).is_file()],
-                    "outputs": {path.name: _hash(path) for path in sorted(staging.iterdir())}}
+                    "outputs": {path.name: sha256(path) for path in sorted(staging.iterdir())}}
         (staging / "manifest.json").write_text(__import__("json").dumps(manifest, indent=2) + "\n", encoding="utf-8")
         replace_folder(staging, out / name)
     except BaseException:
@@ -418,7 +418,3 @@ def write_sweep_folder(name: str, scenario: Scenario, grid: dict[str, list], fra
     return out / name
 
 
-def _hash(path: Path) -> str:
-    import hashlib
-
-    return hashlib.sha256(path.read_bytes()).hexdigest()

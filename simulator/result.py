@@ -49,6 +49,23 @@ def unit(variable: str, frequency: str) -> str:
     return {"daily": "USD bn/day", "monthly": "USD bn/month", "annual": "USD bn/year"}[frequency]
 
 
+def period_starts(days: np.ndarray, frequency: str) -> tuple[np.ndarray, np.ndarray]:
+    """Index of each month's (or year's) first day on the grid, and its number of days."""
+    stamps = days.astype("datetime64[M]" if frequency == "monthly" else "datetime64[Y]")
+    starts = np.flatnonzero(np.r_[True, stamps[1:] != stamps[:-1]])
+    return starts, np.diff(np.r_[starts, len(days)])
+
+
+def period_totals(days: np.ndarray, series: dict[str, np.ndarray], frequency: str) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Period starts and values per period: sums for flows, day averages for rates (over a trailing day axis)."""
+    starts, lengths = period_starts(days, frequency)
+    values = {}
+    for name, array in series.items():
+        total = np.add.reduceat(array, starts, axis=-1)
+        values[name] = total / lengths if name in RATES else total
+    return days[starts].astype("datetime64[M]" if frequency == "monthly" else "datetime64[Y]"), values
+
+
 @dataclass(frozen=True, eq=False)
 class Result:
     """A scenario's projection.
@@ -86,15 +103,7 @@ class Result:
         """Period start dates and per-period values of the point projection: sums for flows, day averages for rates."""
         if frequency == "daily":
             return self.days, self.series
-        period = {"monthly": "M", "annual": "Y"}[frequency]
-        stamps = self.days.astype(f"datetime64[{period}]")
-        starts = np.flatnonzero(np.r_[True, stamps[1:] != stamps[:-1]])
-        counts = np.diff(np.r_[starts, len(stamps)])
-        values = {}
-        for name, array in self.series.items():
-            total = np.add.reduceat(array, starts, axis=-1)
-            values[name] = total / counts if name in RATES else total
-        return stamps[starts], values
+        return period_totals(self.days, self.series, frequency)
 
     # ------------------------------------------------------------ pandas views
 
@@ -145,9 +154,9 @@ class Result:
         if chart == "trade":
             return charts.trade_chart(self)
         if chart == "balance":
-            from simulator.facts import load_facts
+            from simulator.facts import balance_2024
 
-            return charts.balance_chart(self, float(load_facts()["us-balance-with-china-2024"].value))  # type: ignore[arg-type]
+            return charts.balance_chart(self, balance_2024())  # type: ignore[arg-type]
         if chart == "revenue":
             return charts.revenue_chart(self)
         if chart == "backtest":

@@ -194,21 +194,14 @@ def sweep(scenario: Scenario | str, grid: Mapping[str, Sequence[Any]], executor:
 def evaluate(inputs: dict[str, Any], parameters: dict[str, Any]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """One task: project a batch of grid points at once and total them by period (runs on a worker)."""
     from simulator.projection import project
-    from simulator.result import RATES, VARIABLES
+    from simulator.result import RATES, VARIABLES, period_totals
 
     days = inputs["days"]
     count = max((np.size(value) for value in parameters.values()), default=1)
     series = project(days, inputs["us_total"], inputs["us_base"], inputs["china_total"], inputs["china_base"], parameters)
     series.update(zip(RATES, (inputs["us_total"], inputs["china_total"], inputs["us_headline"], inputs["china_headline"]), strict=True))
-    unit = "M" if inputs["frequency"] == "monthly" else "Y"
-    stamps = days.astype(f"datetime64[{unit}]")
-    starts = np.flatnonzero(np.r_[True, stamps[1:] != stamps[:-1]])
-    lengths = np.diff(np.r_[starts, len(days)])
-    totals = {}
-    for name in VARIABLES:
-        total = np.add.reduceat(np.broadcast_to(series[name], (count, len(days))), starts, axis=1)
-        totals[name] = total / lengths if name in RATES else total
-    return stamps[starts], totals
+    full = {name: np.broadcast_to(series[name], (count, len(days))) for name in VARIABLES}
+    return period_totals(days, full, inputs["frequency"])
 
 
 def _model_value(value: Any) -> float:

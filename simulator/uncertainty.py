@@ -291,7 +291,7 @@ def monte_carlo(scenario: Scenario, draws: int, seed: int | None = None, quantil
 
     ``seed`` None takes fresh entropy, reported in :attr:`Draws.seed` so the run can be repeated.
     """
-    from simulator.result import RATES, VARIABLES
+    from simulator.result import RATES, VARIABLES, period_starts
 
     sequence = np.random.SeedSequence(seed)
     streams = sequence.spawn(math.ceil(draws / chunk))
@@ -300,7 +300,7 @@ def monte_carlo(scenario: Scenario, draws: int, seed: int | None = None, quantil
     policy = PolicyPaths(scenario, decisions)
     paths = policy.get(tuple(0 for _ in decisions))
     days = paths.days
-    groups = {frequency: _period_starts(days, unit) for frequency, unit in (("monthly", "M"), ("annual", "Y"))}
+    groups = {frequency: period_starts(days, frequency) for frequency in ("monthly", "annual")}
     accumulators = {frequency: QuantileAccumulator() for frequency in groups}
     month_starts = groups["monthly"][0]
     month_stamps = days[month_starts].astype("datetime64[Y]")
@@ -333,12 +333,6 @@ def monte_carlo(scenario: Scenario, draws: int, seed: int | None = None, quantil
         stamps = days[starts].astype("datetime64[M]" if frequency == "monthly" else "datetime64[Y]")
         periods[frequency] = (stamps, {name: table[:, index] for index, name in enumerate(VARIABLES)})
     return Draws(tuple(quantiles), periods, int(sequence.entropy), distributions, decisions)  # type: ignore[arg-type]
-
-
-def _period_starts(days: np.ndarray, unit: str) -> tuple[np.ndarray, np.ndarray]:
-    stamps = days.astype(f"datetime64[{unit}]")
-    starts = np.flatnonzero(np.r_[True, stamps[1:] != stamps[:-1]])
-    return starts, np.diff(np.r_[starts, len(days)])
 
 
 # ---------------------------------------------------------------- tornado
