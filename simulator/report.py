@@ -195,14 +195,6 @@ def _compute(scenarios: Sequence[Scenario], draws: int, seed: int | None, worker
     return combined
 
 
-def write_scenario_folder(scenario: Scenario, out: Path, workers: int | None = None) -> Path:
-    """Write ``out/<scenario id>/`` and return it; raise RuntimeError if it could not be written."""
-    (outcome,) = write_reports([scenario], out, workers=workers, compare=False)
-    if outcome.path is None:
-        raise RuntimeError(f"{scenario.id}: {outcome.error}")
-    return outcome.path
-
-
 # ---------------------------------------------------------------- staging
 
 
