@@ -1,0 +1,55 @@
+"""The notebook API: rich display, plot helpers, compare and what_if."""
+
+import pytest
+from matplotlib.figure import Figure
+
+import simulator
+from tests.conftest import HOSTILE_TITLE
+
+
+def test_a_result_shows_its_key_numbers():
+    html = simulator.run("documented-2025")._repr_html_()
+    assert "<table" in html and ">438.7<" in html and ">−295.5<" in html and "Balance vs baseline-2024" in html
+
+
+def test_a_scenario_shows_its_dated_paths_with_sources_escaped():
+    scenario = simulator.what_if("documented-2025", HOSTILE_TITLE)
+    html = scenario._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "Reciprocal duty from 14 May 2025" in html and "10% for 90 days, then 34%" in html
+    assert "The White House" in html and "Joint Statement on U.S.-China Economic and Trade Meeting in Geneva" in html
+
+
+def test_plots_are_figures_that_show_themselves():
+    result = simulator.run("geneva-truce")
+    for chart in ("tariffs", "trade", "balance", "revenue", "backtest"):
+        figure = result.plot(chart)
+        assert isinstance(figure, Figure)
+    assert figure._repr_png_().startswith(b"\x89PNG")
+    with pytest.raises(ValueError, match="needs Monte Carlo draws"):
+        result.plot("fan")
+    with pytest.raises(ValueError, match="unknown chart"):
+        result.plot("pie")
+
+
+def test_compare_lines_scenarios_up():
+    both = simulator.compare(["truce-expires", "truce-extended"])
+    frame = both.frame("annual")
+    assert set(frame["scenario"]) == {"truce-expires", "truce-extended"} and len(frame) == 2 * 4 * 12
+    keys = both.key_numbers()
+    assert list(keys["scenario"].unique()) == ["truce-expires", "truce-extended"]
+    assert set(both.differences()["scenario"]) == {"truce-expires", "truce-extended"}
+    for what in ("imports", "exports", "balance", "tariffs", "revenue"):
+        assert isinstance(both.plot(what), Figure)
+    assert "<table" in both._repr_html_()
+    with pytest.raises(ValueError, match="unknown plot"):
+        both.plot("pie")
+
+
+def test_what_if_is_validated_like_a_file():
+    lower = simulator.what_if("documented-2025", "Lower pass-through", parameters={"pass_through": "80%"})
+    assert lower.parameters.number("pass_through") == pytest.approx(0.8) and lower.parent == "documented-2025"
+    with pytest.raises(simulator.InputError) as error:
+        simulator.what_if("documented-2025", "Bad", parameters={"pass_through": 80, "short_run_elastcity": -1})
+    text = str(error.value)
+    assert "parameters.pass_through: a rate needs a percent sign" in text and "did you mean 'short_run_elasticity'?" in text
