@@ -80,7 +80,12 @@ def tariff_chart(scenario: Scenario, paths: TariffPaths) -> Figure:
                     for window in windows(measure)})
     labels = [f"{DIRECTION_NAMES[d]}: {kind}" for d in DIRECTIONS for kind in ("headline add-on", "effective add-on (coverage-weighted)")]
     labels += ["suspension window (truce)"] if spans else []
-    layout = frame(f"Additional tariffs: {scenario.title}", scenario.start, scenario.end, events=events_of([scenario]), legend_rows=legend_rows(labels))
+    from simulator.uncertainty import renewables
+
+    policy = "; ".join(decision.describe() for decision in renewables(scenario))
+    note = f"The path as written. In Monte Carlo draws {policy}." if policy else ""
+    layout = frame(f"Additional tariffs: {scenario.title}", scenario.start, scenario.end, events=events_of([scenario]), legend_rows=legend_rows(labels),
+                   note=note)
     ax = layout.axes[0]
     for direction in DIRECTIONS:
         colour = FLOW_COLOURS["imports" if direction == "us_on_china" else "exports"]
