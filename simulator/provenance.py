@@ -8,6 +8,7 @@ sources. :func:`differences` lists the inputs a what-if changes against the scen
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -182,5 +183,12 @@ class Footnote:
 
 
 def all_facts(scenario: Scenario) -> list[str]:
-    """The facts a report on ``scenario`` rests on: the calibration, then every fact the scenario cites."""
-    return list(dict.fromkeys([*CALIBRATION_FACTS, *scenario.facts_used()]))
+    """The facts a report on ``scenario`` rests on: the calibration, every fact the scenario cites,
+    and the facts those are derived from (named in their ``derived`` notes)."""
+    facts = load_facts()
+    found = list(dict.fromkeys([*CALIBRATION_FACTS, *scenario.facts_used()]))
+    for fact_id in found:  # the list grows while it is read: derivations of derivations are followed too
+        for word in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", facts[fact_id].derived or ""):
+            if word in facts and word not in found:
+                found.append(word)
+    return found
