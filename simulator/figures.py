@@ -86,8 +86,18 @@ def wrap(text: str, width: float, size: float) -> list[str]:
 
 
 def scenario_colours(ids: Sequence[str]) -> dict[str, str]:
-    """One colour per scenario, in the order given; the same mapping serves every chart of a run."""
-    return {scenario: PALETTE[index % len(PALETTE)] for index, scenario in enumerate(ids)}
+    """One colour per scenario, the same in every chart of a run.
+
+    Bundled scenarios keep their own colour from run to run (by their place among the bundled
+    ids); other scenarios take the colours left, in the order given.
+    """
+    from simulator.loading import bundled_ids
+
+    bundled = {name: index for index, name in enumerate(bundled_ids())}
+    fixed = {name: PALETTE[bundled[name] % len(PALETTE)] for name in ids if name in bundled}
+    spare = [colour for colour in PALETTE if colour not in fixed.values()] or list(PALETTE)
+    others = [name for name in dict.fromkeys(ids) if name not in fixed]
+    return {name: fixed.get(name) or spare[others.index(name) % len(spare)] for name in ids}
 
 
 # ---------------------------------------------------------------- events

@@ -372,6 +372,7 @@ def _describe(error: BaseException) -> str:
 def write_sweep_folder(name: str, scenario: Scenario, grid: dict[str, list], frame, out: Path, files: Sequence[str] = ()) -> Path:
     """``out/<name>/``: the sweep's tidy table (CSV, Parquet), a summary of the last full year and a manifest."""
     from simulator.pages import markdown_table, number
+    from simulator.quantities import Percent
     from simulator.uncertainty import last_full_year
 
     out.mkdir(parents=True, exist_ok=True)
@@ -391,7 +392,8 @@ def write_sweep_folder(name: str, scenario: Scenario, grid: dict[str, list], fra
                         "revenue": number(values["us_tariff_revenue_from_china"], "USD bn")})
             rows.append(row)
         columns = ["point", *grid, "imports", "balance", "revenue"]
-        titles = {"point": "Point", **{parameter: parameter.replace("_", " ") for parameter in grid},
+        titles = {"point": "Point", **{parameter: parameter.replace("_", " ") + (" [%]" if isinstance(grid[parameter][0], Percent) else "")
+                                       for parameter in grid},
                   "imports": f"US imports {year} [USD bn]", "balance": f"US balance {year} [USD bn]", "revenue": f"US tariff revenue {year} [USD bn]"}
         text = (f"# Sweep `{name}` of `{scenario.id}`\n\n{len(rows)} grid points; made with tariff-scenarios {stamp['version']} on {stamp['created']}. "
                 f"The full table (every period and variable) is `sweep.csv` / `sweep.parquet`.\n\n## {year}\n\n"
