@@ -259,7 +259,7 @@ def tornado_chart(scenario: Scenario, central: float, swings, year: int, variabl
     if not swings:
         idle.append("every input is fixed in this scenario")
     labels = ["input at its 5th percentile (or never renewed)", "input at its 95th percentile (or always renewed)",
-              f"central projection: {_money(central)}"]
+              f"central projection: {MoneyFormatter()(central)}"]
     note = f"Each bar sets one input to its 5th and its 95th percentile, the others central [USD bn in {year}]."
     note += f" No effect: {', '.join(idle)}." if idle else ""
     layout = frame(f"What moves the {variable_label} in {year}: {scenario.title}", scenario.start, scenario.end,
@@ -282,7 +282,3 @@ def tornado_chart(scenario: Scenario, central: float, swings, year: int, variabl
     legend_below(layout)
     source_note(layout, "Model projection; parameter ranges from seeds/parameters.yaml (low/high as 5th/95th percentiles) or the scenario")
     return layout.figure
-
-
-def _money(value: float) -> str:
-    return f"{'−' if value < 0 else ''}\\${abs(value):,.0f}bn"

@@ -37,10 +37,6 @@ class Chart:
     width: int
     height: int
 
-    @property
-    def alt(self) -> str:
-        return self.caption
-
 
 def chart(folder: Path, name: str, caption: str, size: tuple[int, int]) -> Chart:
     """Inline ``folder/name.svg`` for the page."""

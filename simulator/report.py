@@ -89,12 +89,13 @@ def write_reports(scenarios: Sequence[Scenario], out: Path, *, workers: int | No
     try:
         results = []
         for scenario, result in zip(scenarios, computed, strict=True):
+            if isinstance(result, str):  # the run itself failed
+                outcomes[scenario.id] = Outcome(scenario.id, error=result)
+                continue
             try:
-                if isinstance(result, str):
-                    raise RuntimeError(result)
                 staged.append(_stage_scenario(scenario, result, out, colours[scenario.id], stamp))
             except Exception as error:
-                outcomes[scenario.id] = Outcome(scenario.id, error=str(error) if isinstance(result, str) else _describe(error))
+                outcomes[scenario.id] = Outcome(scenario.id, error=_describe(error))
                 continue
             results.append(result)
         if compare and len(results) >= 2:
@@ -202,7 +203,7 @@ def _stage_scenario(scenario: Scenario, result, out: Path, colour: str, stamp: d
     from simulator import charts
     from simulator.backtest import backtest
     from simulator.facts import balance_2024
-    from simulator.pages import chart, render_html, render_markdown, scenario_context
+    from simulator.pages import scenario_context
     from simulator.summary import baseline_result, key_frame, key_numbers
     from simulator.timeline import tariff_arrays, tariff_paths
 
@@ -236,15 +237,9 @@ def _stage_scenario(scenario: Scenario, result, out: Path, colour: str, stamp: d
                 central, swings = tornado(scenario, year=year)
                 item.charts["tornado"] = (lambda: charts.tornado_chart(scenario, central, swings, year), folder / "tornado")
 
-        def finish(sizes: dict[str, tuple[int, int]]) -> None:
-            pictures = [chart(folder, name, SCENARIO_CHARTS[name], sizes[name]) for name in item.charts]
-            files = listing(folder, ["index.html", "summary.md", "manifest.json"])
-            context = scenario_context(scenario, table, test, pictures, files, colour, stamp, result, spread)
-            (folder / "summary.md").write_text(render_markdown("summary.md.j2", context), encoding="utf-8")
-            (folder / "index.html").write_text(render_html("scenario.html.j2", context), encoding="utf-8")
-            write_manifest(folder, stamp, [scenario], [result])
-
-        item.finish = finish
+        item.finish = lambda sizes: _write_pages(
+            item, SCENARIO_CHARTS, sizes, lambda pictures, files: scenario_context(scenario, table, test, pictures, files, colour, stamp, result, spread),
+            "summary.md.j2", "scenario.html.j2", stamp, [result])
     except BaseException:
         shutil.rmtree(item.staging, ignore_errors=True)
         raise
@@ -272,7 +267,7 @@ def _stage_comparison(results, out: Path, colours: dict[str, str], stamp: dict[s
 
     from simulator import overlays
     from simulator.facts import balance_2024
-    from simulator.pages import chart, comparison_context, render_html, render_markdown
+    from simulator.pages import comparison_context
     from simulator.provenance import differences, parent_of
     from simulator.summary import baseline_result, key_frame, key_numbers
 
@@ -298,19 +293,26 @@ def _stage_comparison(results, out: Path, colours: dict[str, str], stamp: dict[s
             "revenue": (lambda: overlays.compare_revenue_chart(results, colours), folder / "revenue"),
         }
 
-        def finish(sizes: dict[str, tuple[int, int]]) -> None:
-            pictures = [chart(folder, name, COMPARISON_CHARTS[name], sizes[name]) for name in item.charts]
-            files = listing(folder, ["index.html", "summary.md", "manifest.json"])
-            context = comparison_context(results, tables, parents, pictures, files, colours, stamp)
-            (folder / "summary.md").write_text(render_markdown("comparison.md.j2", context), encoding="utf-8")
-            (folder / "index.html").write_text(render_html("comparison.html.j2", context), encoding="utf-8")
-            write_manifest(folder, stamp, [result.scenario for result in results], results)
-
-        item.finish = finish
+        item.finish = lambda sizes: _write_pages(
+            item, COMPARISON_CHARTS, sizes, lambda pictures, files: comparison_context(results, tables, parents, pictures, files, colours, stamp),
+            "comparison.md.j2", "comparison.html.j2", stamp, results)
     except BaseException:
         shutil.rmtree(item.staging, ignore_errors=True)
         raise
     return item
+
+
+def _write_pages(item: _Staged, captions: dict[str, str], sizes: dict[str, tuple[int, int]], context_for, markdown: str, html: str,
+                 stamp: dict[str, str], results) -> None:
+    """The last files of a folder, once its charts exist: ``summary.md``, ``index.html`` (charts inlined), ``manifest.json``."""
+    from simulator.pages import chart, render_html, render_markdown
+
+    folder = item.staging
+    pictures = [chart(folder, name, captions[name], sizes[name]) for name in item.charts]
+    context = context_for(pictures, listing(folder, ["index.html", "summary.md", "manifest.json"]))
+    (folder / "summary.md").write_text(render_markdown(markdown, context), encoding="utf-8")
+    (folder / "index.html").write_text(render_html(html, context), encoding="utf-8")
+    write_manifest(folder, stamp, [result.scenario for result in results], results)
 
 
 def _staging(out: Path, name: str) -> Path:
