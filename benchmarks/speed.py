@@ -23,8 +23,8 @@ import time
 import tracemalloc
 
 import simulator
-from simulator.loading import scenario_from_data
-from simulator.projection import run
+from simulator.api import run, scenario_from_data
+from simulator.model.projection import point_projection
 
 
 def median_seconds(function, repeat: int = 15) -> float:
@@ -40,10 +40,12 @@ def main() -> None:
     three_years = scenario_from_data({"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2026-12-31"}}, "three-years")
     run(three_years)  # warm caches (seed files, imports)
     days = (three_years.end - three_years.start).days + 1
-    engine = median_seconds(lambda: run(three_years).series)
+    engine = median_seconds(lambda: point_projection(three_years).series)
     print(f"engine, one scenario, {days} days: median {engine * 1000:.1f} ms (target < 50 ms)")
-    frames = median_seconds(lambda: run(three_years).monthly)
+    frames = median_seconds(lambda: point_projection(three_years).monthly)
     print(f"engine + monthly pandas frame: median {frames * 1000:.1f} ms")
+    api = median_seconds(lambda: run(three_years))
+    print(f"simulator.run (projection and its 2024-tariffs counterfactual): median {api * 1000:.1f} ms")
     tracemalloc.start()
     _ = run(three_years).monthly
     peak = tracemalloc.get_traced_memory()[1]
@@ -67,8 +69,8 @@ def main() -> None:
 
 DRAWS_CODE = """
 import resource, sys, time
-from simulator.loading import scenario_from_data
-from simulator.uncertainty import monte_carlo
+from simulator.api import scenario_from_data
+from simulator.uncertainty.draws import monte_carlo
 scenario = scenario_from_data({"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2026-12-31"}}, "three-years")
 monte_carlo(scenario, 200, seed=1)  # warm imports and caches
 start = time.perf_counter()
@@ -94,9 +96,9 @@ def engine_against_numpy() -> None:
     """The engine (projection of 10,000 draws in chunks of 1,000) against numpy raising as many cells to a power."""
     import numpy as np
 
-    from simulator.projection import project
-    from simulator.timeline import tariff_arrays
-    from simulator.uncertainty import CHUNK, draw_parameters, parameter_distributions
+    from simulator.model.projection import project
+    from simulator.model.timeline import tariff_arrays
+    from simulator.uncertainty.draws import CHUNK, draw_parameters, parameter_distributions
 
     scenario = scenario_from_data({"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2026-12-31"}}, "three-years")
     paths = tariff_arrays(scenario)
@@ -127,24 +129,15 @@ def chart_overhead() -> None:
     """Our chart pipeline against a bare ``savefig`` of the same figures, one process, PNG and SVG each."""
     from pathlib import Path
 
-    from simulator import charts, overlays
-    from simulator.backtest import backtest
-    from simulator.figures import save
-    from simulator.timeline import tariff_arrays
+    from simulator.outputs import charts
+    from simulator.outputs.chart_inputs import comparison_chart_inputs, scenario_chart_inputs
+    from simulator.outputs.layout import save, scenario_colours
 
     results = [run(name) for name in simulator.bundled_ids()]
-    documented = next(result for result in results if result.scenario.id == "documented-2025")
-    builders = [
-        lambda: charts.tariff_chart(documented.scenario, tariff_arrays(documented.scenario)),
-        lambda: charts.trade_chart(documented),
-        lambda: charts.balance_chart(documented, -295.515),
-        lambda: charts.revenue_chart(documented),
-        lambda: charts.backtest_chart(documented, backtest(documented)),
-        lambda: overlays.compare_flow_chart(results, "us_imports_from_china", "US imports from China by scenario"),
-        lambda: overlays.compare_balance_chart(results, -295.515),
-        lambda: overlays.compare_tariff_chart(results),
-        lambda: overlays.compare_revenue_chart(results),
-    ]
+    documented = scenario_chart_inputs(next(result for result in results if result.scenario.id == "documented-2025"))
+    several = comparison_chart_inputs(results, scenario_colours([result.scenario.id for result in results]))
+    builders = [(lambda chart=chart: charts.draw(chart, documented)) for chart in charts.drawable(charts.SCENARIO_CHARTS, documented)]
+    builders += [(lambda chart=chart: charts.draw(chart, several)) for chart in charts.COMPARISON_CHARTS.values()]
     with tempfile.TemporaryDirectory() as out:
         folder = Path(out)
 

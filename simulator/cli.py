@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     arguments = build_parser().parse_args(argv)
     import signal
 
-    from simulator.problems import InputError
+    from simulator.inputs.problems import InputError
 
     if argv is None:  # a terminated run cleans up like an interrupted one
         signal.signal(signal.SIGTERM, _interrupt)
@@ -84,13 +84,13 @@ def _print_problems(problems) -> None:
 
 
 def _names(arguments) -> list[str]:
-    from simulator.loading import bundled_ids
+    from simulator.inputs.locations import bundled_ids
 
     return list(arguments.scenarios) or bundled_ids()
 
 
 def _check(arguments) -> int:
-    from simulator.loading import check_files
+    from simulator.inputs.loading import check_files
 
     names = _names(arguments)
     problems = check_files(names)
@@ -105,9 +105,9 @@ def _check(arguments) -> int:
 def _simulate(arguments) -> int:
     import time
 
-    from simulator.loading import load_scenario
-    from simulator.problems import InputError
-    from simulator.report import write_reports
+    from simulator.api import baseline_scenario, load_scenario
+    from simulator.inputs.problems import InputError
+    from simulator.outputs.report import write_reports
 
     began = time.perf_counter()
     problems = []
@@ -119,7 +119,8 @@ def _simulate(arguments) -> int:
             problems.extend(error.problems)
     interactive = not arguments.quiet and sys.stderr.isatty()
     bar = ProgressBar() if interactive and scenarios else None
-    outcomes = write_reports(scenarios, arguments.out, draws=arguments.draws, seed=arguments.seed, progress=bar.update if bar else None)
+    outcomes = write_reports(scenarios, arguments.out, baseline_scenario(), draws=arguments.draws, seed=arguments.seed,
+                             progress=bar.update if bar else None)
     if bar:
         bar.close()
     failed = [outcome for outcome in outcomes if outcome.error]
@@ -139,8 +140,9 @@ def _simulate(arguments) -> int:
 def _sweep(arguments) -> int:
     import time
 
-    from simulator.report import write_sweep_folder
-    from simulator.sweeps import cluster_executor, read_sweep, sweep
+    from simulator.outputs.sweep_report import write_sweep_folder
+    from simulator.uncertainty.executors import cluster_executor
+    from simulator.uncertainty.sweeps import read_sweep, sweep
 
     began = time.perf_counter()
     scenario, grid, frequency = read_sweep(arguments.sweep)

@@ -19,8 +19,8 @@ HOSTILE_TITLE = "<script>alert('title')</script> & $5 \"quoted\""
 @pytest.fixture(scope="session")
 def reports(tmp_path_factory) -> Path:
     """Reports for three bundled scenarios, a what-if with a hostile title, and their comparison, written once."""
-    from simulator.loading import load_scenario
-    from simulator.report import write_reports
+    from simulator.api import load_scenario
+    from simulator.outputs.report import write_reports
 
     folder = tmp_path_factory.mktemp("reports")
     hostile = folder.parent / "hostile.yaml"
@@ -30,6 +30,6 @@ def reports(tmp_path_factory) -> Path:
         encoding="utf-8",
     )
     scenarios = [load_scenario(name) for name in ("baseline-2024", "documented-2025", "truce-expires", str(hostile))]
-    outcomes = write_reports(scenarios, folder)
+    outcomes = write_reports(scenarios, folder, load_scenario("baseline-2024"))
     assert all(outcome.path for outcome in outcomes), outcomes
     return folder

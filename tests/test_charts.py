@@ -11,14 +11,11 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from simulator import charts, overlays
-from simulator.backtest import backtest
-from simulator.figures import EVENT_GAP, SMALL_SIZE, date_ticks, place_events, plain, scenario_colours, text_width
-from simulator.loading import load_scenario
-from simulator.projection import run
-from simulator.timeline import tariff_arrays
+from simulator.api import load_scenario, run
+from simulator.outputs import comparison_charts, scenario_charts
+from simulator.outputs.chart_inputs import comparison_chart_inputs, scenario_chart_inputs
+from simulator.outputs.layout import EVENT_GAP, SMALL_SIZE, date_ticks, place_events, plain, scenario_colours, text_width
 
-BALANCE_2024 = -295.515
 IDS = ("baseline-2024", "documented-2025", "truce-expires", "truce-extended", "escalation", "deal", "geneva-truce", "partial-snapback")
 
 
@@ -28,19 +25,20 @@ def results():
 
 
 def _figures(results):
-    documented = results[1]
-    deal = results[5]
+    documented = scenario_chart_inputs(results[1])
+    deal = scenario_chart_inputs(results[5])
+    several = comparison_chart_inputs(results, scenario_colours(IDS))
     return {
-        "tariffs": charts.tariff_chart(documented.scenario, tariff_arrays(documented.scenario)),
-        "deal tariffs": charts.tariff_chart(deal.scenario, tariff_arrays(deal.scenario)),
-        "trade": charts.trade_chart(documented),
-        "balance": charts.balance_chart(documented, BALANCE_2024),
-        "revenue": charts.revenue_chart(deal),
-        "backtest": charts.backtest_chart(documented, backtest(documented)),
-        "compare imports": overlays.compare_flow_chart(results, "us_imports_from_china", "US imports from China by scenario"),
-        "compare balance": overlays.compare_balance_chart(results, BALANCE_2024),
-        "compare tariffs": overlays.compare_tariff_chart(results),
-        "compare revenue": overlays.compare_revenue_chart(results),
+        "tariffs": scenario_charts.tariff_chart(documented),
+        "deal tariffs": scenario_charts.tariff_chart(deal),
+        "trade": scenario_charts.trade_chart(documented),
+        "balance": scenario_charts.balance_chart(documented),
+        "revenue": scenario_charts.revenue_chart(deal),
+        "backtest": scenario_charts.backtest_chart(documented),
+        "compare imports": comparison_charts.imports_chart(several),
+        "compare balance": comparison_charts.balance_chart(several),
+        "compare tariffs": comparison_charts.tariffs_chart(several),
+        "compare revenue": comparison_charts.revenue_chart(several),
     }
 
 
@@ -77,7 +75,7 @@ def test_no_label_overlaps_another_or_leaves_the_figure(results):
 
 def test_events_are_marked_on_every_dated_chart(results):
     documented = results[1]
-    figure = charts.trade_chart(documented)
+    figure = scenario_charts.trade_chart(scenario_chart_inputs(documented))
     labels = {text.get_text() for text in figure.findobj(Text)}
     assert {"Geneva truce agreed", "Trump–Xi call", "Geneva 90 days end", "Fentanyl duty cut, truce extended"} <= labels
 
@@ -129,11 +127,11 @@ def test_date_ticks(start, end, first, labels):
 
 
 def test_months_the_horizon_cuts_are_left_out_of_monthly_charts():
-    from simulator.loading import scenario_from_data
+    from simulator.api import scenario_from_data
 
     short = run(scenario_from_data({"title": "Mid-month horizon", "extends": "documented-2025",
                                     "horizon": {"start": "2025-07-15", "end": "2025-10-20"}}, "short"))
-    figure = charts.trade_chart(short)
+    figure = scenario_charts.trade_chart(scenario_chart_inputs(short))
     line = next(line for line in figure.findobj(Line2D) if line.get_label() == "US imports from China")
     months = [str(np.datetime64(int(x), "D")) for x in line.get_xdata()]
     assert months == ["2025-08-01", "2025-09-01"]
@@ -144,6 +142,6 @@ def test_months_the_horizon_cuts_are_left_out_of_monthly_charts():
     ([-300, -250, 0, 50], ["−\\$300bn", "−\\$250bn", "\\$0bn", "\\$50bn"]),
 ])
 def test_money_ticks_keep_the_decimals_their_spacing_needs(ticks, labels):
-    from simulator.figures import MoneyFormatter
+    from simulator.outputs.layout import MoneyFormatter
 
     assert MoneyFormatter().format_ticks(ticks) == labels

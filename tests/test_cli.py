@@ -73,16 +73,19 @@ def test_invalid_scenario_is_reported_while_valid_ones_are_written(tmp_path, cap
 
 
 def test_a_failing_scenario_exits_1_and_leaves_no_folder_while_others_are_written(tmp_path, capsys, monkeypatch):
-    from simulator import charts
+    import dataclasses
 
-    original = charts.revenue_chart
+    from simulator.outputs import charts
 
-    def broken(result):
-        if result.scenario.id == "deal":
+    original = charts.SCENARIO_CHARTS["revenue"]
+
+    def broken(inputs):
+        if inputs.scenario.id == "deal":
             raise RuntimeError("disk on fire")
-        return original(result)
+        return original.draw(inputs)
 
-    monkeypatch.setattr(charts, "revenue_chart", broken)  # forked chart workers inherit the patch
+    # forked chart workers inherit the patch
+    monkeypatch.setitem(charts.SCENARIO_CHARTS, "revenue", dataclasses.replace(original, draw=broken))
     assert main(["geneva-truce", "deal", "--out", str(tmp_path)]) == 1
     errors = capsys.readouterr().err
     assert "deal: failed: chart revenue: RuntimeError: disk on fire" in errors

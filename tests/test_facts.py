@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from simulator.facts import load_facts, load_sources, seeds_dir
-from simulator.parameters import default_parameters, parameter_specs
+from simulator.inputs.facts import load_facts, load_sources
+from simulator.inputs.locations import seeds_dir
+from simulator.inputs.parameters import default_parameters, parameter_specs
 
 
 def monthly_rows():

@@ -6,9 +6,10 @@ import sys
 
 import pytest
 
+from simulator.api import load_scenario
 from simulator.cli import main
-from simulator.loading import check_files, load_scenario
-from simulator.problems import InputError
+from simulator.inputs.loading import check_files
+from simulator.inputs.problems import InputError
 
 # fixture file -> (line, column, field path, part of the message)
 EXPECTED = {

@@ -10,10 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.facts import load_facts, load_sources
-from simulator.loading import load_scenario
-from simulator.projection import run
-from simulator.summary import baseline_result, key_numbers
+from simulator.api import load_scenario, run
+from simulator.inputs.facts import load_facts, load_sources
+from simulator.outputs.key_numbers import key_numbers
 from tests.conftest import HOSTILE_TITLE
 
 CHARTS = ("tariffs", "trade", "balance", "revenue", "backtest")
@@ -43,7 +42,7 @@ def test_parquet_and_csv_hold_the_same_tidy_table(reports):
 
 def test_key_numbers_per_year_and_change_against_baseline():
     documented = run(load_scenario("documented-2025"))
-    table = key_numbers(documented)
+    table = key_numbers(documented, documented.baseline)
     assert list(table["year"]) == [2024, 2025, 2026, 2027]
     assert list(table["days"]) == [366, 365, 365, 365]
     assert table["imports"][0] == pytest.approx(438.742, abs=1e-3)
@@ -52,16 +51,18 @@ def test_key_numbers_per_year_and_change_against_baseline():
     # no 2025 tariff acts in 2024, so 2024 equals the counterfactual; from 2025 on imports are lower
     assert table["imports_change"][0] == pytest.approx(0.0, abs=1e-9)
     assert all(table["imports_change"][1:] < -50)
-    baseline = baseline_result(documented)
+    baseline = documented.baseline
+    assert baseline.scenario.id == "baseline-2024" and baseline.scenario.end == documented.scenario.end
     assert np.allclose(table["imports_change"], table["imports"] - key_numbers(baseline, baseline)["imports"])
     assert np.allclose(key_numbers(baseline, baseline)["balance_change"], 0.0)
 
 
 def test_partial_years_count_their_days(tmp_path):
-    from simulator.loading import scenario_from_data
+    from simulator.api import scenario_from_data
 
     short = scenario_from_data({"title": "Half of 2025", "extends": "documented-2025", "horizon": {"start": "2024-07-01", "end": "2025-06-30"}}, "half")
-    table = key_numbers(run(short))
+    result = run(short)
+    table = key_numbers(result, result.baseline)
     assert list(table["year"]) == [2024, 2025] and list(table["days"]) == [184, 181]
 
 
@@ -163,11 +164,11 @@ def test_comparison_folder(reports):
 
 
 def test_rerun_writes_identical_charts(tmp_path):
-    from simulator.report import write_reports
+    from simulator.outputs.report import write_reports
 
     scenario = load_scenario("geneva-truce")
-    first = write_reports([scenario], tmp_path / "a")[0].path
-    second = write_reports([scenario], tmp_path / "b")[0].path
+    first = write_reports([scenario], tmp_path / "a", load_scenario("baseline-2024"))[0].path
+    second = write_reports([scenario], tmp_path / "b", load_scenario("baseline-2024"))[0].path
     for chart in ("tariffs", "trade"):
         for extension in ("png", "svg"):
             assert (first / f"{chart}.{extension}").read_bytes() == (second / f"{chart}.{extension}").read_bytes()

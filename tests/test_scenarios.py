@@ -3,9 +3,10 @@
 import pytest
 
 import simulator
-from simulator.documents import read_document
-from simulator.loading import bundled_ids, scenario_from_data, scenarios_dir
-from simulator.problems import InputError
+from simulator.api import bundled_ids, scenario_from_data
+from simulator.inputs.locations import scenarios_dir
+from simulator.inputs.problems import InputError
+from simulator.inputs.yaml_reader import read_document
 
 REQUIRED = {"baseline-2024", "geneva-truce", "documented-2025", "truce-expires", "partial-snapback", "truce-extended", "escalation", "deal"}
 

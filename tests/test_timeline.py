@@ -8,9 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import simulator
-from simulator.loading import scenario_from_data
-from simulator.scenario import PathEntry
-from simulator.timeline import changes, day_grid, step_values, tariff_arrays
+from simulator.api import scenario_from_data
+from simulator.inputs.scenario import PathEntry
+from simulator.model.timeline import changes, day_grid, step_values, tariff_arrays
 
 D = dt.date
 

@@ -8,12 +8,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import simulator
-from simulator import trade
-from simulator.backtest import FIT_ADJUSTMENTS, FIT_LAGS, backtest, fit_dynamics
-from simulator.loading import scenario_from_data
-from simulator.projection import project, run
-from simulator.result import FLOWS, RATES
-from simulator.timeline import day_grid
+from simulator.api import run, scenario_from_data
+from simulator.model import trade
+from simulator.model.backtest import FIT_ADJUSTMENTS, FIT_LAGS, backtest, fit_dynamics
+from simulator.model.projection import project
+from simulator.model.timeline import day_grid
+from simulator.model.variables import FLOWS, RATES
 
 
 @pytest.fixture(scope="module")
@@ -165,7 +165,7 @@ def test_balance_revenue_and_monthly_sums(parameters, us_path, china_path):
     months = DAYS.astype("datetime64[M]")
     for name in ("us_imports_from_china", "us_tariff_revenue_from_china"):
         monthly = np.array([out[name][months == month].sum() for month in np.unique(months)])
-        from simulator.result import Result
+        from simulator.model.result import Result
 
         result = Result(simulator.load_scenario("baseline-2024"), DAYS, {name: out[name]})
         assert np.allclose(result.aggregate("monthly")[1][name], monthly)

@@ -7,10 +7,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.distributions import Distribution, normal_quantile
-from simulator.loading import scenario_from_data
-from simulator.projection import MODEL_PARAMETERS, run
-from simulator.uncertainty import QuantileAccumulator, last_full_year, monte_carlo, parameter_distributions, tornado
+from simulator.api import run, scenario_from_data
+from simulator.inputs.distributions import Distribution, normal_quantile
+from simulator.inputs.parameters import PARAMETERS
+from simulator.uncertainty.draws import monte_carlo, parameter_distributions
+from simulator.uncertainty.quantiles import QuantileAccumulator
+from simulator.uncertainty.tornado import last_full_year, tornado
 
 FIXED = {  # every parameter a point value: nothing is drawn
     "short_run_elasticity": -0.76, "long_run_elasticity": -2.0, "pass_through": "100%", "shipping_lag_days": 5, "adjustment_days": 15,
@@ -71,7 +73,7 @@ def test_parameters_drawn_are_written_distributions_and_unset_defaults():
     drawn = parameter_distributions(scenario)
     assert "pass_through" not in drawn  # a point value the scenario sets stays fixed
     assert drawn["short_run_elasticity"].values == {"low": -1.2, "central": -0.7, "high": -0.4}
-    assert set(drawn) == set(MODEL_PARAMETERS) - {"pass_through"}
+    assert set(drawn) == set(PARAMETERS) - {"pass_through"}
     assert parameter_distributions(renewable("50%")) == {}
 
 
@@ -161,15 +163,16 @@ def test_accumulator_sketch_beyond_its_limit_is_within_a_bin():
 def test_tornado_swings_are_point_runs_at_the_percentiles():
     scenario = run("documented-2025").scenario
     year = last_full_year(scenario)
-    central, swings = tornado(scenario)
-    assert year == 2027
+    swinging = tornado(scenario)
+    central, swings = swinging.central, swinging.swings
+    assert year == 2027 and swinging.year == 2027
     assert central == pytest.approx(float(run(scenario).annual.loc["2027-01-01", "us_trade_balance_with_china"]))
     assert [abs(swing.high - swing.low) for swing in swings] == sorted((abs(swing.high - swing.low) for swing in swings), reverse=True)
     short = next(swing for swing in swings if swing.name == "short run elasticity")
     low_value = parameter_distributions(scenario)["short_run_elasticity"].percentile(5)
     manual = scenario_from_data({"title": "Low elasticity", "extends": "documented-2025", "parameters": {"short_run_elasticity": low_value}}, "low")
     assert short.low == pytest.approx(float(run(manual).annual.loc["2027-01-01", "us_trade_balance_with_china"]))
-    renewal = tornado(renewable("50%"))[1]
+    renewal = tornado(renewable("50%")).swings
     # renewing the truce keeps tariffs low, so imports stay higher and the 2027 deficit deeper
     assert any(swing.name == "renewal of the truce from 10 Nov 2025" and swing.high < swing.low - 10 for swing in renewal)
 
@@ -177,7 +180,7 @@ def test_tornado_swings_are_point_runs_at_the_percentiles():
 def test_a_fixed_long_run_elasticity_stays_fixed_when_the_short_run_is_drawn():
     scenario = scenario_from_data({"title": "Fixed long run", "extends": "documented-2025", "parameters": {
         "long_run_elasticity": -2.0, "short_run_elasticity": {"distribution": "uniform", "low": -3, "high": -0.5}}}, "fixed-long")
-    from simulator.uncertainty import draw_parameters
+    from simulator.uncertainty.draws import draw_parameters
 
     values = draw_parameters(scenario, parameter_distributions(scenario), np.random.default_rng(0), 5000)
     assert np.all(values["long_run_elasticity"] == -2.0)
@@ -185,7 +188,8 @@ def test_a_fixed_long_run_elasticity_stays_fixed_when_the_short_run_is_drawn():
 
 
 def test_a_renewal_that_cannot_act_is_not_a_decision_and_is_named():
-    from simulator.uncertainty import ignored_renewals, renewables
+    from simulator.model.timeline import ignored_renewals
+    from simulator.model.timeline import renewal_decisions as renewables
 
     overridden = scenario_from_data({"title": "Renewal overridden", "extends": "documented-2025", "tariffs": {"us_on_china": {"measures": {
         "reciprocal": {"path": [

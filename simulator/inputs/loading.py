@@ -1,0 +1,285 @@
+"""Load scenarios: find the file, follow ``extends``, validate every file, then merge.
+
+Every file in the chain is validated on its own first and all problems from all files
+are reported together; only a fully valid chain is merged into a :class:`Scenario`.
+A child file overrides what it names: scalar fields replace, measures merge by name,
+and a measure's path keeps the parent's entries dated before the child's first entry.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from simulator.inputs.facts import load_facts, load_sources
+from simulator.inputs.locations import bundled_ids, scenarios_dir
+from simulator.inputs.parameters import PARAMETERS, ParameterValues, default_parameters, disorder, ordering_message
+from simulator.inputs.problems import InputError, Problem, did_you_mean
+from simulator.inputs.quantities import Percent
+from simulator.inputs.scenario import (
+    DIRECTIONS,
+    Direction,
+    Event,
+    Measure,
+    MeasureFile,
+    Scenario,
+    ScenarioFile,
+)
+from simulator.inputs.schema import validate
+from simulator.inputs.yaml_reader import Document, read_document
+
+
+@dataclass
+class _Layer:
+    """One file of an ``extends`` chain, validated."""
+
+    id: str
+    document: Document
+    content: ScenarioFile
+
+
+def load_file(path: str | os.PathLike[str]) -> Scenario:
+    """Load and validate the scenario in a YAML file, following its ``extends`` chain.
+
+    Raises :class:`~simulator.inputs.problems.InputError` listing every problem in the file
+    and in the files it extends.
+    """
+    return resolve(_chain(Path(path)))
+
+
+def check_files(names: list[str]) -> list[Problem]:
+    """Every problem in the given scenario files or bundled ids (empty when all are valid)."""
+    problems: list[Problem] = []
+    for name in names:
+        try:
+            load_file(locate(name))
+        except InputError as error:
+            problems.extend(error.problems)
+    # a parent's problems show once, however many children extend it
+    return sorted(set(problems))
+
+
+def scenario_from_data(data: dict[str, Any], scenario_id: str, name: str = "<code>") -> Scenario:
+    """Validate a scenario given as Python data, exactly as a YAML file would be.
+
+    ``data`` may hold ``extends`` to build on a bundled scenario.
+    """
+    document = Document(name, data, {(): (1, 1)})
+    return resolve(_chain_from(scenario_id, document, Path.cwd()))
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def locate(path_or_id: str | os.PathLike[str], near: Path | None = None) -> Path:
+    """The file a name stands for: a path as given, or a scenario id in ``near`` or among the bundled ones."""
+    path = Path(path_or_id)
+    if path.suffix in (".yaml", ".yml") or path.exists() or os.sep in str(path_or_id):
+        return path
+    for folder in (near, scenarios_dir()):
+        if folder is not None and (folder / f"{path_or_id}.yaml").is_file():
+            return folder / f"{path_or_id}.yaml"
+    hint = did_you_mean(str(path_or_id), bundled_ids())
+    raise InputError([Problem(str(path_or_id), 1, 1, "", f"no such scenario file or bundled scenario id{hint}")])
+
+
+def _chain(path: Path) -> list[_Layer]:
+    document = read_document(path, _display(path))
+    return _chain_from(path.stem, document, path.resolve().parent)
+
+
+def _chain_from(scenario_id: str, document: Document, folder: Path) -> list[_Layer]:
+    """Read and validate the file and all its ancestors; root first."""
+    facts = load_facts()
+    problems: list[Problem] = []
+    layers: list[_Layer] = []
+    seen = [scenario_id]
+    while True:
+        try:
+            content = validate(ScenarioFile, document, {"facts": facts})
+        except InputError as error:
+            problems.extend(error.problems)
+            content = None
+        if content is not None:
+            problems.extend(_check_file(content, document))
+            layers.append(_Layer(seen[-1], document, content))
+        parent = _parent_name(document)
+        if parent is None:
+            break
+        if parent in seen:
+            cycle = " \u2192 ".join([*seen, parent])
+            problems.append(document.problem(("extends",), f"extends cycle: {cycle}"))
+            break
+        try:
+            path = locate(parent, folder)
+            if not path.is_file():
+                raise FileNotFoundError
+        except (InputError, FileNotFoundError):
+            hint = did_you_mean(parent, bundled_ids())
+            problems.append(document.problem(("extends",), f"unknown scenario '{parent}'{hint} (expected a bundled id or a file beside this one)"))
+            break
+        try:
+            document = read_document(path, _display(path))
+        except InputError as error:
+            problems.extend(error.problems)
+            break
+        folder = path.resolve().parent
+        seen.append(path.stem)
+    if problems:
+        raise InputError(problems)
+    return layers[::-1]
+
+
+def _parent_name(document: Document) -> str | None:
+    data = document.data
+    if isinstance(data, dict) and isinstance(data.get("extends"), str):
+        return data["extends"]
+    return None
+
+
+def _check_file(content: ScenarioFile, document: Document) -> list[Problem]:
+    """Rules that span fields of one file: one entry per date and measure, known sources."""
+    problems = []
+    if content.tariffs is not None:
+        for direction in DIRECTIONS:
+            side = getattr(content.tariffs, direction)
+            for name, measure in ((side.measures or {}) if side else {}).items():
+                first: dict[Any, int] = {}
+                for index, entry in enumerate(measure.path or []):
+                    if entry.start in first:
+                        where = ("tariffs", direction, "measures", name, "path", index)
+                        message = f"two entries on {entry.start} for measure '{name}' (the other is path[{first[entry.start]}]); a measure changes once a day"
+                        problems.append(document.problem(where, message))
+                    first.setdefault(entry.start, index)
+    if content.references:
+        sources = load_sources()
+        for index, source in enumerate(content.references):
+            if source not in sources:
+                problems.append(document.problem(("references", index), f"unknown source id '{source}'{did_you_mean(source, sources)}"))
+    return problems
+
+
+def resolve(layers: list[_Layer]) -> Scenario:
+    """Merge a validated chain (root first) into one :class:`Scenario`."""
+    leaf = layers[-1]
+    problems: list[Problem] = []
+    title = description = None
+    horizon = None
+    events: list[Event] = []
+    references: list[str] = []
+    parameters = default_parameters()
+    explicit: set[str] = set()
+    bases: dict[str, Any] = {}
+    measures: dict[str, dict[str, dict[str, Any]]] = {direction: {} for direction in DIRECTIONS}
+    for layer in layers:
+        content = layer.content
+        title = content.title or title
+        description = content.description if content.description is not None else description
+        horizon = content.horizon or horizon
+        parameters = parameters.overlay(content.parameters)
+        explicit.update(content.parameters.values() if content.parameters else ())
+        if content.events is not None:
+            events = [_event(event) for event in content.events]
+        references += [source for source in content.references or [] if source not in references]
+        for direction in DIRECTIONS:
+            side = getattr(content.tariffs, direction) if content.tariffs else None
+            if side is None:
+                continue
+            if side.base is not None:
+                bases[direction] = side.base
+            for name, measure in (side.measures or {}).items():
+                where = ("tariffs", direction, "measures", name)
+                merged = measures[direction].setdefault(name, {})
+                if not merged and not measure.path:
+                    problems.append(layer.document.problem(where, f"measure '{name}' is new in this file and needs a 'path' of dated entries"))
+                _overlay_measure(merged, measure)
+    for field_name, value in (("title", title), ("horizon", horizon)):
+        if value is None:
+            problems.append(leaf.document.problem((), f"missing required field '{field_name}' (in this file or one it extends)"))
+    problems += _check_parameters(parameters, leaf.document)
+    for direction in DIRECTIONS:
+        if direction not in bases:
+            problems.append(leaf.document.problem(("tariffs",), f"missing 'tariffs.{direction}.base' (the pre-2025 average tariff, in this file or one it extends)"))
+    if problems:
+        raise InputError(problems)
+    tariffs = {
+        direction: Direction(
+            base=bases[direction],
+            measures={name: _measure(name, fields) for name, fields in measures[direction].items()},
+        )
+        for direction in DIRECTIONS
+    }
+    return Scenario(
+        id=leaf.id,
+        title=title,  # type: ignore[arg-type]
+        description=(description or "").strip(),
+        parent=layers[-2].id if len(layers) > 1 else None,
+        start=horizon.start,  # type: ignore[union-attr]
+        end=horizon.end,  # type: ignore[union-attr]
+        tariffs=tariffs,
+        parameters=parameters,
+        events=tuple(sorted(events, key=lambda event: event.date)),
+        references=tuple(references),
+        files=tuple(layer.document.file for layer in layers),
+        parameters_set=tuple(sorted(explicit)),
+        extended=_resolve_parent(layers),
+    )
+
+
+def _resolve_parent(layers: list[_Layer]) -> Scenario | None:
+    """The scenario the leaf extends, resolved from the layers already read; None for a root or a parent incomplete alone."""
+    if len(layers) < 2:
+        return None
+    try:
+        return resolve(layers[:-1])
+    except InputError:
+        return None
+
+
+def _check_parameters(parameters: ParameterValues, document: Document) -> list[Problem]:
+    """Ordering rules between parameters (the registry's ``at_most``), checked once the chain is merged."""
+    problems = []
+    values = {name: getattr(parameters, name).value for name in PARAMETERS}
+    data = document.data.get("parameters") if isinstance(document.data, dict) else None
+    for spec, _ in disorder(values):
+        # point at whichever of the two this file sets
+        names = [name for name in (spec.name, spec.at_most) if isinstance(data, dict) and name in data]
+        where = ("parameters", names[0]) if names else ("parameters",)
+        problems.append(document.problem(where, ordering_message(spec, values[spec.name], values[spec.at_most])))  # type: ignore[index]
+    return problems
+
+
+def _overlay_measure(merged: dict[str, Any], measure: MeasureFile) -> None:
+    for name in ("label", "headline", "coverage"):
+        if getattr(measure, name) is not None:
+            merged[name] = getattr(measure, name)
+    if measure.path:
+        entries = sorted(measure.path, key=lambda entry: entry.start)
+        cut = entries[0].start
+        kept = [entry for entry in merged.get("path", []) if entry.start < cut]
+        merged["path"] = kept + entries
+
+
+def _measure(name: str, fields: dict[str, Any]) -> Measure:
+    return Measure(
+        name=name,
+        label=fields.get("label") or name.replace("_", " ").replace("-", " "),
+        headline=fields.get("headline", True),
+        coverage=fields.get("coverage", Percent(100.0)),
+        entries=tuple(sorted(fields.get("path", []), key=lambda entry: entry.start)),
+    )
+
+
+def _event(event: Any) -> Event:
+    fact = event.fact
+    if fact is not None:
+        label = event.label or fact.label or fact.description
+        return Event(date=fact.date, label=label, fact=fact.id)
+    return Event(date=event.date, label=event.label)
+

@@ -1,0 +1,291 @@
+"""The parameter registry: one specification per model parameter, read from ``seeds/parameters.yaml``.
+
+Each entry names the parameter's kind (what values it takes), unit, sourced default, plausible
+range, the facts behind them and, optionally, an ordering rule against another parameter. From
+that one registry come the ``parameters:`` schema of a scenario file (:class:`Parameters`), the
+defaults, the distributions drawn in Monte Carlo runs, the sweep grid, the conversion to model
+units (a share in [0, 1] for percentages) and the parameter table in ``docs/model.md``.
+Adding a parameter is one entry in that file plus its use in the model.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Collection, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BeforeValidator, Field, ValidationInfo, create_model
+
+from simulator.inputs.distributions import Distribution, is_distribution, parse_distribution
+from simulator.inputs.facts import load_facts
+from simulator.inputs.locations import seeds_dir
+from simulator.inputs.quantities import Number, Percent, parse_number, parse_percent
+from simulator.inputs.schema import Strict, validate
+from simulator.inputs.yaml_reader import Document, read_document
+
+TINY = 1e-9
+SPECIFICATION_FILE = "parameters.yaml"
+
+
+# ---------------------------------------------------------------- kinds of value
+
+
+def _elasticity(value: Any, info: ValidationInfo) -> Number:
+    result = parse_number(value, info)
+    if result.value > 0:
+        raise ValueError(f"an elasticity of {result.value:g} has the wrong sign: a higher price cannot raise demand (expected 0 or below)")
+    return result
+
+
+def _share(value: Any, info: ValidationInfo) -> Percent:
+    return parse_percent(value, info, low=0.0, high=100.0)
+
+
+def _growth(value: Any, info: ValidationInfo) -> Percent:
+    result = parse_percent(value, info, low=-1000.0, high=100.0)
+    if result.value <= -100.0:
+        raise ValueError(f"a growth rate of {result.value:g}% per year would wipe out trade (expected above -100%)")
+    return result
+
+
+def _positive(value: Any, info: ValidationInfo) -> Number:
+    result = parse_number(value, info)
+    if result.value <= 0:
+        raise ValueError(f"expected a positive number, not {result.value:g}")
+    return result
+
+
+def _non_negative(value: Any, info: ValidationInfo) -> Number:
+    result = parse_number(value, info)
+    if result.value < 0:
+        raise ValueError(f"expected zero or more, not {result.value:g}")
+    return result
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What values a kind of parameter takes.
+
+    Attributes:
+        parse: the point-value parser (checks sign and range, resolves ``{fact: id}``).
+        domain: the values the parameter can take, in its written unit (% for percentages).
+        percent: written with a percent sign; the model reads it as a share (value / 100).
+    """
+
+    name: str
+    parse: Callable[[Any, ValidationInfo], Number | Percent]
+    domain: tuple[float, float]
+    percent: bool
+
+    @property
+    def scale(self) -> float:
+        """Written unit → model unit: 0.01 for percentages, else 1."""
+        return 0.01 if self.percent else 1.0
+
+
+KINDS = {
+    kind.name: kind
+    for kind in (
+        Kind("elasticity", _elasticity, (-math.inf, 0.0), percent=False),
+        Kind("share", _share, (0.0, 100.0), percent=True),
+        Kind("growth", _growth, (-100.0 + TINY, 100.0), percent=True),
+        Kind("positive", _positive, (TINY, math.inf), percent=False),
+        Kind("non_negative", _non_negative, (0.0, math.inf), percent=False),
+    )
+}
+
+
+def value_type(kind: Kind) -> Any:
+    """A parameter field: a point value checked by the kind's parser, or a distribution over its domain."""
+
+    def parse(value: Any, info: ValidationInfo) -> Number | Percent | Distribution:
+        if isinstance(value, Distribution):
+            return value
+        if is_distribution(value):
+            return parse_distribution(value, info, kind.parse, kind.domain, kind.percent)
+        return kind.parse(value, info)
+
+    return Annotated[Number | Percent | Distribution, BeforeValidator(parse)]
+
+
+# ---------------------------------------------------------------- the registry
+
+
+class ParameterSpec(Strict):
+    """One entry of ``seeds/parameters.yaml``.
+
+    Attributes:
+        kind: one of :data:`KINDS`.
+        default: the sourced default, as a scenario would write it (``{fact: id}``, ``63%``, ``-0.76``).
+        unit: the unit as the docs state it.
+        low, high: the plausible range (5th and 95th percentiles of the default distribution).
+        at_most, why: an ordering rule: this parameter never exceeds ``at_most``'s value, for the reason ``why``.
+    """
+
+    name: str = ""
+    kind: Literal["elasticity", "share", "growth", "positive", "non_negative"]
+    default: Any
+    unit: str
+    low: float
+    high: float
+    description: str = Field(min_length=8)
+    facts: list[str] = Field(default_factory=list)
+    fitted: bool = False
+    at_most: str | None = None
+    why: str | None = None
+
+    @property
+    def rules(self) -> Kind:
+        return KINDS[self.kind]
+
+    @property
+    def label(self) -> str:
+        """The parameter as a reader names it."""
+        return self.name.replace("_", " ")
+
+    def model_value(self, value: Number | Percent | Distribution) -> float:
+        """A written value in the model's unit (a share in [0, 1] for percentages); a distribution's centre."""
+        written = value.central if isinstance(value, Distribution) else value.value
+        return written * self.rules.scale
+
+    def default_distribution(self, central: float) -> Distribution:
+        """The sourced range as a distribution: ``low`` and ``high`` as 5th and 95th percentiles around ``central`` [written unit]."""
+        values = {"low": min(self.low, central), "central": central, "high": max(self.high, central)}
+        return Distribution("range", values, self.rules.domain, percent=self.rules.percent, facts=tuple(self.facts))
+
+
+class _SpecsFile(Strict):
+    parameters: dict[str, ParameterSpec]
+
+
+def _read_specifications() -> tuple[dict[str, ParameterSpec], Document]:
+    document = read_document(seeds_dir() / SPECIFICATION_FILE).nested("parameters")
+    specs = validate(_SpecsFile, document).parameters
+    return {name: spec.model_copy(update={"name": name}) for name, spec in specs.items()}, document
+
+
+PARAMETERS, _DOCUMENT = _read_specifications()
+"""The registry: every model parameter's specification, by name, in the file's order."""
+
+
+def parameter_specs() -> dict[str, ParameterSpec]:
+    """The registry (see :data:`PARAMETERS`)."""
+    return PARAMETERS
+
+
+# ---------------------------------------------------------------- the scenario schema
+
+
+class ParameterValues(Strict):
+    """Values of the model parameters as a scenario writes them; ``None`` means 'use the default'."""
+
+    def values(self) -> dict[str, Number | Percent | Distribution]:
+        """The parameters that are set, by name."""
+        return {name: value for name, value in self if value is not None}
+
+    def overlay(self, other: ParameterValues | None) -> ParameterValues:
+        """These parameters with every value ``other`` sets taking precedence."""
+        if other is None:
+            return self
+        return self.model_copy(update=other.values())
+
+    def number(self, name: str) -> float:
+        """A parameter's value in the model's unit (a share in [0, 1] for percentages)."""
+        value = getattr(self, name)
+        if value is None:
+            raise KeyError(f"parameter {name} is not set")
+        return PARAMETERS[name].model_value(value)
+
+    def numbers(self) -> dict[str, float]:
+        """Every parameter in the model's unit, by name, in registry order."""
+        return {name: self.number(name) for name in PARAMETERS}
+
+    def distribution(self, name: str) -> Distribution | None:
+        """The parameter's distribution, if it is written as one."""
+        value = getattr(self, name)
+        return value if isinstance(value, Distribution) else None
+
+
+Parameters = create_model(  # type: ignore[call-overload]
+    "Parameters",
+    __base__=ParameterValues,
+    __module__=__name__,
+    __doc__="Parameters of the trade model, one field per entry of the registry (see docs/model.md).",
+    **{name: (value_type(spec.rules) | None, None) for name, spec in PARAMETERS.items()},
+)
+
+
+class _DefaultsFile(Strict):
+    parameters: Parameters  # type: ignore[valid-type]
+
+
+@functools.lru_cache(maxsize=1)
+def default_parameters() -> ParameterValues:
+    """Every parameter at its sourced default."""
+    document = Document(
+        _DOCUMENT.file,
+        {"parameters": {name: spec.default for name, spec in PARAMETERS.items()}},
+        # an error in a default points at the 'default:' line of that parameter
+        {("parameters", name): _DOCUMENT.position(("parameters", name, "default")) for name in PARAMETERS},
+    )
+    return validate(_DefaultsFile, document, {"facts": load_facts()}).parameters
+
+
+# ---------------------------------------------------------------- ordering rules
+
+
+def ordering_rules() -> list[ParameterSpec]:
+    """The parameters that carry an ordering rule (``at_most``)."""
+    return [spec for spec in PARAMETERS.values() if spec.at_most]
+
+
+def disorder(values: Mapping[str, Any]) -> Iterator[tuple[ParameterSpec, np.ndarray]]:
+    """Each rule broken by ``values`` (numbers or arrays, model units) and where: a boolean mask per rule."""
+    for spec in ordering_rules():
+        if spec.name in values and spec.at_most in values:
+            broken = np.asarray(values[spec.name]) > np.asarray(values[spec.at_most])
+            if broken.any():
+                yield spec, broken
+
+
+def ordering_message(spec: ParameterSpec, value: float, bound: float) -> str:
+    """Why ``value`` of ``spec`` may not exceed ``bound``, the value of the parameter it is ordered against."""
+    return (f"{spec.name} ({value:g}) is above {spec.at_most} ({bound:g}): {spec.why} "
+            f"(expected {spec.name} <= {spec.at_most})")
+
+
+def put_in_order(values: dict[str, Any], drawn: Collection[str]) -> dict[str, Any]:
+    """``values`` with every ordering rule restored by moving only what is drawn.
+
+    A value the scenario fixes stays fixed: if only the bound (``at_most``) is drawn, a draw
+    beyond the fixed value is set to it; otherwise the ruled parameter is moved.
+    """
+    ordered = dict(values)
+    for spec in ordering_rules():
+        name, bound = spec.name, spec.at_most
+        if bound in drawn and name not in drawn:
+            ordered[bound] = np.maximum(ordered[bound], ordered[name])
+        else:
+            ordered[name] = np.minimum(ordered[name], ordered[bound])
+    return ordered
+
+
+# ---------------------------------------------------------------- documentation
+
+
+def markdown_table() -> str:
+    """The registry as the parameter table of ``docs/model.md``."""
+    lines = ["| name | kind | unit | default | range (5th–95th percentile) | what it is |", "| --- | --- | --- | --- | --- | --- |"]
+    defaults = default_parameters()
+    for name, spec in PARAMETERS.items():
+        value = getattr(defaults, name)
+        unit = "%" if spec.rules.percent else ""
+        shown = f"{value.value:g}{unit}".replace("-", "−")
+        span = f"{spec.low:g}{unit} … {spec.high:g}{unit}".replace("-", "−")
+        rule = f" Never above `{spec.at_most}`: {spec.why}." if spec.at_most else ""
+        fitted = " Fitted." if spec.fitted else ""
+        lines.append(f"| `{name}` | {spec.kind.replace('_', ' ')} | {spec.unit} | {shown} | {span} | {spec.description}{rule}{fitted} |")
+    return "\n".join(lines)

@@ -1,0 +1,151 @@
+"""Typed values in input files: rates written with a percent sign, day counts, dates, and
+references to sourced facts (``{fact: id}``) that stand in for any of them.
+
+Each type is a pydantic ``Annotated`` type whose parser gives a precise message; fact
+references are resolved against the facts passed in the validation context, so the
+value remembers which fact it came from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+from simulator.inputs.problems import did_you_mean
+
+MAX_RATE_PERCENT = 1000.0
+_PERCENT = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+@dataclass(frozen=True)
+class Percent:
+    """A percentage [%] and the fact it was taken from, if any."""
+
+    value: float
+    fact: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.value:g}%"
+
+
+@dataclass(frozen=True)
+class Number:
+    """A plain number (an elasticity, a count) and the fact it was taken from, if any."""
+
+    value: float
+    fact: str | None = None
+
+
+def invalid(kind: str, message: str) -> PydanticCustomError:
+    """A validation error whose message is already complete (no template fields)."""
+    return PydanticCustomError(kind, message, {})
+
+
+def resolve_fact(value: Any, info: ValidationInfo | None, units: tuple[str, ...]) -> Any:
+    """Resolve ``{fact: id}`` to the Fact object, checking its unit."""
+    if set(value) != {"fact"}:
+        extra = sorted(set(value) - {"fact"})
+        raise invalid("fact_reference", f"a fact reference has the single key 'fact' (unexpected: {', '.join(extra)})")
+    fact_id = value["fact"]
+    facts = (info.context or {}).get("facts", {}) if info is not None else {}
+    if not isinstance(fact_id, str):
+        raise invalid("fact_reference", "a fact id is a word such as 'us-reciprocal-geneva'")
+    if fact_id not in facts:
+        hint = did_you_mean(fact_id, facts)
+        raise invalid("unknown_fact", f"unknown fact id '{fact_id}'{hint} (facts are listed in seeds/facts.yaml)")
+    fact = facts[fact_id]
+    if fact.unit not in units:
+        raise invalid("fact_unit", f"fact '{fact_id}' is in {fact.unit}, expected {' or '.join(units)}")
+    return fact
+
+
+def parse_percent(value: Any, info: ValidationInfo | None, *, low: float = 0.0, high: float = MAX_RATE_PERCENT) -> Percent:
+    """Parse ``'145%'`` or ``{fact: id}`` into a :class:`Percent` within [low, high]."""
+    if isinstance(value, Percent):
+        result = value
+    elif isinstance(value, dict):
+        fact = resolve_fact(value, info, ("percent",))
+        result = Percent(float(fact.value), fact.id)
+    elif isinstance(value, bool) or value is None:
+        raise invalid("percent", "expected a rate with a percent sign, such as '30%'")
+    elif isinstance(value, (int, float)):
+        if 0 < value < 1:
+            raise invalid("percent", f"a rate or share needs a percent sign: write '{100 * value:g}%' for a share of {value:g} (or '{value:g}%' if you mean that)")
+        raise invalid("percent", f"a rate needs a percent sign: write '{value:g}%' rather than {value:g}")
+    elif isinstance(value, str):
+        match = _PERCENT.match(value)
+        if not match:
+            raise invalid("percent", f"'{value}' is not a rate (expected a number with a percent sign, such as '30%')")
+        result = Percent(float(match.group(1)))
+    else:
+        raise invalid("percent", "expected a rate with a percent sign, such as '30%'")
+    if not math.isfinite(result.value) or not low <= result.value <= high:
+        if result.value < low:
+            if low == 0.0:
+                raise invalid("percent_range", f"{result.value:g}% is negative (expected 0% or more)")
+            raise invalid("percent_range", f"{result.value:g}% is below the lowest allowed value, {low:g}%")
+        raise invalid("percent_range", f"{result.value:g}% is above {high:g}%, which is not plausible here")
+    return result
+
+
+def parse_number(value: Any, info: ValidationInfo | None) -> Number:
+    """Parse a plain number or ``{fact: id}`` (a fact in 'ratio') into :class:`Number`."""
+    if isinstance(value, Number):
+        return value
+    if isinstance(value, dict):
+        fact = resolve_fact(value, info, ("ratio",))
+        return Number(float(fact.value), fact.id)
+    if isinstance(value, str) and value.strip().endswith("%"):
+        raise invalid("number", f"'{value}' is a rate; this field takes a plain number such as -0.76")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise invalid("number", "expected a number such as -0.76")
+    return Number(float(value))
+
+
+def parse_days(value: Any, info: ValidationInfo | None) -> Number:
+    """Parse a positive whole number of days, or ``{fact: id}`` with unit 'days'."""
+    if isinstance(value, Number):
+        return value
+    if isinstance(value, dict):
+        fact = resolve_fact(value, info, ("days",))
+        result = Number(float(fact.value), fact.id)
+    elif isinstance(value, int) and not isinstance(value, bool):
+        result = Number(float(value))
+    elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*days?\s*", value):
+        result = Number(float(value.split()[0].removesuffix("days").removesuffix("day")))
+    else:
+        raise invalid("days", "expected a whole number of days, such as 90")
+    if result.value <= 0 or result.value != int(result.value):
+        raise invalid("days", f"expected a positive whole number of days, not {result.value:g}")
+    return result
+
+
+def parse_date(value: Any, info: ValidationInfo | None) -> dt.date:
+    """Parse an ISO date ``YYYY-MM-DD`` (as YAML text), explaining impossible ones."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _DATE.match(value.strip()):
+        raise invalid("date", "expected a date written YYYY-MM-DD, such as 2025-05-14")
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError as error:
+        raise invalid("date", f"'{value}' is not a real date ({error}; expected YYYY-MM-DD)") from None
+
+
+def _percent_type(low: float, high: float) -> Any:
+    return Annotated[Percent, BeforeValidator(lambda value, info: parse_percent(value, info, low=low, high=high))]
+
+
+Rate = _percent_type(0.0, MAX_RATE_PERCENT)
+"""A tariff rate [%], 0% to 1000%."""
+Share = _percent_type(0.0, 100.0)
+"""A share [%] of a flow, 0% to 100%."""
+Days = Annotated[Number, BeforeValidator(parse_days)]
+Day = Annotated[dt.date, BeforeValidator(parse_date)]

@@ -1,0 +1,275 @@
+"""The scenario format: pydantic models for one YAML file, and the resolved scenario.
+
+A file may be partial (``extends`` another scenario and override what it names); the
+models here check each file on its own. :mod:`simulator.inputs.loading` merges a chain of
+files into one :class:`Scenario`, the validated object the rest of the package uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
+
+from simulator.inputs.facts import Fact
+from simulator.inputs.parameters import Parameters, ParameterValues
+from simulator.inputs.quantities import Day, Days, Percent, Rate, Share, parse_percent, resolve_fact
+from simulator.inputs.schema import Strict
+
+DIRECTIONS = ("us_on_china", "china_on_us")
+"""Tariff directions: the US tariff on imports from China, and China's tariff on imports from the US."""
+
+MAX_HORIZON_YEARS = 50
+
+
+class Revert:
+    """Marker for a window whose follow-up is the rate in force before the window began."""
+
+    def __repr__(self) -> str:
+        return "revert"
+
+    def __reduce__(self) -> str:
+        return "REVERT"  # unpickles as the module's one marker, so `is REVERT` holds in worker processes
+
+
+REVERT = Revert()
+
+
+def _follow_up(value: Any, info: ValidationInfo) -> Percent | Revert:
+    if value == "revert" or isinstance(value, Revert):
+        return REVERT
+    return parse_percent(value, info)
+
+
+def _percent_fact(value: Any, info: ValidationInfo) -> Fact:
+    if isinstance(value, Fact):
+        return value
+    return resolve_fact({"fact": value}, info, ("percent",))
+
+
+def _event_fact(value: Any, info: ValidationInfo) -> Fact:
+    if isinstance(value, Fact):
+        return value
+    return resolve_fact({"fact": value}, info, ("event", "percent", "days", "minutes", "USD bn", "years", "ratio"))
+
+
+FollowUp = Annotated[Percent | Revert, BeforeValidator(_follow_up)]
+PercentFact = Annotated[Fact, BeforeValidator(_percent_fact)]
+EventFact = Annotated[Fact, BeforeValidator(_event_fact)]
+
+
+class Renewal(Strict):
+    """A window's chance of renewal when it ends (Monte Carlo draws only; a point run follows the path as written).
+
+    Each renewal extends the window by ``days`` (default: the window's own length) with
+    ``probability``, and may happen again at the end of the renewed window.
+    """
+
+    probability: Share
+    days: Days | None = None
+
+
+class PathEntry(Strict):
+    """One dated change of a measure: a step, or a window that ends after ``days``.
+
+    Either ``fact`` (date and rate taken from a sourced fact) or ``date`` and ``rate``.
+    A window's follow-up (``then``) starts on ``date + days``: ``revert`` (the default)
+    restores the rate in force the day before the window began; a rate sets that rate.
+    """
+
+    fact: PercentFact | None = None
+    date: Day | None = None
+    rate: Rate | None = None
+    days: Days | None = None
+    then: FollowUp | None = None
+    renewal: Renewal | None = None
+    note: str | None = None
+
+    @model_validator(mode="after")
+    def _complete(self) -> PathEntry:
+        if self.fact is not None and (self.date is not None or self.rate is not None):
+            raise ValueError("give either 'fact' (which supplies date and rate) or 'date' and 'rate', not both")
+        if self.fact is None and (self.date is None or self.rate is None):
+            missing = " and ".join(name for name in ("date", "rate") if getattr(self, name) is None)
+            raise ValueError(f"missing {missing} (or give 'fact' to take both from a sourced fact)")
+        if self.days is None and self.then is not None:
+            raise ValueError("'then' belongs to a window: add 'days'")
+        if self.days is None and self.renewal is not None:
+            raise ValueError("'renewal' belongs to a window: add 'days'")
+        return self
+
+    @property
+    def start(self) -> dt.date:
+        """First day the entry's rate applies."""
+        return self.fact.date if self.fact is not None else self.date  # type: ignore[return-value]
+
+    @property
+    def percent(self) -> Percent:
+        """The entry's rate [%] with the fact it cites."""
+        if self.fact is not None:
+            return Percent(float(self.fact.value), self.fact.id)  # type: ignore[arg-type]
+        return self.rate  # type: ignore[return-value]
+
+    @property
+    def follow_up(self) -> Percent | Revert:
+        return REVERT if self.then is None else self.then
+
+
+class MeasureFile(Strict):
+    """One stacked tariff measure (e.g. the fentanyl duty) as written in a file."""
+
+    label: str | None = None
+    headline: bool | None = None
+    coverage: Share | None = None
+    path: list[PathEntry] | None = None
+
+
+class DirectionFile(Strict):
+    """The tariffs one side levies: a pre-2025 base rate and stacked additional measures."""
+
+    base: Rate | None = None
+    measures: dict[str, MeasureFile] | None = None
+
+
+class TariffsFile(Strict):
+    us_on_china: DirectionFile | None = None
+    china_on_us: DirectionFile | None = None
+
+
+CALIBRATION_START = dt.date(2024, 1, 1)
+
+
+class HorizonFile(Strict):
+    start: Day
+    end: Day
+
+    @model_validator(mode="after")
+    def _ordered(self) -> HorizonFile:
+        if self.start < CALIBRATION_START:
+            raise ValueError(f"the horizon starts on {self.start}, before the 2024 data the model is calibrated on (expected 2024-01-01 or later)")
+        if self.end <= self.start:
+            raise ValueError(f"the horizon ends ({self.end}) on or before it starts ({self.start})")
+        if (self.end - self.start).days > MAX_HORIZON_YEARS * 366:
+            raise ValueError(f"the horizon spans more than {MAX_HORIZON_YEARS} years")
+        return self
+
+
+class EventFile(Strict):
+    """A dated marker for charts: a fact of unit 'event', or a date and label."""
+
+    fact: EventFact | None = None
+    date: Day | None = None
+    label: str | None = Field(default=None, max_length=48)
+
+    @model_validator(mode="after")
+    def _complete(self) -> EventFile:
+        if self.fact is None and (self.date is None or self.label is None):
+            raise ValueError("an event needs 'fact', or both 'date' and 'label'")
+        return self
+
+
+class ScenarioFile(Strict):
+    """Everything a scenario file may hold; all optional so that a child file is small."""
+
+    title: str | None = Field(default=None, min_length=3, max_length=120)
+    description: str | None = None
+    extends: str | None = None
+    horizon: HorizonFile | None = None
+    tariffs: TariffsFile | None = None
+    parameters: Parameters | None = None  # type: ignore[valid-type]
+    events: list[EventFile] | None = None
+    references: list[str] | None = None
+
+
+# ---------------------------------------------------------------- resolved form
+
+
+@dataclass(frozen=True)
+class Measure:
+    """A resolved measure: entries sorted by date; coverage and rates in [%]."""
+
+    name: str
+    label: str
+    headline: bool
+    coverage: Percent
+    entries: tuple[PathEntry, ...]
+
+
+@dataclass(frozen=True)
+class Direction:
+    """A resolved direction: base rate [%] and its measures."""
+
+    base: Percent
+    measures: dict[str, Measure]
+
+
+@dataclass(frozen=True)
+class Event:
+    date: dt.date
+    label: str
+    fact: str | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A validated scenario with its ``extends`` chain applied.
+
+    Attributes:
+        id: file stem of the scenario.
+        title, description: text for charts and reports.
+        parent: id of the scenario this one extends, if any.
+        start, end: the horizon, both days included.
+        tariffs: the two :data:`DIRECTIONS`, each a :class:`Direction`.
+        parameters: model parameters with sourced defaults filled in.
+        events: dated markers for charts.
+        references: extra source ids the file cites.
+        files: the files read, root first.
+        parameters_set: parameters the files set (point values stay fixed in Monte Carlo
+            draws; the others are drawn from their sourced ranges in ``seeds/parameters.yaml``).
+        extended: the scenario this one extends, resolved on its own (None for a root, or when
+            the parent alone is incomplete).
+    """
+
+    id: str
+    title: str
+    description: str
+    parent: str | None
+    start: dt.date
+    end: dt.date
+    tariffs: dict[str, Direction]
+    parameters: ParameterValues
+    events: tuple[Event, ...] = ()
+    references: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
+    parameters_set: tuple[str, ...] = ()
+    extended: Scenario | None = None
+
+    def facts_used(self) -> list[str]:
+        """Ids of every fact the scenario cites, in order of first use."""
+        seen: dict[str, None] = {}
+
+        def note(value: Any) -> None:
+            fact = getattr(value, "fact", None)
+            if isinstance(fact, Fact):
+                seen.setdefault(fact.id)
+            elif isinstance(fact, str):
+                seen.setdefault(fact)
+
+        for direction in self.tariffs.values():
+            note(direction.base)
+            for measure in direction.measures.values():
+                note(measure.coverage)
+                for entry in measure.entries:
+                    renewal = (entry.renewal.probability, entry.renewal.days) if entry.renewal else ()
+                    for value in (entry, entry.rate, entry.days, entry.then, *renewal):
+                        note(value)
+        for event in self.events:
+            if event.fact:
+                seen.setdefault(event.fact)
+        for value in self.parameters.values().values():
+            note(value)
+            for fact in getattr(value, "facts", ()):
+                seen.setdefault(fact)
+        return list(seen)

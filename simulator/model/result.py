@@ -1,0 +1,153 @@
+"""Result types: a projection's daily arrays, the summary of Monte Carlo draws, and pandas views.
+
+Units come from the variable registry (:mod:`simulator.model.variables`): flows are
+[USD bn/day] in ``daily``, [USD bn/month] in ``monthly`` and [USD bn/year] in ``annual``;
+rates are [%], averaged over days (time-weighted) in months and years. The trade-weighted
+rate of a period is revenue ÷ imports.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from simulator.inputs.distributions import Distribution
+from simulator.inputs.scenario import Scenario
+from simulator.model.timeline import RenewalDecision
+from simulator.model.variables import RATES, VARIABLES, unit
+
+PeriodValues = tuple[np.ndarray, dict[str, np.ndarray]]
+"""Period starts [datetime64[M] or [Y]] and, by variable, the values per period (with any leading axes)."""
+
+
+def period_starts(days: np.ndarray, frequency: str) -> tuple[np.ndarray, np.ndarray]:
+    """Index of each month's (or year's) first day on the grid, and its number of days."""
+    stamps = days.astype("datetime64[M]" if frequency == "monthly" else "datetime64[Y]")
+    starts = np.flatnonzero(np.r_[True, stamps[1:] != stamps[:-1]])
+    return starts, np.diff(np.r_[starts, len(days)])
+
+
+def period_totals(days: np.ndarray, series: dict[str, np.ndarray], frequency: str) -> PeriodValues:
+    """Period starts and values per period: sums for flows, day averages for rates (over a trailing day axis)."""
+    starts, lengths = period_starts(days, frequency)
+    values = {}
+    for name, array in series.items():
+        total = np.add.reduceat(array, starts, axis=-1)
+        values[name] = total / lengths if name in RATES else total
+    return days[starts].astype("datetime64[M]" if frequency == "monthly" else "datetime64[Y]"), values
+
+
+@dataclass(frozen=True, eq=False)
+class DrawsSummary:
+    """What a Monte Carlo run produced.
+
+    Attributes:
+        count: number of draws.
+        seed: the seed that reproduces them (``numpy.random.SeedSequence`` entropy).
+        levels: quantile levels [%], such as (5, 25, 50, 75, 95).
+        periods: per frequency ('monthly', 'annual'): period starts and, by variable, the
+            quantiles [levels × periods] in the variable's unit.
+        drawn: the parameters that varied across draws, with their distributions.
+        decisions: the truce renewal decisions mixed into the draws.
+    """
+
+    count: int
+    seed: int
+    levels: tuple[float, ...]
+    periods: dict[str, PeriodValues]
+    drawn: dict[str, Distribution]
+    decisions: tuple[RenewalDecision, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Result:
+    """A scenario's projection.
+
+    Attributes:
+        scenario: the scenario projected.
+        days: the day grid [datetime64[D]].
+        series: the point projection, daily, by variable name (units in
+            :data:`simulator.model.variables.VARIABLES`: flows [USD bn/day], rates [%]).
+        uncertainty: for a Monte Carlo run, its :class:`DrawsSummary`; None for a point run.
+
+    ``daily``, ``monthly`` and ``annual`` are pandas DataFrames indexed by date (month start
+    for ``monthly``, year start for ``annual``). In Monte Carlo runs ``monthly`` and ``annual``
+    hold the quantiles, with a ``quantile`` index level, and ``daily`` the point projection;
+    ``to_frame()`` is one tidy long table (with a ``quantile`` column in Monte Carlo runs).
+    """
+
+    scenario: Scenario
+    days: np.ndarray
+    series: dict[str, np.ndarray]
+    uncertainty: DrawsSummary | None = None
+
+    @property
+    def draws(self) -> int:
+        """Number of Monte Carlo draws (0 for a point projection)."""
+        return self.uncertainty.count if self.uncertainty else 0
+
+    @property
+    def seed(self) -> int | None:
+        """The seed that reproduces the draws (None for a point projection)."""
+        return self.uncertainty.seed if self.uncertainty else None
+
+    @property
+    def quantiles(self) -> tuple[float, ...]:
+        """Quantile levels [%] of a Monte Carlo run; empty for a point projection."""
+        return self.uncertainty.levels if self.uncertainty else ()
+
+    @property
+    def periods(self) -> dict[str, PeriodValues]:
+        """Quantiles per frequency of a Monte Carlo run (see :class:`DrawsSummary`); empty for a point projection."""
+        return self.uncertainty.periods if self.uncertainty else {}
+
+    def aggregate(self, frequency: str) -> PeriodValues:
+        """Period start dates and per-period values of the point projection: sums for flows, day averages for rates."""
+        if frequency == "daily":
+            return self.days, self.series
+        return period_totals(self.days, self.series, frequency)
+
+    @functools.cached_property
+    def daily(self) -> pd.DataFrame:
+        """Daily frame [USD bn/day and %]."""
+        return self._frame("daily")
+
+    @functools.cached_property
+    def monthly(self) -> pd.DataFrame:
+        """Monthly frame indexed by month start [USD bn/month and %]."""
+        return self._frame("monthly")
+
+    @functools.cached_property
+    def annual(self) -> pd.DataFrame:
+        """Calendar-year frame indexed by year start [USD bn/year and %]."""
+        return self._frame("annual")
+
+    def _frame(self, frequency: str) -> pd.DataFrame:
+        stamps, values = self.periods[frequency] if frequency in self.periods else self.aggregate(frequency)
+        dates = pd.DatetimeIndex(stamps.astype("datetime64[D]").astype("datetime64[ns]"), name="date")
+        if frequency not in self.periods:
+            return pd.DataFrame({name: values[name] for name in VARIABLES if name in values}, index=dates)
+        frames = {
+            level: pd.DataFrame({name: values[name][index] for name in VARIABLES if name in values}, index=dates)
+            for index, level in enumerate(self.quantiles)
+        }
+        return pd.concat(frames, names=["quantile", "date"])
+
+    def to_frame(self, frequency: str = "monthly") -> pd.DataFrame:
+        """One tidy long table: ``scenario, date, variable, value, unit`` (+ ``quantile``)."""
+        frame = getattr(self, frequency)
+        long = frame.reset_index().melt(id_vars=[name for name in ("quantile", "date") if name in frame.index.names], var_name="variable")
+        long.insert(0, "scenario", self.scenario.id)
+        long["unit"] = [unit(variable, frequency) for variable in long["variable"]]
+        columns = ["scenario", "date", "variable", "value", "unit"]
+        if "quantile" in long:
+            columns.insert(2, "quantile")
+        return pd.DataFrame(long[columns]).reset_index(drop=True)
+
+    def wide(self) -> pd.DataFrame:
+        """The monthly frame with the unit in every column name, for spreadsheets."""
+        frame = self.monthly
+        return frame.rename(columns={name: VARIABLES[name].heading("monthly") for name in frame.columns})

@@ -1,0 +1,64 @@
+"""What charts are drawn from: one bundle for a scenario, one for a comparison.
+
+The report, ``Result.plot`` and ``Comparison.plot`` all build these bundles and hand them to
+the chart registry (:mod:`simulator.outputs.charts`); a chart function reads what it needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.inputs.facts import balance_2024
+from simulator.inputs.scenario import Scenario
+from simulator.model.backtest import Backtest, backtest
+from simulator.model.result import Result
+from simulator.model.timeline import TariffPaths, tariff_arrays
+from simulator.uncertainty.tornado import Tornado, full_years, tornado
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioChartInputs:
+    """Everything a chart of one scenario may draw.
+
+    Attributes:
+        result: the projection (with its Monte Carlo summary when draws were run).
+        paths: the scenario's daily tariff rates [%].
+        reference_balance: the 2024 US balance with China [USD bn], the line balances are read against.
+        backtest: the model against the observed months, when the horizon covers any.
+        tornado: each uncertain input's swing of the balance in the last full year, for draws runs.
+    """
+
+    result: Result
+    paths: TariffPaths
+    reference_balance: float
+    backtest: Backtest | None = None
+    tornado: Tornado | None = None
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.result.scenario
+
+    @property
+    def draws(self) -> bool:
+        """The result carries Monte Carlo draws."""
+        return self.result.uncertainty is not None
+
+
+@dataclass(frozen=True, eq=False)
+class ComparisonChartInputs:
+    """Everything a chart comparing scenarios may draw: their results in order, one colour each."""
+
+    results: tuple[Result, ...]
+    colours: dict[str, str]
+    reference_balance: float
+
+
+def scenario_chart_inputs(result: Result, *, with_tornado: bool = True) -> ScenarioChartInputs:
+    """Gather what the charts of ``result``'s scenario need; the tornado only for draws runs over a whole year."""
+    scenario = result.scenario
+    swings = tornado(scenario, year=full_years(scenario)[-1]) if with_tornado and result.uncertainty and full_years(scenario) else None
+    return ScenarioChartInputs(result, tariff_arrays(scenario), balance_2024(), backtest(result), swings)
+
+
+def comparison_chart_inputs(results: tuple[Result, ...] | list[Result], colours: dict[str, str]) -> ComparisonChartInputs:
+    return ComparisonChartInputs(tuple(results), colours, balance_2024())

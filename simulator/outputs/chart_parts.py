@@ -1,0 +1,70 @@
+"""Pieces shared by the charts of one scenario and the charts comparing several.
+
+Names and colours of the two flows and directions, whole months of a result as plot dates,
+step lines for daily rates, 12-month rolling sums, and the finishing of a monthly chart
+(dates, money axis, events, legend, source line).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import matplotlib.dates as mdates
+import numpy as np
+
+from simulator.inputs.scenario import Scenario
+from simulator.model.result import Result
+from simulator.outputs.layout import Frame, date_axis, legend_below, mark_events, money_axis, source_note
+
+DIRECTION_NAMES = {"us_on_china": "US tariff on Chinese goods", "china_on_us": "China's tariff on US goods"}
+FLOW_COLOURS = {"imports": "#b2182b", "exports": "#2166ac"}
+MODEL_SOURCE = "Sources: US Census Bureau (2024 months, calibration); tariffs from seeds/facts.yaml; model: tariff-scenarios, see docs/model.md"
+
+
+def events_of(scenarios: Sequence[Scenario]) -> list[tuple[dt.date, str]]:
+    """The dated events of one or more scenarios, each once."""
+    return sorted({(event.date, event.label) for scenario in scenarios for event in scenario.events})
+
+
+def step_line(ax, days: np.ndarray, values: np.ndarray, **style) -> None:
+    # where="post" draws the last step with zero width unless the horizon end is appended
+    x = mdates.date2num(np.append(days, days[-1] + np.timedelta64(1, "D")))
+    ax.step(x, np.append(values, values[-1]), where="post", **style)
+
+
+def whole_month_values(result: Result) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Whole months as matplotlib dates and their values [USD bn/month, %] (point projection).
+
+    A month the horizon cuts (a start on the 15th) is left out: its total covers only part of
+    the month and would read as a collapse in trade.
+    """
+    stamps, values = result.aggregate("monthly")
+    keep = whole_months(stamps, result.days)
+    return mdates.date2num(stamps[keep].astype("datetime64[D]")), {name: array[..., keep] for name, array in values.items()}
+
+
+def whole_months(stamps: np.ndarray, days: np.ndarray) -> np.ndarray:
+    """Which months (by start) the day grid covers from their first to their last day."""
+    first = stamps.astype("datetime64[D]")
+    last = (stamps.astype("datetime64[M]") + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    return (first >= days[0]) & (last <= days[-1])
+
+
+def rolling_year(monthly: np.ndarray) -> np.ndarray:
+    """Sum over the last twelve months; undefined (NaN) for the first eleven [USD bn per 12 months]."""
+    rolling = np.convolve(monthly, np.ones(12), mode="full")[: len(monthly)]
+    rolling[:11] = np.nan
+    return rolling
+
+
+def finish_monthly(layout: Frame, source: str, unit: str = "USD bn/month", floor: float | None = 0.0) -> None:
+    """Dates, a $bn axis, events, legend and source line of a chart of monthly values."""
+    for ax in layout.axes:
+        date_axis(ax, layout.start, layout.end)
+        if floor is not None:
+            ax.set_ylim(floor, None)
+        money_axis(ax, unit)
+    mark_events(layout)
+    legend_below(layout)
+    source_note(layout, source)

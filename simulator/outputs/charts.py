@@ -1,0 +1,100 @@
+"""The chart registry: one entry per chart, read by the report, ``Result.plot`` and ``Comparison.plot``.
+
+An entry names the chart, says what it shows (the caption on the report page), what it needs
+beyond a projection, and which function draws it. Adding a chart is one function (in
+:mod:`~simulator.outputs.scenario_charts` or :mod:`~simulator.outputs.comparison_charts`)
+plus one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from matplotlib.figure import Figure
+
+from simulator.outputs import comparison_charts, scenario_charts
+from simulator.outputs.chart_inputs import ComparisonChartInputs, ScenarioChartInputs
+from simulator.outputs.layout import style
+
+Need = Literal["backtest", "draws", "tornado"]
+NEEDS: dict[str, str] = {
+    "backtest": "an observed month after the calibration year inside the horizon",
+    "draws": "Monte Carlo draws: simulator.run(scenario, draws=2000)",
+    "tornado": "Monte Carlo draws and a horizon with a whole calendar year",
+}
+"""What each need asks of the inputs, in words for an error message."""
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart.
+
+    Attributes:
+        name: the file stem in a report folder, and the name ``plot()`` takes.
+        caption: what the chart shows, for the report page.
+        draw: builds the matplotlib Figure from the inputs bundle of its scope.
+        needs: what must be present in the inputs besides a projection (see :data:`NEEDS`).
+    """
+
+    name: str
+    caption: str
+    draw: Callable[[Any], Figure]
+    needs: tuple[Need, ...] = ()
+
+
+SCENARIO_CHARTS: dict[str, Chart] = {
+    chart.name: chart
+    for chart in (
+        Chart("tariffs", "Headline and effective additional tariffs in both directions; grey bands are suspension windows (truces).",
+              scenario_charts.tariff_chart),
+        Chart("trade", "Monthly US imports from and exports to China, against the counterfactual without the 2025 tariffs.",
+              scenario_charts.trade_chart),
+        Chart("balance", "Monthly US balance with China and its 12-month rolling sum, against the 2024 deficit.", scenario_charts.balance_chart),
+        Chart("revenue", "Monthly tariff revenue in both directions.", scenario_charts.revenue_chart),
+        Chart("backtest", "The model against the Census months of 2025.", scenario_charts.backtest_chart, ("backtest",)),
+        Chart("fan", "Monthly imports and balance over the Monte Carlo draws: median, 50% and 90% bands, and the point projection.",
+              scenario_charts.fan_chart, ("draws",)),
+        Chart("tornado", "How far each uncertain input, at its 5th and 95th percentile, moves the balance in the last full year of the horizon.",
+              scenario_charts.tornado_chart, ("tornado",)),
+    )
+}
+"""Charts of one scenario, in report order."""
+
+COMPARISON_CHARTS: dict[str, Chart] = {
+    chart.name: chart
+    for chart in (
+        Chart("imports", "US imports from China by scenario [USD bn/month].", comparison_charts.imports_chart),
+        Chart("exports", "US exports to China by scenario [USD bn/month].", comparison_charts.exports_chart),
+        Chart("balance", "US balance with China by scenario, 12-month rolling sum, against the 2024 deficit.", comparison_charts.balance_chart),
+        Chart("tariffs", "Effective tariff rates in both directions by scenario (base plus coverage-weighted additional tariffs).",
+              comparison_charts.tariffs_chart),
+        Chart("revenue", "Tariff revenue in both directions by scenario [USD bn/month].", comparison_charts.revenue_chart),
+    )
+}
+"""Charts comparing scenarios, in report order."""
+
+
+def missing(chart: Chart, inputs: ScenarioChartInputs | ComparisonChartInputs) -> list[Need]:
+    """The needs of ``chart`` that ``inputs`` do not meet (empty when it can be drawn)."""
+    present = {
+        "backtest": getattr(inputs, "backtest", None) is not None,
+        "draws": bool(getattr(inputs, "draws", False)),
+        "tornado": getattr(inputs, "tornado", None) is not None,
+    }
+    return [need for need in chart.needs if not present[need]]
+
+
+def drawable(charts: dict[str, Chart], inputs: ScenarioChartInputs | ComparisonChartInputs) -> list[Chart]:
+    """The charts of a registry that ``inputs`` can feed, in registry order."""
+    return [chart for chart in charts.values() if not missing(chart, inputs)]
+
+
+def draw(chart: Chart, inputs: ScenarioChartInputs | ComparisonChartInputs) -> Figure:
+    """Build a chart with our style in force; ValueError naming what is missing if it cannot be drawn."""
+    absent = missing(chart, inputs)
+    if absent:
+        raise ValueError(f"the {chart.name} chart needs {'; '.join(NEEDS[need] for need in absent)}")
+    with style():
+        return chart.draw(inputs)

@@ -1,0 +1,102 @@
+"""Output files: the tidy table as CSV and Parquet, manifests, and folders replaced all at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import platform
+import shutil
+from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+import pandas as pd
+
+from simulator.inputs.locations import seeds_dir
+from simulator.model.projection import point_parameters
+from simulator.model.result import Result
+
+PACKAGE = "tariff-scenarios"
+"""The distribution name the package is installed under."""
+
+
+def package_version() -> str:
+    """The installed version of the package (one source: its metadata)."""
+    try:
+        return version(PACKAGE)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def write_tidy(frame: pd.DataFrame, stem: Path) -> None:
+    """The canonical long table as CSV and Parquet."""
+    frame.to_csv(stem.with_suffix(".csv"), index=False, float_format="%.6f")
+    frame.to_parquet(stem.with_suffix(".parquet"), index=False)
+
+
+def listing(folder: Path, extra: list[str]) -> list[str]:
+    return sorted({path.name for path in folder.iterdir()} | set(extra))
+
+
+def run_stamp() -> dict[str, str]:
+    """The package version and the moment a run began (UTC), stamped on every page and manifest."""
+    return {"version": package_version(), "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def write_manifest(folder: Path, stamp: dict[str, str], results: Sequence[Result]) -> None:
+    """``manifest.json``: what went in (files and their hashes, parameters), with which software, and what came out."""
+    manifest = {
+        "created": stamp["created"],
+        "package": {"name": PACKAGE, "version": stamp["version"]},
+        "versions": {"python": platform.python_version(), **_versions()},
+        "scenarios": [_scenario_entry(result) for result in results],
+        "seeds": {path.name: sha256(path) for path in sorted(seeds_dir().iterdir()) if path.is_file()},
+        "outputs": {path.name: sha256(path) for path in sorted(folder.iterdir()) if path.is_file()},
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _scenario_entry(result: Result) -> dict:
+    scenario = result.scenario
+    drawn = result.uncertainty
+    return {
+        "id": scenario.id,
+        "title": scenario.title,
+        "extends": scenario.parent,
+        "horizon": [scenario.start.isoformat(), scenario.end.isoformat()],
+        "files": [{"path": str(Path(name).resolve()) if Path(name).is_file() else name,
+                   "sha256": sha256(Path(name)) if Path(name).is_file() else None} for name in scenario.files],
+        "parameters": point_parameters(scenario),
+        "draws": result.draws,
+        "seed": result.seed,
+        "distributions": {name: distribution.describe() for name, distribution in drawn.drawn.items()} if drawn else {},
+        "renewals": [decision.describe() for decision in drawn.decisions] if drawn else [],
+        "facts": scenario.facts_used(),
+    }
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for name in ("numpy", "pandas", "matplotlib", "pyarrow", "pydantic", "jinja2", "ruamel.yaml"):
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+def replace_folder(staging: Path, target: Path) -> None:
+    """Move ``staging`` to ``target``, replacing an older folder with as small a gap as possible."""
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}-old")
+        shutil.rmtree(old, ignore_errors=True)
+        target.rename(old)
+    staging.rename(target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

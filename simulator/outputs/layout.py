@@ -1,0 +1,392 @@
+"""Figure layout shared by every chart: margins, dated axes, the event strip, legend, source line, saving.
+
+Margins are worked out from what a figure holds (title lines, rows of event labels, legend
+rows) rather than by matplotlib's constrained layout: the layout solver drew every figure an
+extra time, which cost as much as the drawing itself. With the arithmetic done up front a
+file costs one draw, and labels cannot collide because each has a reserved band:
+
+    title ─ event labels ─ plot(s) ─ date labels ─ legend ─ source line
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import io
+import math
+import textwrap
+import warnings
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+import matplotlib.dates as mdates
+import matplotlib.ticker as ticker
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
+from matplotlib.textpath import text_to_path
+
+from simulator.inputs.locations import bundled_ids
+
+# No backend is chosen here: Figure.savefig picks the Agg and SVG canvases by file type, and a
+# Jupyter user keeps the inline backend that shows our Figures.
+STYLE = {
+    "svg.hashsalt": "tariff-scenarios",  # stable ids, so reruns give identical SVG files
+    # SVG text stays text: editable in a drawing program, half the file size, 15% faster to write;
+    # a reader without DejaVu Sans gets a narrower fallback font, so labels never grow into each other
+    "svg.fonttype": "none",
+}
+"""Matplotlib settings our charts are drawn and saved with, applied through :func:`style` only."""
+
+WIDTH = 10.0
+"""Figure width [in]."""
+DPI = 110
+LEFT, RIGHT = 0.95, 0.3
+"""Margins beside the plots [in]: room for money tick labels and the axis label on the left."""
+TITLE_SIZE, PANEL_SIZE, TEXT_SIZE, SMALL_SIZE = 11, 9, 8, 7
+"""Font sizes [pt]."""
+EVENT_GAP = 10.0
+"""Space kept free between two event labels on one row [pt]."""
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F", "#000000", "#8C564B", "#BCBD22")
+"""Colours for scenarios, in order (Okabe-Ito first: distinguishable with colour-blindness)."""
+FORMATS = ("png", "svg")
+DATE_PAD = 10.0
+"""Gap between the plot and its date labels [pt]."""
+
+
+@contextlib.contextmanager
+def style() -> Iterator[None]:
+    """Our chart settings for the duration of a block: a user's matplotlib session stays as it was."""
+    with matplotlib.rc_context(STYLE), warnings.catch_warnings():
+        # DejaVu Sans has no CJK glyphs: such titles show boxes (a known limit, see README), without a warning per glyph
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
+        yield
+
+
+def line_height(size: float) -> float:
+    """Height of one line of text [in] at a font size [pt]."""
+    return size * 1.4 / 72
+
+
+@functools.lru_cache(maxsize=4096)
+def text_width(text: str, size: float) -> float:
+    """Width of a one-line text [pt] as the default font draws it."""
+    width, _, _ = text_to_path.get_text_width_height_descent(text, FontProperties(size=size), ismath=False)
+    return width
+
+
+def plain(text: str) -> str:
+    """Text shown as written: a '$' in a title must not switch matplotlib into math mode."""
+    return text.replace("$", r"\$")
+
+
+def wrap(text: str, width: float, size: float) -> list[str]:
+    """Lines of ``text`` that fit ``width`` [in] at ``size`` [pt] (words longer than a line are cut)."""
+    limit = width * 72
+    lines: list[str] = []
+    for word in text.split():
+        while text_width(word, size) > limit and len(word) > 1:
+            cut = max(1, int(len(word) * limit / text_width(word, size)) - 1)
+            lines.append(word[:cut])
+            word = word[cut:]
+        if lines and text_width(f"{lines[-1]} {word}", size) <= limit:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
+def scenario_colours(ids: Sequence[str]) -> dict[str, str]:
+    """One colour per scenario, the same in every chart of a run.
+
+    Bundled scenarios keep their own colour from run to run (by their place among the bundled
+    ids); other scenarios take the colours left, in the order given.
+    """
+    bundled = {name: index for index, name in enumerate(bundled_ids())}
+    fixed = {name: PALETTE[bundled[name] % len(PALETTE)] for name in ids if name in bundled}
+    spare = [colour for colour in PALETTE if colour not in fixed.values()] or list(PALETTE)
+    others = [name for name in dict.fromkeys(ids) if name not in fixed]
+    return {name: fixed.get(name) or spare[others.index(name) % len(spare)] for name in ids}
+
+
+# ---------------------------------------------------------------- events
+
+
+@dataclass(frozen=True)
+class Marker:
+    """An event label placed in the strip above the plot: ``row`` 0 is nearest the plot."""
+
+    date: dt.date
+    label: str
+    row: int
+    right_aligned: bool
+
+
+def place_events(events: Sequence[tuple[dt.date, str]], start: dt.date, end: dt.date, width: float) -> list[Marker]:
+    """Rows for event labels so that none overlaps another; ``width`` is the plot width [in].
+
+    A label starts at its date and runs right (near the right edge it runs left instead) and a
+    leader line joins it to its date. Labels are placed from the latest back, each on the lowest
+    row where it touches no other label and no leader line crosses it; so an early label whose
+    text runs over later dates climbs above their labels instead of cutting their leaders.
+    """
+    span = (end - start).days + 1
+    rows: list[list[tuple[float, float, float]]] = []
+    placed = []
+    for date, label in sorted(events, reverse=True):
+        if not start <= date <= end:
+            continue
+        x = (date - start).days / span * width * 72
+        size = text_width(plain(label), SMALL_SIZE) + 3
+        right_aligned = x + size > width * 72
+        left, right = (x - size, x) if right_aligned else (x, x + size)
+        row = next((index for index in range(len(rows)) if _free(rows, index, left, right, x)), len(rows))
+        if row == len(rows):
+            rows.append([])
+        rows[row].append((left, right, x))
+        placed.append(Marker(date, label, row, right_aligned))
+    return placed[::-1]
+
+
+def _free(rows: list[list[tuple[float, float, float]]], index: int, left: float, right: float, x: float) -> bool:
+    """Row ``index`` has room for [left, right]; no leader line (from a label's date up to its row) crosses a label."""
+    if any(not (right + EVENT_GAP <= a or left >= b + EVENT_GAP) for a, b, _ in rows[index]):
+        return False
+    # a leader running along a label's edge (two events on one date) does not cross it
+    below = all(not (a + 0.5 < x < b - 0.5) for lower in rows[:index] for a, b, _ in lower)
+    above = all(not (left + 0.5 < leader < right - 0.5) for higher in rows[index + 1 :] for _, _, leader in higher)
+    return below and above
+
+
+def event_rows(markers: Sequence[Marker]) -> int:
+    return max((marker.row + 1 for marker in markers), default=0)
+
+
+# ---------------------------------------------------------------- figure frame
+
+
+class ChartFigure(Figure):
+    """A matplotlib Figure that shows itself in Jupyter as a PNG, whatever backend the notebook uses."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        with style():
+            self.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+
+@dataclass
+class Frame:
+    """A figure and its plots, with the bands reserved around them [in]."""
+
+    figure: Figure
+    axes: list
+    title_lines: list[str]
+    markers: list[Marker]
+    strip: float
+    height: float
+    legend_top: float
+    source_bottom: float
+    start: dt.date
+    end: dt.date
+
+
+def frame(
+    title: str,
+    start: dt.date,
+    end: dt.date,
+    *,
+    events: Sequence[tuple[dt.date, str]] = (),
+    rows: int = 1,
+    columns: int = 1,
+    panel_height: float = 3.6,
+    subtitles: bool = False,
+    legend_rows: int = 1,
+    dates: bool = True,
+    note: str = "",
+    left_margin: float = LEFT,
+) -> Frame:
+    """A figure with ``rows`` × ``columns`` plots on a shared date range and bands for every label.
+
+    ``note`` is set in smaller type under the title (what a reader must know to read the chart);
+    ``left_margin`` [in] makes room for long value labels.
+    """
+    plot_width = (WIDTH - left_margin - RIGHT - (columns - 1) * 0.85) / columns
+    title_lines = wrap(plain(title), WIDTH - LEFT * 0.5 - RIGHT, TITLE_SIZE)
+    note_lines = wrap(plain(note), WIDTH - LEFT * 0.5 - RIGHT, TEXT_SIZE) if note else []
+    markers = place_events(events, start, end, plot_width) if columns == 1 else []
+    subtitle = line_height(PANEL_SIZE) + 0.06 if subtitles else 0.0
+    strip = event_rows(markers) * line_height(SMALL_SIZE) + (0.08 if markers else 0.0)
+    top = 0.12 + len(title_lines) * line_height(TITLE_SIZE) + len(note_lines) * line_height(TEXT_SIZE) + 0.1 + subtitle + strip
+    date_band = (2 * line_height(TEXT_SIZE) + 0.12 + DATE_PAD / 72) if dates else 2 * line_height(TEXT_SIZE) + 0.2
+    gap = date_band + subtitle + 0.1
+    bottom = date_band + 0.06 + legend_rows * line_height(SMALL_SIZE) * 1.15 + 0.1 + line_height(SMALL_SIZE) + 0.1
+    height = top + rows * panel_height + (rows - 1) * gap + bottom
+    figure = ChartFigure(figsize=(WIDTH, height), dpi=DPI)
+    axes = []
+    for row in range(rows):
+        for column in range(columns):
+            left = left_margin + column * (plot_width + 0.85)
+            lower = height - top - (row + 1) * panel_height - row * gap
+            axes.append(figure.add_axes((left / WIDTH, lower / height, plot_width / WIDTH, panel_height / height)))
+    figure.text(LEFT * 0.5 / WIDTH, 1 - 0.12 / height, "\n".join(title_lines), fontsize=TITLE_SIZE, ha="left", va="top", linespacing=1.25)
+    if note_lines:
+        below = 0.12 + len(title_lines) * line_height(TITLE_SIZE) + 0.02
+        figure.text(LEFT * 0.5 / WIDTH, 1 - below / height, "\n".join(note_lines), fontsize=TEXT_SIZE, color="#444444", ha="left", va="top",
+                    linespacing=1.25)
+    legend_top = bottom - date_band - 0.06
+    return Frame(figure, axes, title_lines, markers, strip, height, legend_top, 0.1, start, end)
+
+
+def date_ticks(start: dt.date, end: dt.date) -> tuple[np.ndarray, list[str]]:
+    """Tick dates on month starts (at most 16) and their labels: 'Apr', with the year under January."""
+    first = np.datetime64(start, "M")
+    last = np.datetime64(end, "M")
+    count = int((last - first).astype(int)) + 1
+    step = next((step for step in (1, 2, 3, 6, 12, 24, 60, 120) if count / step <= 16), 240)
+    months = np.arange(first, last + 1)
+    if step < 12:
+        keep = (months.astype(int) % 12) % step == 0
+    else:
+        keep = (months.astype(int) % 12 == 0) & ((months.astype("datetime64[Y]").astype(int) + 1970) % (step // 12) == 0)
+    months = months[keep]
+    months = months[months.astype("datetime64[D]") >= np.datetime64(start)]
+    labels = []
+    for index, month in enumerate(months):
+        year = str(month.astype("datetime64[Y]"))
+        name = month.astype(dt.date).strftime("%b")
+        if step >= 12:
+            labels.append(year)
+        elif index == 0 or month.astype(int) % 12 == 0:
+            labels.append(f"{name}\n{year}")
+        else:
+            labels.append(name)
+    return months.astype("datetime64[D]"), labels
+
+
+def date_axis(ax, start: dt.date, end: dt.date, labels: bool = True) -> None:
+    """The x axis from ``start`` to the end of ``end``, ticks on month starts, grid on the values."""
+    ax.set_xlim(mdates.date2num(np.datetime64(start)), mdates.date2num(np.datetime64(end) + np.timedelta64(1, "D")))
+    positions, names = date_ticks(start, end)
+    ax.xaxis.set_major_locator(ticker.FixedLocator(mdates.date2num(positions)))
+    ax.xaxis.set_major_formatter(ticker.FixedFormatter(names if labels else [""] * len(names)))
+    ax.xaxis.set_minor_locator(ticker.NullLocator())
+    ax.tick_params(axis="both", labelsize=TEXT_SIZE)
+    # clear of the lowest value label, which hangs below the plot's bottom corner
+    ax.tick_params(axis="x", pad=DATE_PAD)
+    ax.grid(True, axis="y", alpha=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
+
+
+class MoneyFormatter(ticker.Formatter):
+    """Tick labels such as '−$2.5bn': as many decimals as the tick spacing needs, a true minus sign."""
+
+    prefix, suffix = "\\$", "bn"
+
+    def __init__(self) -> None:
+        self.decimals = 0
+
+    def format_ticks(self, values):
+        ticks = np.asarray(values, dtype=float)
+        self.decimals = next((digits for digits in range(4) if np.allclose(ticks * 10**digits, np.round(ticks * 10**digits), atol=1e-6)), 3)
+        return [self(value, index) for index, value in enumerate(values)]
+
+    def __call__(self, value, position=None) -> str:
+        sign = "−" if value < -0.5 * 10 ** -self.decimals else ""
+        return f"{sign}{self.prefix}{abs(value):,.{self.decimals}f}{self.suffix}"
+
+
+class PercentFormatter(MoneyFormatter):
+    prefix, suffix = "", "%"
+
+
+def money_axis(ax, unit: str = "USD bn/month") -> None:
+    """Tick labels in $bn ('−$30bn') and the unit as axis label."""
+    ax.yaxis.set_major_formatter(MoneyFormatter())
+    ax.set_ylabel(f"[{unit}]", fontsize=TEXT_SIZE)
+
+
+def percent_axis(ax, label: str) -> None:
+    ax.yaxis.set_major_formatter(PercentFormatter())
+    ax.set_ylabel(label, fontsize=TEXT_SIZE)
+
+
+def subtitle(layout: Frame, ax, text: str) -> None:
+    """A panel's own title, in the band reserved above it (above the event labels on the first row)."""
+    first_row = abs(ax.get_position().y1 - layout.axes[0].get_position().y1) < 1e-9
+    ax.set_title(plain(text), fontsize=PANEL_SIZE, loc="left", pad=4 + (layout.strip * 72 if first_row else 0))
+
+
+def mark_events(layout: Frame, axes: Sequence | None = None) -> None:
+    """Dotted lines at the events through the given plots, labels in the strip above the first."""
+    axes = list(axes if axes is not None else layout.axes)
+    if not layout.markers:
+        return
+    top = axes[0]
+    step = line_height(SMALL_SIZE) * 72
+    for marker in layout.markers:
+        x = mdates.date2num(np.datetime64(marker.date))
+        for ax in axes:
+            ax.axvline(x, color="#444444", linewidth=0.8, linestyle=":", zorder=1)
+        rise = 3 + marker.row * step
+        top.annotate(
+            plain(marker.label), xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(-1.5 if marker.right_aligned else 1.5, rise),
+            textcoords="offset points", fontsize=SMALL_SIZE, color="#333333", ha="right" if marker.right_aligned else "left", va="bottom",
+            annotation_clip=False,
+            arrowprops={"arrowstyle": "-", "color": "#888888", "linewidth": 0.6, "shrinkA": 0, "shrinkB": 0,
+                        "relpos": (1.0, 0.0) if marker.right_aligned else (0.0, 0.0)} if marker.row else None,
+        )
+
+
+def legend_below(layout: Frame, handles=None, labels=None, ax=None) -> int:
+    """The legend in its band under the plots; returns the number of rows used."""
+    ax = ax or layout.axes[0]
+    if handles is None:
+        handles, labels = [], []
+        for axis in layout.axes:
+            for handle, label in zip(*axis.get_legend_handles_labels(), strict=True):
+                if label not in labels:
+                    handles.append(handle)
+                    labels.append(label)
+    columns = legend_columns(labels)
+    layout.figure.legend(
+        handles, labels, loc="upper left", bbox_to_anchor=(LEFT / WIDTH, layout.legend_top / layout.height), ncols=columns,
+        fontsize=SMALL_SIZE, frameon=False, borderaxespad=0, borderpad=0, handlelength=2.2, columnspacing=1.8,
+    )
+    return math.ceil(len(labels) / columns)
+
+
+def legend_columns(labels: Sequence[str]) -> int:
+    """As many legend columns as the widest label allows across the figure."""
+    if not labels:
+        return 1
+    widest = max(text_width(plain(label), SMALL_SIZE) for label in labels) + 2.2 * SMALL_SIZE + 1.8 * SMALL_SIZE + 6
+    return max(1, min(len(labels), int((WIDTH - LEFT - RIGHT) * 72 // widest)))
+
+
+def legend_rows(labels: Sequence[str]) -> int:
+    return math.ceil(len(labels) / legend_columns(labels))
+
+
+def source_note(layout: Frame, text: str) -> None:
+    """Where the numbers come from, on the figure's last line."""
+    line = textwrap.shorten(plain(text), 190, placeholder="…")
+    layout.figure.text(LEFT * 0.5 / WIDTH, layout.source_bottom / layout.height, line, fontsize=SMALL_SIZE, color="#555555", ha="left", va="bottom")
+
+
+def save(figure: Figure, stem: Path, formats: Sequence[str] = FORMATS) -> list[Path]:
+    """Write ``stem.png`` and ``stem.svg`` with fixed metadata, so reruns give identical files."""
+    written = []
+    with style():
+        for extension in formats:
+            path = stem.with_suffix(f".{extension}")
+            if extension == "png":
+                # zlib level 1: a fifth of the encoding time for files 3% larger
+                figure.savefig(path, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
+            else:
+                figure.savefig(path, metadata={"Date": None, "Creator": None})
+            written.append(path)
+    return written

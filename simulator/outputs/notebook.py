@@ -1,0 +1,163 @@
+"""What the Python API hands to a notebook: results, scenarios and comparisons that show and plot themselves.
+
+:class:`Result` and :class:`Scenario` are the model's and the input layer's plain types with
+Jupyter conveniences added (rich display, ``plot``, ``key_numbers``); :class:`Comparison`
+lines several results up. Everything a scenario file supplies is escaped in the HTML, as in
+the report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any
+
+import pandas as pd
+from matplotlib.figure import Figure
+
+from simulator.inputs import scenario as inputs_scenario
+from simulator.model import result as model_result
+from simulator.outputs import charts as registry
+from simulator.outputs.chart_inputs import comparison_chart_inputs, scenario_chart_inputs
+from simulator.outputs.key_numbers import key_frame, key_numbers
+from simulator.outputs.pages import KEY_COLUMNS, headings, key_rows
+from simulator.outputs.provenance import Notes, differences, inputs
+
+STYLE = "border-collapse:collapse;font-size:12px"
+CELL = "border-bottom:1px solid #ddd;padding:2px 8px;text-align:{align}"
+
+
+@dataclass(frozen=True, eq=False)
+class Scenario(inputs_scenario.Scenario):
+    """A validated scenario (see :class:`simulator.inputs.scenario.Scenario`) that shows its dated paths and sources in Jupyter."""
+
+    def _repr_html_(self) -> str:
+        return scenario_html(self)
+
+
+@dataclass(frozen=True, eq=False)
+class Result(model_result.Result):
+    """A scenario's projection (see :class:`simulator.model.result.Result`), with notebook conveniences.
+
+    Attributes:
+        baseline: the counterfactual point projection key numbers are compared with (the
+            2024-tariffs scenario over the same horizon and parameters), or None.
+    """
+
+    baseline: model_result.Result | None = None
+
+    def key_numbers(self) -> pd.DataFrame:
+        """Per year: imports, exports, balance, revenue [USD bn], day-averaged rates [%] and changes against baseline-2024."""
+        if self.baseline is None:
+            raise ValueError("this result carries no baseline to compare with: run it with simulator.run(scenario)")
+        return key_frame(key_numbers(self, self.baseline))
+
+    def plot(self, chart: str = "trade") -> Figure:
+        """A chart as a matplotlib Figure: 'tariffs', 'trade', 'balance', 'revenue', 'backtest', or with draws 'fan' and 'tornado'."""
+        if chart not in registry.SCENARIO_CHARTS:
+            raise ValueError(f"unknown chart '{chart}' (expected {', '.join(registry.SCENARIO_CHARTS)})")
+        spec = registry.SCENARIO_CHARTS[chart]
+        return registry.draw(spec, scenario_chart_inputs(self, with_tornado="tornado" in spec.needs))
+
+    def _repr_html_(self) -> str:
+        return key_numbers_html(self)
+
+
+def presentable(scenario: inputs_scenario.Scenario) -> Scenario:
+    """The same scenario, as the notebook type."""
+    if isinstance(scenario, Scenario):
+        return scenario
+    return Scenario(**{item.name: getattr(scenario, item.name) for item in dataclasses.fields(scenario)})
+
+
+@dataclass(frozen=True, eq=False)
+class Comparison:
+    """Results of several scenarios, in the order given; each keeps one colour in every plot."""
+
+    results: tuple[Result, ...]
+    colours: dict[str, str] = field(default_factory=dict)
+
+    def frame(self, frequency: str = "monthly") -> pd.DataFrame:
+        """One tidy table of every scenario: ``scenario, date, variable, value, unit`` (+ ``quantile``)."""
+        return pd.concat([result.to_frame(frequency) for result in self.results], ignore_index=True)
+
+    def key_numbers(self) -> pd.DataFrame:
+        """Per scenario and year: imports, exports, balance, revenue [USD bn], rates [%], changes against baseline-2024."""
+        frames = [result.key_numbers().assign(scenario=result.scenario.id) for result in self.results]
+        table = pd.concat(frames, ignore_index=True)
+        return table[["scenario", *[column for column in table.columns if column != "scenario"]]]
+
+    def differences(self) -> pd.DataFrame:
+        """The inputs each what-if changes against the scenario it extends (if that is known)."""
+        rows = []
+        for result in self.results:
+            parent = result.scenario.extended
+            if parent is None:
+                continue
+            for row in differences(result.scenario, parent):
+                rows.append({"scenario": result.scenario.id, "extends": parent.id, "section": row.section, "input": row.name,
+                             "before": row.before, "after": row.after})
+        return pd.DataFrame(rows, columns=["scenario", "extends", "section", "input", "before", "after"])
+
+    def plot(self, what: str = "balance") -> Figure:
+        """An overlay chart as a matplotlib Figure: one of 'imports', 'exports', 'balance', 'tariffs', 'revenue'."""
+        if what not in registry.COMPARISON_CHARTS:
+            raise ValueError(f"unknown plot '{what}' (expected one of: {', '.join(registry.COMPARISON_CHARTS)})")
+        return registry.draw(registry.COMPARISON_CHARTS[what], comparison_chart_inputs(self.results, self.colours))
+
+    def _repr_html_(self) -> str:
+        return comparison_html(self)
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def _table(headings: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
+    numeric = numeric or set()
+    head = "".join(f'<th style="{CELL.format(align="right" if index in numeric else "left")}">{escape(text)}</th>'
+                   for index, text in enumerate(headings))
+    body = "".join(
+        "<tr>" + "".join(f'<td style="{CELL.format(align="right" if index in numeric else "left")}">{cell}</td>' for index, cell in enumerate(row))
+        + "</tr>"
+        for row in rows
+    )
+    return f'<table style="{STYLE}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def scenario_html(scenario: inputs_scenario.Scenario) -> str:
+    """The scenario's inputs (dated tariff steps and windows, parameters) with numbered sources."""
+    notes = Notes()
+    rows = []
+    for row in inputs(scenario):
+        marks = "".join(f"<sup>[{number}]</sup>" for number in notes.cite(row.facts))
+        rows.append([escape(row.section), escape(row.name), escape(row.text) + marks])
+    sources = "".join(
+        f"<li value='{note.number}'>{escape(note.fact.label or note.fact.id)}: {escape(note.value)}. "
+        f"{escape('; '.join(source.citation() for source in note.sources))}</li>"
+        for note in notes.entries()
+    )
+    parent = f", extends <code>{escape(scenario.parent)}</code>" if scenario.parent else ""
+    return (f"<div><strong>{escape(scenario.title)}</strong> <code>{escape(scenario.id)}</code>{parent}, "
+            f"{scenario.start} to {scenario.end}<br>{_table(['Section', 'Input', 'Value'], rows)}"
+            f"<details><summary>Sources ({len(notes.numbers)})</summary><ol style='font-size:11px'>{sources}</ol></details></div>")
+
+
+def key_numbers_html(result: Result, title: str | None = None) -> str:
+    """Key numbers per year of a result [USD bn, %], with the change against baseline-2024."""
+    if result.baseline is None:
+        return f"<div><strong>{escape(result.scenario.title)}</strong>: no baseline to compare with.</div>"
+    names = headings()
+    rows = [[escape(row[column]) for column in KEY_COLUMNS] for row in key_rows(key_numbers(result, result.baseline))]
+    caption = escape(title or f"{result.scenario.title} ({result.scenario.id})")
+    extra = f"; {result.draws:,} draws (seed {result.seed}): quantiles in .monthly / .annual" if result.draws else ""
+    return (f"<div><strong>{caption}</strong><br><small>Point projection{escape(extra)}; flows in USD bn per year, rates in %.</small>"
+            f"{_table([names[column] for column in KEY_COLUMNS], rows, set(range(1, len(KEY_COLUMNS))))}</div>")
+
+
+def comparison_html(comparison: Any) -> str:
+    frame = comparison.key_numbers()
+    headings = list(frame.columns)
+    rows = [[escape(str(value)) if not isinstance(value, float) else f"{value:,.1f}".replace("-", "−") for value in record]
+            for record in frame.itertuples(index=False)]
+    return f"<div><strong>Comparison of {len(comparison.results)} scenarios</strong>{_table(headings, rows, set(range(2, len(headings))))}</div>"

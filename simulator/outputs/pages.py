@@ -1,0 +1,219 @@
+"""The report pages: ``index.html`` (self-contained) and ``summary.md`` for a scenario or a comparison.
+
+Templates live in ``simulator/outputs/templates``. HTML is rendered with autoescaping, so every text
+taken from a scenario (title, description, labels, notes) shows as text; charts are inlined as
+``data:`` URIs and the CSS sits in the page, so the file opens offline and can be e-mailed.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from simulator.model.result import Result
+from simulator.outputs.key_numbers import COLUMNS, heading
+from simulator.outputs.provenance import CALIBRATION_FACTS, Notes, all_facts, differences, draws_note, inputs
+
+KEY_COLUMNS = ("year", "imports", "exports", "balance", "us_revenue", "china_revenue", "us_rate", "china_rate", "imports_change", "exports_change",
+               "balance_change", "us_revenue_change")
+BACKTEST_COLUMNS = ("month", "imports_actual", "imports_model", "imports_error", "exports_actual", "exports_model", "exports_error")
+BACKTEST_HEADINGS = {
+    "month": "Month", "imports_actual": "Imports, Census", "imports_model": "Imports, model", "imports_error": "Error [%]",
+    "exports_actual": "Exports, Census", "exports_model": "Exports, model", "exports_error": "Error [%]",
+}
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A chart as the page shows it: file stem, caption, size [px] and the SVG inlined as a data URI."""
+
+    name: str
+    caption: str
+    uri: str
+    width: int
+    height: int
+
+
+def picture(folder: Path, name: str, caption: str, size: tuple[int, int]) -> Picture:
+    """Inline ``folder/name.svg`` for the page."""
+    svg = (folder / f"{name}.svg").read_bytes()
+    return Picture(name, caption, "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"), *size)
+
+
+def number(value: float, unit: str, signed: bool = False) -> str:
+    """A value for a table: one decimal, a true minus sign, '+' on changes."""
+    if isinstance(value, float) and math.isnan(value):
+        return "–"
+    if unit in ("", "days"):
+        return str(int(value))
+    text = f"{value:+,.1f}" if signed else f"{value:,.1f}"
+    return text.replace("-", "−")
+
+
+def key_rows(table: dict[str, Any], scenario: str | None = None) -> list[dict[str, str]]:
+    """Rows of formatted key numbers; a partial year shows its day count."""
+    rows = []
+    for index, year in enumerate(table["year"]):
+        days = int(table["days"][index])
+        full = 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365
+        row = {"year": f"{year}" if days == full else f"{year} ({days} days)"}
+        for column in KEY_COLUMNS[1:]:
+            row[column] = number(float(table[column][index]), COLUMNS[column][1], signed=column.endswith("_change"))
+        if scenario is not None:
+            row["scenario"] = scenario
+        rows.append(row)
+    return rows
+
+
+def headings() -> dict[str, str]:
+    return {"scenario": "Scenario", **{column: heading(column) for column in COLUMNS}}
+
+
+def backtest_rows(test) -> list[dict[str, str]]:
+    rows = []
+    for index, month in enumerate(test.months):
+        rows.append({
+            "month": str(month),
+            "imports_actual": number(float(test.imports_actual[index]), "USD bn"),
+            "imports_model": number(float(test.imports_model[index]), "USD bn"),
+            "imports_error": number(100 * float(test.imports_error[index]), "%", signed=True),
+            "exports_actual": number(float(test.exports_actual[index]), "USD bn"),
+            "exports_model": number(float(test.exports_model[index]), "USD bn"),
+            "exports_error": number(100 * float(test.exports_error[index]), "%", signed=True),
+        })
+    return rows
+
+
+SPREAD_COLUMNS = ("year", "imports_5", "imports_50", "imports_95", "balance_5", "balance_50", "balance_95")
+SPREAD_HEADINGS = {
+    "year": "Year", "imports_5": "Imports, 5th pct", "imports_50": "Imports, median", "imports_95": "Imports, 95th pct",
+    "balance_5": "Balance, 5th pct", "balance_50": "Balance, median", "balance_95": "Balance, 95th pct",
+}
+
+
+def spread_rows(result: Result) -> list[dict[str, str]]:
+    """Per year: the 5th, 50th and 95th percentile of imports and of the balance over the draws [USD bn]."""
+    stamps, values = result.periods["annual"]
+    levels = list(result.quantiles)
+    rows = []
+    for index, period in enumerate(stamps):
+        row = {"year": str(period)}
+        for variable, short in (("us_imports_from_china", "imports"), ("us_trade_balance_with_china", "balance")):
+            for level in (5, 50, 95):
+                row[f"{short}_{level}"] = number(float(values[variable][levels.index(level), index]), "USD bn")
+        rows.append(row)
+    return rows
+
+
+def scenario_context(scenario, table, test, charts: Sequence[Picture], files: Sequence[str], colour: str, stamp: dict[str, str],
+                     result=None, spread: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """Everything the scenario templates show; footnotes are numbered in reading order."""
+    notes = Notes()
+    calibration = notes.cite(CALIBRATION_FACTS)
+    sections: dict[str, list[dict[str, Any]]] = {}
+    for row in inputs(scenario):
+        sections.setdefault(row.section, []).append({"name": row.name, "text": row.text, "notes": notes.cite(row.facts)})
+    notes.cite(all_facts(scenario))
+    return {
+        **stamp,
+        "scenario": scenario,
+        "colour": colour,
+        "calibration": calibration,
+        "key_rows": key_rows(table),
+        "key_columns": KEY_COLUMNS,
+        "headings": headings(),
+        "backtest_rows": backtest_rows(test) if test is not None else [],
+        "backtest_columns": BACKTEST_COLUMNS,
+        "backtest_headings": BACKTEST_HEADINGS,
+        "charts": list(charts),
+        "input_sections": list(sections.items()),
+        "footnote_entries": notes.entries(),
+        "file_names": list(files),
+        "notes": notes,
+        "draws": result.draws if result is not None else 0,
+        "seed": result.seed if result is not None else None,
+        "draws_note": draws_note(result) if result is not None else "",
+        "spread_rows": spread or [],
+        "spread_columns": SPREAD_COLUMNS,
+        "spread_headings": SPREAD_HEADINGS,
+    }
+
+
+def comparison_context(results, tables, parents: dict[str, Any], charts: Sequence[Picture], files: Sequence[str], colours: dict[str, str],
+                       stamp: dict[str, str]) -> dict[str, Any]:
+    """Everything the comparison templates show: scenarios, key numbers, what each what-if changes."""
+    notes = Notes()
+    calibration = notes.cite(CALIBRATION_FACTS)
+    changed = []
+    for result in results:
+        scenario = result.scenario
+        parent = parents.get(scenario.id)
+        if parent is None:
+            continue
+        rows = [{"section": row.section, "name": row.name, "before": row.before, "after": row.after, "notes": notes.cite(row.facts)}
+                for row in differences(scenario, parent)]
+        changed.append({"id": scenario.id, "parent": parent.id, "rows": rows})
+    rows = [row for result, table in zip(results, tables, strict=True) for row in key_rows(table, result.scenario.id)]
+    return {
+        **stamp,
+        "scenarios": [{"id": r.scenario.id, "title": r.scenario.title, "parent": r.scenario.parent, "colour": colours[r.scenario.id]} for r in results],
+        "start": min(result.scenario.start for result in results),
+        "end": max(result.scenario.end for result in results),
+        "same_horizon": len({(result.scenario.start, result.scenario.end) for result in results}) == 1,
+        "calibration": calibration,
+        "key_rows": rows,
+        "key_columns": ("scenario", *KEY_COLUMNS),
+        "headings": headings(),
+        "charts": list(charts),
+        "differences": changed,
+        "footnote_entries": notes.entries(),
+        "file_names": list(files),
+        "notes": notes,
+    }
+
+
+@functools.cache
+def _environments():
+    loader = jinja2.PackageLoader("simulator.outputs", "templates")
+    html = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    markdown = jinja2.Environment(loader=loader, autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    markdown.filters["md"] = markdown_text
+    markdown.globals["cite"] = lambda numbers: "".join(f"[^{n}]" for n in numbers)
+    markdown.globals["table"] = markdown_table
+    return html, markdown
+
+
+MARKDOWN_SPECIAL = "\\`*_[]|$~"
+"""Characters that could start Markdown (or GitHub's maths) markup; escaped with a backslash."""
+
+
+def markdown_text(text: Any) -> str:
+    """Scenario text made safe inside Markdown: no HTML, no links or emphasis, no table breaks, one line."""
+    text = " ".join(str(text).split())
+    for raw, safe in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        text = text.replace(raw, safe)
+    return "".join(f"\\{character}" if character in MARKDOWN_SPECIAL else character for character in text)
+
+
+def markdown_table(rows: Sequence[dict[str, str]], columns: Sequence[str], titles: dict[str, str]) -> str:
+    lines = ["| " + " | ".join(markdown_text(titles[column]) for column in columns) + " |",
+             "|" + "|".join("---" if column in ("scenario", "year", "month") else "---:" for column in columns) + "|"]
+    lines += ["| " + " | ".join(markdown_text(row[column]) for column in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def render_html(template: str, context: dict[str, Any]) -> str:
+    html, _ = _environments()
+    return html.get_template(template).render(context)
+
+
+def render_markdown(template: str, context: dict[str, Any]) -> str:
+    _, markdown = _environments()
+    return markdown.get_template(template).render(context)

@@ -1,0 +1,195 @@
+"""Where every input number comes from: a scenario's inputs as rows citing facts, footnotes, and diffs.
+
+Reports list each input (tariff steps and windows, base rates, coverage, parameters, horizon,
+events) with the facts it cites; :class:`Notes` numbers those facts as footnotes with their
+sources. :func:`differences` lists the inputs a what-if changes against the scenario it extends.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.inputs.facts import Fact, Source, load_facts, load_sources
+from simulator.inputs.parameters import PARAMETERS
+from simulator.inputs.scenario import DIRECTIONS, REVERT, Measure, PathEntry, Scenario
+from simulator.model.result import Result
+from simulator.model.timeline import ignored_renewals, rate_on, schedule
+
+DIRECTION_TITLES = {"us_on_china": "US tariffs on Chinese goods", "china_on_us": "China's tariffs on US goods"}
+CALIBRATION_FACTS = ("us-imports-from-china-2024", "us-exports-to-china-2024", "us-balance-with-china-2024", "us-deficit-with-china-2024-seed")
+"""Facts behind the calibration every projection starts from (the 2024 Census totals and the seed articles' deficit)."""
+
+
+@dataclass(frozen=True)
+class Input:
+    """One input of a scenario: ``key`` identifies it across scenarios, ``text`` says it in words."""
+
+    section: str
+    key: str
+    name: str
+    text: str
+    facts: tuple[str, ...] = ()
+
+
+def _cited(*values: Any) -> tuple[str, ...]:
+    found: list[str] = []
+    for value in values:
+        fact = getattr(value, "fact", None)
+        fact_id = fact.id if isinstance(fact, Fact) else fact
+        if isinstance(fact_id, str) and fact_id not in found:
+            found.append(fact_id)
+    return tuple(found)
+
+
+def _number(value: float) -> str:
+    return f"{value:,.4g}".replace("-", "−")
+
+
+def day(date) -> str:
+    """A date as '4 Feb 2025'."""
+    return f"{date.day} {date:%b %Y}"
+
+
+def entry_text(entry: PathEntry, prior: float) -> str:
+    """A path entry in words: '30% for 90 days, then 34%'; ``prior`` is the rate before it [%]."""
+    text = f"{_number(entry.percent.value)}%"
+    if entry.days is not None:
+        follow = entry.follow_up
+        after = f"back to {_number(prior)}%" if follow is REVERT else f"{_number(follow.value)}%"  # type: ignore[union-attr]
+        text += f" for {int(entry.days.value)} days, then {after}"
+        if entry.renewal is not None:
+            length = int((entry.renewal.days or entry.days).value)
+            text += f"; renewed for {length} days at a time with probability {_number(entry.renewal.probability.value)}% (in Monte Carlo draws)"
+    return text + (f" ({entry.note})" if entry.note else "")
+
+
+def _measure_inputs(direction: str, measure: Measure) -> list[Input]:
+    section = DIRECTION_TITLES[direction]
+    prefix = f"tariffs.{direction}.{measure.name}"
+    rows = []
+    priors = {window.index: window.prior for window in schedule(measure.entries).windows}
+    if measure.coverage.value != 100.0 or measure.coverage.fact:
+        rows.append(Input(section, f"{prefix}.coverage", f"{measure.label}: share of trade covered", f"{_number(measure.coverage.value)}%",
+                          _cited(measure.coverage)))
+    for index, entry in enumerate(measure.entries):
+        rows.append(Input(section, f"{prefix}@{entry.start.isoformat()}", f"{measure.label} from {day(entry.start)}",
+                          entry_text(entry, priors.get(index, 0.0)),
+                          _cited(entry, entry.rate, entry.days, entry.then, *((entry.renewal and (entry.renewal.probability, entry.renewal.days)) or ()))))
+    return rows
+
+
+def inputs(scenario: Scenario) -> list[Input]:
+    """Every input of a resolved scenario, in reading order."""
+    rows = [Input("Horizon", "horizon", "Projection horizon", f"{scenario.start.isoformat()} to {scenario.end.isoformat()}")]
+    for direction in DIRECTIONS:
+        side = scenario.tariffs[direction]
+        rows.append(Input(DIRECTION_TITLES[direction], f"tariffs.{direction}.base", "Pre-2025 average tariff (base)", f"{_number(side.base.value)}%",
+                          _cited(side.base)))
+        for measure in side.measures.values():
+            rows += _measure_inputs(direction, measure)
+    for name, value in scenario.parameters.values().items():
+        spec = PARAMETERS.get(name)
+        unit = "%" if spec is not None and spec.unit == "percent" else f" {spec.unit}" if spec is not None and spec.unit != "ratio" else ""
+        note = " (fitted to the 2025 months)" if spec is not None and spec.fitted and not value.fact else ""
+        rows.append(Input("Model parameters", f"parameters.{name}", name.replace("_", " "), f"{_number(value.value)}{unit}{note}", _cited(value)))
+    for event in scenario.events:
+        rows.append(Input("Events marked on the charts", f"events@{event.date.isoformat()}:{event.label}", day(event.date), event.label,
+                          (event.fact,) if event.fact else ()))
+    return rows
+
+
+@dataclass(frozen=True)
+class Difference:
+    """An input a what-if changes: ``before`` is the parent's text, ``after`` the what-if's ('' when absent)."""
+
+    section: str
+    name: str
+    before: str
+    after: str
+    facts: tuple[str, ...]
+
+
+def differences(scenario: Scenario, parent: Scenario) -> list[Difference]:
+    """The inputs that differ between ``scenario`` and ``parent``, in ``scenario``'s order (title and description aside)."""
+    mine = {row.key: row for row in inputs(scenario)}
+    theirs = {row.key: row for row in inputs(parent)}
+    found = []
+    for key in list(mine) + [key for key in theirs if key not in mine]:
+        ours, old = mine.get(key), theirs.get(key)
+        if ours is not None and old is not None and ours.text == old.text:
+            continue
+        row = ours or old
+        after = ours.text if ours else _in_force(scenario, key)
+        found.append(Difference(row.section, row.name, old.text if old else "", after, ours.facts if ours else ()))  # type: ignore[union-attr]
+    return found
+
+
+def _in_force(scenario: Scenario, key: str) -> str:
+    """For a dated step the what-if does not have: the rate it has in force on that date instead."""
+    if not key.startswith("tariffs.") or "@" not in key:
+        return ""
+    where, date = key.split("@")
+    _, direction, name = where.split(".")
+    measure = scenario.tariffs[direction].measures.get(name)
+    if measure is None:
+        return "no such measure"
+    return f"no step on this date; {_number(rate_on(measure, dt.date.fromisoformat(date)))}% in force"
+
+
+@dataclass
+class Notes:
+    """Footnotes: each fact cited gets a number, in order of first citation."""
+
+    numbers: dict[str, int] = field(default_factory=dict)
+
+    def cite(self, facts: tuple[str, ...] | list[str]) -> list[int]:
+        """Footnote numbers for ``facts``, numbering new ones."""
+        return [self.numbers.setdefault(fact, len(self.numbers) + 1) for fact in facts]
+
+    def entries(self) -> list[Footnote]:
+        facts, sources = load_facts(), load_sources()
+        return [Footnote(number, facts[fact], [sources[source] for source in facts[fact].sources]) for fact, number in self.numbers.items()]
+
+
+@dataclass(frozen=True)
+class Footnote:
+    number: int
+    fact: Fact
+    sources: list[Source]
+
+    @property
+    def value(self) -> str:
+        """The fact's value with its unit, or its date for an event."""
+        fact = self.fact
+        if fact.value is None:
+            return day(fact.date)
+        unit = {"percent": "%", "USD bn": " USD bn", "days": " days", "minutes": " minutes", "years": " years", "ratio": ""}[fact.unit]
+        return f"{_number(fact.value)}{unit} ({day(fact.date)})"
+
+
+def all_facts(scenario: Scenario) -> list[str]:
+    """The facts a report on ``scenario`` rests on: the calibration, every fact the scenario cites,
+    and the facts those are derived from (named in their ``derived`` notes)."""
+    facts = load_facts()
+    found = list(dict.fromkeys([*CALIBRATION_FACTS, *scenario.facts_used()]))
+    for fact_id in found:  # the list grows while it is read: derivations of derivations are followed too
+        for word in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)+", facts[fact_id].derived or ""):
+            if word in facts and word not in found:
+                found.append(word)
+    return found
+
+
+def draws_note(result: Result) -> str:
+    """What a Monte Carlo run rests on: draws, seed, what was drawn and how truces may be renewed."""
+    outcome = result.uncertainty
+    if outcome is None:
+        return ""
+    drawn = ", ".join(name.replace("_", " ") for name in outcome.drawn) or "no parameter"
+    policy = "; ".join(decision.describe() for decision in outcome.decisions)
+    text = f"{result.draws:,} draws (seed {result.seed}). Drawn: {drawn}."
+    text += f" Policy paths mixed in: {policy}." if policy else " No window carries a renewal probability that can act."
+    ignored = ignored_renewals(result.scenario)
+    return text + (f" Renewal ignored: {'; '.join(ignored)}." if ignored else "")

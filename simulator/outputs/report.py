@@ -1,0 +1,378 @@
+"""Write report folders: one per scenario and, for two or more, ``comparison/``; each all or nothing.
+
+A short pipeline of small steps:
+
+1. **compute** each scenario's result (Monte Carlo draws on forked workers), its counterfactual,
+   key numbers and chart inputs, then the comparison's;
+2. **stage** each folder: a hidden temporary sibling holding the data files;
+3. **draw** every chart of every folder as one pool of jobs on forked workers (nearly all of
+   the time goes here);
+4. **write** the pages (``summary.md``, a self-contained ``index.html``) and ``manifest.json``;
+5. **swap** the staged folder into place.
+
+A failed run leaves no partial folder; a rerun replaces the old one cleanly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from simulator.inputs.problems import InputError, Problem
+from simulator.inputs.scenario import Scenario
+from simulator.model.projection import counterfactual, point_projection
+from simulator.model.result import Result
+from simulator.model.timeline import paths_frame
+from simulator.outputs import charts as registry
+from simulator.outputs.chart_inputs import ComparisonChartInputs, ScenarioChartInputs, comparison_chart_inputs, scenario_chart_inputs
+from simulator.outputs.files import listing, replace_folder, run_stamp, write_manifest, write_tidy
+from simulator.outputs.key_numbers import key_frame, key_numbers
+from simulator.outputs.layout import save, scenario_colours, text_width
+from simulator.outputs.pages import comparison_context, picture, render_html, render_markdown, scenario_context, spread_rows
+from simulator.outputs.provenance import differences
+from simulator.uncertainty.draws import monte_carlo
+from simulator.uncertainty.executors import fork_map
+
+COMPARISON = "comparison"
+"""The name of the folder comparing the scenarios of a run."""
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one folder: ``path`` when written, else ``error`` says why not."""
+
+    name: str
+    path: Path | None = None
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A step that failed for one folder, and why, in words."""
+
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, eq=False)
+class ScenarioReport:
+    """What one scenario's folder shows: its result, the counterfactual it is compared with, key numbers, chart inputs."""
+
+    result: Result
+    baseline: Result
+    table: dict[str, np.ndarray]
+    charts: ScenarioChartInputs
+    colour: str
+
+    @property
+    def name(self) -> str:
+        return self.result.scenario.id
+
+
+@dataclass(frozen=True, eq=False)
+class ComparisonReport:
+    """What the comparison folder shows: the scenarios' reports side by side, and what each what-if changes."""
+
+    members: tuple[ScenarioReport, ...]
+    charts: ComparisonChartInputs
+    name: str = COMPARISON
+
+    @property
+    def results(self) -> tuple[Result, ...]:
+        return tuple(member.result for member in self.members)
+
+    @property
+    def parents(self) -> dict[str, Scenario]:
+        """The scenario each member extends, where it resolves on its own."""
+        return {member.name: member.result.scenario.extended for member in self.members if member.result.scenario.extended is not None}
+
+
+@dataclass
+class Staged:
+    """A folder being written: its report, its staging folder, and the charts drawn into it so far [px]."""
+
+    report: ScenarioReport | ComparisonReport
+    staging: Path
+    target: Path
+    charts: list[registry.Chart]
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    failure: str | None = None
+
+    @property
+    def name(self) -> str:
+        return self.report.name
+
+
+def write_reports(scenarios: Sequence[Scenario], out: Path, baseline: Scenario, *, workers: int | None = None, compare: bool = True,
+                  draws: int = 0, seed: int | None = None, progress: Progress | None = None) -> list[Outcome]:
+    """Write a folder per scenario (and ``comparison/`` for two or more) under ``out``.
+
+    ``baseline`` is the 2024-tariffs scenario that key numbers are compared with. With ``draws``
+    > 0 each scenario also gets Monte Carlo quantiles, a fan chart and a tornado chart; every
+    scenario uses the same ``seed`` (fresh entropy when None, recorded in the manifests), so
+    differences between scenarios are not noise between random streams. ``progress(done,
+    total, what)`` is called as draws ('draws') and charts ('charts') finish. A scenario that
+    fails is reported in its :class:`Outcome`; the others are still written.
+    """
+    check_names(scenarios, compare)
+    out.mkdir(parents=True, exist_ok=True)
+    remove_leftovers(out, [scenario.id for scenario in scenarios] + [COMPARISON])
+    if draws and seed is None:
+        seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
+    colours = scenario_colours([scenario.id for scenario in scenarios])
+    stamp = run_stamp()
+    computed = compute(scenarios, baseline, colours, draws, seed, workers, progress)
+    reports = [item for item in computed if isinstance(item, ScenarioReport)]
+    failures = {item.name: item.reason for item in computed if isinstance(item, Failure)}
+    staged: list[Staged] = []
+    try:
+        for report in reports:
+            outcome = stage(report, out)
+            if isinstance(outcome, Failure):
+                failures[outcome.name] = outcome.reason
+            else:
+                staged.append(outcome)
+        written = [item.report for item in staged]
+        if compare and len(written) >= 2:
+            members = tuple(report for report in written if isinstance(report, ScenarioReport))
+            outcome = stage(ComparisonReport(members, comparison_chart_inputs([member.result for member in members], colours)), out)
+            if isinstance(outcome, Failure):
+                failures[outcome.name] = outcome.reason
+            else:
+                staged.append(outcome)
+        draw(staged, workers, progress)
+        outcomes = {name: Outcome(name, error=reason) for name, reason in failures.items()}
+        outcomes.update({item.name: finish(item, stamp) for item in staged})
+    except BaseException:  # interrupted (Ctrl-C, SIGTERM) or broken: leave nothing half-written
+        for item in staged:
+            shutil.rmtree(item.staging, ignore_errors=True)
+        raise
+    order = [scenario.id for scenario in scenarios] + [COMPARISON]
+    return [outcomes[name] for name in order if name in outcomes]
+
+
+def check_names(scenarios: Sequence[Scenario], compare: bool) -> None:
+    """Each folder name once: two files with one stem, or a scenario called 'comparison', would overwrite each other."""
+    problems = []
+    seen: dict[str, Scenario] = {}
+    for scenario in scenarios:
+        where = scenario.files[-1] if scenario.files else scenario.id
+        if scenario.id in seen:
+            problems.append(Problem(where, 1, 1, "", f"another scenario in this run is also named '{scenario.id}' "
+                                    f"({seen[scenario.id].files[-1]}); their report folders would collide: rename one file"))
+        elif compare and scenario.id == COMPARISON and len(scenarios) > 1:
+            problems.append(Problem(where, 1, 1, "", f"a scenario named '{COMPARISON}' would collide with the comparison folder: rename the file"))
+        seen.setdefault(scenario.id, scenario)
+    if problems:
+        raise InputError(problems)
+
+
+def remove_leftovers(out: Path, names: list[str]) -> None:
+    """Staging folders an interrupted run left behind (``.<name>-xxxxxxxx``)."""
+    for name in names:
+        for leftover in out.glob(f".{name}-*"):
+            if leftover.is_dir() and len(leftover.name) == len(name) + 10:
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- 1. compute
+
+
+def compute(scenarios: Sequence[Scenario], baseline: Scenario, colours: dict[str, str], draws: int, seed: int | None,
+            workers: int | None, progress: Progress | None) -> list[ScenarioReport | Failure]:
+    """Each scenario's report, or why it failed; Monte Carlo draws of several scenarios run on forked workers."""
+    results = [_attempt(scenario.id, point_projection, scenario) for scenario in scenarios]
+    if draws:
+        results = _with_draws(results, draws, seed, workers, progress)
+    return [result if isinstance(result, Failure) else _attempt(result.scenario.id, _report, result, baseline, colours[result.scenario.id])
+            for result in results]
+
+
+def _report(result: Result, baseline: Scenario, colour: str) -> ScenarioReport:
+    reference = point_projection(counterfactual(baseline, result.scenario))
+    return ScenarioReport(result, reference, key_numbers(result, reference), scenario_chart_inputs(result), colour)
+
+
+def _with_draws(results: list[Result | Failure], draws: int, seed: int | None, workers: int | None,
+                progress: Progress | None) -> list[Result | Failure]:
+    pending = [result for result in results if isinstance(result, Result)]
+
+    def chunks(done: int, total: int) -> None:
+        if progress is not None:
+            progress(done, total, "draws")
+
+    def simulate(result: Result) -> object:
+        # only the summary travels back from a worker, never the scenario
+        return _attempt(result.scenario.id, monte_carlo, result.scenario, draws, seed, progress=chunks if len(pending) == 1 else None)
+
+    summaries = {}
+    for index, (result, summary) in enumerate(zip(pending, fork_map(simulate, pending, workers), strict=True)):
+        summaries[result.scenario.id] = summary
+        if progress is not None and len(pending) > 1:
+            progress((index + 1) * draws, len(pending) * draws, "draws")
+    combined: list[Result | Failure] = []
+    for result in results:
+        summary = summaries.get(result.name if isinstance(result, Failure) else result.scenario.id)
+        if isinstance(result, Failure) or isinstance(summary, Failure):
+            combined.append(result if isinstance(result, Failure) else summary)  # type: ignore[arg-type]
+        else:
+            combined.append(Result(result.scenario, result.days, result.series, uncertainty=summary))  # type: ignore[arg-type]
+    return combined
+
+
+def _attempt(name: str, function: Callable, *arguments, **keywords) -> object:
+    """``function(*arguments)``, or a :class:`Failure` that says why it raised."""
+    try:
+        return function(*arguments, **keywords)
+    except Exception as error:
+        return Failure(name, describe(error))
+
+
+def describe(error: BaseException) -> str:
+    return f"{type(error).__name__}: {error}"
+
+
+# ---------------------------------------------------------------- 2. stage
+
+
+def stage(report: ScenarioReport | ComparisonReport, out: Path) -> Staged | Failure:
+    """A staging folder holding the report's data files, and the charts still to draw into it."""
+    staging = _staging(out, report.name)
+    try:
+        if isinstance(report, ScenarioReport):
+            _write_scenario_data(report, staging)
+            charts = registry.drawable(registry.SCENARIO_CHARTS, report.charts)
+        else:
+            _write_comparison_data(report, staging)
+            charts = registry.drawable(registry.COMPARISON_CHARTS, report.charts)
+    except Exception as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        return Failure(report.name, describe(error))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Staged(report, staging, out / report.name, charts)
+
+
+def _write_scenario_data(report: ScenarioReport, folder: Path) -> None:
+    result = report.result
+    paths_frame(report.charts.paths).to_csv(folder / "tariffs.csv", float_format="%.4f")
+    result.wide().to_csv(folder / "monthly.csv", float_format="%.6f")
+    write_tidy(result.to_frame(), folder / "projection")
+    key_frame(report.table).to_csv(folder / "key-numbers.csv", index=False, float_format="%.4f")
+    if report.charts.backtest is not None:
+        report.charts.backtest.frame().to_csv(folder / "backtest.csv", float_format="%.4f")
+
+
+def _write_comparison_data(report: ComparisonReport, folder: Path) -> None:
+    write_tidy(pd.concat([result.to_frame() for result in report.results], ignore_index=True), folder / "projection")
+    keys = [key_frame(member.table).assign(scenario=member.name) for member in report.members]
+    table = pd.concat(keys, ignore_index=True)
+    table[["scenario", *table.columns[:-1]]].to_csv(folder / "key-numbers.csv", index=False, float_format="%.4f")
+    parents = report.parents
+    rows = [{"scenario": member.name, "extends": parents[member.name].id, "section": row.section, "input": row.name,
+             "before": row.before, "after": row.after, "facts": " ".join(row.facts)}
+            for member in report.members if member.name in parents for row in differences(member.result.scenario, parents[member.name])]
+    columns = ["scenario", "extends", "section", "input", "before", "after", "facts"]
+    pd.DataFrame(rows, columns=columns).to_csv(folder / "differences.csv", index=False)
+
+
+def _staging(out: Path, name: str) -> Path:
+    """A hidden folder beside the target, readable like any folder the user makes (mkdtemp makes it private)."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=out))
+    mask = os.umask(0)
+    os.umask(mask)
+    folder.chmod(0o777 & ~mask)
+    return folder
+
+
+# ---------------------------------------------------------------- 3. draw
+
+
+def draw(staged: list[Staged], workers: int | None, progress: Progress | None) -> None:
+    """Every chart of every staged folder, drawn and saved as PNG and SVG on forked workers.
+
+    A folder whose chart fails is marked failed, and so is the comparison if a scenario it shows failed.
+    """
+    jobs = [(item, chart) for item in staged for chart in item.charts]
+    text_width("Load the font once, before the workers fork", 8)
+    for index, ((item, chart), outcome) in enumerate(zip(jobs, fork_map(_draw_one, jobs, workers), strict=True)):
+        if isinstance(outcome, Failure):
+            item.failure = item.failure or f"chart {chart.name}: {outcome.reason}"
+        else:
+            item.sizes[chart.name] = outcome
+        if progress is not None:
+            progress(index + 1, len(jobs), "charts")
+    broken = [item.name for item in staged if item.failure and item.name != COMPARISON]
+    for item in staged:  # a comparison must not show or link to a scenario whose folder is missing
+        if item.name == COMPARISON and broken and not item.failure:
+            item.failure = f"not written because {', '.join(broken)} failed"
+
+
+def _draw_one(job: tuple[Staged, registry.Chart]) -> tuple[int, int] | Failure:
+    item, chart = job
+    try:
+        figure = registry.draw(chart, item.report.charts)
+        save(figure, item.staging / chart.name)
+    except Exception as error:
+        return Failure(chart.name, describe(error))
+    width, height = figure.get_size_inches() * figure.dpi
+    return round(width), round(height)
+
+
+# ---------------------------------------------------------------- 4. write and 5. swap
+
+
+def finish(item: Staged, stamp: dict[str, str]) -> Outcome:
+    """Write a staged folder's pages and manifest and move it into place, or remove it."""
+    try:
+        if item.failure is not None:
+            raise RuntimeError(item.failure)
+        write_pages(item, stamp)
+        replace_folder(item.staging, item.target)
+    except Exception as error:
+        shutil.rmtree(item.staging, ignore_errors=True)
+        return Outcome(item.name, error=item.failure or describe(error))
+    return Outcome(item.name, path=item.target)
+
+
+def write_pages(item: Staged, stamp: dict[str, str]) -> None:
+    """The last files of a folder, once its charts exist: ``summary.md``, ``index.html`` (charts inlined), ``manifest.json``."""
+    folder, report = item.staging, item.report
+    pictures = [picture(folder, chart.name, chart.caption, item.sizes[chart.name]) for chart in item.charts]
+    files = listing(folder, ["index.html", "summary.md", "manifest.json"])
+    if isinstance(report, ScenarioReport):
+        result = report.result
+        context = scenario_context(result.scenario, report.table, report.charts.backtest, pictures, files, report.colour, stamp, result,
+                                   spread_rows(result) if result.uncertainty else None)
+        pages, results = ("summary.md.j2", "scenario.html.j2"), [result]
+    else:
+        context = comparison_context(report.results, [member.table for member in report.members], report.parents, pictures, files,
+                                     report.charts.colours, stamp)
+        pages, results = ("comparison.md.j2", "comparison.html.j2"), list(report.results)
+    (folder / "summary.md").write_text(render_markdown(pages[0], context), encoding="utf-8")
+    (folder / "index.html").write_text(render_html(pages[1], context), encoding="utf-8")
+    write_manifest(folder, stamp, results)
+
+
+@contextlib.contextmanager
+def staged_folder(out: Path, name: str) -> Iterator[Path]:
+    """A staging folder for ``out/name`` that is swapped into place when the block ends, or removed if it raises."""
+    remove_leftovers(out, [name])
+    staging = _staging(out, name)
+    try:
+        yield staging
+        replace_folder(staging, out / name)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise

@@ -1,0 +1,105 @@
+"""Monte Carlo draws: uncertain parameters and renewed truces mixed into one distribution of outcomes.
+
+Each draw takes every uncertain parameter from its distribution (written in the scenario, or
+the sourced default range of the parameter registry for parameters the scenario leaves unset;
+point values a scenario sets stay fixed) and, for each window with a renewal probability, a
+number of renewals. Draws run in chunks of :data:`CHUNK`, so memory does not grow with their
+number; each chunk has its own random stream spawned from one ``numpy.random.SeedSequence``,
+so a seed fixes every draw whatever the machine.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from simulator.inputs.distributions import Distribution
+from simulator.inputs.parameters import PARAMETERS, put_in_order
+from simulator.inputs.scenario import Scenario
+from simulator.model.projection import point_parameters, project, rate_series
+from simulator.model.result import DrawsSummary, period_starts
+from simulator.model.timeline import renewal_decisions
+from simulator.model.variables import RATES, VARIABLES
+from simulator.uncertainty.quantiles import QUANTILES, QuantileAccumulator
+from simulator.uncertainty.renewals import PolicyPaths, draw_renewals
+
+CHUNK = 2000
+"""Draws computed together: large enough for numpy to dominate, small enough to stay in memory."""
+
+Progress = Callable[[int, int], None]
+
+
+def parameter_distributions(scenario: Scenario) -> dict[str, Distribution]:
+    """Parameters that vary across draws, in registry order, with their distributions."""
+    found = {}
+    for name, spec in PARAMETERS.items():
+        written = scenario.parameters.distribution(name)
+        if written is not None:
+            found[name] = written
+        elif name not in scenario.parameters_set:
+            found[name] = spec.default_distribution(getattr(scenario.parameters, name).value)
+    return found
+
+
+def draw_parameters(scenario: Scenario, distributions: dict[str, Distribution], generator: np.random.Generator,
+                    count: int) -> dict[str, np.ndarray | float]:
+    """One value per draw for each uncertain parameter [model units]; the others at their point values."""
+    values: dict[str, np.ndarray | float] = dict(point_parameters(scenario))
+    for name, distribution in distributions.items():
+        values[name] = distribution.sample(generator, count)
+    values = put_in_order(values, distributions)
+    if "shipping_lag_days" in distributions:
+        # draws in order of their lag, so the delay is a few block copies (quantiles ignore the order of draws)
+        order = np.argsort(np.rint(values["shipping_lag_days"]), kind="stable")
+        values = {name: value[order] if isinstance(value, np.ndarray) and value.shape == (count,) else value for name, value in values.items()}
+    return values
+
+
+def monte_carlo(scenario: Scenario, draws: int, seed: int | None = None, quantiles: tuple[float, ...] = QUANTILES,
+                progress: Progress | None = None, chunk: int = CHUNK) -> DrawsSummary:
+    """Run ``draws`` draws of ``scenario`` and return quantiles of every output, monthly and annual.
+
+    ``seed`` None takes fresh entropy, reported in :attr:`DrawsSummary.seed` so the run can be repeated.
+    """
+    sequence = np.random.SeedSequence(seed)
+    streams = sequence.spawn(math.ceil(draws / chunk))
+    distributions = parameter_distributions(scenario)
+    decisions = renewal_decisions(scenario)
+    policy = PolicyPaths(scenario, decisions)
+    paths = policy.get(tuple(0 for _ in decisions))
+    days = paths.days
+    groups = {frequency: period_starts(days, frequency) for frequency in ("monthly", "annual")}
+    accumulators = {frequency: QuantileAccumulator() for frequency in groups}
+    month_starts = groups["monthly"][0]
+    month_stamps = days[month_starts].astype("datetime64[Y]")
+    year_of_month = np.flatnonzero(np.r_[True, month_stamps[1:] != month_stamps[:-1]])
+    rate_rows = [index for index, name in enumerate(VARIABLES) if name in RATES]
+    done = 0
+    for stream in streams:
+        count = min(chunk, draws - done)
+        generator = np.random.default_rng(stream)
+        parameters = draw_parameters(scenario, distributions, generator, count)
+        if decisions:
+            rates = policy.stacked(draw_renewals(decisions, scenario.end, generator, count))
+        else:
+            rates = {"us_total": paths.total("us_on_china"), "china_total": paths.total("china_on_us"),
+                     "us_headline": paths.headline["us_on_china"], "china_headline": paths.headline["china_on_us"]}
+        series = project(days, rates["us_total"], paths.base["us_on_china"], rates["china_total"], paths.base["china_on_us"], parameters)
+        series.update(rate_series(rates["us_total"], rates["china_total"], rates["us_headline"], rates["china_headline"]))
+        monthly = np.stack([np.add.reduceat(np.broadcast_to(series[name], (count, len(days))), month_starts, axis=1) for name in VARIABLES], axis=1)
+        annual = np.add.reduceat(monthly, year_of_month, axis=2)  # sums of the months, which are sums of the days
+        for frequency, totals in (("monthly", monthly), ("annual", annual)):
+            lengths = groups[frequency][1]
+            totals[:, rate_rows] /= lengths  # rates are averages over days
+            accumulators[frequency].add(totals.reshape(count, -1))
+        done += count
+        if progress is not None:
+            progress(done, draws)
+    periods = {}
+    for frequency, (starts, _) in groups.items():
+        table = accumulators[frequency].quantiles(quantiles).reshape(len(quantiles), len(VARIABLES), len(starts))
+        stamps = days[starts].astype("datetime64[M]" if frequency == "monthly" else "datetime64[Y]")
+        periods[frequency] = (stamps, {name: table[:, index] for index, name in enumerate(VARIABLES)})
+    return DrawsSummary(draws, int(sequence.entropy), tuple(quantiles), periods, distributions, tuple(decisions))  # type: ignore[arg-type]

@@ -1,0 +1,75 @@
+"""Truce renewals in Monte Carlo draws: how many times each decision renews, and the tariff paths that follow.
+
+Which windows can be renewed, and which windows decide together, is the timeline's business
+(:func:`simulator.model.timeline.renewal_decisions`); here each draw picks a number of
+renewals per decision, and the few distinct tariff paths are built once and shared.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+
+import numpy as np
+
+from simulator.inputs.quantities import Number
+from simulator.inputs.scenario import Scenario
+from simulator.model.timeline import RenewalDecision, TariffPaths, tariff_arrays
+
+
+def draw_renewals(decisions: list[RenewalDecision], horizon_end: dt.date, generator: np.random.Generator, count: int) -> np.ndarray:
+    """Renewals per draw and decision (draws × decisions): each renewal happens with its probability, again and again."""
+    counts = np.zeros((count, len(decisions)), dtype=int)
+    for column, decision in enumerate(decisions):
+        most, p = decision.most(horizon_end), decision.probability
+        u = generator.random(count)
+        if p >= 1.0:
+            counts[:, column] = most
+        elif p > 0.0:
+            counts[:, column] = np.minimum(np.floor(np.log(u) / math.log(p)).astype(int), most)
+    return counts
+
+
+def renewed(scenario: Scenario, decisions: list[RenewalDecision], counts: tuple[int, ...]) -> Scenario:
+    """The scenario with each decision's windows lengthened by its renewals."""
+    tariffs = dict(scenario.tariffs)
+    for decision, renewals in zip(decisions, counts, strict=True):
+        if not renewals:
+            continue
+        for direction, name, index in decision.entries:
+            side = tariffs[direction]
+            measure = side.measures[name]
+            entries = list(measure.entries)
+            days = entries[index].days.value + renewals * decision.length  # type: ignore[union-attr]
+            entries[index] = entries[index].model_copy(update={"days": Number(days, None)})
+            measures = dict(side.measures)
+            measures[name] = dataclasses.replace(measure, entries=tuple(entries))
+            tariffs[direction] = dataclasses.replace(side, measures=measures)
+    return dataclasses.replace(scenario, tariffs=tariffs)
+
+
+class PolicyPaths:
+    """Tariff paths for each combination of renewals met so far (a handful), built once each."""
+
+    def __init__(self, scenario: Scenario, decisions: list[RenewalDecision]):
+        self.scenario = scenario
+        self.decisions = decisions
+        self.paths: dict[tuple[int, ...], TariffPaths] = {}
+
+    def get(self, counts: tuple[int, ...]) -> TariffPaths:
+        if counts not in self.paths:
+            self.paths[counts] = tariff_arrays(renewed(self.scenario, self.decisions, counts))
+        return self.paths[counts]
+
+    def stacked(self, counts: np.ndarray) -> dict[str, np.ndarray]:
+        """Per-draw daily arrays (draws × days): total and headline rates of both directions [%]."""
+        unique, inverse = np.unique(counts, axis=0, return_inverse=True)
+        paths = [self.get(tuple(int(value) for value in row)) for row in unique]
+        inverse = inverse.reshape(-1)
+        return {
+            "us_total": np.stack([path.total("us_on_china") for path in paths])[inverse],
+            "china_total": np.stack([path.total("china_on_us") for path in paths])[inverse],
+            "us_headline": np.stack([path.headline["us_on_china"] for path in paths])[inverse],
+            "china_headline": np.stack([path.headline["china_on_us"] for path in paths])[inverse],
+        }
