@@ -37,7 +37,9 @@ def median_seconds(function, repeat: int = 15) -> float:
 
 
 def main() -> None:
-    three_years = scenario_from_data({"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2026-12-31"}}, "three-years")
+    three_years = scenario_from_data(
+        {"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2026-12-31"}}, "three-years"
+    )
     run(three_years)  # warm caches (seed files, imports)
     days = (three_years.end - three_years.start).days + 1
     engine = median_seconds(lambda: point_projection(three_years).series)
@@ -60,8 +62,14 @@ def main() -> None:
         print(f"`simulate documented-2025` end to end with charts: median {wall:.2f} s (target < 3 s)")
         everything = [sys.executable, "-m", "simulator", "--out", out]
         wall = median_seconds(lambda: subprocess.run(everything, check=True), repeat=3)
-        print(f"`simulate` on all {len(simulator.bundled_ids())} bundled scenarios + comparison: median {wall:.2f} s (target < 10 s)")
-        helped = median_seconds(lambda: subprocess.run([sys.executable, "-m", "simulator", "--help"], check=True, capture_output=True), repeat=5)
+        print(
+            f"`simulate` on all {len(simulator.bundled_ids())} bundled scenarios + comparison: median {wall:.2f} s "
+            "(target < 10 s)"
+        )
+        helped = median_seconds(
+            lambda: subprocess.run([sys.executable, "-m", "simulator", "--help"], check=True, capture_output=True),
+            repeat=5,
+        )
         print(f"`simulate --help`: median {helped:.2f} s")
     chart_overhead()
     print(f"(measured {dt.datetime.now():%Y-%m-%d %H:%M}, Python {sys.version.split()[0]})")
@@ -71,7 +79,8 @@ DRAWS_CODE = """
 import resource, sys, time
 from simulator.api import scenario_from_data
 from simulator.uncertainty.draws import monte_carlo
-scenario = scenario_from_data({"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2026-12-31"}}, "three-years")
+horizon = {"start": "2024-01-01", "end": "2026-12-31"}
+scenario = scenario_from_data({"extends": "documented-2025", "horizon": horizon}, "three-years")
 monte_carlo(scenario, 200, seed=1)  # warm imports and caches
 start = time.perf_counter()
 monte_carlo(scenario, int(sys.argv[1]), seed=1)
@@ -82,13 +91,19 @@ print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_m
 def monte_carlo_figures() -> None:
     """Draws in a fresh process each (peak memory is the process's maximum resident size)."""
     for draws in (1_000, 10_000, 100_000):
-        runs = [subprocess.run([sys.executable, "-c", DRAWS_CODE, str(draws)], check=True, capture_output=True, text=True).stdout.split()
-                for _ in range(3 if draws <= 10_000 else 1)]
+        runs = [
+            subprocess.run(
+                [sys.executable, "-c", DRAWS_CODE, str(draws)], check=True, capture_output=True, text=True
+            ).stdout.split()
+            for _ in range(3 if draws <= 10_000 else 1)
+        ]
         seconds = statistics.median(float(run_[0]) for run_ in runs)
         peak = max(float(run_[1]) for run_ in runs)
         target = " (target <= 2 s, <= 1.5 GiB)" if draws == 10_000 else ""
-        print(f"Monte Carlo, {draws:>7,} draws x 1096 days: median {seconds:.2f} s, {seconds / draws * 1e6:.0f} us/draw, "
-              f"peak resident memory {peak:.2f} GiB{target}")
+        print(
+            f"Monte Carlo, {draws:>7,} draws x 1096 days: median {seconds:.2f} s, {seconds / draws * 1e6:.0f} us/draw, "
+            f"peak resident memory {peak:.2f} GiB{target}"
+        )
     engine_against_numpy()
 
 
@@ -100,11 +115,21 @@ def engine_against_numpy() -> None:
     from simulator.model.timeline import tariff_arrays
     from simulator.uncertainty.draws import CHUNK, draw_parameters, parameter_distributions
 
-    scenario = scenario_from_data({"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2026-12-31"}}, "three-years")
+    scenario = scenario_from_data(
+        {"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2026-12-31"}}, "three-years"
+    )
     paths = tariff_arrays(scenario)
     generator = np.random.default_rng(1)
-    chunks = [draw_parameters(scenario, parameter_distributions(scenario), generator, CHUNK) for _ in range(10_000 // CHUNK)]
-    arguments = (paths.days, paths.total("us_on_china"), paths.base["us_on_china"], paths.total("china_on_us"), paths.base["china_on_us"])
+    chunks = [
+        draw_parameters(scenario, parameter_distributions(scenario), generator, CHUNK) for _ in range(10_000 // CHUNK)
+    ]
+    arguments = (
+        paths.days,
+        paths.total("us_on_china"),
+        paths.base["us_on_china"],
+        paths.total("china_on_us"),
+        paths.base["china_on_us"],
+    )
 
     def engine() -> None:
         for parameters in chunks:
@@ -120,9 +145,13 @@ def engine_against_numpy() -> None:
     engine_time = median_seconds(engine, repeat=5)
     cells = median_seconds(reference, repeat=5)
     outputs_time = median_seconds(lambda: reference(outputs), repeat=3)
-    print(f"engine, 10,000 draws x {len(paths.days)} days: {engine_time:.2f} s; numpy power over the same {10_000 * len(paths.days):,} "
-          f"(draw, day) cells: {cells:.3f} s, ratio {engine_time / cells:.1f}; over the {outputs} daily output series "
-          f"({outputs * 10_000 * len(paths.days):,} cells): {outputs_time:.2f} s, ratio {engine_time / outputs_time:.2f} (target <= 5)")
+    print(
+        f"engine, 10,000 draws x {len(paths.days)} days: {engine_time:.2f} s; numpy power over the same "
+        f"{10_000 * len(paths.days):,} "
+        f"(draw, day) cells: {cells:.3f} s, ratio {engine_time / cells:.1f}; over the {outputs} daily output series "
+        f"({outputs * 10_000 * len(paths.days):,} cells): {outputs_time:.2f} s, ratio "
+        f"{engine_time / outputs_time:.2f} (target <= 5)"
+    )
 
 
 def chart_overhead() -> None:
@@ -136,7 +165,10 @@ def chart_overhead() -> None:
     results = [run(name) for name in simulator.bundled_ids()]
     documented = scenario_chart_inputs(next(result for result in results if result.scenario.id == "documented-2025"))
     several = comparison_chart_inputs(results, scenario_colours([result.scenario.id for result in results]))
-    builders = [(lambda chart=chart: charts.draw(chart, documented)) for chart in charts.drawable(charts.SCENARIO_CHARTS, documented)]
+    builders = [
+        (lambda chart=chart: charts.draw(chart, documented))
+        for chart in charts.drawable(charts.SCENARIO_CHARTS, documented)
+    ]
     builders += [(lambda chart=chart: charts.draw(chart, several)) for chart in charts.COMPARISON_CHARTS.values()]
     with tempfile.TemporaryDirectory() as out:
         folder = Path(out)
@@ -159,8 +191,11 @@ def chart_overhead() -> None:
             bare(figures)
             bare_times.append(time.perf_counter() - start)
         bare_time = statistics.median(bare_times)
-    print(f"{len(builders)} charts, build + save PNG and SVG: median {ours_time:.2f} s; bare savefig of the built figures: {bare_time:.2f} s; "
-          f"ratio {ours_time / bare_time:.2f} (target <= 1.3)")
+    print(
+        f"{len(builders)} charts, build + save PNG and SVG: median {ours_time:.2f} s; bare savefig of the built "
+        f"figures: {bare_time:.2f} s; "
+        f"ratio {ours_time / bare_time:.2f} (target <= 1.3)"
+    )
 
 
 if __name__ == "__main__":

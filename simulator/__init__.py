@@ -25,8 +25,21 @@ try:
 except PackageNotFoundError:  # a source tree that was never installed
     __version__ = "unknown"
 
-__all__ = ["Comparison", "InputError", "Result", "Scenario", "__version__", "bundled_ids", "compare", "load_scenario", "run",
-           "scenario_from_data", "sweep", "tariff_paths", "what_if"]
+__all__ = [
+    "Comparison",
+    "InputError",
+    "Result",
+    "Scenario",
+    "__version__",
+    "bundled_ids",
+    "compare",
+    "load_scenario",
+    "run",
+    "scenario_from_data",
+    "sweep",
+    "tariff_paths",
+    "what_if",
+]
 
 if TYPE_CHECKING:
     from simulator.api import (

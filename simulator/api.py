@@ -32,8 +32,20 @@ from simulator.uncertainty import sweeps
 from simulator.uncertainty.draws import monte_carlo
 from simulator.uncertainty.quantiles import QUANTILES
 
-__all__ = ["Comparison", "InputError", "Result", "Scenario", "bundled_ids", "compare", "load_scenario", "run", "scenario_from_data", "sweep",
-           "tariff_paths", "what_if"]
+__all__ = [
+    "Comparison",
+    "InputError",
+    "Result",
+    "Scenario",
+    "bundled_ids",
+    "compare",
+    "load_scenario",
+    "run",
+    "scenario_from_data",
+    "sweep",
+    "tariff_paths",
+    "what_if",
+]
 
 
 def load_scenario(path_or_id: str | os.PathLike[str]) -> Scenario:
@@ -73,8 +85,13 @@ def _baseline() -> _Scenario:
     return load_file(locate(BASELINE_ID))
 
 
-def run(scenario: _Scenario | str, draws: int = 0, seed: int | None = None, quantiles: tuple[float, ...] | None = None,
-        progress: Callable[[int, int], None] | None = None) -> Result:
+def run(
+    scenario: _Scenario | str,
+    draws: int = 0,
+    seed: int | None = None,
+    quantiles: tuple[float, ...] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Result:
     """Project a scenario (or a bundled id / YAML path) day by day.
 
     With ``draws=0`` (the default) parameters take their point values and the tariff path is
@@ -104,8 +121,13 @@ def compare(scenarios: Sequence[_Scenario | str], draws: int = 0, seed: int | No
     return Comparison(results, scenario_colours([scenario.id for scenario in loaded]))
 
 
-def sweep(scenario: _Scenario | str, grid: Mapping[str, Sequence[Any]], executor: Executor | None = None, frequency: str = "annual",
-          progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+def sweep(
+    scenario: _Scenario | str,
+    grid: Mapping[str, Sequence[Any]],
+    executor: Executor | None = None,
+    frequency: str = "annual",
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
     """Project ``scenario`` at every point of ``grid``; one tidy pandas table.
 
     Columns: ``scenario, point, <one per grid parameter>, date, variable, value, unit``, with

@@ -18,17 +18,48 @@ def build_parser() -> argparse.ArgumentParser:
         prog="simulate",
         description="Project US-China trade under tariff scenarios and write charts and data files per scenario.",
         epilog="Examples: simulate (all bundled scenarios) | simulate scenarios/documented-2025.yaml | "
-        "simulate --check my-scenario.yaml | simulate documented-2025 --draws 10000 --seed 1 | simulate --sweep my-sweep.yaml",
+        "simulate --check my-scenario.yaml | simulate documented-2025 --draws 10000 --seed 1 | simulate --sweep "
+        "my-sweep.yaml",
     )
-    parser.add_argument("scenarios", nargs="*", metavar="SCENARIO", help="YAML files or bundled ids (default: all bundled scenarios)")
-    parser.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)")
-    parser.add_argument("--check", action="store_true", help="only validate the files; print every problem and exit 2 if any")
-    parser.add_argument("--draws", type=_count, default=0, metavar="N",
-                        help="add N Monte Carlo draws of uncertain parameters and truce renewals: quantiles, fan and tornado charts")
-    parser.add_argument("--seed", type=_count, default=None, metavar="S", help="seed for the draws, 0 or more (default: fresh, recorded in manifest.json)")
-    parser.add_argument("--sweep", type=Path, metavar="FILE", help="run the grid of parameter values in a sweep file (see scenarios/README.md)")
-    parser.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="run the sweep on this dask.distributed scheduler (extra [distributed])")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar or closing line, only errors (these are off anyway when stderr is not a terminal)")
+    parser.add_argument(
+        "scenarios", nargs="*", metavar="SCENARIO", help="YAML files or bundled ids (default: all bundled scenarios)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="only validate the files; print every problem and exit 2 if any"
+    )
+    parser.add_argument(
+        "--draws",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="add N Monte Carlo draws of uncertain parameters and truce renewals: quantiles, fan and tornado charts",
+    )
+    parser.add_argument(
+        "--seed",
+        type=_count,
+        default=None,
+        metavar="S",
+        help="seed for the draws, 0 or more (default: fresh, recorded in manifest.json)",
+    )
+    parser.add_argument(
+        "--sweep",
+        type=Path,
+        metavar="FILE",
+        help="run the grid of parameter values in a sweep file (see scenarios/README.md)",
+    )
+    parser.add_argument(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        help="run the sweep on this dask.distributed scheduler (extra [distributed])",
+    )
+    parser.add_argument(
+        "--quiet",
+        action="store_true",
+        help="no progress bar or closing line, only errors (these are off anyway when stderr is not a terminal)",
+    )
     return parser
 
 
@@ -55,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
             return _check(arguments)
         if arguments.sweep is not None:
             if arguments.draws or arguments.seed is not None or arguments.scenarios:
-                print("simulate: --sweep FILE runs the grid in that file; it takes no scenarios, --draws or --seed", file=sys.stderr)
+                print(
+                    "simulate: --sweep FILE runs the grid in that file; it takes no scenarios, --draws or --seed",
+                    file=sys.stderr,
+                )
                 return EXIT_INPUT
             return _sweep(arguments)
         if arguments.scheduler:
@@ -119,8 +153,14 @@ def _simulate(arguments) -> int:
             problems.extend(error.problems)
     interactive = not arguments.quiet and sys.stderr.isatty()
     bar = ProgressBar() if interactive and scenarios else None
-    outcomes = write_reports(scenarios, arguments.out, baseline_scenario(), draws=arguments.draws, seed=arguments.seed,
-                             progress=bar.update if bar else None)
+    outcomes = write_reports(
+        scenarios,
+        arguments.out,
+        baseline_scenario(),
+        draws=arguments.draws,
+        seed=arguments.seed,
+        progress=bar.update if bar else None,
+    )
     if bar:
         bar.close()
     failed = [outcome for outcome in outcomes if outcome.error]
@@ -130,8 +170,12 @@ def _simulate(arguments) -> int:
         _print_problems(problems)
     if interactive:
         written = sum(1 for outcome in outcomes if outcome.path)
-        print(f"Wrote {written} report folder{'s' if written != 1 else ''} to {arguments.out}/ in {time.perf_counter() - began:.1f} s"
-              f"{f'; {len(failed)} failed' if failed else ''}{'; some input was invalid' if problems else ''}.", file=sys.stderr)
+        print(
+            f"Wrote {written} report folder{'s' if written != 1 else ''} to {arguments.out}/ in "
+            f"{time.perf_counter() - began:.1f} s"
+            f"{f'; {len(failed)} failed' if failed else ''}{'; some input was invalid' if problems else ''}.",
+            file=sys.stderr,
+        )
     if problems:
         return EXIT_INPUT
     return EXIT_FAILURE if failed else EXIT_OK
@@ -156,8 +200,13 @@ def _sweep(arguments) -> int:
     interactive = not arguments.quiet and sys.stderr.isatty()
     bar = ProgressBar() if interactive else None
     try:
-        frame = sweep(scenario, grid, executor=executor, frequency=frequency,
-                      progress=(lambda done, total: bar.update(done, total, "batches")) if bar else None)
+        frame = sweep(
+            scenario,
+            grid,
+            executor=executor,
+            frequency=frequency,
+            progress=(lambda done, total: bar.update(done, total, "batches")) if bar else None,
+        )
     finally:
         if bar:
             bar.close()
@@ -183,7 +232,14 @@ class ProgressBar:
 
             self.close()
             self.what = what
-            self.bar = tqdm(total=total, desc=f"simulate: {what}", unit=what.rstrip("s"), file=sys.stderr, leave=False, dynamic_ncols=True)
+            self.bar = tqdm(
+                total=total,
+                desc=f"simulate: {what}",
+                unit=what.rstrip("s"),
+                file=sys.stderr,
+                leave=False,
+                dynamic_ncols=True,
+            )
         self.bar.update(done - self.bar.n)
 
     def close(self) -> None:

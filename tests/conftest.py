@@ -25,7 +25,8 @@ def reports(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("reports")
     hostile = folder.parent / "hostile.yaml"
     hostile.write_text(
-        f"title: {json.dumps(HOSTILE_TITLE)}\ndescription: \"<img src=x onerror=alert(1)> ends *here*\"\nextends: truce-extended\n"
+        f"title: {json.dumps(HOSTILE_TITLE)}\n"
+        'description: "<img src=x onerror=alert(1)> ends *here*"\nextends: truce-extended\n'
         "parameters: {short_run_elasticity: -1.0}\n",
         encoding="utf-8",
     )

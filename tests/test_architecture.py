@@ -1,4 +1,6 @@
-"""The layer rule, read off the source: inputs → model → uncertainty → outputs → api → cli, no cycles, no hidden imports."""
+"""The layer rule, read off the source: inputs → model → uncertainty → outputs → api → cli, no cycles, no hidden
+imports.
+"""
 
 import ast
 import subprocess
@@ -9,7 +11,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "simulator"
 LAYERS = {"inputs": 0, "model": 1, "uncertainty": 2, "outputs": 3, "api": 4, "cli": 5, "__init__": 6, "__main__": 6}
 """Each module may import from its own layer and the layers below (a lower number)."""
 LAZY_ALLOWED = {"simulator.cli", "simulator"}
-"""Modules that may import inside functions: the CLI and the package, to keep ``simulate --help`` and ``import simulator`` light."""
+"""Modules that may import inside functions: the CLI and the package, to keep ``simulate --help`` and ``import
+simulator`` light.
+"""
 
 
 def module_name(path: Path) -> str:
@@ -37,12 +41,13 @@ def imports(path: Path, known: set[str]) -> list[tuple[str, int, bool]]:
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             # `from simulator.outputs import charts` imports the module simulator.outputs.charts
-            targets = [f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in known else node.module for alias in node.names]
+            targets = [
+                f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in known else node.module
+                for alias in node.names
+            ]
         elif isinstance(node, ast.ImportFrom) and node.level:
             raise AssertionError(f"{path}:{node.lineno}: relative import; write the absolute module name")
-        for target in targets:
-            if target == "simulator" or target.startswith("simulator."):
-                found.append((target, node.lineno, id(node) in top))
+        found += [(target, node.lineno, id(node) in top) for target in targets if target.split(".")[0] == "simulator"]
     return found
 
 
@@ -76,7 +81,7 @@ def cycles(edges: dict[str, list[str]]) -> list[list[str]]:
             if target == node or target not in edges:
                 continue
             if state.get(target) == "open":
-                found.append([*stack[stack.index(target):], target])
+                found.append([*stack[stack.index(target) :], target])
             elif target not in state:
                 visit(target)
         stack.pop()
@@ -90,7 +95,9 @@ def cycles(edges: dict[str, list[str]]) -> list[list[str]]:
 
 def test_every_module_sits_in_a_layer():
     for name in modules():
-        assert name == "simulator" or name.split(".")[1] in LAYERS, f"{name} is outside the four layers, the api and the cli"
+        assert name == "simulator" or name.split(".")[1] in LAYERS, (
+            f"{name} is outside the four layers, the api and the cli"
+        )
 
 
 def test_imports_point_down_at_module_top_level_without_cycles():
@@ -99,21 +106,44 @@ def test_imports_point_down_at_module_top_level_without_cycles():
 
 def test_the_check_catches_an_import_moved_upward_and_a_cycle():
     edges = graph()
-    moved = dict(edges, **{"simulator.model.trade": [*edges["simulator.model.trade"], ("simulator.outputs.charts", 1, True)]})
+    moved = dict(
+        edges, **{"simulator.model.trade": [*edges["simulator.model.trade"], ("simulator.outputs.charts", 1, True)]}
+    )
     found = violations(moved)
     assert found[0] == "simulator.model.trade:1 imports simulator.outputs.charts, a higher layer"
-    assert any(problem.startswith("cycle: ") for problem in found)  # the charts import the model, so it closes a loop too
-    hidden = dict(edges, **{"simulator.model.trade": [*edges["simulator.model.trade"], ("simulator.inputs.facts", 7, False)]})
+    assert any(
+        problem.startswith("cycle: ") for problem in found
+    )  # the charts import the model, so it closes a loop too
+    hidden = dict(
+        edges, **{"simulator.model.trade": [*edges["simulator.model.trade"], ("simulator.inputs.facts", 7, False)]}
+    )
     assert violations(hidden) == ["simulator.model.trade:7 imports simulator.inputs.facts inside a function"]
     looped = dict(edges, **{"simulator.inputs.problems": [("simulator.inputs.facts", 3, True)]})
-    assert any(problem.startswith("cycle: ") and "simulator.inputs.problems" in problem for problem in violations(looped))
+    assert any(
+        problem.startswith("cycle: ") and "simulator.inputs.problems" in problem for problem in violations(looped)
+    )
 
 
 def test_dir_lists_the_public_api_only():
     import simulator
 
-    assert dir(simulator) == sorted(["Comparison", "InputError", "Result", "Scenario", "__version__", "bundled_ids", "compare", "load_scenario",
-                                     "run", "scenario_from_data", "sweep", "tariff_paths", "what_if"])
+    assert dir(simulator) == sorted(
+        [
+            "Comparison",
+            "InputError",
+            "Result",
+            "Scenario",
+            "__version__",
+            "bundled_ids",
+            "compare",
+            "load_scenario",
+            "run",
+            "scenario_from_data",
+            "sweep",
+            "tariff_paths",
+            "what_if",
+        ]
+    )
     for name in dir(simulator):
         assert getattr(simulator, name) is not None
 

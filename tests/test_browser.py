@@ -12,10 +12,21 @@ import pytest
 from tests.conftest import HOSTILE_TITLE
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--disable-default-apps"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-default-apps",
+]
 
-pytestmark = pytest.mark.skipif(CHROMIUM is None and not os.environ.get("CI"), reason="Debian chromium is not installed (CI installs it)")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"), reason="Debian chromium is not installed (CI installs it)"
+)
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +53,10 @@ def test_report_opens_cleanly_in_chromium(browser, reports, folder, tmp_path):
     page.on("request", lambda request: requests.append(request.url))
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     page.goto((reports / folder / "index.html").as_uri(), wait_until="load")
-    sizes = page.evaluate("Promise.all([...document.images].map(image => image.decode().then(() => [image.naturalWidth, image.naturalHeight])))")
+    sizes = page.evaluate(
+        "Promise.all([...document.images].map(image => image.decode().then(() => [image.naturalWidth, "
+        "image.naturalHeight])))"
+    )
     assert len(sizes) == 5 and all(width > 500 and height > 300 for width, height in sizes)
     shot = tmp_path / f"{folder}.png"
     page.screenshot(path=str(shot), full_page=True)

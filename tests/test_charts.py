@@ -14,9 +14,26 @@ from matplotlib.text import Text
 from simulator.api import load_scenario, run
 from simulator.outputs import comparison_charts, scenario_charts
 from simulator.outputs.chart_inputs import comparison_chart_inputs, scenario_chart_inputs
-from simulator.outputs.layout import EVENT_GAP, SMALL_SIZE, date_ticks, place_events, plain, scenario_colours, text_width
+from simulator.outputs.layout import (
+    EVENT_GAP,
+    SMALL_SIZE,
+    date_ticks,
+    place_events,
+    plain,
+    scenario_colours,
+    text_width,
+)
 
-IDS = ("baseline-2024", "documented-2025", "truce-expires", "truce-extended", "escalation", "deal", "geneva-truce", "partial-snapback")
+IDS = (
+    "baseline-2024",
+    "documented-2025",
+    "truce-expires",
+    "truce-extended",
+    "escalation",
+    "deal",
+    "geneva-truce",
+    "partial-snapback",
+)
 
 
 @pytest.fixture(scope="module")
@@ -90,8 +107,14 @@ def test_each_scenario_keeps_one_colour_in_every_comparison_chart(results):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.tuples(st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)), st.text("abcdefgh XYZ–0123", min_size=1, max_size=40)),
-                max_size=12))
+@given(
+    st.lists(
+        st.tuples(
+            st.dates(dt.date(2024, 1, 1), dt.date(2027, 12, 31)), st.text("abcdefgh XYZ–0123", min_size=1, max_size=40)
+        ),
+        max_size=12,
+    )
+)
 def test_event_labels_never_collide_and_leaders_cross_no_label(events):
     start, end, width = dt.date(2024, 1, 1), dt.date(2027, 12, 31), 8.75
     markers = place_events(events, start, end, width)
@@ -105,7 +128,9 @@ def test_event_labels_never_collide_and_leaders_cross_no_label(events):
         assert left >= -0.01 or not marker.right_aligned
         assert right <= width * 72 + 0.01 or marker.right_aligned
         placed.append((marker.row, left, right, x, marker.right_aligned))
-    for (row, left, right, x, _), (other_row, other_left, other_right, _, other_flipped) in itertools.permutations(placed, 2):
+    for (row, left, right, x, _), (other_row, other_left, other_right, _, other_flipped) in itertools.permutations(
+        placed, 2
+    ):
         if row == other_row:
             assert right + EVENT_GAP <= other_left or other_right + EVENT_GAP <= left
         if other_row < row and not other_flipped:
@@ -114,11 +139,14 @@ def test_event_labels_never_collide_and_leaders_cross_no_label(events):
             assert not other_left + 0.5 < x < other_right - 0.5
 
 
-@pytest.mark.parametrize(("start", "end", "first", "labels"), [
-    (dt.date(2024, 1, 1), dt.date(2027, 12, 31), "2024-01-01", ["Jan\n2024", "Apr", "Jul", "Oct", "Jan\n2025"]),
-    (dt.date(2025, 3, 15), dt.date(2025, 9, 30), "2025-04-01", ["Apr\n2025", "May", "Jun", "Jul", "Aug", "Sep"]),
-    (dt.date(2024, 1, 1), dt.date(2060, 12, 31), "2025-01-01", ["2025", "2030"]),
-])
+@pytest.mark.parametrize(
+    ("start", "end", "first", "labels"),
+    [
+        (dt.date(2024, 1, 1), dt.date(2027, 12, 31), "2024-01-01", ["Jan\n2024", "Apr", "Jul", "Oct", "Jan\n2025"]),
+        (dt.date(2025, 3, 15), dt.date(2025, 9, 30), "2025-04-01", ["Apr\n2025", "May", "Jun", "Jul", "Aug", "Sep"]),
+        (dt.date(2024, 1, 1), dt.date(2060, 12, 31), "2025-01-01", ["2025", "2030"]),
+    ],
+)
 def test_date_ticks(start, end, first, labels):
     positions, names = date_ticks(start, end)
     assert str(positions[0]) == first
@@ -129,18 +157,29 @@ def test_date_ticks(start, end, first, labels):
 def test_months_the_horizon_cuts_are_left_out_of_monthly_charts():
     from simulator.api import scenario_from_data
 
-    short = run(scenario_from_data({"title": "Mid-month horizon", "extends": "documented-2025",
-                                    "horizon": {"start": "2025-07-15", "end": "2025-10-20"}}, "short"))
+    short = run(
+        scenario_from_data(
+            {
+                "title": "Mid-month horizon",
+                "extends": "documented-2025",
+                "horizon": {"start": "2025-07-15", "end": "2025-10-20"},
+            },
+            "short",
+        )
+    )
     figure = scenario_charts.trade_chart(scenario_chart_inputs(short))
     line = next(line for line in figure.findobj(Line2D) if line.get_label() == "US imports from China")
     months = [str(np.datetime64(int(x), "D")) for x in line.get_xdata()]
     assert months == ["2025-08-01", "2025-09-01"]
 
 
-@pytest.mark.parametrize(("ticks", "labels"), [
-    ([-17.5, -12.5, -7.5, -2.5], ["−\\$17.5bn", "−\\$12.5bn", "−\\$7.5bn", "−\\$2.5bn"]),
-    ([-300, -250, 0, 50], ["−\\$300bn", "−\\$250bn", "\\$0bn", "\\$50bn"]),
-])
+@pytest.mark.parametrize(
+    ("ticks", "labels"),
+    [
+        ([-17.5, -12.5, -7.5, -2.5], ["−\\$17.5bn", "−\\$12.5bn", "−\\$7.5bn", "−\\$2.5bn"]),
+        ([-300, -250, 0, 50], ["−\\$300bn", "−\\$250bn", "\\$0bn", "\\$50bn"]),
+    ],
+)
 def test_money_ticks_keep_the_decimals_their_spacing_needs(ticks, labels):
     from simulator.outputs.layout import MoneyFormatter
 

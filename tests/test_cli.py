@@ -32,7 +32,13 @@ def test_simulate_writes_tariff_chart_and_table(tmp_path):
     png = (folder / "tariffs.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 20_000
     lines = (folder / "tariffs.csv").read_text().splitlines()
-    assert lines[0] == "date,us_additional_tariff_on_china,us_effective_additional_tariff_on_china,china_additional_tariff_on_us,china_effective_additional_tariff_on_us"
+    assert lines[0].split(",") == [
+        "date",
+        "us_additional_tariff_on_china",
+        "us_effective_additional_tariff_on_china",
+        "china_additional_tariff_on_us",
+        "china_effective_additional_tariff_on_us",
+    ]
     assert any(line.startswith("2025-04-10,145.0000,") for line in lines)
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]
 
@@ -43,7 +49,10 @@ def test_simulate_writes_projection_charts_and_backtest(tmp_path):
     for chart in ("tariffs", "trade", "balance", "revenue", "backtest"):
         assert (folder / f"{chart}.png").read_bytes().startswith(b"\x89PNG"), chart
     monthly = (folder / "monthly.csv").read_text().splitlines()
-    assert monthly[0].startswith("date,us_imports_from_china [USD bn/month],us_exports_to_china [USD bn/month],us_trade_balance_with_china [USD bn/month],")
+    assert monthly[0].startswith(
+        "date,us_imports_from_china [USD bn/month],us_exports_to_china [USD bn/month],us_trade_balance_with_china "
+        "[USD bn/month],"
+    )
     backtest = (folder / "backtest.csv").read_text().splitlines()
     assert len(backtest) == 7 and backtest[-1].startswith("2025-06-01,18.9487,")
     tidy = (folder / "projection.csv").read_text().splitlines()
@@ -97,7 +106,10 @@ def test_two_scenarios_with_one_name_are_refused(tmp_path, capsys):
     for folder in ("a", "b"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "same.yaml").write_text("title: Same name\nextends: geneva-truce\n")
-    assert main([str(tmp_path / "a" / "same.yaml"), str(tmp_path / "b" / "same.yaml"), "--out", str(tmp_path / "out")]) == 2
+    assert (
+        main([str(tmp_path / "a" / "same.yaml"), str(tmp_path / "b" / "same.yaml"), "--out", str(tmp_path / "out")])
+        == 2
+    )
     assert "another scenario in this run is also named 'same'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
@@ -127,9 +139,16 @@ def test_a_terminated_run_leaves_no_partial_folder(tmp_path):
     import time
 
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-m", "simulator", "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "simulator", "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (out.exists() and any(path.name.startswith(".") for path in out.iterdir())):
+    while time.monotonic() < deadline and not (
+        out.exists() and any(path.name.startswith(".") for path in out.iterdir())
+    ):
         time.sleep(0.05)  # wait until staging folders exist, so the signal lands mid-write
     process.send_signal(signal.SIGTERM)
     _, errors = process.communicate(timeout=60)

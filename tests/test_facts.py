@@ -32,17 +32,23 @@ def test_both_seed_articles_are_described():
     assert "rare earths" in bloomberg.title and "Xi" in standard.title
 
 
-@pytest.mark.parametrize("column, fact_id", [
-    ("us_imports_from_china_musd", "us-imports-from-china-2024"),
-    ("us_exports_to_china_musd", "us-exports-to-china-2024"),
-])
+@pytest.mark.parametrize(
+    ("column", "fact_id"),
+    [
+        ("us_imports_from_china_musd", "us-imports-from-china-2024"),
+        ("us_exports_to_china_musd", "us-exports-to-china-2024"),
+    ],
+)
 def test_monthly_2024_sums_to_annual_fact(column, fact_id):
     total = sum(float(row[column]) for row in monthly_rows() if row["month"].startswith("2024-")) / 1000.0
     assert total == pytest.approx(load_facts()[fact_id].value, abs=0.001)
 
 
 def test_monthly_balance_matches_annual_balance_and_seed_deficit():
-    balance = sum(float(row["us_balance_with_china_musd"]) for row in monthly_rows() if row["month"].startswith("2024-")) / 1000
+    balance = (
+        sum(float(row["us_balance_with_china_musd"]) for row in monthly_rows() if row["month"].startswith("2024-"))
+        / 1000
+    )
     facts = load_facts()
     assert balance == pytest.approx(facts["us-balance-with-china-2024"].value, abs=0.001)
     # the seed article rounds the same Census figure to $295 billion
@@ -79,25 +85,43 @@ def test_derived_facts_are_consistent():
     assert facts["china-farm-coverage-share"].value == pytest.approx(100 * midpoint / exports, abs=0.005)
     energy = facts["china-imports-us-lng-2024"].value + facts["china-imports-us-coal-2024"].value
     assert facts["china-coal-lng-coverage-share"].value == pytest.approx(100 * energy / exports, abs=0.005)
-    assert facts["china-crude-coverage-share"].value == pytest.approx(100 * facts["china-imports-us-crude-2024"].value / exports, abs=0.005)
-    assert facts["us-reciprocal-snapback"].value + facts["us-fentanyl-2025-03-04"].value == facts["us-additional-snapback"].value
+    assert facts["china-crude-coverage-share"].value == pytest.approx(
+        100 * facts["china-imports-us-crude-2024"].value / exports, abs=0.005
+    )
+    assert (
+        facts["us-reciprocal-snapback"].value + facts["us-fentanyl-2025-03-04"].value
+        == facts["us-additional-snapback"].value
+    )
 
 
 def test_no_sentence_of_the_seed_articles_is_copied():
-    """No run of eight words of the seed articles appears in our prose (their hashes ship in tests/data, not their text)."""
+    """No run of eight words of the seed articles appears in our prose (their hashes ship in tests/data, not their
+    text).
+    """
     from tests.conftest import ROOT
     from tests.data.make_seed_shingles import WORDS, shingles
 
     seeds = set((ROOT / "tests" / "data" / "seed-shingles.txt").read_text().split())
     assert len(seeds) > 1500  # both articles, about 1,800 words
-    prose = [*seeds_dir().glob("*.yaml"), seeds_dir() / "README.md", *(ROOT / "scenarios").glob("*"), *(ROOT / "docs").glob("*.md"),
-             ROOT / "README.md", *(ROOT / "notebooks").glob("*.ipynb")]
+    prose = [
+        *seeds_dir().glob("*.yaml"),
+        seeds_dir() / "README.md",
+        *(ROOT / "scenarios").glob("*"),
+        *(ROOT / "docs").glob("*.md"),
+        ROOT / "README.md",
+        *(ROOT / "notebooks").glob("*.ipynb"),
+    ]
     for path in prose:
         # titles are cited, not copied prose: leave them out
-        text = "\n".join(line for line in path.read_text().splitlines() if not line.strip().startswith(("title:", '"title"')))
+        text = "\n".join(
+            line for line in path.read_text().splitlines() if not line.strip().startswith(("title:", '"title"'))
+        )
         words = re.findall(r"[a-z0-9']+", text.lower())
-        copied = [" ".join(words[index : index + WORDS]) for index in range(len(words) - WORDS + 1)
-                  if shingles(" ".join(words[index : index + WORDS])) & seeds]
+        copied = [
+            " ".join(words[index : index + WORDS])
+            for index in range(len(words) - WORDS + 1)
+            if shingles(" ".join(words[index : index + WORDS])) & seeds
+        ]
         assert not copied, f"{path.name} repeats the seed text: {copied[:3]}"
 
 

@@ -1,4 +1,4 @@
-"""Golden outputs: every data file of the bundled scenarios, a 1,000-draw run and a sweep, value for value; each chart's content.
+"""Golden outputs: data files of the bundled scenarios, 1,000 draws and a sweep, value for value; each chart's content.
 
 Regenerate with ``python -m tests.golden.make_golden`` only when a change is meant to move
 the numbers (and say why in the commit message).
@@ -21,10 +21,17 @@ def test_every_data_file_is_as_recorded(produced):
     assert sorted(produced) == sorted(recorded)
     for name, text in recorded.items():
         if produced[name] != text:
-            changed = next(index for index, (ours, theirs) in enumerate(zip(produced[name].splitlines(), text.splitlines(), strict=False))
-                           if ours != theirs)
-            pytest.fail(f"{name} differs from the golden file at line {changed + 1}:\n"
-                        f"  now:    {produced[name].splitlines()[changed]}\n  golden: {text.splitlines()[changed]}")
+            changed = next(
+                index
+                for index, (ours, theirs) in enumerate(
+                    zip(produced[name].splitlines(), text.splitlines(), strict=False)
+                )
+                if ours != theirs
+            )
+            pytest.fail(
+                f"{name} differs from the golden file at line {changed + 1}:\n"
+                f"  now:    {produced[name].splitlines()[changed]}\n  golden: {text.splitlines()[changed]}"
+            )
 
 
 def test_every_chart_shows_what_it_showed():

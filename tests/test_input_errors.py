@@ -16,33 +16,93 @@ EXPECTED = {
     "yaml-syntax.yaml": (7, 1, "", "YAML syntax error"),
     "duplicate-key.yaml": (6, 5, "tariffs.us_on_china.base", "duplicate key 'base' (first given on line 5)"),
     "unknown-key.yaml": (6, 5, "tariffs.us_on_china.meausres", "unknown key 'meausres' (did you mean 'measures'?)"),
-    "rate-without-percent.yaml": (9, 38, "tariffs.us_on_china.measures.fentanyl.path[0].rate", "a rate needs a percent sign: write '10%'"),
+    "rate-without-percent.yaml": (
+        9,
+        38,
+        "tariffs.us_on_china.measures.fentanyl.path[0].rate",
+        "a rate needs a percent sign: write '10%'",
+    ),
     "negative-rate.yaml": (9, 38, "tariffs.us_on_china.measures.fentanyl.path[0].rate", "-10% is negative"),
     "absurd-rate.yaml": (9, 38, "tariffs.us_on_china.measures.reciprocal.path[0].rate", "1450% is above 1000%"),
-    "impossible-date.yaml": (9, 20, "tariffs.us_on_china.measures.fentanyl.path[0].date", "'2025-13-01' is not a real date"),
-    "window-zero-days.yaml": (9, 49, "tariffs.us_on_china.measures.reciprocal.path[0].days", "positive whole number of days, not 0"),
-    "window-negative-days.yaml": (9, 49, "tariffs.us_on_china.measures.reciprocal.path[0].days", "positive whole number of days, not -90"),
+    "impossible-date.yaml": (
+        9,
+        20,
+        "tariffs.us_on_china.measures.fentanyl.path[0].date",
+        "'2025-13-01' is not a real date",
+    ),
+    "window-zero-days.yaml": (
+        9,
+        49,
+        "tariffs.us_on_china.measures.reciprocal.path[0].days",
+        "positive whole number of days, not 0",
+    ),
+    "window-negative-days.yaml": (
+        9,
+        49,
+        "tariffs.us_on_china.measures.reciprocal.path[0].days",
+        "positive whole number of days, not -90",
+    ),
     "same-date-steps.yaml": (10, 13, "tariffs.us_on_china.measures.fentanyl.path[1]", "two entries on 2025-02-04"),
     # the cycle is reported where it closes: in the parent whose 'extends' points back
     "extends-cycle-a.yaml": (2, 10, "extends", "extends cycle: extends-cycle-a → extends-cycle-b → extends-cycle-a"),
     "extends-unknown.yaml": (2, 10, "extends", "unknown scenario 'documented-2052' (did you mean 'documented-2025'?)"),
-    "unknown-fact.yaml": (9, 19, "tariffs.us_on_china.measures.fentanyl.path[0].fact", "unknown fact id 'us-fentanyl-2025-02-05' (did you mean 'us-fentanyl-2025-02-04'?)"),
-    "python-tag.yaml": (5, 11, "tariffs.us_on_china.base", "explicit YAML tag 'python/object/apply:os.system' is not allowed"),
+    "unknown-fact.yaml": (
+        9,
+        19,
+        "tariffs.us_on_china.measures.fentanyl.path[0].fact",
+        "unknown fact id 'us-fentanyl-2025-02-05' (did you mean 'us-fentanyl-2025-02-04'?)",
+    ),
+    "python-tag.yaml": (
+        5,
+        11,
+        "tariffs.us_on_china.base",
+        "explicit YAML tag 'python/object/apply:os.system' is not allowed",
+    ),
     "empty.yaml": (1, 1, "", "file is empty"),
     "not-utf8.yaml": (1, 11, "", "is not UTF-8 text"),
     "a-directory.yaml": (1, 1, "", "is a directory"),
     "elasticity-wrong-sign.yaml": (9, 25, "parameters.short_run_elasticity", "has the wrong sign"),
     "pass-through-above-100.yaml": (9, 17, "parameters.pass_through", "120% is above 100%"),
     "growth-minus-100.yaml": (9, 18, "parameters.import_growth", "expected above -100%"),
-    "long-run-below-short-run.yaml": (10, 24, "parameters.long_run_elasticity", "expected long_run_elasticity <= short_run_elasticity"),
+    "long-run-below-short-run.yaml": (
+        10,
+        24,
+        "parameters.long_run_elasticity",
+        "expected long_run_elasticity <= short_run_elasticity",
+    ),
     "horizon-before-data.yaml": (2, 10, "horizon", "expected 2024-01-01 or later"),
     "share-without-percent.yaml": (9, 17, "parameters.pass_through", "write '80%' for a share of 0.8"),
     "distribution-unknown-kind.yaml": (5, 25, "parameters.short_run_elasticity", "unknown distribution 'gaussian'"),
-    "distribution-missing-key.yaml": (5, 20, "parameters.adjustment_days", "a triangular distribution takes low, mode, high (missing mode)"),
-    "distribution-outside-range.yaml": (5, 25, "parameters.short_run_elasticity", "puts 100.0% of its mass outside -1 to 0, where its draws must fall"),
-    "distribution-share-without-percent.yaml": (5, 17, "parameters.pass_through", "low: a rate or share needs a percent sign: write '60%'"),
-    "renewal-on-a-step.yaml": (9, 13, "tariffs.us_on_china.measures.fentanyl.path[0]", "'renewal' belongs to a window: add 'days'"),
-    "renewal-probability-above-100.yaml": (11, 36, "tariffs.us_on_china.measures.reciprocal.path[0].renewal.probability", "150% is above 100%"),
+    "distribution-missing-key.yaml": (
+        5,
+        20,
+        "parameters.adjustment_days",
+        "a triangular distribution takes low, mode, high (missing mode)",
+    ),
+    "distribution-outside-range.yaml": (
+        5,
+        25,
+        "parameters.short_run_elasticity",
+        "puts 100.0% of its mass outside -1 to 0, where its draws must fall",
+    ),
+    "distribution-share-without-percent.yaml": (
+        5,
+        17,
+        "parameters.pass_through",
+        "low: a rate or share needs a percent sign: write '60%'",
+    ),
+    "renewal-on-a-step.yaml": (
+        9,
+        13,
+        "tariffs.us_on_china.measures.fentanyl.path[0]",
+        "'renewal' belongs to a window: add 'days'",
+    ),
+    "renewal-probability-above-100.yaml": (
+        11,
+        36,
+        "tariffs.us_on_china.measures.reciprocal.path[0].renewal.probability",
+        "150% is above 100%",
+    ),
     "deep-nesting.yaml": (1, 1, "", "nesting is too deep"),
     "horizon-backwards.yaml": (2, 10, "horizon", "ends (2024-01-01) on or before it starts (2026-12-31)"),
     "horizon-too-long.yaml": (2, 10, "horizon", "spans more than 50 years"),
@@ -103,8 +163,10 @@ def test_check_command_exit_codes_and_output(invalid_dir, capsys):
     assert main(["--check", str(invalid_dir / "unknown-key.yaml"), str(invalid_dir / "negative-rate.yaml")]) == 2
     error = capsys.readouterr().err.splitlines()
     assert "negative-rate.yaml:9:38:" in error[0]
-    assert error[1].endswith("unknown-key.yaml:6:5: tariffs.us_on_china.meausres: unknown key 'meausres' "
-                             "(did you mean 'measures'?); expected one of: base, measures")
+    assert error[1].endswith(
+        "unknown-key.yaml:6:5: tariffs.us_on_china.meausres: unknown key 'meausres' "
+        "(did you mean 'measures'?); expected one of: base, measures"
+    )
     assert error[-1] == "2 problems found."
 
 
@@ -112,7 +174,10 @@ def test_simulate_on_bad_input_exits_2_without_traceback_or_output(invalid_dir, 
     env = {**os.environ, "PYTHONWARNINGS": "ignore"}
     done = subprocess.run(
         [sys.executable, "-m", "simulator", str(invalid_dir / "python-tag.yaml"), "--out", str(tmp_path / "out")],
-        capture_output=True, text=True, env=env, timeout=120,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
     assert done.returncode == 2
     assert "Traceback" not in done.stderr

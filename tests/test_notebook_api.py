@@ -52,4 +52,7 @@ def test_what_if_is_validated_like_a_file():
     with pytest.raises(simulator.InputError) as error:
         simulator.what_if("documented-2025", "Bad", parameters={"pass_through": 80, "short_run_elastcity": -1})
     text = str(error.value)
-    assert "parameters.pass_through: a rate needs a percent sign" in text and "did you mean 'short_run_elasticity'?" in text
+    assert (
+        "parameters.pass_through: a rate needs a percent sign" in text
+        and "did you mean 'short_run_elasticity'?" in text
+    )

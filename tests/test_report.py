@@ -24,8 +24,17 @@ def test_scenario_folder_holds_every_output(reports):
     for chart in CHARTS:
         assert (folder / f"{chart}.png").read_bytes().startswith(b"\x89PNG")
         assert b"<svg" in (folder / f"{chart}.svg").read_bytes()[:500]
-    assert {"projection.csv", "projection.parquet", "summary.md", "manifest.json", "index.html", "key-numbers.csv", "tariffs.csv",
-            "monthly.csv", "backtest.csv"} <= names
+    assert {
+        "projection.csv",
+        "projection.parquet",
+        "summary.md",
+        "manifest.json",
+        "index.html",
+        "key-numbers.csv",
+        "tariffs.csv",
+        "monthly.csv",
+        "backtest.csv",
+    } <= names
     assert not [path for path in reports.iterdir() if path.name.startswith(".")], "no staging folder is left behind"
 
 
@@ -36,7 +45,9 @@ def test_parquet_and_csv_hold_the_same_tidy_table(reports):
     assert list(parquet.columns) == ["scenario", "date", "variable", "value", "unit"]
     assert len(parquet) == len(csv) == 48 * 12
     assert np.allclose(parquet["value"].to_numpy(), csv["value"].to_numpy(), atol=1e-6)
-    imports_2024 = parquet[(parquet["variable"] == "us_imports_from_china") & (parquet["date"].dt.year == 2024)]["value"].sum()
+    imports_2024 = parquet[(parquet["variable"] == "us_imports_from_china") & (parquet["date"].dt.year == 2024)][
+        "value"
+    ].sum()
     assert imports_2024 == pytest.approx(438.742, abs=1e-3)
 
 
@@ -60,7 +71,14 @@ def test_key_numbers_per_year_and_change_against_baseline():
 def test_partial_years_count_their_days(tmp_path):
     from simulator.api import scenario_from_data
 
-    short = scenario_from_data({"title": "Half of 2025", "extends": "documented-2025", "horizon": {"start": "2024-07-01", "end": "2025-06-30"}}, "half")
+    short = scenario_from_data(
+        {
+            "title": "Half of 2025",
+            "extends": "documented-2025",
+            "horizon": {"start": "2024-07-01", "end": "2025-06-30"},
+        },
+        "half",
+    )
     result = run(short)
     table = key_numbers(result, result.baseline)
     assert list(table["year"]) == [2024, 2025] and list(table["days"]) == [184, 181]
@@ -154,7 +172,9 @@ def test_comparison_folder(reports):
     assert set(expires["extends"]) == {"documented-2025"}
     geneva = expires[expires["input"] == "Reciprocal duty from 14 May 2025"].iloc[0]
     assert (geneva["before"], geneva["after"]) == ("10% for 90 days, then 34%", "10% for 90 days, then back to 125%")
-    november = expires[expires["input"] == "Fentanyl duty from 10 Nov 2025"].iloc[0]  # the what-if drops the November cut
+    november = expires[expires["input"] == "Fentanyl duty from 10 Nov 2025"].iloc[
+        0
+    ]  # the what-if drops the November cut
     assert (november["before"], november["after"]) == ("10%", "no step on this date; 20% in force")
     hostile = differences[differences["scenario"] == "hostile"]
     assert list(hostile["input"]) == ["short run elasticity"]

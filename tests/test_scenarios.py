@@ -8,7 +8,16 @@ from simulator.inputs.locations import scenarios_dir
 from simulator.inputs.problems import InputError
 from simulator.inputs.yaml_reader import read_document
 
-REQUIRED = {"baseline-2024", "geneva-truce", "documented-2025", "truce-expires", "partial-snapback", "truce-extended", "escalation", "deal"}
+REQUIRED = {
+    "baseline-2024",
+    "geneva-truce",
+    "documented-2025",
+    "truce-expires",
+    "partial-snapback",
+    "truce-extended",
+    "escalation",
+    "deal",
+}
 
 
 def test_required_scenarios_are_bundled():
@@ -34,7 +43,9 @@ def _numbers(data, path=()):
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from _numbers(value, (*path, index))
-    elif (isinstance(data, (int, float)) and not isinstance(data, bool)) or (isinstance(data, str) and data.strip().endswith("%")):
+    elif (isinstance(data, (int, float)) and not isinstance(data, bool)) or (
+        isinstance(data, str) and data.strip().endswith("%")
+    ):
         yield path, data
 
 
@@ -47,8 +58,14 @@ def test_every_number_in_a_bundled_scenario_cites_a_fact(scenario_id):
 
 def test_bundled_scenarios_cite_their_facts():
     used = simulator.load_scenario("documented-2025").facts_used()
-    assert {"us-reciprocal-geneva", "geneva-window-days", "us-reciprocal-coverage", "china-farm-coverage-share",
-            "us-average-tariff-2025-01-20", "trade-elasticity-short-run"} <= set(used)
+    assert {
+        "us-reciprocal-geneva",
+        "geneva-window-days",
+        "us-reciprocal-coverage",
+        "china-farm-coverage-share",
+        "us-average-tariff-2025-01-20",
+        "trade-elasticity-short-run",
+    } <= set(used)
 
 
 def test_child_inherits_and_overrides_by_name():
@@ -58,12 +75,18 @@ def test_child_inherits_and_overrides_by_name():
     assert child.start == parent.start and child.end == parent.end
     assert child.tariffs["us_on_china"].measures["reciprocal"].coverage.value == 78
     assert [e.start.isoformat() for e in child.tariffs["us_on_china"].measures["reciprocal"].entries] == [
-        "2025-04-05", "2025-04-09", "2025-04-10", "2025-05-14"]
+        "2025-04-05",
+        "2025-04-09",
+        "2025-04-10",
+        "2025-05-14",
+    ]
     assert child.tariffs["china_on_us"].measures["coal_lng"] == parent.tariffs["china_on_us"].measures["coal_lng"]
 
 
 def test_scenario_in_code_is_validated_like_yaml():
-    scenario = scenario_from_data({"extends": "documented-2025", "title": "Elastic", "parameters": {"short_run_elasticity": -1.2}}, "elastic")
+    scenario = scenario_from_data(
+        {"extends": "documented-2025", "title": "Elastic", "parameters": {"short_run_elasticity": -1.2}}, "elastic"
+    )
     assert scenario.parameters.short_run_elasticity.value == -1.2 and scenario.title == "Elastic"
     with pytest.raises(InputError) as caught:
         scenario_from_data({"extends": "documented-2025", "parameters": {"pass_throught": "90%"}}, "bad")
@@ -72,5 +95,7 @@ def test_scenario_in_code_is_validated_like_yaml():
 
 def test_child_must_give_a_new_measure_a_path():
     with pytest.raises(InputError) as caught:
-        scenario_from_data({"extends": "documented-2025", "tariffs": {"us_on_china": {"measures": {"steel": {"coverage": "5%"}}}}}, "x")
+        scenario_from_data(
+            {"extends": "documented-2025", "tariffs": {"us_on_china": {"measures": {"steel": {"coverage": "5%"}}}}}, "x"
+        )
     assert "measure 'steel' is new in this file and needs a 'path'" in str(caught.value)

@@ -26,12 +26,27 @@ def test_grid_is_every_combination():
 
 def test_each_grid_point_equals_a_single_run(local):
     assert local["point"].nunique() == 12
-    assert list(local.columns) == ["scenario", "point", "short_run_elasticity", "pass_through", "import_growth", "date", "variable", "value", "unit"]
+    assert list(local.columns) == [
+        "scenario",
+        "point",
+        "short_run_elasticity",
+        "pass_through",
+        "import_growth",
+        "date",
+        "variable",
+        "value",
+        "unit",
+    ]
     for point in (0, 7, 11):
         rows = local[local["point"] == point]
-        overrides = {"short_run_elasticity": float(rows["short_run_elasticity"].iloc[0]),
-                     "pass_through": f"{rows['pass_through'].iloc[0]:g}%", "import_growth": f"{rows['import_growth'].iloc[0]:g}%"}
-        single = run(scenario_from_data({"title": "One point", "extends": "documented-2025", "parameters": overrides}, "one")).to_frame("annual")
+        overrides = {
+            "short_run_elasticity": float(rows["short_run_elasticity"].iloc[0]),
+            "pass_through": f"{rows['pass_through'].iloc[0]:g}%",
+            "import_growth": f"{rows['import_growth'].iloc[0]:g}%",
+        }
+        single = run(
+            scenario_from_data({"title": "One point", "extends": "documented-2025", "parameters": overrides}, "one")
+        ).to_frame("annual")
         mine = rows.set_index(["date", "variable"])["value"]
         theirs = single.set_index(["date", "variable"])["value"]
         assert np.allclose(mine.loc[theirs.index].to_numpy(), theirs.to_numpy())
@@ -55,11 +70,19 @@ def test_bad_grids_are_located_errors():
 def test_a_dask_cluster_gives_the_local_pool_results(local, tmp_path):
     distributed = pytest.importorskip("distributed")
     sweep_file = tmp_path / "grid.yaml"
-    sweep_file.write_text("scenario: documented-2025\ngrid:\n" + "".join(f"  {name}: [{', '.join(map(str, values))}]\n" for name, values in GRID.items()))
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True) as cluster:
+    sweep_file.write_text(
+        "scenario: documented-2025\ngrid:\n"
+        + "".join(f"  {name}: [{', '.join(map(str, values))}]\n" for name, values in GRID.items())
+    )
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True
+    ) as cluster:
         with distributed.Client(cluster) as client:
             remote = sweep("documented-2025", GRID, executor=client.get_executor())
-        assert main(["--sweep", str(sweep_file), "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "out")]) == 0
+        assert (
+            main(["--sweep", str(sweep_file), "--scheduler", cluster.scheduler_address, "--out", str(tmp_path / "out")])
+            == 0
+        )
     pd.testing.assert_frame_equal(remote, local)
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "out" / "grid" / "sweep.parquet"), local)
 
@@ -68,7 +91,10 @@ def test_simulate_sweep_writes_a_folder(tmp_path, capsys):
     scenario = tmp_path / "mine.yaml"
     scenario.write_text("title: Mine\nextends: documented-2025\nparameters: {diversion_share: 50%}\n")
     sweep_file = tmp_path / "elasticities.yaml"
-    sweep_file.write_text("scenario: mine.yaml\nfrequency: annual\ngrid:\n  short_run_elasticity: [-0.5, -1.0]\n  pass_through: [80%, 100%]\n")
+    sweep_file.write_text(
+        "scenario: mine.yaml\nfrequency: annual\ngrid:\n  short_run_elasticity: [-0.5, -1.0]\n  pass_through: [80%, "
+        "100%]\n"
+    )
     assert main(["--sweep", str(sweep_file), "--out", str(tmp_path / "out")]) == 0
     folder = tmp_path / "out" / "elasticities"
     table = pd.read_parquet(folder / "sweep.parquet")
@@ -77,7 +103,11 @@ def test_simulate_sweep_writes_a_folder(tmp_path, capsys):
     assert "| 0 | −0.5 | 80 |" in summary.replace("-0.5", "−0.5")
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["grid"] == {"short_run_elasticity": [-0.5, -1.0], "pass_through": [80.0, 100.0]}
-    assert {entry["path"].rsplit("/", 1)[-1] for entry in manifest["files"]} >= {"mine.yaml", "elasticities.yaml", "documented-2025.yaml"}
+    assert {entry["path"].rsplit("/", 1)[-1] for entry in manifest["files"]} >= {
+        "mine.yaml",
+        "elasticities.yaml",
+        "documented-2025.yaml",
+    }
 
 
 def test_simulate_sweep_with_a_bad_file_exits_2(tmp_path, capsys):
@@ -85,7 +115,10 @@ def test_simulate_sweep_with_a_bad_file_exits_2(tmp_path, capsys):
     sweep_file.write_text("scenario: documented-2025\nfrequency: weekly\ngrid:\n  pass_through: [80]\n")
     assert main(["--sweep", str(sweep_file), "--out", str(tmp_path / "out")]) == 2
     errors = capsys.readouterr().err
-    assert "bad.yaml:2:12: frequency:" in errors and "bad.yaml:4:18: grid.pass_through[0]: a rate needs a percent sign" in errors
+    assert (
+        "bad.yaml:2:12: frequency:" in errors
+        and "bad.yaml:4:18: grid.pass_through[0]: a rate needs a percent sign" in errors
+    )
     assert not (tmp_path / "out").exists()
 
 
@@ -104,12 +137,19 @@ def test_simulate_draws_adds_fan_and_tornado(tmp_path):
 
 def test_every_problem_of_a_sweep_file_at_once(tmp_path, capsys):
     sweep_file = tmp_path / "a.yaml"
-    sweep_file.write_text("scenario: nonexistent-scenario\nfrequency: weekly\ngrid:\n  pass_through: [80]\n"
-                          "  short_run_elasticity: [{distribution: normal, mean: -1, sd: 0.1}]\n")
+    sweep_file.write_text(
+        "scenario: nonexistent-scenario\nfrequency: weekly\ngrid:\n  pass_through: [80]\n"
+        "  short_run_elasticity: [{distribution: normal, mean: -1, sd: 0.1}]\n"
+    )
     assert main(["--sweep", str(sweep_file), "--out", str(tmp_path / "out")]) == 2
     errors = capsys.readouterr().err
-    for expected in ("a.yaml:1:11: scenario: no such scenario", "a.yaml:2:12: frequency:", "a.yaml:4:18: grid.pass_through[0]:",
-                     "a.yaml:5:26: grid.short_run_elasticity[0]: a grid takes point values, not distributions", "4 problems found."):
+    for expected in (
+        "a.yaml:1:11: scenario: no such scenario",
+        "a.yaml:2:12: frequency:",
+        "a.yaml:4:18: grid.pass_through[0]:",
+        "a.yaml:5:26: grid.short_run_elasticity[0]: a grid takes point values, not distributions",
+        "4 problems found.",
+    ):
         assert expected in errors
 
 

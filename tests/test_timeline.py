@@ -28,30 +28,33 @@ US, CN = "us_additional_tariff_on_china", "china_additional_tariff_on_us"
 US_EFF, CN_EFF = "us_effective_additional_tariff_on_china", "china_effective_additional_tariff_on_us"
 
 
-@pytest.mark.parametrize("day, us, china", [
-    ("2024-12-31", 0, 0),
-    ("2025-02-03", 0, 0),
-    ("2025-02-04", 10, 0),
-    ("2025-03-03", 10, 0),
-    ("2025-03-04", 20, 0),
-    ("2025-04-04", 20, 0),
-    ("2025-04-05", 30, 0),
-    ("2025-04-08", 30, 0),
-    ("2025-04-09", 104, 0),
-    ("2025-04-10", 145, 84),
-    ("2025-04-11", 145, 84),
-    ("2025-04-12", 145, 125),
-    ("2025-05-13", 145, 125),
-    ("2025-05-14", 30, 10),
-    ("2025-06-05", 30, 10),
-    ("2025-08-11", 30, 10),
-    ("2025-08-12", 30, 10),
-    ("2025-11-09", 30, 10),
-    ("2025-11-10", 20, 10),
-    ("2026-11-09", 20, 10),
-    ("2026-11-10", 44, 34),
-    ("2027-12-31", 44, 34),
-])
+@pytest.mark.parametrize(
+    ("day", "us", "china"),
+    [
+        ("2024-12-31", 0, 0),
+        ("2025-02-03", 0, 0),
+        ("2025-02-04", 10, 0),
+        ("2025-03-03", 10, 0),
+        ("2025-03-04", 20, 0),
+        ("2025-04-04", 20, 0),
+        ("2025-04-05", 30, 0),
+        ("2025-04-08", 30, 0),
+        ("2025-04-09", 104, 0),
+        ("2025-04-10", 145, 84),
+        ("2025-04-11", 145, 84),
+        ("2025-04-12", 145, 125),
+        ("2025-05-13", 145, 125),
+        ("2025-05-14", 30, 10),
+        ("2025-06-05", 30, 10),
+        ("2025-08-11", 30, 10),
+        ("2025-08-12", 30, 10),
+        ("2025-11-09", 30, 10),
+        ("2025-11-10", 20, 10),
+        ("2026-11-09", 20, 10),
+        ("2026-11-10", 44, 34),
+        ("2027-12-31", 44, 34),
+    ],
+)
 def test_documented_headline_rates(documented, day, us, china):
     assert rate_on(documented, US, day) == us
     assert rate_on(documented, CN, day) == china
@@ -79,21 +82,24 @@ def test_baseline_has_no_additional_tariff():
     assert (paths.to_numpy() == 0).all()
 
 
-@pytest.mark.parametrize("scenario, day, us, china", [
-    ("geneva-truce", "2025-08-11", 30, 10),
-    ("geneva-truce", "2025-08-12", 54, 34),   # the suspended 24 points return
-    ("truce-expires", "2025-08-11", 30, 10),
-    ("truce-expires", "2025-08-12", 145, 125),  # the 91st day
-    ("truce-expires", "2027-12-31", 145, 125),
-    ("partial-snapback", "2025-08-12", 54, 34),
-    ("partial-snapback", "2026-11-10", 54, 34),
-    ("truce-extended", "2025-08-12", 30, 10),
-    ("truce-extended", "2027-12-31", 30, 10),
-    ("escalation", "2026-11-09", 20, 10),
-    ("escalation", "2026-11-10", 145, 125),
-    ("deal", "2026-11-09", 20, 10),
-    ("deal", "2026-11-10", 0, 0),
-])
+@pytest.mark.parametrize(
+    ("scenario", "day", "us", "china"),
+    [
+        ("geneva-truce", "2025-08-11", 30, 10),
+        ("geneva-truce", "2025-08-12", 54, 34),  # the suspended 24 points return
+        ("truce-expires", "2025-08-11", 30, 10),
+        ("truce-expires", "2025-08-12", 145, 125),  # the 91st day
+        ("truce-expires", "2027-12-31", 145, 125),
+        ("partial-snapback", "2025-08-12", 54, 34),
+        ("partial-snapback", "2026-11-10", 54, 34),
+        ("truce-extended", "2025-08-12", 30, 10),
+        ("truce-extended", "2027-12-31", 30, 10),
+        ("escalation", "2026-11-09", 20, 10),
+        ("escalation", "2026-11-10", 145, 125),
+        ("deal", "2026-11-09", 20, 10),
+        ("deal", "2026-11-10", 0, 0),
+    ],
+)
 def test_what_if_paths(scenario, day, us, china):
     paths = simulator.tariff_paths(simulator.load_scenario(scenario))
     assert (rate_on(paths, US, day), rate_on(paths, CN, day)) == (us, china)
@@ -107,6 +113,7 @@ def test_what_ifs_match_documented_path_before_they_fork(documented):
 
 
 # ------------------------------------------------------------------ rules
+
 
 def entry(**fields):
     return PathEntry.model_validate(fields, context={"facts": {}})
@@ -123,14 +130,22 @@ def at(days, values, day):
 
 def test_step_holds_from_its_date_inclusive_until_the_next():
     days, values = series([entry(date="2025-03-04", rate="20%"), entry(date="2025-02-04", rate="10%")])
-    assert [at(days, values, d) for d in ("2025-02-03", "2025-02-04", "2025-03-03", "2025-03-04", "2025-12-31")] == [0, 10, 10, 20, 20]
+    assert [at(days, values, d) for d in ("2025-02-03", "2025-02-04", "2025-03-03", "2025-03-04", "2025-12-31")] == [
+        0,
+        10,
+        10,
+        20,
+        20,
+    ]
 
 
 def test_window_covers_n_days_and_its_follow_up_starts_on_day_n():
-    days, values = series([entry(date="2025-04-10", rate="125%"), entry(date="2025-05-14", rate="10%", days=90, then="34%")])
+    days, values = series(
+        [entry(date="2025-04-10", rate="125%"), entry(date="2025-05-14", rate="10%", days=90, then="34%")]
+    )
     assert at(days, values, "2025-05-14") == 10
-    assert at(days, values, "2025-08-11") == 10   # 14 May + 89 days: the last day of the window
-    assert at(days, values, "2025-08-12") == 34   # 14 May + 90 days: the follow-up
+    assert at(days, values, "2025-08-11") == 10  # 14 May + 89 days: the last day of the window
+    assert at(days, values, "2025-08-12") == 34  # 14 May + 90 days: the follow-up
 
 
 def test_window_reverts_to_the_rate_before_it_by_default():
@@ -139,7 +154,11 @@ def test_window_reverts_to_the_rate_before_it_by_default():
 
 
 def test_later_entry_overrides_a_pending_revert():
-    entries = [entry(date="2025-04-10", rate="125%"), entry(date="2025-05-14", rate="10%", days=90), entry(date="2025-07-01", rate="50%")]
+    entries = [
+        entry(date="2025-04-10", rate="125%"),
+        entry(date="2025-05-14", rate="10%", days=90),
+        entry(date="2025-07-01", rate="50%"),
+    ]
     days, values = series(entries)
     assert at(days, values, "2025-07-01") == 50 and at(days, values, "2025-08-12") == 50
     # an entry on the very day the follow-up was due takes its place
@@ -158,7 +177,10 @@ def paths(draw):
     offsets = sorted(draw(st.lists(st.integers(0, 700), min_size=count, max_size=count, unique=True)))
     entries = []
     for offset in offsets:
-        fields = {"date": (D(2024, 1, 1) + dt.timedelta(days=offset)).isoformat(), "rate": f"{draw(st.integers(0, 200))}%"}
+        fields = {
+            "date": (D(2024, 1, 1) + dt.timedelta(days=offset)).isoformat(),
+            "rate": f"{draw(st.integers(0, 200))}%",
+        }
         if draw(st.booleans()):
             fields["days"] = draw(st.integers(1, 200))
             if draw(st.booleans()):
@@ -192,8 +214,12 @@ def test_a_window_that_reverts_returns_exactly_to_the_prior_rate(entries):
 @settings(max_examples=60, deadline=None)
 @given(
     st.sampled_from(["fentanyl", "reciprocal"]),
-    st.lists(st.tuples(st.integers(0, 900), st.integers(0, 300), st.one_of(st.none(), st.integers(1, 120))), min_size=1, max_size=4,
-             unique_by=lambda item: item[0]),
+    st.lists(
+        st.tuples(st.integers(0, 900), st.integers(0, 300), st.one_of(st.none(), st.integers(1, 120))),
+        min_size=1,
+        max_size=4,
+        unique_by=lambda item: item[0],
+    ),
 )
 def test_extends_override_leaves_every_day_before_its_first_date_unchanged(measure, changes_):
     parent = simulator.load_scenario("documented-2025")
@@ -203,7 +229,9 @@ def test_extends_override_leaves_every_day_before_its_first_date_unchanged(measu
         if days:
             item["days"] = days
         path.append(item)
-    child = scenario_from_data({"extends": "documented-2025", "tariffs": {"us_on_china": {"measures": {measure: {"path": path}}}}}, "child")
+    child = scenario_from_data(
+        {"extends": "documented-2025", "tariffs": {"us_on_china": {"measures": {measure: {"path": path}}}}}, "child"
+    )
     first = np.datetime64(min(D.fromisoformat(item["date"]) for item in path))
     before_parent, before_child = tariff_arrays(parent), tariff_arrays(child)
     keep = before_parent.days < first

@@ -51,7 +51,9 @@ def test_effective_rate_is_base_plus_effective_additional(documented):
     daily = documented.daily
     assert daily.loc["2024-06-01", "us_effective_tariff_on_china"] == pytest.approx(20.8)
     assert daily.loc["2025-05-14", "us_effective_tariff_on_china"] == pytest.approx(20.8 + 20 + 0.78 * 10)
-    assert daily.loc["2025-04-12", "china_effective_tariff_on_us"] == pytest.approx(21.2 + 125 + 0.0293 * 15 + 0.0419 * 10 + 0.1501 * 12.5)
+    assert daily.loc["2025-04-12", "china_effective_tariff_on_us"] == pytest.approx(
+        21.2 + 125 + 0.0293 * 15 + 0.0419 * 10 + 0.1501 * 12.5
+    )
 
 
 def test_backtest_months_and_errors(documented):
@@ -141,7 +143,9 @@ def test_zero_additional_tariffs_reproduce_the_baseline_exactly(parameters):
 @given(st.fixed_dictionaries(PARAMETERS), tariff_path(), st.floats(0.1, 200))
 def test_a_path_higher_on_every_day_never_raises_imports(parameters, path, extra):
     # validation guarantees the long-run response is at least the short-run one
-    parameters = dict(parameters, long_run_elasticity=min(parameters["long_run_elasticity"], parameters["short_run_elasticity"]))
+    parameters = dict(
+        parameters, long_run_elasticity=min(parameters["long_run_elasticity"], parameters["short_run_elasticity"])
+    )
     low = _run(path, path, parameters)
     high = _run(path + extra, path, parameters)
     assert np.all(high["us_imports_from_china"] <= low["us_imports_from_china"] * (1 + 1e-12))
@@ -173,7 +177,9 @@ def test_balance_revenue_and_monthly_sums(parameters, us_path, china_path):
 
 
 def test_scenario_parameters_reach_the_model():
-    stiff = scenario_from_data({"extends": "documented-2025", "parameters": {"short_run_elasticity": 0, "long_run_elasticity": 0}}, "stiff")
+    stiff = scenario_from_data(
+        {"extends": "documented-2025", "parameters": {"short_run_elasticity": 0, "long_run_elasticity": 0}}, "stiff"
+    )
     result = run(stiff)
     # with no volume response and full pass-through, imports stay at the counterfactual
     assert np.allclose(result.series["us_imports_from_china"], result.series["us_imports_counterfactual"])

@@ -15,16 +15,45 @@ from simulator.uncertainty.quantiles import QuantileAccumulator
 from simulator.uncertainty.tornado import last_full_year, tornado
 
 FIXED = {  # every parameter a point value: nothing is drawn
-    "short_run_elasticity": -0.76, "long_run_elasticity": -2.0, "pass_through": "100%", "shipping_lag_days": 5, "adjustment_days": 15,
-    "long_run_adjustment_years": 3, "import_growth": "0%", "export_growth": "0%", "diversion_share": "63%",
+    "short_run_elasticity": -0.76,
+    "long_run_elasticity": -2.0,
+    "pass_through": "100%",
+    "shipping_lag_days": 5,
+    "adjustment_days": 15,
+    "long_run_adjustment_years": 3,
+    "import_growth": "0%",
+    "export_growth": "0%",
+    "diversion_share": "63%",
 }
 RENEWED = {  # the one-year November 2025 truce, renewable
-    "us_on_china": {"measures": {"reciprocal": {"path": [
-        {"fact": "us-reciprocal-extension-2025-11-10", "days": {"fact": "extension-2025-11-window-days"},
-         "then": {"fact": "us-reciprocal-snapback"}, "renewal": {"probability": "PROBABILITY"}}]}}},
-    "china_on_us": {"measures": {"reciprocal": {"path": [
-        {"fact": "china-reciprocal-extension-2025-11-10", "days": {"fact": "extension-2025-11-window-days"},
-         "then": {"fact": "china-reciprocal-snapback"}, "renewal": {"probability": "PROBABILITY"}}]}}},
+    "us_on_china": {
+        "measures": {
+            "reciprocal": {
+                "path": [
+                    {
+                        "fact": "us-reciprocal-extension-2025-11-10",
+                        "days": {"fact": "extension-2025-11-window-days"},
+                        "then": {"fact": "us-reciprocal-snapback"},
+                        "renewal": {"probability": "PROBABILITY"},
+                    }
+                ]
+            }
+        }
+    },
+    "china_on_us": {
+        "measures": {
+            "reciprocal": {
+                "path": [
+                    {
+                        "fact": "china-reciprocal-extension-2025-11-10",
+                        "days": {"fact": "extension-2025-11-window-days"},
+                        "then": {"fact": "china-reciprocal-snapback"},
+                        "renewal": {"probability": "PROBABILITY"},
+                    }
+                ]
+            }
+        }
+    },
 }
 
 
@@ -36,16 +65,19 @@ def renewable(probability: str, fixed: bool = True):
     return scenario_from_data(data, "renewable")
 
 
-@pytest.mark.parametrize("distribution", [
-    Distribution("normal", {"mean": -0.76, "sd": 0.2}, (-np.inf, 0.0)),
-    Distribution("truncated_normal", {"mean": -2.0, "sd": 0.3, "low": -2.4, "high": -1.5}, (-np.inf, 0.0)),
-    Distribution("uniform", {"low": 60.0, "high": 100.0}, (0.0, 100.0), percent=True),
-    Distribution("triangular", {"low": 5.0, "mode": 15.0, "high": 60.0}, (1e-9, np.inf)),
-    Distribution("range", {"low": 40.0, "central": 63.0, "high": 80.0}, (0.0, 100.0), percent=True),
-    Distribution("range", {"low": 60.0, "central": 100.0, "high": 100.0}, (0.0, 100.0), percent=True),
-    Distribution("range", {"low": 63.0, "central": 63.0, "high": 80.0}, (0.0, 100.0), percent=True),
-    Distribution("range", {"low": 0.0, "central": 0.0, "high": 30.0}, (0.0, np.inf)),
-])
+@pytest.mark.parametrize(
+    "distribution",
+    [
+        Distribution("normal", {"mean": -0.76, "sd": 0.2}, (-np.inf, 0.0)),
+        Distribution("truncated_normal", {"mean": -2.0, "sd": 0.3, "low": -2.4, "high": -1.5}, (-np.inf, 0.0)),
+        Distribution("uniform", {"low": 60.0, "high": 100.0}, (0.0, 100.0), percent=True),
+        Distribution("triangular", {"low": 5.0, "mode": 15.0, "high": 60.0}, (1e-9, np.inf)),
+        Distribution("range", {"low": 40.0, "central": 63.0, "high": 80.0}, (0.0, 100.0), percent=True),
+        Distribution("range", {"low": 60.0, "central": 100.0, "high": 100.0}, (0.0, 100.0), percent=True),
+        Distribution("range", {"low": 63.0, "central": 63.0, "high": 80.0}, (0.0, 100.0), percent=True),
+        Distribution("range", {"low": 0.0, "central": 0.0, "high": 30.0}, (0.0, np.inf)),
+    ],
+)
 def test_draws_follow_the_distribution_and_stay_in_range(distribution):
     draws = distribution.sample(np.random.default_rng(3), 200_000)
     low, high = distribution.bounds
@@ -57,7 +89,9 @@ def test_draws_follow_the_distribution_and_stay_in_range(distribution):
 
 def test_range_percentiles_are_its_low_and_high():
     both_sides = Distribution("range", {"low": 40.0, "central": 63.0, "high": 80.0}, (0.0, 100.0), percent=True)
-    assert (both_sides.percentile(5), both_sides.percentile(50), both_sides.percentile(95)) == pytest.approx((0.40, 0.63, 0.80), abs=5e-4)  # the cut at 100% moves them a hair
+    assert (both_sides.percentile(5), both_sides.percentile(50), both_sides.percentile(95)) == pytest.approx(
+        (0.40, 0.63, 0.80), abs=5e-4
+    )  # the cut at 100% moves them a hair
     one_side = Distribution("range", {"low": 60.0, "central": 100.0, "high": 100.0}, (0.0, 100.0), percent=True)
     assert (one_side.percentile(5), one_side.percentile(100)) == pytest.approx((0.60, 1.00), abs=1e-4)
 
@@ -68,8 +102,14 @@ def test_normal_quantile_matches_the_standard_library():
 
 
 def test_parameters_drawn_are_written_distributions_and_unset_defaults():
-    scenario = scenario_from_data({"title": "Some fixed", "extends": "documented-2025",
-                                   "parameters": {"pass_through": "90%", "short_run_elasticity": {"low": -1.2, "central": -0.7, "high": -0.4}}}, "x")
+    scenario = scenario_from_data(
+        {
+            "title": "Some fixed",
+            "extends": "documented-2025",
+            "parameters": {"pass_through": "90%", "short_run_elasticity": {"low": -1.2, "central": -0.7, "high": -0.4}},
+        },
+        "x",
+    )
     drawn = parameter_distributions(scenario)
     assert "pass_through" not in drawn  # a point value the scenario sets stays fixed
     assert drawn["short_run_elasticity"].values == {"low": -1.2, "central": -0.7, "high": -0.4}
@@ -113,8 +153,10 @@ def test_nothing_uncertain_reproduces_the_point_projection():
 
 def test_renewal_probabilities_mix_policy_paths():
     never, always, half = renewable("0%"), renewable("100%"), renewable("50%")
-    rate_2027 = {name: run(scenario, draws=400, seed=9).annual.xs("2027-01-01", level="date")["us_effective_tariff_on_china"]
-                 for name, scenario in (("never", never), ("always", always), ("half", half))}
+    rate_2027 = {
+        name: run(scenario, draws=400, seed=9).annual.xs("2027-01-01", level="date")["us_effective_tariff_on_china"]
+        for name, scenario in (("never", never), ("always", always), ("half", half))
+    }
     point = run(never).annual.loc["2027-01-01", "us_effective_tariff_on_china"]
     assert np.allclose(rate_2027["never"], point)  # never renewed: the path as written (snapback on 2026-11-10)
     assert np.allclose(rate_2027["always"], rate_2027["always"].loc[50]) and rate_2027["always"].loc[50] < point - 15
@@ -126,12 +168,20 @@ def test_renewal_is_one_decision_for_both_sides_of_a_truce():
     outcome = monte_carlo(renewable("50%"), draws=500, seed=2)
     (decision,) = outcome.decisions
     assert {direction for direction, _, _ in decision.entries} == {"us_on_china", "china_on_us"}
-    assert decision.most(renewable("50%").end) == 2  # renewals starting 2026-11-10 and 2027-11-10 fall inside the horizon
+    assert (
+        decision.most(renewable("50%").end) == 2
+    )  # renewals starting 2026-11-10 and 2027-11-10 fall inside the horizon
 
 
 def test_progress_is_reported_per_chunk():
     calls = []
-    monte_carlo(renewable("50%", fixed=False), draws=2500, seed=4, chunk=1000, progress=lambda done, total: calls.append((done, total)))
+    monte_carlo(
+        renewable("50%", fixed=False),
+        draws=2500,
+        seed=4,
+        chunk=1000,
+        progress=lambda done, total: calls.append((done, total)),
+    )
     assert calls == [(1000, 2500), (2000, 2500), (2500, 2500)]
 
 
@@ -143,7 +193,7 @@ def test_accumulator_is_exact_up_to_its_limit(chunks, seed):
     values[:, 2] = 4.0  # a cell with no spread
     accumulator = QuantileAccumulator(exact=10_000)
     for start in range(0, len(values), 7):
-        accumulator.add(values[start:start + 7])
+        accumulator.add(values[start : start + 7])
     assert np.allclose(accumulator.quantiles((5, 50, 95)), np.percentile(values, (5, 50, 95), axis=0))
 
 
@@ -152,7 +202,7 @@ def test_accumulator_sketch_beyond_its_limit_is_within_a_bin():
     values = np.column_stack([generator.normal(size=60_000), generator.lognormal(size=60_000), np.full(60_000, 2.5)])
     accumulator = QuantileAccumulator(exact=5_000, bins=4096)
     for start in range(0, len(values), 1000):
-        accumulator.add(values[start:start + 1000])
+        accumulator.add(values[start : start + 1000])
     exact = np.percentile(values, (5, 25, 50, 75, 95), axis=0)
     estimate = accumulator.quantiles((5, 25, 50, 75, 95))
     width = 2 * (values[:5000].max(axis=0) - values[:5000].min(axis=0)) / 4096
@@ -167,19 +217,35 @@ def test_tornado_swings_are_point_runs_at_the_percentiles():
     central, swings = swinging.central, swinging.swings
     assert year == 2027 and swinging.year == 2027
     assert central == pytest.approx(float(run(scenario).annual.loc["2027-01-01", "us_trade_balance_with_china"]))
-    assert [abs(swing.high - swing.low) for swing in swings] == sorted((abs(swing.high - swing.low) for swing in swings), reverse=True)
+    assert [abs(swing.high - swing.low) for swing in swings] == sorted(
+        (abs(swing.high - swing.low) for swing in swings), reverse=True
+    )
     short = next(swing for swing in swings if swing.name == "short run elasticity")
     low_value = parameter_distributions(scenario)["short_run_elasticity"].percentile(5)
-    manual = scenario_from_data({"title": "Low elasticity", "extends": "documented-2025", "parameters": {"short_run_elasticity": low_value}}, "low")
+    manual = scenario_from_data(
+        {"title": "Low elasticity", "extends": "documented-2025", "parameters": {"short_run_elasticity": low_value}},
+        "low",
+    )
     assert short.low == pytest.approx(float(run(manual).annual.loc["2027-01-01", "us_trade_balance_with_china"]))
     renewal = tornado(renewable("50%")).swings
     # renewing the truce keeps tariffs low, so imports stay higher and the 2027 deficit deeper
-    assert any(swing.name == "renewal of the truce from 10 Nov 2025" and swing.high < swing.low - 10 for swing in renewal)
+    assert any(
+        swing.name == "renewal of the truce from 10 Nov 2025" and swing.high < swing.low - 10 for swing in renewal
+    )
 
 
 def test_a_fixed_long_run_elasticity_stays_fixed_when_the_short_run_is_drawn():
-    scenario = scenario_from_data({"title": "Fixed long run", "extends": "documented-2025", "parameters": {
-        "long_run_elasticity": -2.0, "short_run_elasticity": {"distribution": "uniform", "low": -3, "high": -0.5}}}, "fixed-long")
+    scenario = scenario_from_data(
+        {
+            "title": "Fixed long run",
+            "extends": "documented-2025",
+            "parameters": {
+                "long_run_elasticity": -2.0,
+                "short_run_elasticity": {"distribution": "uniform", "low": -3, "high": -0.5},
+            },
+        },
+        "fixed-long",
+    )
     from simulator.uncertainty.draws import draw_parameters
 
     values = draw_parameters(scenario, parameter_distributions(scenario), np.random.default_rng(0), 5000)
@@ -191,12 +257,33 @@ def test_a_renewal_that_cannot_act_is_not_a_decision_and_is_named():
     from simulator.model.timeline import ignored_renewals
     from simulator.model.timeline import renewal_decisions as renewables
 
-    overridden = scenario_from_data({"title": "Renewal overridden", "extends": "documented-2025", "tariffs": {"us_on_china": {"measures": {
-        "reciprocal": {"path": [
-            {"fact": "us-reciprocal-geneva", "days": {"fact": "geneva-window-days"}, "renewal": {"probability": "90%"}},
-            {"fact": "us-reciprocal-extension-2025-08-12"}]}}}}}, "overridden")
+    overridden = scenario_from_data(
+        {
+            "title": "Renewal overridden",
+            "extends": "documented-2025",
+            "tariffs": {
+                "us_on_china": {
+                    "measures": {
+                        "reciprocal": {
+                            "path": [
+                                {
+                                    "fact": "us-reciprocal-geneva",
+                                    "days": {"fact": "geneva-window-days"},
+                                    "renewal": {"probability": "90%"},
+                                },
+                                {"fact": "us-reciprocal-extension-2025-08-12"},
+                            ]
+                        }
+                    }
+                }
+            },
+        },
+        "overridden",
+    )
     assert renewables(overridden) == []
-    assert ignored_renewals(overridden) == ["Reciprocal duty window from 2025-05-14 is cut short by the entry of 2025-08-12"]
+    assert ignored_renewals(overridden) == [
+        "Reciprocal duty window from 2025-05-14 is cut short by the entry of 2025-08-12"
+    ]
 
 
 def test_quantile_levels_are_percent():

@@ -93,12 +93,16 @@ class Distribution:
         low, high = self.domain
         if self.kind == "range":  # its low and high are percentiles, not limits, unless one equals the centre
             centre = self.values["central"]
-            return (centre if self.values["low"] == centre else low), (centre if self.values["high"] == centre else high)
+            return (centre if self.values["low"] == centre else low), (
+                centre if self.values["high"] == centre else high
+            )
         return max(low, self.values.get("low", -math.inf)), min(high, self.values.get("high", math.inf))
 
     def describe(self) -> str:
         unit = "%" if self.percent else ""
-        shown = ", ".join(f"{key} {_format(value)}{unit if key != 'sd' or self.percent else ''}" for key, value in self.values.items())
+        shown = ", ".join(
+            f"{key} {_format(value)}{unit if key != 'sd' or self.percent else ''}" for key, value in self.values.items()
+        )
         name = "5th/50th/95th percentiles" if self.kind == "range" else self.kind.replace("_", " ")
         return f"{name}: {shown}"
 
@@ -140,7 +144,11 @@ class Distribution:
             return values["low"] + u * (values["high"] - values["low"])
         low, mode, high = values["low"], values["mode"], values["high"]
         split = (mode - low) / (high - low)
-        return np.where(u < split, low + np.sqrt(u * (high - low) * (mode - low)), high - np.sqrt((1 - u) * (high - low) * (high - mode)))
+        return np.where(
+            u < split,
+            low + np.sqrt(u * (high - low) * (mode - low)),
+            high - np.sqrt((1 - u) * (high - low) * (high - mode)),
+        )
 
     def mass(self) -> float:
         """Share of the untruncated distribution inside :attr:`bounds`."""
@@ -170,16 +178,22 @@ class Distribution:
 
 
 @functools.lru_cache(maxsize=256)
-def _range_sides(low: float, centre: float, high: float, lowest: float, highest: float) -> tuple[tuple[float, float, float, float], ...]:
+def _range_sides(
+    low: float, centre: float, high: float, lowest: float, highest: float
+) -> tuple[tuple[float, float, float, float], ...]:
     sides = [(-1.0, centre - low, centre - lowest), (1.0, high - centre, highest - centre)]
     sides = [side for side in sides if side[1] > 0]
     share = 1.0 / len(sides)
     target = 1.0 - 0.05 / share  # quantile of the distance that must land on low/high
-    return tuple((direction, share, limit, _half_spread(distance, limit, target)) for direction, distance, limit in sides)
+    return tuple(
+        (direction, share, limit, _half_spread(distance, limit, target)) for direction, distance, limit in sides
+    )
 
 
 def _half_distance(w: np.ndarray, limit: float, spread: float) -> np.ndarray:
-    """Distance from the centre at share ``w`` of a half-normal with ``spread``, cut at ``limit`` (flat if spread is infinite)."""
+    """Distance from the centre at share ``w`` of a half-normal with ``spread``, cut at ``limit`` (flat if spread is
+    infinite).
+    """
     if math.isinf(spread):
         return w * limit
     kept = 1.0 if math.isinf(limit) else 2.0 * NormalDist().cdf(limit / spread) - 1.0
@@ -209,9 +223,29 @@ def _format(value: float) -> str:
 
 def normal_quantile(u: np.ndarray) -> np.ndarray:
     """Inverse CDF of the standard normal, vectorised (Acklam's rational approximation, |error| < 1.2e-9)."""
-    a = (-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02, 1.383577518672690e02, -3.066479806614716e01, 2.506628277459239e00)
-    b = (-5.447609879822406e01, 1.615858368580409e02, -1.556989798598866e02, 6.680131188771972e01, -1.328068155288572e01)
-    c = (-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e00, -2.549732539343734e00, 4.374664141464968e00, 2.938163982698783e00)
+    a = (
+        -3.969683028665376e01,
+        2.209460984245205e02,
+        -2.759285104469687e02,
+        1.383577518672690e02,
+        -3.066479806614716e01,
+        2.506628277459239e00,
+    )
+    b = (
+        -5.447609879822406e01,
+        1.615858368580409e02,
+        -1.556989798598866e02,
+        6.680131188771972e01,
+        -1.328068155288572e01,
+    )
+    c = (
+        -7.784894002430293e-03,
+        -3.223964580411365e-01,
+        -2.400758277161838e00,
+        -2.549732539343734e00,
+        4.374664141464968e00,
+        2.938163982698783e00,
+    )
     d = (7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e00, 3.754408661907416e00)
     u = np.clip(np.asarray(u, dtype=float), 1e-300, 1 - 1e-16)
     result = np.empty_like(u)
@@ -219,11 +253,18 @@ def normal_quantile(u: np.ndarray) -> np.ndarray:
     middle = ~(low | high)
     q = u[middle] - 0.5
     r = q * q
-    result[middle] = ((((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q
-                      / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1))
+    result[middle] = (
+        (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5])
+        * q
+        / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1)
+    )
     for mask, sign, tail in ((low, 1.0, u[low]), (high, -1.0, 1 - u[high])):
         q = np.sqrt(-2 * np.log(tail))
-        result[mask] = sign * (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+        result[mask] = (
+            sign
+            * (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5])
+            / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1)
+        )
     return result
 
 
@@ -235,21 +276,29 @@ def is_distribution(value: Any) -> bool:
     return isinstance(value, dict) and ("distribution" in value or "central" in value)
 
 
-def parse_distribution(value: dict, info: Any, point: Callable[[Any, Any], Number | Percent], domain: tuple[float, float],
-                       percent: bool) -> Distribution:
+def parse_distribution(
+    value: dict, info: Any, point: Callable[[Any, Any], Number | Percent], domain: tuple[float, float], percent: bool
+) -> Distribution:
     """Check a distribution written in YAML; each location value goes through the parameter's own point check."""
     kind = value.get("distribution", "range")
     if kind not in SHAPES:
         known = ", ".join(SHAPES)
-        raise invalid("distribution", f"unknown distribution '{kind}'{did_you_mean(str(kind), SHAPES)} "
-                     f"(expected one of: {known}; or low/central/high without 'distribution')")
+        raise invalid(
+            "distribution",
+            f"unknown distribution '{kind}'{did_you_mean(str(kind), SHAPES)} "
+            f"(expected one of: {known}; or low/central/high without 'distribution')",
+        )
     wanted = SHAPES[kind]
     given = [key for key in value if key != "distribution"]
     missing = [key for key in wanted if key not in value]
     extra = [key for key in given if key not in wanted]
     if missing or extra:
-        parts = ([f"missing {', '.join(missing)}"] if missing else []) + ([f"unexpected {', '.join(extra)}"] if extra else [])
-        raise invalid("distribution", f"a {kind.replace('_', ' ')} distribution takes {', '.join(wanted)} ({'; '.join(parts)})")
+        parts = ([f"missing {', '.join(missing)}"] if missing else []) + (
+            [f"unexpected {', '.join(extra)}"] if extra else []
+        )
+        raise invalid(
+            "distribution", f"a {kind.replace('_', ' ')} distribution takes {', '.join(wanted)} ({'; '.join(parts)})"
+        )
     values, facts = {}, []
     for key in wanted:
         try:
@@ -264,8 +313,13 @@ def parse_distribution(value: dict, info: Any, point: Callable[[Any, Any], Numbe
     distribution = Distribution(kind, values, domain, percent, tuple(facts))
     if distribution.mass() < MIN_MASS:
         low, high = distribution.bounds
-        raise invalid("distribution", f"this {kind.replace('_', ' ')} distribution puts {100 * (1 - distribution.mass()):.1f}% of its mass outside "
-                     f"{low:g} to {high:g}, where its draws must fall (the parameter takes {_domain_text(domain, percent)}); move it inside")
+        raise invalid(
+            "distribution",
+            f"this {kind.replace('_', ' ')} distribution puts {100 * (1 - distribution.mass()):.1f}% of its mass "
+            "outside "
+            f"{low:g} to {high:g}, where its draws must fall (the parameter takes {_domain_text(domain, percent)}); "
+            "move it inside",
+        )
     return distribution
 
 
@@ -283,8 +337,11 @@ def _check_order(kind: str, values: dict[str, float]) -> None:
         return
     ordered = all(values[first] <= values[second] for first, second in itertools.pairwise(present))
     if not ordered or values[present[0]] >= values[present[-1]]:
-        raise invalid("distribution", f"expected {' <= '.join(present)} with low below high (got "
-                     f"{', '.join(f'{name} {values[name]:g}' for name in present)})")
+        raise invalid(
+            "distribution",
+            f"expected {' <= '.join(present)} with low below high (got "
+            f"{', '.join(f'{name} {values[name]:g}' for name in present)})",
+        )
 
 
 def _domain_text(domain: tuple[float, float], percent: bool) -> str:

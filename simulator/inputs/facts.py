@@ -103,7 +103,9 @@ def load_facts(folder: Path | None = None) -> dict[str, Fact]:
         for index, source in enumerate(fact.sources):
             if source not in sources:
                 hint = did_you_mean(source, sources)
-                problems.append(document.problem(("facts", key, "sources", index), f"unknown source id '{source}'{hint}"))
+                problems.append(
+                    document.problem(("facts", key, "sources", index), f"unknown source id '{source}'{hint}")
+                )
     if problems:
         raise InputError(problems)
     return {key: fact.model_copy(update={"id": key}) for key, fact in parsed.facts.items()}

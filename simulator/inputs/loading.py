@@ -122,7 +122,11 @@ def _chain_from(scenario_id: str, document: Document, folder: Path) -> list[_Lay
                 raise FileNotFoundError
         except (InputError, FileNotFoundError):
             hint = did_you_mean(parent, bundled_ids())
-            problems.append(document.problem(("extends",), f"unknown scenario '{parent}'{hint} (expected a bundled id or a file beside this one)"))
+            problems.append(
+                document.problem(
+                    ("extends",), f"unknown scenario '{parent}'{hint} (expected a bundled id or a file beside this one)"
+                )
+            )
             break
         try:
             document = read_document(path, _display(path))
@@ -154,14 +158,21 @@ def _check_file(content: ScenarioFile, document: Document) -> list[Problem]:
                 for index, entry in enumerate(measure.path or []):
                     if entry.start in first:
                         where = ("tariffs", direction, "measures", name, "path", index)
-                        message = f"two entries on {entry.start} for measure '{name}' (the other is path[{first[entry.start]}]); a measure changes once a day"
+                        message = (
+                            f"two entries on {entry.start} for measure '{name}' (the other is "
+                            f"path[{first[entry.start]}]); a measure changes once a day"
+                        )
                         problems.append(document.problem(where, message))
                     first.setdefault(entry.start, index)
     if content.references:
         sources = load_sources()
         for index, source in enumerate(content.references):
             if source not in sources:
-                problems.append(document.problem(("references", index), f"unknown source id '{source}'{did_you_mean(source, sources)}"))
+                problems.append(
+                    document.problem(
+                        ("references", index), f"unknown source id '{source}'{did_you_mean(source, sources)}"
+                    )
+                )
     return problems
 
 
@@ -197,15 +208,26 @@ def resolve(layers: list[_Layer]) -> Scenario:
                 where = ("tariffs", direction, "measures", name)
                 merged = measures[direction].setdefault(name, {})
                 if not merged and not measure.path:
-                    problems.append(layer.document.problem(where, f"measure '{name}' is new in this file and needs a 'path' of dated entries"))
+                    problems.append(
+                        layer.document.problem(
+                            where, f"measure '{name}' is new in this file and needs a 'path' of dated entries"
+                        )
+                    )
                 _overlay_measure(merged, measure)
     for field_name, value in (("title", title), ("horizon", horizon)):
         if value is None:
-            problems.append(leaf.document.problem((), f"missing required field '{field_name}' (in this file or one it extends)"))
+            problems.append(
+                leaf.document.problem((), f"missing required field '{field_name}' (in this file or one it extends)")
+            )
     problems += _check_parameters(parameters, leaf.document)
     for direction in DIRECTIONS:
         if direction not in bases:
-            problems.append(leaf.document.problem(("tariffs",), f"missing 'tariffs.{direction}.base' (the pre-2025 average tariff, in this file or one it extends)"))
+            problems.append(
+                leaf.document.problem(
+                    ("tariffs",),
+                    f"missing 'tariffs.{direction}.base' (the pre-2025 average tariff, in this file or one it extends)",
+                )
+            )
     if problems:
         raise InputError(problems)
     tariffs = {
@@ -233,7 +255,9 @@ def resolve(layers: list[_Layer]) -> Scenario:
 
 
 def _resolve_parent(layers: list[_Layer]) -> Scenario | None:
-    """The scenario the leaf extends, resolved from the layers already read; None for a root or a parent incomplete alone."""
+    """The scenario the leaf extends, resolved from the layers already read; None for a root or a parent incomplete
+    alone.
+    """
     if len(layers) < 2:
         return None
     try:
@@ -282,4 +306,3 @@ def _event(event: Any) -> Event:
         label = event.label or fact.label or fact.description
         return Event(date=fact.date, label=label, fact=fact.id)
     return Event(date=event.date, label=event.label)
-

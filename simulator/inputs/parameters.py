@@ -36,7 +36,10 @@ SPECIFICATION_FILE = "parameters.yaml"
 def _elasticity(value: Any, info: ValidationInfo) -> Number:
     result = parse_number(value, info)
     if result.value > 0:
-        raise ValueError(f"an elasticity of {result.value:g} has the wrong sign: a higher price cannot raise demand (expected 0 or below)")
+        raise ValueError(
+            f"an elasticity of {result.value:g} has the wrong sign: a higher price cannot raise demand (expected 0 "
+            "or below)"
+        )
     return result
 
 
@@ -152,7 +155,9 @@ class ParameterSpec(Strict):
         return written * self.rules.scale
 
     def default_distribution(self, central: float) -> Distribution:
-        """The sourced range as a distribution: ``low`` and ``high`` as 5th and 95th percentiles around ``central`` [written unit]."""
+        """The sourced range as a distribution: ``low`` and ``high`` as 5th and 95th percentiles around ``central``
+        [written unit].
+        """
         values = {"low": min(self.low, central), "central": central, "high": max(self.high, central)}
         return Distribution("range", values, self.rules.domain, percent=self.rules.percent, facts=tuple(self.facts))
 
@@ -253,8 +258,10 @@ def disorder(values: Mapping[str, Any]) -> Iterator[tuple[ParameterSpec, np.ndar
 
 def ordering_message(spec: ParameterSpec, value: float, bound: float) -> str:
     """Why ``value`` of ``spec`` may not exceed ``bound``, the value of the parameter it is ordered against."""
-    return (f"{spec.name} ({value:g}) is above {spec.at_most} ({bound:g}): {spec.why} "
-            f"(expected {spec.name} <= {spec.at_most})")
+    return (
+        f"{spec.name} ({value:g}) is above {spec.at_most} ({bound:g}): {spec.why} "
+        f"(expected {spec.name} <= {spec.at_most})"
+    )
 
 
 def put_in_order(values: dict[str, Any], drawn: Collection[str]) -> dict[str, Any]:
@@ -278,7 +285,10 @@ def put_in_order(values: dict[str, Any], drawn: Collection[str]) -> dict[str, An
 
 def markdown_table() -> str:
     """The registry as the parameter table of ``docs/model.md``."""
-    lines = ["| name | kind | unit | default | range (5th–95th percentile) | what it is |", "| --- | --- | --- | --- | --- | --- |"]
+    lines = [
+        "| name | kind | unit | default | range (5th–95th percentile) | what it is |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
     defaults = default_parameters()
     for name, spec in PARAMETERS.items():
         value = getattr(defaults, name)
@@ -287,5 +297,8 @@ def markdown_table() -> str:
         span = f"{spec.low:g}{unit} … {spec.high:g}{unit}".replace("-", "−")
         rule = f" Never above `{spec.at_most}`: {spec.why}." if spec.at_most else ""
         fitted = " Fitted." if spec.fitted else ""
-        lines.append(f"| `{name}` | {spec.kind.replace('_', ' ')} | {spec.unit} | {shown} | {span} | {spec.description}{rule}{fitted} |")
+        lines.append(
+            f"| `{name}` | {spec.kind.replace('_', ' ')} | {spec.unit} | {shown} | {span} | "
+            f"{spec.description}{rule}{fitted} |"
+        )
     return "\n".join(lines)

@@ -66,7 +66,9 @@ def resolve_fact(value: Any, info: ValidationInfo | None, units: tuple[str, ...]
     return fact
 
 
-def parse_percent(value: Any, info: ValidationInfo | None, *, low: float = 0.0, high: float = MAX_RATE_PERCENT) -> Percent:
+def parse_percent(
+    value: Any, info: ValidationInfo | None, *, low: float = 0.0, high: float = MAX_RATE_PERCENT
+) -> Percent:
     """Parse ``'145%'`` or ``{fact: id}`` into a :class:`Percent` within [low, high]."""
     if isinstance(value, Percent):
         result = value
@@ -77,7 +79,11 @@ def parse_percent(value: Any, info: ValidationInfo | None, *, low: float = 0.0, 
         raise invalid("percent", "expected a rate with a percent sign, such as '30%'")
     elif isinstance(value, (int, float)):
         if 0 < value < 1:
-            raise invalid("percent", f"a rate or share needs a percent sign: write '{100 * value:g}%' for a share of {value:g} (or '{value:g}%' if you mean that)")
+            raise invalid(
+                "percent",
+                f"a rate or share needs a percent sign: write '{100 * value:g}%' for a share of {value:g} (or "
+                f"'{value:g}%' if you mean that)",
+            )
         raise invalid("percent", f"a rate needs a percent sign: write '{value:g}%' rather than {value:g}")
     elif isinstance(value, str):
         match = _PERCENT.match(value)

@@ -148,7 +148,10 @@ class HorizonFile(Strict):
     @model_validator(mode="after")
     def _ordered(self) -> HorizonFile:
         if self.start < CALIBRATION_START:
-            raise ValueError(f"the horizon starts on {self.start}, before the 2024 data the model is calibrated on (expected 2024-01-01 or later)")
+            raise ValueError(
+                f"the horizon starts on {self.start}, before the 2024 data the model is calibrated on (expected "
+                "2024-01-01 or later)"
+            )
         if self.end <= self.start:
             raise ValueError(f"the horizon ends ({self.end}) on or before it starts ({self.start})")
         if (self.end - self.start).days > MAX_HORIZON_YEARS * 366:

@@ -50,7 +50,9 @@ class Document:
         return Problem(self.file, line, column, dotted(path), message)
 
     def nested(self, name: str) -> Document:
-        """The same file with its top-level mapping under one key ``name``, positions kept (to validate it as one field)."""
+        """The same file with its top-level mapping under one key ``name``, positions kept (to validate it as one
+        field).
+        """
         return Document(
             self.file,
             {name: self.data},
@@ -117,7 +119,9 @@ def _build(node: Any, path: FieldPath, document: Document, problems: list[Proble
         seen.add(id(node))
     if node.tag not in _PLAIN_TAGS:
         problems.append(
-            document.problem(path, f"explicit YAML tag '{node.tag.removeprefix(_CORE)}' is not allowed (write plain values)")
+            document.problem(
+                path, f"explicit YAML tag '{node.tag.removeprefix(_CORE)}' is not allowed (write plain values)"
+            )
         )
         return None
     if isinstance(node, MappingNode):
@@ -134,7 +138,9 @@ def _build(node: Any, path: FieldPath, document: Document, problems: list[Proble
             if key in result:
                 first = document.key_positions[child]
                 problems.append(
-                    Problem(document.file, *where, dotted(child), f"duplicate key '{key}' (first given on line {first[0]})")
+                    Problem(
+                        document.file, *where, dotted(child), f"duplicate key '{key}' (first given on line {first[0]})"
+                    )
                 )
                 continue
             document.key_positions[child] = where

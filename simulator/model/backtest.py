@@ -70,7 +70,10 @@ def backtest(result: Result) -> Backtest | None:
     after = history.months[history.months >= np.datetime64(str(CALIBRATION_YEAR + 1), "M")]
     wanted = after[np.isin(after, months)]
     # only whole months count: the horizon must contain the month's first and last day
-    wanted = wanted[(wanted.astype("datetime64[D]") >= result.days[0]) & ((wanted + 1).astype("datetime64[D]") - 1 <= result.days[-1])]
+    wanted = wanted[
+        (wanted.astype("datetime64[D]") >= result.days[0])
+        & ((wanted + 1).astype("datetime64[D]") - 1 <= result.days[-1])
+    ]
     if not len(wanted):
         return None
     model = np.searchsorted(months, wanted)

@@ -40,7 +40,12 @@ def observed(folder: Path | None = None) -> Observed:
         rows = list(csv.DictReader(handle))
     months = np.array([row["month"] for row in rows], dtype="datetime64[M]")
     column = lambda name: np.array([float(row[name]) for row in rows]) / 1000.0  # noqa: E731 - USD m -> USD bn
-    return Observed(months, column("us_imports_from_china_musd"), column("us_exports_to_china_musd"), column("us_balance_with_china_musd"))
+    return Observed(
+        months,
+        column("us_imports_from_china_musd"),
+        column("us_exports_to_china_musd"),
+        column("us_balance_with_china_musd"),
+    )
 
 
 def calibration_months(folder: Path | None = None) -> tuple[np.ndarray, np.ndarray]:

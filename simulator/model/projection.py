@@ -18,8 +18,14 @@ def point_parameters(scenario: Scenario) -> dict[str, float]:
     return scenario.parameters.numbers()
 
 
-def project(days: np.ndarray, us_total: np.ndarray, us_base: float, china_total: np.ndarray, china_base: float,
-            parameters: dict[str, np.ndarray | float]) -> dict[str, np.ndarray]:
+def project(
+    days: np.ndarray,
+    us_total: np.ndarray,
+    us_base: float,
+    china_total: np.ndarray,
+    china_base: float,
+    parameters: dict[str, np.ndarray | float],
+) -> dict[str, np.ndarray]:
     """Daily flows [USD bn/day] for given daily total tariffs [%] and parameters (model units).
 
     Parameters may be scalars or arrays with a leading draw axis; tariffs may carry it too.
@@ -34,8 +40,10 @@ def project(days: np.ndarray, us_total: np.ndarray, us_base: float, china_total:
         "long_run_adjustment_days": np.asarray(parameters["long_run_adjustment_years"]) * trade.DAYS_PER_YEAR,
     }
     # both flows share the adjustment speeds: their decay tables are computed once
-    response["tables"] = (trade.decay_table(response["adjustment_days"], len(days)),
-                          trade.decay_table(response["long_run_adjustment_days"], len(days)))
+    response["tables"] = (
+        trade.decay_table(response["adjustment_days"], len(days)),
+        trade.decay_table(response["long_run_adjustment_days"], len(days)),
+    )
     imports_counterfactual = trade.baseline_flow(days, calibration_imports, parameters["import_growth"])
     exports_counterfactual = trade.baseline_flow(days, calibration_exports, parameters["export_growth"])
     imports = imports_counterfactual * trade.import_value_factor(trade.duty_factor(us_total, us_base), **response)
@@ -48,11 +56,15 @@ def project(days: np.ndarray, us_total: np.ndarray, us_base: float, china_total:
         "china_tariff_revenue_from_us": trade.tariff_revenue(china_total, exports),
         "us_imports_counterfactual": np.broadcast_to(imports_counterfactual, imports.shape),
         "us_exports_counterfactual": np.broadcast_to(exports_counterfactual, exports.shape),
-        "us_imports_diverted_to_third_countries": trade.diverted(imports_counterfactual, imports, parameters["diversion_share"]),
+        "us_imports_diverted_to_third_countries": trade.diverted(
+            imports_counterfactual, imports, parameters["diversion_share"]
+        ),
     }
 
 
-def rate_series(us_total: np.ndarray, china_total: np.ndarray, us_headline: np.ndarray, china_headline: np.ndarray) -> dict[str, np.ndarray]:
+def rate_series(
+    us_total: np.ndarray, china_total: np.ndarray, us_headline: np.ndarray, china_headline: np.ndarray
+) -> dict[str, np.ndarray]:
     """The reported rate variables [%]: effective totals and headline add-ons of both directions."""
     return {
         "us_effective_tariff_on_china": us_total,
@@ -65,7 +77,9 @@ def rate_series(us_total: np.ndarray, china_total: np.ndarray, us_headline: np.n
 def project_paths(paths: TariffPaths, parameters: dict[str, np.ndarray | float]) -> dict[str, np.ndarray]:
     """Every reported variable, daily, for one set of tariff paths [USD bn/day and %]."""
     us_total, china_total = paths.total("us_on_china"), paths.total("china_on_us")
-    series = project(paths.days, us_total, paths.base["us_on_china"], china_total, paths.base["china_on_us"], parameters)
+    series = project(
+        paths.days, us_total, paths.base["us_on_china"], china_total, paths.base["china_on_us"], parameters
+    )
     series.update(rate_series(us_total, china_total, paths.headline["us_on_china"], paths.headline["china_on_us"]))
     return series
 

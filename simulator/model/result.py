@@ -139,7 +139,9 @@ class Result:
     def to_frame(self, frequency: str = "monthly") -> pd.DataFrame:
         """One tidy long table: ``scenario, date, variable, value, unit`` (+ ``quantile``)."""
         frame = getattr(self, frequency)
-        long = frame.reset_index().melt(id_vars=[name for name in ("quantile", "date") if name in frame.index.names], var_name="variable")
+        long = frame.reset_index().melt(
+            id_vars=[name for name in ("quantile", "date") if name in frame.index.names], var_name="variable"
+        )
         long.insert(0, "scenario", self.scenario.id)
         long["unit"] = [unit(variable, frequency) for variable in long["variable"]]
         columns = ["scenario", "date", "variable", "value", "unit"]

@@ -87,8 +87,20 @@ def schedule(entries: tuple[PathEntry, ...] | list[PathEntry], measure: str = ""
         overridden = following is not None and following <= written_end
         follow = entry.follow_up
         follow_up = prior if follow is REVERT else follow.value  # type: ignore[union-attr]
-        windows.append(Window(measure, entry, index, entry.start, written_end, following if overridden else written_end,  # type: ignore[arg-type]
-                              entry.percent.value, prior, follow_up, overridden))
+        windows.append(
+            Window(
+                measure,
+                entry,
+                index,
+                entry.start,
+                written_end,
+                following if overridden else written_end,  # type: ignore[arg-type]
+                entry.percent.value,
+                prior,
+                follow_up,
+                overridden,
+            )
+        )
         if not overridden:
             fact = None if follow is REVERT else follow.fact  # type: ignore[union-attr]
             changes.append(Change(written_end, follow_up, "follow-up", fact))
@@ -140,13 +152,20 @@ class RenewalDecision:
         return math.ceil(((horizon_end - self.end).days + 1) / self.length)
 
     def describe(self) -> str:
-        return (f"the {self.days}-day window from {self.start.isoformat()} is renewed for {self.length} days at a time "
-                f"with probability {100 * self.probability:g}%")
+        return (
+            f"the {self.days}-day window from {self.start.isoformat()} is renewed for {self.length} days at a time "
+            f"with probability {100 * self.probability:g}%"
+        )
 
 
 def _renewable_windows(scenario: Scenario) -> list[tuple[str, Measure, Window]]:
-    return [(direction, measure, window) for direction in DIRECTIONS for measure in scenario.tariffs[direction].measures.values()
-            for window in windows(measure) if window.entry.renewal is not None]
+    return [
+        (direction, measure, window)
+        for direction in DIRECTIONS
+        for measure in scenario.tariffs[direction].measures.values()
+        for window in windows(measure)
+        if window.entry.renewal is not None
+    ]
 
 
 def renewal_decisions(scenario: Scenario) -> list[RenewalDecision]:
@@ -161,8 +180,14 @@ def renewal_decisions(scenario: Scenario) -> list[RenewalDecision]:
         key = (window.start, int(entry.days.value), length, entry.renewal.probability.value / 100.0)  # type: ignore[union-attr]
         groups.setdefault(key, []).append((direction, measure.name, window.index))
     decisions = [RenewalDecision(*key, tuple(entries)) for key, entries in sorted(groups.items())]
-    cut = {(direction, measure.name, window.index) for direction, measure, window in _renewable_windows(scenario) if window.overridden}
-    return [decision for decision in decisions if decision.most(scenario.end) > 0 and not cut.intersection(decision.entries)]
+    cut = {
+        (direction, measure.name, window.index)
+        for direction, measure, window in _renewable_windows(scenario)
+        if window.overridden
+    }
+    return [
+        decision for decision in decisions if decision.most(scenario.end) > 0 and not cut.intersection(decision.entries)
+    ]
 
 
 def ignored_renewals(scenario: Scenario) -> list[str]:
@@ -172,7 +197,10 @@ def ignored_renewals(scenario: Scenario) -> list[str]:
         if window.written_end > scenario.end:
             found.append(f"{measure.label} window from {window.start.isoformat()} ends after the horizon")
         elif window.overridden:
-            found.append(f"{measure.label} window from {window.start.isoformat()} is cut short by the entry of {window.end.isoformat()}")
+            found.append(
+                f"{measure.label} window from {window.start.isoformat()} is cut short by the entry of "
+                f"{window.end.isoformat()}"
+            )
     return found
 
 
@@ -226,7 +254,9 @@ def tariff_arrays(scenario: Scenario, days: np.ndarray | None = None) -> TariffP
         side = scenario.tariffs[direction]
         rates = {name: step_values(schedule(measure.entries).changes, days) for name, measure in side.measures.items()}
         measures[direction] = rates
-        headline[direction] = sum((rates[name] for name, m in side.measures.items() if m.headline), np.zeros(days.shape))
+        headline[direction] = sum(
+            (rates[name] for name, m in side.measures.items() if m.headline), np.zeros(days.shape)
+        )
         effective[direction] = sum(
             (rates[name] * side.measures[name].coverage.value / 100.0 for name in rates), np.zeros(days.shape)
         )

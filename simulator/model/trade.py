@@ -50,7 +50,9 @@ def delayed(signal: np.ndarray, lag_days: np.ndarray | int) -> np.ndarray:
         lag = int(lag)
         if lag == 0:
             return signal
-        return np.concatenate([np.repeat(signal[..., :1], min(lag, count), axis=-1), signal[..., : max(count - lag, 0)]], axis=-1)
+        return np.concatenate(
+            [np.repeat(signal[..., :1], min(lag, count), axis=-1), signal[..., : max(count - lag, 0)]], axis=-1
+        )
     if signal.ndim == 2 and lag.shape == signal.shape[:1] and np.all(lag[1:] >= lag[:-1]):
         # draws sorted by lag (see simulator.uncertainty.draws): each run of equal lags is one block copy
         shifted = np.empty_like(signal)
@@ -97,7 +99,9 @@ def adjust(signal: np.ndarray, time_constant_days: np.ndarray | float, table: np
     for first, stop in itertools.pairwise(bounds):
         target = signal[..., first]
         stretch = state[..., first:stop]
-        np.multiply((current - target)[..., None], table[..., : stop - first], out=stretch)  # in place: no temporaries of draws × days
+        np.multiply(
+            (current - target)[..., None], table[..., : stop - first], out=stretch
+        )  # in place: no temporaries of draws × days
         stretch += target[..., None]
         current = state[..., stop - 1]
     return state
@@ -130,9 +134,17 @@ def import_value_factor(
     fast_table, slow_table = tables or (None, None)
     fast = adjust(log_duty, adjustment_days, fast_table)
     slow = adjust(log_duty, long_run_adjustment_days, slow_table)
-    # log volume = pass-through × delayed(short × fast + (long − short) × slow); in place where it can be, as this runs on draws × days
-    shape = np.broadcast_shapes(fast.shape, slow.shape, short.shape, long.shape, pass_through.shape, np.shape(log_duty),
-                                (*np.shape(shipping_lag_days), 1))
+    # log volume = pass-through × delayed(short × fast + (long − short) × slow); in place where it can be, as this runs
+    # on draws × days
+    shape = np.broadcast_shapes(
+        fast.shape,
+        slow.shape,
+        short.shape,
+        long.shape,
+        pass_through.shape,
+        np.shape(log_duty),
+        (*np.shape(shipping_lag_days), 1),
+    )
     volume = np.multiply(short, fast, out=np.empty(shape))
     volume += (long - short) * slow
     log_value = delayed(volume, shipping_lag_days)

@@ -43,26 +43,70 @@ class Variable:
 VARIABLES: dict[str, Variable] = {
     variable.name: variable
     for variable in (
-        Variable("us_imports_from_china", "US imports from China", "flow", "Customs value of US goods imports from China."),
+        Variable(
+            "us_imports_from_china", "US imports from China", "flow", "Customs value of US goods imports from China."
+        ),
         Variable("us_exports_to_china", "US exports to China", "flow", "Value of US goods exports to China."),
-        Variable("us_trade_balance_with_china", "US balance (exports − imports)", "flow",
-                 "US exports to China minus US imports from China; negative is a deficit."),
-        Variable("us_tariff_revenue_from_china", "US tariff revenue", "flow", "Duties on US imports from China: effective rate × customs value."),
-        Variable("china_tariff_revenue_from_us", "China's tariff revenue", "flow", "Duties on China's imports from the US: effective rate × value."),
-        Variable("us_imports_counterfactual", "US imports without the 2025 tariffs", "flow",
-                 "US imports from China had only the pre-2025 tariffs applied."),
-        Variable("us_exports_counterfactual", "US exports without the 2025 tariffs", "flow",
-                 "US exports to China had only the pre-2025 tariffs applied."),
-        Variable("us_imports_diverted_to_third_countries", "US imports diverted to other suppliers", "flow",
-                 "US imports bought from third countries instead of China: a share of the lost imports."),
-        Variable("us_effective_tariff_on_china", "US effective tariff", "rate",
-                 "Pre-2025 base plus the coverage-weighted additional US tariffs on Chinese goods."),
-        Variable("china_effective_tariff_on_us", "China's effective tariff", "rate",
-                 "Pre-2025 base plus the coverage-weighted additional Chinese tariffs on US goods."),
-        Variable("us_additional_tariff_on_china", "US headline additional tariff", "rate",
-                 "Sum of the headline US measures on Chinese goods, as news reports quote it."),
-        Variable("china_additional_tariff_on_us", "China's headline additional tariff", "rate",
-                 "Sum of China's headline measures on US goods, as news reports quote it."),
+        Variable(
+            "us_trade_balance_with_china",
+            "US balance (exports − imports)",
+            "flow",
+            "US exports to China minus US imports from China; negative is a deficit.",
+        ),
+        Variable(
+            "us_tariff_revenue_from_china",
+            "US tariff revenue",
+            "flow",
+            "Duties on US imports from China: effective rate × customs value.",
+        ),
+        Variable(
+            "china_tariff_revenue_from_us",
+            "China's tariff revenue",
+            "flow",
+            "Duties on China's imports from the US: effective rate × value.",
+        ),
+        Variable(
+            "us_imports_counterfactual",
+            "US imports without the 2025 tariffs",
+            "flow",
+            "US imports from China had only the pre-2025 tariffs applied.",
+        ),
+        Variable(
+            "us_exports_counterfactual",
+            "US exports without the 2025 tariffs",
+            "flow",
+            "US exports to China had only the pre-2025 tariffs applied.",
+        ),
+        Variable(
+            "us_imports_diverted_to_third_countries",
+            "US imports diverted to other suppliers",
+            "flow",
+            "US imports bought from third countries instead of China: a share of the lost imports.",
+        ),
+        Variable(
+            "us_effective_tariff_on_china",
+            "US effective tariff",
+            "rate",
+            "Pre-2025 base plus the coverage-weighted additional US tariffs on Chinese goods.",
+        ),
+        Variable(
+            "china_effective_tariff_on_us",
+            "China's effective tariff",
+            "rate",
+            "Pre-2025 base plus the coverage-weighted additional Chinese tariffs on US goods.",
+        ),
+        Variable(
+            "us_additional_tariff_on_china",
+            "US headline additional tariff",
+            "rate",
+            "Sum of the headline US measures on Chinese goods, as news reports quote it.",
+        ),
+        Variable(
+            "china_additional_tariff_on_us",
+            "China's headline additional tariff",
+            "rate",
+            "Sum of China's headline measures on US goods, as news reports quote it.",
+        ),
     )
 }
 """Every reported variable, in report order."""

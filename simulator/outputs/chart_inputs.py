@@ -56,9 +56,15 @@ class ComparisonChartInputs:
 def scenario_chart_inputs(result: Result, *, with_tornado: bool = True) -> ScenarioChartInputs:
     """Gather what the charts of ``result``'s scenario need; the tornado only for draws runs over a whole year."""
     scenario = result.scenario
-    swings = tornado(scenario, year=full_years(scenario)[-1]) if with_tornado and result.uncertainty and full_years(scenario) else None
+    swings = (
+        tornado(scenario, year=full_years(scenario)[-1])
+        if with_tornado and result.uncertainty and full_years(scenario)
+        else None
+    )
     return ScenarioChartInputs(result, tariff_arrays(scenario), balance_2024(), backtest(result), swings)
 
 
-def comparison_chart_inputs(results: tuple[Result, ...] | list[Result], colours: dict[str, str]) -> ComparisonChartInputs:
+def comparison_chart_inputs(
+    results: tuple[Result, ...] | list[Result], colours: dict[str, str]
+) -> ComparisonChartInputs:
     return ComparisonChartInputs(tuple(results), colours, balance_2024())

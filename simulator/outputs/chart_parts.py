@@ -19,7 +19,10 @@ from simulator.outputs.layout import Frame, date_axis, legend_below, mark_events
 
 DIRECTION_NAMES = {"us_on_china": "US tariff on Chinese goods", "china_on_us": "China's tariff on US goods"}
 FLOW_COLOURS = {"imports": "#b2182b", "exports": "#2166ac"}
-MODEL_SOURCE = "Sources: US Census Bureau (2024 months, calibration); tariffs from seeds/facts.yaml; model: tariff-scenarios, see docs/model.md"
+MODEL_SOURCE = (
+    "Sources: US Census Bureau (2024 months, calibration); tariffs from seeds/facts.yaml; model: "
+    "tariff-scenarios, see docs/model.md"
+)
 
 
 def events_of(scenarios: Sequence[Scenario]) -> list[tuple[dt.date, str]]:
@@ -41,7 +44,9 @@ def whole_month_values(result: Result) -> tuple[np.ndarray, dict[str, np.ndarray
     """
     stamps, values = result.aggregate("monthly")
     keep = whole_months(stamps, result.days)
-    return mdates.date2num(stamps[keep].astype("datetime64[D]")), {name: array[..., keep] for name, array in values.items()}
+    return mdates.date2num(stamps[keep].astype("datetime64[D]")), {
+        name: array[..., keep] for name, array in values.items()
+    }
 
 
 def whole_months(stamps: np.ndarray, days: np.ndarray) -> np.ndarray:

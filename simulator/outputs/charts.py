@@ -47,17 +47,39 @@ class Chart:
 SCENARIO_CHARTS: dict[str, Chart] = {
     chart.name: chart
     for chart in (
-        Chart("tariffs", "Headline and effective additional tariffs in both directions; grey bands are suspension windows (truces).",
-              scenario_charts.tariff_chart),
-        Chart("trade", "Monthly US imports from and exports to China, against the counterfactual without the 2025 tariffs.",
-              scenario_charts.trade_chart),
-        Chart("balance", "Monthly US balance with China and its 12-month rolling sum, against the 2024 deficit.", scenario_charts.balance_chart),
+        Chart(
+            "tariffs",
+            "Headline and effective additional tariffs in both directions; grey bands are suspension windows (truces).",
+            scenario_charts.tariff_chart,
+        ),
+        Chart(
+            "trade",
+            "Monthly US imports from and exports to China, against the counterfactual without the 2025 tariffs.",
+            scenario_charts.trade_chart,
+        ),
+        Chart(
+            "balance",
+            "Monthly US balance with China and its 12-month rolling sum, against the 2024 deficit.",
+            scenario_charts.balance_chart,
+        ),
         Chart("revenue", "Monthly tariff revenue in both directions.", scenario_charts.revenue_chart),
-        Chart("backtest", "The model against the Census months of 2025.", scenario_charts.backtest_chart, ("backtest",)),
-        Chart("fan", "Monthly imports and balance over the Monte Carlo draws: median, 50% and 90% bands, and the point projection.",
-              scenario_charts.fan_chart, ("draws",)),
-        Chart("tornado", "How far each uncertain input, at its 5th and 95th percentile, moves the balance in the last full year of the horizon.",
-              scenario_charts.tornado_chart, ("tornado",)),
+        Chart(
+            "backtest", "The model against the Census months of 2025.", scenario_charts.backtest_chart, ("backtest",)
+        ),
+        Chart(
+            "fan",
+            "Monthly imports and balance over the Monte Carlo draws: median, 50% and 90% bands, and the point "
+            "projection.",
+            scenario_charts.fan_chart,
+            ("draws",),
+        ),
+        Chart(
+            "tornado",
+            "How far each uncertain input, at its 5th and 95th percentile, moves the balance in the last full year "
+            "of the horizon.",
+            scenario_charts.tornado_chart,
+            ("tornado",),
+        ),
     )
 }
 """Charts of one scenario, in report order."""
@@ -67,10 +89,19 @@ COMPARISON_CHARTS: dict[str, Chart] = {
     for chart in (
         Chart("imports", "US imports from China by scenario [USD bn/month].", comparison_charts.imports_chart),
         Chart("exports", "US exports to China by scenario [USD bn/month].", comparison_charts.exports_chart),
-        Chart("balance", "US balance with China by scenario, 12-month rolling sum, against the 2024 deficit.", comparison_charts.balance_chart),
-        Chart("tariffs", "Effective tariff rates in both directions by scenario (base plus coverage-weighted additional tariffs).",
-              comparison_charts.tariffs_chart),
-        Chart("revenue", "Tariff revenue in both directions by scenario [USD bn/month].", comparison_charts.revenue_chart),
+        Chart(
+            "balance",
+            "US balance with China by scenario, 12-month rolling sum, against the 2024 deficit.",
+            comparison_charts.balance_chart,
+        ),
+        Chart(
+            "tariffs",
+            "Effective tariff rates in both directions by scenario (base plus coverage-weighted additional tariffs).",
+            comparison_charts.tariffs_chart,
+        ),
+        Chart(
+            "revenue", "Tariff revenue in both directions by scenario [USD bn/month].", comparison_charts.revenue_chart
+        ),
     )
 }
 """Charts comparing scenarios, in report order."""

@@ -69,8 +69,13 @@ def _scenario_entry(result: Result) -> dict:
         "title": scenario.title,
         "extends": scenario.parent,
         "horizon": [scenario.start.isoformat(), scenario.end.isoformat()],
-        "files": [{"path": str(Path(name).resolve()) if Path(name).is_file() else name,
-                   "sha256": sha256(Path(name)) if Path(name).is_file() else None} for name in scenario.files],
+        "files": [
+            {
+                "path": str(Path(name).resolve()) if Path(name).is_file() else name,
+                "sha256": sha256(Path(name)) if Path(name).is_file() else None,
+            }
+            for name in scenario.files
+        ],
         "parameters": point_parameters(scenario),
         "draws": result.draws,
         "seed": result.seed,

@@ -220,7 +220,14 @@ def frame(
     markers = place_events(events, start, end, plot_width) if columns == 1 else []
     subtitle = line_height(PANEL_SIZE) + 0.06 if subtitles else 0.0
     strip = event_rows(markers) * line_height(SMALL_SIZE) + (0.08 if markers else 0.0)
-    top = 0.12 + len(title_lines) * line_height(TITLE_SIZE) + len(note_lines) * line_height(TEXT_SIZE) + 0.1 + subtitle + strip
+    top = (
+        0.12
+        + len(title_lines) * line_height(TITLE_SIZE)
+        + len(note_lines) * line_height(TEXT_SIZE)
+        + 0.1
+        + subtitle
+        + strip
+    )
     date_band = (2 * line_height(TEXT_SIZE) + 0.12 + DATE_PAD / 72) if dates else 2 * line_height(TEXT_SIZE) + 0.2
     gap = date_band + subtitle + 0.1
     bottom = date_band + 0.06 + legend_rows * line_height(SMALL_SIZE) * 1.15 + 0.1 + line_height(SMALL_SIZE) + 0.1
@@ -232,11 +239,27 @@ def frame(
             left = left_margin + column * (plot_width + 0.85)
             lower = height - top - (row + 1) * panel_height - row * gap
             axes.append(figure.add_axes((left / WIDTH, lower / height, plot_width / WIDTH, panel_height / height)))
-    figure.text(LEFT * 0.5 / WIDTH, 1 - 0.12 / height, "\n".join(title_lines), fontsize=TITLE_SIZE, ha="left", va="top", linespacing=1.25)
+    figure.text(
+        LEFT * 0.5 / WIDTH,
+        1 - 0.12 / height,
+        "\n".join(title_lines),
+        fontsize=TITLE_SIZE,
+        ha="left",
+        va="top",
+        linespacing=1.25,
+    )
     if note_lines:
         below = 0.12 + len(title_lines) * line_height(TITLE_SIZE) + 0.02
-        figure.text(LEFT * 0.5 / WIDTH, 1 - below / height, "\n".join(note_lines), fontsize=TEXT_SIZE, color="#444444", ha="left", va="top",
-                    linespacing=1.25)
+        figure.text(
+            LEFT * 0.5 / WIDTH,
+            1 - below / height,
+            "\n".join(note_lines),
+            fontsize=TEXT_SIZE,
+            color="#444444",
+            ha="left",
+            va="top",
+            linespacing=1.25,
+        )
     legend_top = bottom - date_band - 0.06
     return Frame(figure, axes, title_lines, markers, strip, height, legend_top, 0.1, start, end)
 
@@ -251,7 +274,9 @@ def date_ticks(start: dt.date, end: dt.date) -> tuple[np.ndarray, list[str]]:
     if step < 12:
         keep = (months.astype(int) % 12) % step == 0
     else:
-        keep = (months.astype(int) % 12 == 0) & ((months.astype("datetime64[Y]").astype(int) + 1970) % (step // 12) == 0)
+        keep = (months.astype(int) % 12 == 0) & (
+            (months.astype("datetime64[Y]").astype(int) + 1970) % (step // 12) == 0
+        )
     months = months[keep]
     months = months[months.astype("datetime64[D]") >= np.datetime64(start)]
     labels = []
@@ -291,11 +316,14 @@ class MoneyFormatter(ticker.Formatter):
 
     def format_ticks(self, values):
         ticks = np.asarray(values, dtype=float)
-        self.decimals = next((digits for digits in range(4) if np.allclose(ticks * 10**digits, np.round(ticks * 10**digits), atol=1e-6)), 3)
+        self.decimals = next(
+            (digits for digits in range(4) if np.allclose(ticks * 10**digits, np.round(ticks * 10**digits), atol=1e-6)),
+            3,
+        )
         return [self(value, index) for index, value in enumerate(values)]
 
     def __call__(self, value, position=None) -> str:
-        sign = "−" if value < -0.5 * 10 ** -self.decimals else ""
+        sign = "−" if value < -0.5 * 10**-self.decimals else ""
         return f"{sign}{self.prefix}{abs(value):,.{self.decimals}f}{self.suffix}"
 
 
@@ -333,11 +361,26 @@ def mark_events(layout: Frame, axes: Sequence | None = None) -> None:
             ax.axvline(x, color="#444444", linewidth=0.8, linestyle=":", zorder=1)
         rise = 3 + marker.row * step
         top.annotate(
-            plain(marker.label), xy=(x, 1.0), xycoords=("data", "axes fraction"), xytext=(-1.5 if marker.right_aligned else 1.5, rise),
-            textcoords="offset points", fontsize=SMALL_SIZE, color="#333333", ha="right" if marker.right_aligned else "left", va="bottom",
+            plain(marker.label),
+            xy=(x, 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(-1.5 if marker.right_aligned else 1.5, rise),
+            textcoords="offset points",
+            fontsize=SMALL_SIZE,
+            color="#333333",
+            ha="right" if marker.right_aligned else "left",
+            va="bottom",
             annotation_clip=False,
-            arrowprops={"arrowstyle": "-", "color": "#888888", "linewidth": 0.6, "shrinkA": 0, "shrinkB": 0,
-                        "relpos": (1.0, 0.0) if marker.right_aligned else (0.0, 0.0)} if marker.row else None,
+            arrowprops={
+                "arrowstyle": "-",
+                "color": "#888888",
+                "linewidth": 0.6,
+                "shrinkA": 0,
+                "shrinkB": 0,
+                "relpos": (1.0, 0.0) if marker.right_aligned else (0.0, 0.0),
+            }
+            if marker.row
+            else None,
         )
 
 
@@ -353,8 +396,17 @@ def legend_below(layout: Frame, handles=None, labels=None, ax=None) -> int:
                     labels.append(label)
     columns = legend_columns(labels)
     layout.figure.legend(
-        handles, labels, loc="upper left", bbox_to_anchor=(LEFT / WIDTH, layout.legend_top / layout.height), ncols=columns,
-        fontsize=SMALL_SIZE, frameon=False, borderaxespad=0, borderpad=0, handlelength=2.2, columnspacing=1.8,
+        handles,
+        labels,
+        loc="upper left",
+        bbox_to_anchor=(LEFT / WIDTH, layout.legend_top / layout.height),
+        ncols=columns,
+        fontsize=SMALL_SIZE,
+        frameon=False,
+        borderaxespad=0,
+        borderpad=0,
+        handlelength=2.2,
+        columnspacing=1.8,
     )
     return math.ceil(len(labels) / columns)
 
@@ -374,7 +426,15 @@ def legend_rows(labels: Sequence[str]) -> int:
 def source_note(layout: Frame, text: str) -> None:
     """Where the numbers come from, on the figure's last line."""
     line = textwrap.shorten(plain(text), 190, placeholder="…")
-    layout.figure.text(LEFT * 0.5 / WIDTH, layout.source_bottom / layout.height, line, fontsize=SMALL_SIZE, color="#555555", ha="left", va="bottom")
+    layout.figure.text(
+        LEFT * 0.5 / WIDTH,
+        layout.source_bottom / layout.height,
+        line,
+        fontsize=SMALL_SIZE,
+        color="#555555",
+        ha="left",
+        va="bottom",
+    )
 
 
 def save(figure: Figure, stem: Path, formats: Sequence[str] = FORMATS) -> list[Path]:

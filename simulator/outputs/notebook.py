@@ -30,7 +30,9 @@ CELL = "border-bottom:1px solid #ddd;padding:2px 8px;text-align:{align}"
 
 @dataclass(frozen=True, eq=False)
 class Scenario(inputs_scenario.Scenario):
-    """A validated scenario (see :class:`simulator.inputs.scenario.Scenario`) that shows its dated paths and sources in Jupyter."""
+    """A validated scenario (see :class:`simulator.inputs.scenario.Scenario`) that shows its dated paths and sources in
+    Jupyter.
+    """
 
     def _repr_html_(self) -> str:
         return scenario_html(self)
@@ -48,13 +50,17 @@ class Result(model_result.Result):
     baseline: model_result.Result | None = None
 
     def key_numbers(self) -> pd.DataFrame:
-        """Per year: imports, exports, balance, revenue [USD bn], day-averaged rates [%] and changes against baseline-2024."""
+        """Per year: imports, exports, balance, revenue [USD bn], day-averaged rates [%] and changes against
+        baseline-2024.
+        """
         if self.baseline is None:
             raise ValueError("this result carries no baseline to compare with: run it with simulator.run(scenario)")
         return key_frame(key_numbers(self, self.baseline))
 
     def plot(self, chart: str = "trade") -> Figure:
-        """A chart as a matplotlib Figure: 'tariffs', 'trade', 'balance', 'revenue', 'backtest', or with draws 'fan' and 'tornado'."""
+        """A chart as a matplotlib Figure: 'tariffs', 'trade', 'balance', 'revenue', 'backtest', or with draws 'fan' and
+        'tornado'.
+        """
         if chart not in registry.SCENARIO_CHARTS:
             raise ValueError(f"unknown chart '{chart}' (expected {', '.join(registry.SCENARIO_CHARTS)})")
         spec = registry.SCENARIO_CHARTS[chart]
@@ -83,21 +89,26 @@ class Comparison:
         return pd.concat([result.to_frame(frequency) for result in self.results], ignore_index=True)
 
     def key_numbers(self) -> pd.DataFrame:
-        """Per scenario and year: imports, exports, balance, revenue [USD bn], rates [%], changes against baseline-2024."""
+        """Per scenario and year: imports, exports, balance, revenue [USD bn], rates [%], changes against baseline."""
         frames = [result.key_numbers().assign(scenario=result.scenario.id) for result in self.results]
         table = pd.concat(frames, ignore_index=True)
         return table[["scenario", *[column for column in table.columns if column != "scenario"]]]
 
     def differences(self) -> pd.DataFrame:
         """The inputs each what-if changes against the scenario it extends (if that is known)."""
-        rows = []
-        for result in self.results:
-            parent = result.scenario.extended
-            if parent is None:
-                continue
-            for row in differences(result.scenario, parent):
-                rows.append({"scenario": result.scenario.id, "extends": parent.id, "section": row.section, "input": row.name,
-                             "before": row.before, "after": row.after})
+        rows = [
+            {
+                "scenario": result.scenario.id,
+                "extends": result.scenario.extended.id,
+                "section": row.section,
+                "input": row.name,
+                "before": row.before,
+                "after": row.after,
+            }
+            for result in self.results
+            if result.scenario.extended is not None
+            for row in differences(result.scenario, result.scenario.extended)
+        ]
         return pd.DataFrame(rows, columns=["scenario", "extends", "section", "input", "before", "after"])
 
     def plot(self, what: str = "balance") -> Figure:
@@ -115,10 +126,16 @@ class Comparison:
 
 def _table(headings: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
     numeric = numeric or set()
-    head = "".join(f'<th style="{CELL.format(align="right" if index in numeric else "left")}">{escape(text)}</th>'
-                   for index, text in enumerate(headings))
+    head = "".join(
+        f'<th style="{CELL.format(align="right" if index in numeric else "left")}">{escape(text)}</th>'
+        for index, text in enumerate(headings)
+    )
     body = "".join(
-        "<tr>" + "".join(f'<td style="{CELL.format(align="right" if index in numeric else "left")}">{cell}</td>' for index, cell in enumerate(row))
+        "<tr>"
+        + "".join(
+            f'<td style="{CELL.format(align="right" if index in numeric else "left")}">{cell}</td>'
+            for index, cell in enumerate(row)
+        )
         + "</tr>"
         for row in rows
     )
@@ -138,9 +155,12 @@ def scenario_html(scenario: inputs_scenario.Scenario) -> str:
         for note in notes.entries()
     )
     parent = f", extends <code>{escape(scenario.parent)}</code>" if scenario.parent else ""
-    return (f"<div><strong>{escape(scenario.title)}</strong> <code>{escape(scenario.id)}</code>{parent}, "
-            f"{scenario.start} to {scenario.end}<br>{_table(['Section', 'Input', 'Value'], rows)}"
-            f"<details><summary>Sources ({len(notes.numbers)})</summary><ol style='font-size:11px'>{sources}</ol></details></div>")
+    return (
+        f"<div><strong>{escape(scenario.title)}</strong> <code>{escape(scenario.id)}</code>{parent}, "
+        f"{scenario.start} to {scenario.end}<br>{_table(['Section', 'Input', 'Value'], rows)}"
+        f"<details><summary>Sources ({len(notes.numbers)})</summary><ol "
+        f"style='font-size:11px'>{sources}</ol></details></div>"
+    )
 
 
 def key_numbers_html(result: Result, title: str | None = None) -> str:
@@ -151,13 +171,21 @@ def key_numbers_html(result: Result, title: str | None = None) -> str:
     rows = [[escape(row[column]) for column in KEY_COLUMNS] for row in key_rows(key_numbers(result, result.baseline))]
     caption = escape(title or f"{result.scenario.title} ({result.scenario.id})")
     extra = f"; {result.draws:,} draws (seed {result.seed}): quantiles in .monthly / .annual" if result.draws else ""
-    return (f"<div><strong>{caption}</strong><br><small>Point projection{escape(extra)}; flows in USD bn per year, rates in %.</small>"
-            f"{_table([names[column] for column in KEY_COLUMNS], rows, set(range(1, len(KEY_COLUMNS))))}</div>")
+    return (
+        f"<div><strong>{caption}</strong><br><small>Point projection{escape(extra)}; flows in USD bn per year, rates "
+        "in %.</small>"
+        f"{_table([names[column] for column in KEY_COLUMNS], rows, set(range(1, len(KEY_COLUMNS))))}</div>"
+    )
 
 
 def comparison_html(comparison: Any) -> str:
     frame = comparison.key_numbers()
     headings = list(frame.columns)
-    rows = [[escape(str(value)) if not isinstance(value, float) else f"{value:,.1f}".replace("-", "−") for value in record]
-            for record in frame.itertuples(index=False)]
-    return f"<div><strong>Comparison of {len(comparison.results)} scenarios</strong>{_table(headings, rows, set(range(2, len(headings))))}</div>"
+    rows = [
+        [escape(str(value)) if not isinstance(value, float) else f"{value:,.1f}".replace("-", "−") for value in record]
+        for record in frame.itertuples(index=False)
+    ]
+    return (
+        f"<div><strong>Comparison of {len(comparison.results)} "
+        f"scenarios</strong>{_table(headings, rows, set(range(2, len(headings))))}</div>"
+    )

@@ -21,12 +21,37 @@ from simulator.model.result import Result
 from simulator.outputs.key_numbers import COLUMNS, heading
 from simulator.outputs.provenance import CALIBRATION_FACTS, Notes, all_facts, differences, draws_note, inputs
 
-KEY_COLUMNS = ("year", "imports", "exports", "balance", "us_revenue", "china_revenue", "us_rate", "china_rate", "imports_change", "exports_change",
-               "balance_change", "us_revenue_change")
-BACKTEST_COLUMNS = ("month", "imports_actual", "imports_model", "imports_error", "exports_actual", "exports_model", "exports_error")
+KEY_COLUMNS = (
+    "year",
+    "imports",
+    "exports",
+    "balance",
+    "us_revenue",
+    "china_revenue",
+    "us_rate",
+    "china_rate",
+    "imports_change",
+    "exports_change",
+    "balance_change",
+    "us_revenue_change",
+)
+BACKTEST_COLUMNS = (
+    "month",
+    "imports_actual",
+    "imports_model",
+    "imports_error",
+    "exports_actual",
+    "exports_model",
+    "exports_error",
+)
 BACKTEST_HEADINGS = {
-    "month": "Month", "imports_actual": "Imports, Census", "imports_model": "Imports, model", "imports_error": "Error [%]",
-    "exports_actual": "Exports, Census", "exports_model": "Exports, model", "exports_error": "Error [%]",
+    "month": "Month",
+    "imports_actual": "Imports, Census",
+    "imports_model": "Imports, model",
+    "imports_error": "Error [%]",
+    "exports_actual": "Exports, Census",
+    "exports_model": "Exports, model",
+    "exports_error": "Error [%]",
 }
 
 
@@ -79,22 +104,29 @@ def headings() -> dict[str, str]:
 def backtest_rows(test) -> list[dict[str, str]]:
     rows = []
     for index, month in enumerate(test.months):
-        rows.append({
-            "month": str(month),
-            "imports_actual": number(float(test.imports_actual[index]), "USD bn"),
-            "imports_model": number(float(test.imports_model[index]), "USD bn"),
-            "imports_error": number(100 * float(test.imports_error[index]), "%", signed=True),
-            "exports_actual": number(float(test.exports_actual[index]), "USD bn"),
-            "exports_model": number(float(test.exports_model[index]), "USD bn"),
-            "exports_error": number(100 * float(test.exports_error[index]), "%", signed=True),
-        })
+        rows.append(
+            {
+                "month": str(month),
+                "imports_actual": number(float(test.imports_actual[index]), "USD bn"),
+                "imports_model": number(float(test.imports_model[index]), "USD bn"),
+                "imports_error": number(100 * float(test.imports_error[index]), "%", signed=True),
+                "exports_actual": number(float(test.exports_actual[index]), "USD bn"),
+                "exports_model": number(float(test.exports_model[index]), "USD bn"),
+                "exports_error": number(100 * float(test.exports_error[index]), "%", signed=True),
+            }
+        )
     return rows
 
 
 SPREAD_COLUMNS = ("year", "imports_5", "imports_50", "imports_95", "balance_5", "balance_50", "balance_95")
 SPREAD_HEADINGS = {
-    "year": "Year", "imports_5": "Imports, 5th pct", "imports_50": "Imports, median", "imports_95": "Imports, 95th pct",
-    "balance_5": "Balance, 5th pct", "balance_50": "Balance, median", "balance_95": "Balance, 95th pct",
+    "year": "Year",
+    "imports_5": "Imports, 5th pct",
+    "imports_50": "Imports, median",
+    "imports_95": "Imports, 95th pct",
+    "balance_5": "Balance, 5th pct",
+    "balance_50": "Balance, median",
+    "balance_95": "Balance, 95th pct",
 }
 
 
@@ -112,14 +144,25 @@ def spread_rows(result: Result) -> list[dict[str, str]]:
     return rows
 
 
-def scenario_context(scenario, table, test, charts: Sequence[Picture], files: Sequence[str], colour: str, stamp: dict[str, str],
-                     result=None, spread: list[dict[str, str]] | None = None) -> dict[str, Any]:
+def scenario_context(
+    scenario,
+    table,
+    test,
+    charts: Sequence[Picture],
+    files: Sequence[str],
+    colour: str,
+    stamp: dict[str, str],
+    result=None,
+    spread: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
     """Everything the scenario templates show; footnotes are numbered in reading order."""
     notes = Notes()
     calibration = notes.cite(CALIBRATION_FACTS)
     sections: dict[str, list[dict[str, Any]]] = {}
     for row in inputs(scenario):
-        sections.setdefault(row.section, []).append({"name": row.name, "text": row.text, "notes": notes.cite(row.facts)})
+        sections.setdefault(row.section, []).append(
+            {"name": row.name, "text": row.text, "notes": notes.cite(row.facts)}
+        )
     notes.cite(all_facts(scenario))
     return {
         **stamp,
@@ -146,8 +189,15 @@ def scenario_context(scenario, table, test, charts: Sequence[Picture], files: Se
     }
 
 
-def comparison_context(results, tables, parents: dict[str, Any], charts: Sequence[Picture], files: Sequence[str], colours: dict[str, str],
-                       stamp: dict[str, str]) -> dict[str, Any]:
+def comparison_context(
+    results,
+    tables,
+    parents: dict[str, Any],
+    charts: Sequence[Picture],
+    files: Sequence[str],
+    colours: dict[str, str],
+    stamp: dict[str, str],
+) -> dict[str, Any]:
     """Everything the comparison templates show: scenarios, key numbers, what each what-if changes."""
     notes = Notes()
     calibration = notes.cite(CALIBRATION_FACTS)
@@ -157,13 +207,29 @@ def comparison_context(results, tables, parents: dict[str, Any], charts: Sequenc
         parent = parents.get(scenario.id)
         if parent is None:
             continue
-        rows = [{"section": row.section, "name": row.name, "before": row.before, "after": row.after, "notes": notes.cite(row.facts)}
-                for row in differences(scenario, parent)]
+        rows = [
+            {
+                "section": row.section,
+                "name": row.name,
+                "before": row.before,
+                "after": row.after,
+                "notes": notes.cite(row.facts),
+            }
+            for row in differences(scenario, parent)
+        ]
         changed.append({"id": scenario.id, "parent": parent.id, "rows": rows})
     rows = [row for result, table in zip(results, tables, strict=True) for row in key_rows(table, result.scenario.id)]
     return {
         **stamp,
-        "scenarios": [{"id": r.scenario.id, "title": r.scenario.title, "parent": r.scenario.parent, "colour": colours[r.scenario.id]} for r in results],
+        "scenarios": [
+            {
+                "id": r.scenario.id,
+                "title": r.scenario.title,
+                "parent": r.scenario.parent,
+                "colour": colours[r.scenario.id],
+            }
+            for r in results
+        ],
         "start": min(result.scenario.start for result in results),
         "end": max(result.scenario.end for result in results),
         "same_horizon": len({(result.scenario.start, result.scenario.end) for result in results}) == 1,
@@ -182,8 +248,12 @@ def comparison_context(results, tables, parents: dict[str, Any], charts: Sequenc
 @functools.cache
 def _environments():
     loader = jinja2.PackageLoader("simulator.outputs", "templates")
-    html = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    markdown = jinja2.Environment(loader=loader, autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
+    html = jinja2.Environment(
+        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+    )
+    markdown = jinja2.Environment(
+        loader=loader, autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+    )
     markdown.filters["md"] = markdown_text
     markdown.globals["cite"] = lambda numbers: "".join(f"[^{n}]" for n in numbers)
     markdown.globals["table"] = markdown_table
@@ -203,8 +273,10 @@ def markdown_text(text: Any) -> str:
 
 
 def markdown_table(rows: Sequence[dict[str, str]], columns: Sequence[str], titles: dict[str, str]) -> str:
-    lines = ["| " + " | ".join(markdown_text(titles[column]) for column in columns) + " |",
-             "|" + "|".join("---" if column in ("scenario", "year", "month") else "---:" for column in columns) + "|"]
+    lines = [
+        "| " + " | ".join(markdown_text(titles[column]) for column in columns) + " |",
+        "|" + "|".join("---" if column in ("scenario", "year", "month") else "---:" for column in columns) + "|",
+    ]
     lines += ["| " + " | ".join(markdown_text(row[column]) for column in columns) + " |" for row in rows]
     return "\n".join(lines)
 

@@ -19,7 +19,12 @@ from simulator.model.result import Result
 from simulator.model.timeline import ignored_renewals, rate_on, schedule
 
 DIRECTION_TITLES = {"us_on_china": "US tariffs on Chinese goods", "china_on_us": "China's tariffs on US goods"}
-CALIBRATION_FACTS = ("us-imports-from-china-2024", "us-exports-to-china-2024", "us-balance-with-china-2024", "us-deficit-with-china-2024-seed")
+CALIBRATION_FACTS = (
+    "us-imports-from-china-2024",
+    "us-exports-to-china-2024",
+    "us-balance-with-china-2024",
+    "us-deficit-with-china-2024-seed",
+)
 """Facts behind the calibration every projection starts from (the 2024 Census totals and the seed articles' deficit)."""
 
 
@@ -62,7 +67,10 @@ def entry_text(entry: PathEntry, prior: float) -> str:
         text += f" for {int(entry.days.value)} days, then {after}"
         if entry.renewal is not None:
             length = int((entry.renewal.days or entry.days).value)
-            text += f"; renewed for {length} days at a time with probability {_number(entry.renewal.probability.value)}% (in Monte Carlo draws)"
+            text += (
+                f"; renewed for {length} days at a time with probability "
+                f"{_number(entry.renewal.probability.value)}% (in Monte Carlo draws)"
+            )
     return text + (f" ({entry.note})" if entry.note else "")
 
 
@@ -72,32 +80,81 @@ def _measure_inputs(direction: str, measure: Measure) -> list[Input]:
     rows = []
     priors = {window.index: window.prior for window in schedule(measure.entries).windows}
     if measure.coverage.value != 100.0 or measure.coverage.fact:
-        rows.append(Input(section, f"{prefix}.coverage", f"{measure.label}: share of trade covered", f"{_number(measure.coverage.value)}%",
-                          _cited(measure.coverage)))
+        rows.append(
+            Input(
+                section,
+                f"{prefix}.coverage",
+                f"{measure.label}: share of trade covered",
+                f"{_number(measure.coverage.value)}%",
+                _cited(measure.coverage),
+            )
+        )
     for index, entry in enumerate(measure.entries):
-        rows.append(Input(section, f"{prefix}@{entry.start.isoformat()}", f"{measure.label} from {day(entry.start)}",
-                          entry_text(entry, priors.get(index, 0.0)),
-                          _cited(entry, entry.rate, entry.days, entry.then, *((entry.renewal and (entry.renewal.probability, entry.renewal.days)) or ()))))
+        rows.append(
+            Input(
+                section,
+                f"{prefix}@{entry.start.isoformat()}",
+                f"{measure.label} from {day(entry.start)}",
+                entry_text(entry, priors.get(index, 0.0)),
+                _cited(
+                    entry,
+                    entry.rate,
+                    entry.days,
+                    entry.then,
+                    *((entry.renewal and (entry.renewal.probability, entry.renewal.days)) or ()),
+                ),
+            )
+        )
     return rows
 
 
 def inputs(scenario: Scenario) -> list[Input]:
     """Every input of a resolved scenario, in reading order."""
-    rows = [Input("Horizon", "horizon", "Projection horizon", f"{scenario.start.isoformat()} to {scenario.end.isoformat()}")]
+    rows = [
+        Input("Horizon", "horizon", "Projection horizon", f"{scenario.start.isoformat()} to {scenario.end.isoformat()}")
+    ]
     for direction in DIRECTIONS:
         side = scenario.tariffs[direction]
-        rows.append(Input(DIRECTION_TITLES[direction], f"tariffs.{direction}.base", "Pre-2025 average tariff (base)", f"{_number(side.base.value)}%",
-                          _cited(side.base)))
+        rows.append(
+            Input(
+                DIRECTION_TITLES[direction],
+                f"tariffs.{direction}.base",
+                "Pre-2025 average tariff (base)",
+                f"{_number(side.base.value)}%",
+                _cited(side.base),
+            )
+        )
         for measure in side.measures.values():
             rows += _measure_inputs(direction, measure)
     for name, value in scenario.parameters.values().items():
         spec = PARAMETERS.get(name)
-        unit = "%" if spec is not None and spec.unit == "percent" else f" {spec.unit}" if spec is not None and spec.unit != "ratio" else ""
+        unit = (
+            "%"
+            if spec is not None and spec.unit == "percent"
+            else f" {spec.unit}"
+            if spec is not None and spec.unit != "ratio"
+            else ""
+        )
         note = " (fitted to the 2025 months)" if spec is not None and spec.fitted and not value.fact else ""
-        rows.append(Input("Model parameters", f"parameters.{name}", name.replace("_", " "), f"{_number(value.value)}{unit}{note}", _cited(value)))
+        rows.append(
+            Input(
+                "Model parameters",
+                f"parameters.{name}",
+                name.replace("_", " "),
+                f"{_number(value.value)}{unit}{note}",
+                _cited(value),
+            )
+        )
     for event in scenario.events:
-        rows.append(Input("Events marked on the charts", f"events@{event.date.isoformat()}:{event.label}", day(event.date), event.label,
-                          (event.fact,) if event.fact else ()))
+        rows.append(
+            Input(
+                "Events marked on the charts",
+                f"events@{event.date.isoformat()}:{event.label}",
+                day(event.date),
+                event.label,
+                (event.fact,) if event.fact else (),
+            )
+        )
     return rows
 
 
@@ -113,7 +170,9 @@ class Difference:
 
 
 def differences(scenario: Scenario, parent: Scenario) -> list[Difference]:
-    """The inputs that differ between ``scenario`` and ``parent``, in ``scenario``'s order (title and description aside)."""
+    """The inputs that differ between ``scenario`` and ``parent``, in ``scenario``'s order (title and description
+    aside).
+    """
     mine = {row.key: row for row in inputs(scenario)}
     theirs = {row.key: row for row in inputs(parent)}
     found = []
@@ -151,7 +210,10 @@ class Notes:
 
     def entries(self) -> list[Footnote]:
         facts, sources = load_facts(), load_sources()
-        return [Footnote(number, facts[fact], [sources[source] for source in facts[fact].sources]) for fact, number in self.numbers.items()]
+        return [
+            Footnote(number, facts[fact], [sources[source] for source in facts[fact].sources])
+            for fact, number in self.numbers.items()
+        ]
 
 
 @dataclass(frozen=True)
@@ -166,7 +228,14 @@ class Footnote:
         fact = self.fact
         if fact.value is None:
             return day(fact.date)
-        unit = {"percent": "%", "USD bn": " USD bn", "days": " days", "minutes": " minutes", "years": " years", "ratio": ""}[fact.unit]
+        unit = {
+            "percent": "%",
+            "USD bn": " USD bn",
+            "days": " days",
+            "minutes": " minutes",
+            "years": " years",
+            "ratio": "",
+        }[fact.unit]
         return f"{_number(fact.value)}{unit} ({day(fact.date)})"
 
 

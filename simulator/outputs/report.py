@@ -32,11 +32,23 @@ from simulator.model.projection import counterfactual, point_projection
 from simulator.model.result import Result
 from simulator.model.timeline import paths_frame
 from simulator.outputs import charts as registry
-from simulator.outputs.chart_inputs import ComparisonChartInputs, ScenarioChartInputs, comparison_chart_inputs, scenario_chart_inputs
+from simulator.outputs.chart_inputs import (
+    ComparisonChartInputs,
+    ScenarioChartInputs,
+    comparison_chart_inputs,
+    scenario_chart_inputs,
+)
 from simulator.outputs.files import listing, replace_folder, run_stamp, write_manifest, write_tidy
 from simulator.outputs.key_numbers import key_frame, key_numbers
 from simulator.outputs.layout import save, scenario_colours, text_width
-from simulator.outputs.pages import comparison_context, picture, render_html, render_markdown, scenario_context, spread_rows
+from simulator.outputs.pages import (
+    comparison_context,
+    picture,
+    render_html,
+    render_markdown,
+    scenario_context,
+    spread_rows,
+)
 from simulator.outputs.provenance import differences
 from simulator.uncertainty.draws import monte_carlo
 from simulator.uncertainty.executors import fork_map
@@ -66,7 +78,7 @@ class Failure:
 
 @dataclass(frozen=True, eq=False)
 class ScenarioReport:
-    """What one scenario's folder shows: its result, the counterfactual it is compared with, key numbers, chart inputs."""
+    """What one scenario's folder shows: its result, the counterfactual it is compared with, key numbers, charts."""
 
     result: Result
     baseline: Result
@@ -94,7 +106,11 @@ class ComparisonReport:
     @property
     def parents(self) -> dict[str, Scenario]:
         """The scenario each member extends, where it resolves on its own."""
-        return {member.name: member.result.scenario.extended for member in self.members if member.result.scenario.extended is not None}
+        return {
+            member.name: member.result.scenario.extended
+            for member in self.members
+            if member.result.scenario.extended is not None
+        }
 
 
 @dataclass
@@ -113,8 +129,17 @@ class Staged:
         return self.report.name
 
 
-def write_reports(scenarios: Sequence[Scenario], out: Path, baseline: Scenario, *, workers: int | None = None, compare: bool = True,
-                  draws: int = 0, seed: int | None = None, progress: Progress | None = None) -> list[Outcome]:
+def write_reports(
+    scenarios: Sequence[Scenario],
+    out: Path,
+    baseline: Scenario,
+    *,
+    workers: int | None = None,
+    compare: bool = True,
+    draws: int = 0,
+    seed: int | None = None,
+    progress: Progress | None = None,
+) -> list[Outcome]:
     """Write a folder per scenario (and ``comparison/`` for two or more) under ``out``.
 
     ``baseline`` is the 2024-tariffs scenario that key numbers are compared with. With ``draws``
@@ -145,7 +170,9 @@ def write_reports(scenarios: Sequence[Scenario], out: Path, baseline: Scenario, 
         written = [item.report for item in staged]
         if compare and len(written) >= 2:
             members = tuple(report for report in written if isinstance(report, ScenarioReport))
-            outcome = stage(ComparisonReport(members, comparison_chart_inputs([member.result for member in members], colours)), out)
+            outcome = stage(
+                ComparisonReport(members, comparison_chart_inputs([member.result for member in members], colours)), out
+            )
             if isinstance(outcome, Failure):
                 failures[outcome.name] = outcome.reason
             else:
@@ -168,10 +195,26 @@ def check_names(scenarios: Sequence[Scenario], compare: bool) -> None:
     for scenario in scenarios:
         where = scenario.files[-1] if scenario.files else scenario.id
         if scenario.id in seen:
-            problems.append(Problem(where, 1, 1, "", f"another scenario in this run is also named '{scenario.id}' "
-                                    f"({seen[scenario.id].files[-1]}); their report folders would collide: rename one file"))
+            problems.append(
+                Problem(
+                    where,
+                    1,
+                    1,
+                    "",
+                    f"another scenario in this run is also named '{scenario.id}' "
+                    f"({seen[scenario.id].files[-1]}); their report folders would collide: rename one file",
+                )
+            )
         elif compare and scenario.id == COMPARISON and len(scenarios) > 1:
-            problems.append(Problem(where, 1, 1, "", f"a scenario named '{COMPARISON}' would collide with the comparison folder: rename the file"))
+            problems.append(
+                Problem(
+                    where,
+                    1,
+                    1,
+                    "",
+                    f"a scenario named '{COMPARISON}' would collide with the comparison folder: rename the file",
+                )
+            )
         seen.setdefault(scenario.id, scenario)
     if problems:
         raise InputError(problems)
@@ -188,14 +231,25 @@ def remove_leftovers(out: Path, names: list[str]) -> None:
 # ---------------------------------------------------------------- 1. compute
 
 
-def compute(scenarios: Sequence[Scenario], baseline: Scenario, colours: dict[str, str], draws: int, seed: int | None,
-            workers: int | None, progress: Progress | None) -> list[ScenarioReport | Failure]:
+def compute(
+    scenarios: Sequence[Scenario],
+    baseline: Scenario,
+    colours: dict[str, str],
+    draws: int,
+    seed: int | None,
+    workers: int | None,
+    progress: Progress | None,
+) -> list[ScenarioReport | Failure]:
     """Each scenario's report, or why it failed; Monte Carlo draws of several scenarios run on forked workers."""
     results = [_attempt(scenario.id, point_projection, scenario) for scenario in scenarios]
     if draws:
         results = _with_draws(results, draws, seed, workers, progress)
-    return [result if isinstance(result, Failure) else _attempt(result.scenario.id, _report, result, baseline, colours[result.scenario.id])
-            for result in results]
+    return [
+        result
+        if isinstance(result, Failure)
+        else _attempt(result.scenario.id, _report, result, baseline, colours[result.scenario.id])
+        for result in results
+    ]
 
 
 def _report(result: Result, baseline: Scenario, colour: str) -> ScenarioReport:
@@ -203,8 +257,9 @@ def _report(result: Result, baseline: Scenario, colour: str) -> ScenarioReport:
     return ScenarioReport(result, reference, key_numbers(result, reference), scenario_chart_inputs(result), colour)
 
 
-def _with_draws(results: list[Result | Failure], draws: int, seed: int | None, workers: int | None,
-                progress: Progress | None) -> list[Result | Failure]:
+def _with_draws(
+    results: list[Result | Failure], draws: int, seed: int | None, workers: int | None, progress: Progress | None
+) -> list[Result | Failure]:
     pending = [result for result in results if isinstance(result, Result)]
 
     def chunks(done: int, total: int) -> None:
@@ -213,7 +268,14 @@ def _with_draws(results: list[Result | Failure], draws: int, seed: int | None, w
 
     def simulate(result: Result) -> object:
         # only the summary travels back from a worker, never the scenario
-        return _attempt(result.scenario.id, monte_carlo, result.scenario, draws, seed, progress=chunks if len(pending) == 1 else None)
+        return _attempt(
+            result.scenario.id,
+            monte_carlo,
+            result.scenario,
+            draws,
+            seed,
+            progress=chunks if len(pending) == 1 else None,
+        )
 
     summaries = {}
     for index, (result, summary) in enumerate(zip(pending, fork_map(simulate, pending, workers), strict=True)):
@@ -280,9 +342,20 @@ def _write_comparison_data(report: ComparisonReport, folder: Path) -> None:
     table = pd.concat(keys, ignore_index=True)
     table[["scenario", *table.columns[:-1]]].to_csv(folder / "key-numbers.csv", index=False, float_format="%.4f")
     parents = report.parents
-    rows = [{"scenario": member.name, "extends": parents[member.name].id, "section": row.section, "input": row.name,
-             "before": row.before, "after": row.after, "facts": " ".join(row.facts)}
-            for member in report.members if member.name in parents for row in differences(member.result.scenario, parents[member.name])]
+    rows = [
+        {
+            "scenario": member.name,
+            "extends": parents[member.name].id,
+            "section": row.section,
+            "input": row.name,
+            "before": row.before,
+            "after": row.after,
+            "facts": " ".join(row.facts),
+        }
+        for member in report.members
+        if member.name in parents
+        for row in differences(member.result.scenario, parents[member.name])
+    ]
     columns = ["scenario", "extends", "section", "input", "before", "after", "facts"]
     pd.DataFrame(rows, columns=columns).to_csv(folder / "differences.csv", index=False)
 
@@ -347,18 +420,36 @@ def finish(item: Staged, stamp: dict[str, str]) -> Outcome:
 
 
 def write_pages(item: Staged, stamp: dict[str, str]) -> None:
-    """The last files of a folder, once its charts exist: ``summary.md``, ``index.html`` (charts inlined), ``manifest.json``."""
+    """The last files of a folder, once its charts exist: ``summary.md``, ``index.html`` (charts inlined),
+    ``manifest.json``.
+    """
     folder, report = item.staging, item.report
     pictures = [picture(folder, chart.name, chart.caption, item.sizes[chart.name]) for chart in item.charts]
     files = listing(folder, ["index.html", "summary.md", "manifest.json"])
     if isinstance(report, ScenarioReport):
         result = report.result
-        context = scenario_context(result.scenario, report.table, report.charts.backtest, pictures, files, report.colour, stamp, result,
-                                   spread_rows(result) if result.uncertainty else None)
+        context = scenario_context(
+            result.scenario,
+            report.table,
+            report.charts.backtest,
+            pictures,
+            files,
+            report.colour,
+            stamp,
+            result,
+            spread_rows(result) if result.uncertainty else None,
+        )
         pages, results = ("summary.md.j2", "scenario.html.j2"), [result]
     else:
-        context = comparison_context(report.results, [member.table for member in report.members], report.parents, pictures, files,
-                                     report.charts.colours, stamp)
+        context = comparison_context(
+            report.results,
+            [member.table for member in report.members],
+            report.parents,
+            pictures,
+            files,
+            report.charts.colours,
+            stamp,
+        )
         pages, results = ("comparison.md.j2", "comparison.html.j2"), list(report.results)
     (folder / "summary.md").write_text(render_markdown(pages[0], context), encoding="utf-8")
     (folder / "index.html").write_text(render_html(pages[1], context), encoding="utf-8")

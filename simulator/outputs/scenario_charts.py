@@ -49,30 +49,70 @@ from simulator.outputs.provenance import draws_note
 def tariff_chart(inputs: ScenarioChartInputs) -> Figure:
     """Step chart of both directions' headline and effective additional tariffs [%], truce windows shaded."""
     scenario, paths = inputs.scenario, inputs.paths
-    spans = sorted({(window.start, window.end) for direction in DIRECTIONS for measure in scenario.tariffs[direction].measures.values()
-                    for window in windows(measure)})
-    labels = [f"{DIRECTION_NAMES[d]}: {kind}" for d in DIRECTIONS for kind in ("headline add-on", "effective add-on (coverage-weighted)")]
+    spans = sorted(
+        {
+            (window.start, window.end)
+            for direction in DIRECTIONS
+            for measure in scenario.tariffs[direction].measures.values()
+            for window in windows(measure)
+        }
+    )
+    labels = [
+        f"{DIRECTION_NAMES[d]}: {kind}"
+        for d in DIRECTIONS
+        for kind in ("headline add-on", "effective add-on (coverage-weighted)")
+    ]
     labels += ["suspension window (truce)"] if spans else []
     policy = "; ".join(decision.describe() for decision in renewal_decisions(scenario))
     note = f"The path as written. In Monte Carlo draws {policy}." if policy else ""
-    layout = frame(f"Additional tariffs: {scenario.title}", scenario.start, scenario.end, events=events_of([scenario]), legend_rows=legend_rows(labels),
-                   note=note)
+    layout = frame(
+        f"Additional tariffs: {scenario.title}",
+        scenario.start,
+        scenario.end,
+        events=events_of([scenario]),
+        legend_rows=legend_rows(labels),
+        note=note,
+    )
     ax = layout.axes[0]
     for direction in DIRECTIONS:
         colour = FLOW_COLOURS["imports" if direction == "us_on_china" else "exports"]
-        step_line(ax, paths.days, paths.headline[direction], color=colour, linewidth=2.0, label=f"{DIRECTION_NAMES[direction]}: headline add-on")
-        step_line(ax, paths.days, paths.effective[direction], color=colour, linewidth=1.2, linestyle="--",
-              label=f"{DIRECTION_NAMES[direction]}: effective add-on (coverage-weighted)")
+        step_line(
+            ax,
+            paths.days,
+            paths.headline[direction],
+            color=colour,
+            linewidth=2.0,
+            label=f"{DIRECTION_NAMES[direction]}: headline add-on",
+        )
+        step_line(
+            ax,
+            paths.days,
+            paths.effective[direction],
+            color=colour,
+            linewidth=1.2,
+            linestyle="--",
+            label=f"{DIRECTION_NAMES[direction]}: effective add-on (coverage-weighted)",
+        )
     for index, (start, end) in enumerate(spans):
-        ax.axvspan(mdates.date2num(np.datetime64(start)), mdates.date2num(np.datetime64(end)), color="#999999", alpha=0.15, linewidth=0,
-                   label=None if index else "suspension window (truce)", zorder=0)
+        ax.axvspan(
+            mdates.date2num(np.datetime64(start)),
+            mdates.date2num(np.datetime64(end)),
+            color="#999999",
+            alpha=0.15,
+            linewidth=0,
+            label=None if index else "suspension window (truce)",
+            zorder=0,
+        )
     date_axis(ax, scenario.start, scenario.end)
     peak = max(float(np.max(paths.headline[d])) for d in DIRECTIONS)
     ax.set_ylim(0, max(10.0, peak * 1.1))
     percent_axis(ax, "Additional tariff over the pre-2025 base [%]")
     mark_events(layout)
     legend_below(layout)
-    source_note(layout, "Sources: official texts and news reports via seeds/facts.yaml (see the report's notes); coverage shares: PIIE")
+    source_note(
+        layout,
+        "Sources: official texts and news reports via seeds/facts.yaml (see the report's notes); coverage shares: PIIE",
+    )
     return layout.figure
 
 
@@ -87,12 +127,23 @@ def trade_chart(inputs: ScenarioChartInputs) -> Figure:
         ("us_exports_to_china", "US exports to China", "exports", "-", 2.0),
         ("us_exports_counterfactual", "exports without the 2025 tariffs", "exports", "--", 1.0),
     ]
-    layout = frame(f"US goods trade with China: {scenario.title}", scenario.start, scenario.end, events=events_of([scenario]),
-                   legend_rows=legend_rows([line[1] for line in lines]))
+    layout = frame(
+        f"US goods trade with China: {scenario.title}",
+        scenario.start,
+        scenario.end,
+        events=events_of([scenario]),
+        legend_rows=legend_rows([line[1] for line in lines]),
+    )
     ax = layout.axes[0]
     for name, label, flow, style, width in lines:
         ax.plot(months, values[name], color=FLOW_COLOURS[flow], linestyle=style, linewidth=width, label=label)
-    ax.fill_between(months, values["us_imports_from_china"], values["us_imports_counterfactual"], color=FLOW_COLOURS["imports"], alpha=0.08)
+    ax.fill_between(
+        months,
+        values["us_imports_from_china"],
+        values["us_imports_counterfactual"],
+        color=FLOW_COLOURS["imports"],
+        alpha=0.08,
+    )
     finish_monthly(layout, MODEL_SOURCE)
     return layout.figure
 
@@ -105,17 +156,32 @@ def balance_chart(inputs: ScenarioChartInputs) -> Figure:
     balance = values["us_trade_balance_with_china"]
     reference = f"2024 balance: −\\${abs(reference_balance):,.1f}bn"
     labels = ["monthly US balance with China (deficit red)", "12-month rolling sum", reference]
-    layout = frame(f"US goods balance with China (exports − imports): {scenario.title}", scenario.start, scenario.end,
-                   events=events_of([scenario]), rows=2, panel_height=2.6, subtitles=True, legend_rows=legend_rows(labels))
+    layout = frame(
+        f"US goods balance with China (exports − imports): {scenario.title}",
+        scenario.start,
+        scenario.end,
+        events=events_of([scenario]),
+        rows=2,
+        panel_height=2.6,
+        subtitles=True,
+        legend_rows=legend_rows(labels),
+    )
     top, bottom = layout.axes
-    top.bar(months + 14, balance, width=25, color=np.where(balance < 0, FLOW_COLOURS["imports"], "#1a9850"), label=labels[0])
+    top.bar(
+        months + 14, balance, width=25, color=np.where(balance < 0, FLOW_COLOURS["imports"], "#1a9850"), label=labels[0]
+    )
     top.axhline(0, color="black", linewidth=0.6)
     bottom.plot(months, rolling_year(balance), color="#762a83", linewidth=2, label=labels[1])
     bottom.axhline(reference_balance, color="#555555", linestyle="--", linewidth=1, label=reference)
     subtitle(layout, top, "Each month [USD bn/month]")
     subtitle(layout, bottom, "Sum of the last twelve months [USD bn per 12 months]")
-    finish_monthly(layout, f"Sources: US Census Bureau (2024 balance {reference_balance:,.1f} USD bn, the ~$295bn deficit of the seed articles); "
-                    "model projection", floor=None)
+    finish_monthly(
+        layout,
+        f"Sources: US Census Bureau (2024 balance {reference_balance:,.1f} USD bn, the ~$295bn deficit of the seed "
+        "articles); "
+        "model projection",
+        floor=None,
+    )
     bottom.yaxis.label.set_text("[USD bn per 12 months]")
     return layout.figure
 
@@ -126,12 +192,21 @@ def revenue_chart(inputs: ScenarioChartInputs) -> Figure:
     scenario = result.scenario
     months, values = whole_month_values(result)
     labels = ["US duties on imports from China", "China's duties on imports from the US"]
-    layout = frame(f"Tariff revenue (effective rate × customs value): {scenario.title}", scenario.start, scenario.end,
-                   events=events_of([scenario]), legend_rows=legend_rows(labels))
+    layout = frame(
+        f"Tariff revenue (effective rate × customs value): {scenario.title}",
+        scenario.start,
+        scenario.end,
+        events=events_of([scenario]),
+        legend_rows=legend_rows(labels),
+    )
     ax = layout.axes[0]
     ax.plot(months, values["us_tariff_revenue_from_china"], color=FLOW_COLOURS["imports"], linewidth=2, label=labels[0])
     ax.plot(months, values["china_tariff_revenue_from_us"], color=FLOW_COLOURS["exports"], linewidth=2, label=labels[1])
-    finish_monthly(layout, "Model: (base + effective additional rate) × projected customs value; base rates from PIIE; not seasonally adjusted")
+    finish_monthly(
+        layout,
+        "Model: (base + effective additional rate) × projected customs value; base rates from PIIE; not seasonally "
+        "adjusted",
+    )
     return layout.figure
 
 
@@ -146,19 +221,52 @@ def backtest_chart(inputs: ScenarioChartInputs) -> Figure:
     stop = (test.months[-1] + np.timedelta64(7, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
     end = min(stop.astype(dt.date), scenario.end)
     labels = ["actual (Census)", "model", "counterfactual", "backtest months"]
-    layout = frame(f"Backtest against the 2025 months: {scenario.title}", start, end, columns=2, subtitles=True, legend_rows=legend_rows(labels))
+    layout = frame(
+        f"Backtest against the 2025 months: {scenario.title}",
+        start,
+        end,
+        columns=2,
+        subtitles=True,
+        legend_rows=legend_rows(labels),
+    )
     months, values = whole_month_values(result)
     keep = months <= mdates.date2num(np.datetime64(end))
-    for ax, flow, actual in ((layout.axes[0], "imports", history.imports), (layout.axes[1], "exports", history.exports)):
+    for ax, flow, actual in (
+        (layout.axes[0], "imports", history.imports),
+        (layout.axes[1], "exports", history.exports),
+    ):
         name = "us_imports_from_china" if flow == "imports" else "us_exports_to_china"
         colour = FLOW_COLOURS[flow]
-        ax.plot(mdates.date2num(history.months.astype("datetime64[D]")), actual, "o-", color="black", markersize=3.5, linewidth=1.2, label=labels[0])
+        ax.plot(
+            mdates.date2num(history.months.astype("datetime64[D]")),
+            actual,
+            "o-",
+            color="black",
+            markersize=3.5,
+            linewidth=1.2,
+            label=labels[0],
+        )
         ax.plot(months[keep], values[name][keep], color=colour, linewidth=2, label=labels[1])
-        ax.plot(months[keep], values[f"us_{flow}_counterfactual"][keep], color=colour, linestyle="--", linewidth=1, label=labels[2])
-        ax.axvspan(mdates.date2num(np.datetime64("2025-01-01")), mdates.date2num((test.months[-1] + 1).astype("datetime64[D]")),
-                   color="#999999", alpha=0.15, linewidth=0, label=labels[3])
+        ax.plot(
+            months[keep],
+            values[f"us_{flow}_counterfactual"][keep],
+            color=colour,
+            linestyle="--",
+            linewidth=1,
+            label=labels[2],
+        )
+        ax.axvspan(
+            mdates.date2num(np.datetime64("2025-01-01")),
+            mdates.date2num((test.months[-1] + 1).astype("datetime64[D]")),
+            color="#999999",
+            alpha=0.15,
+            linewidth=0,
+            label=labels[3],
+        )
         subtitle(layout, ax, f"US {flow} {'from' if flow == 'imports' else 'to'} China")
-    finish_monthly(layout, "Sources: US Census Bureau, trade in goods with China (not seasonally adjusted); model projection")
+    finish_monthly(
+        layout, "Sources: US Census Bureau, trade in goods with China (not seasonally adjusted); model projection"
+    )
     return layout.figure
 
 
@@ -166,7 +274,7 @@ def backtest_chart(inputs: ScenarioChartInputs) -> Figure:
 
 
 def fan_chart(inputs: ScenarioChartInputs) -> Figure:
-    """Monthly imports and balance: median, 50% and 90% bands over the draws, and the point projection [USD bn/month]."""
+    """Monthly imports and balance: median, 50% and 90% bands over the draws, point projection [USD bn/month]."""
     result = inputs.result
     scenario = result.scenario
     stamps, quantiles = result.periods["monthly"]
@@ -175,16 +283,36 @@ def fan_chart(inputs: ScenarioChartInputs) -> Figure:
     quantiles = {name: values[:, keep] for name, values in quantiles.items()}
     point_months, point = whole_month_values(result)
     levels = list(result.quantiles)
-    labels = ["median of the draws", "50% of draws (25th–75th percentile)", "90% of draws (5th–95th percentile)", "point projection"]
-    layout = frame(f"Uncertainty: {scenario.title}", scenario.start, scenario.end, events=events_of([scenario]), rows=2, panel_height=2.6,
-                   subtitles=True, legend_rows=legend_rows(labels), note=draws_note(result))
-    panels = (("us_imports_from_china", "US imports from China [USD bn/month]", FLOW_COLOURS["imports"]),
-              ("us_trade_balance_with_china", "US balance with China (exports − imports) [USD bn/month]", "#762a83"))
+    labels = [
+        "median of the draws",
+        "50% of draws (25th–75th percentile)",
+        "90% of draws (5th–95th percentile)",
+        "point projection",
+    ]
+    layout = frame(
+        f"Uncertainty: {scenario.title}",
+        scenario.start,
+        scenario.end,
+        events=events_of([scenario]),
+        rows=2,
+        panel_height=2.6,
+        subtitles=True,
+        legend_rows=legend_rows(labels),
+        note=draws_note(result),
+    )
+    panels = (
+        ("us_imports_from_china", "US imports from China [USD bn/month]", FLOW_COLOURS["imports"]),
+        ("us_trade_balance_with_china", "US balance with China (exports − imports) [USD bn/month]", "#762a83"),
+    )
     for ax, (variable, text, colour) in zip(layout.axes, panels, strict=True):
         values = quantiles[variable]
         first = ax is layout.axes[0]  # the legend explains the shades once, in grey, for both panels
-        ax.fill_between(months, values[levels.index(5)], values[levels.index(95)], color=colour, alpha=0.15, linewidth=0)
-        ax.fill_between(months, values[levels.index(25)], values[levels.index(75)], color=colour, alpha=0.3, linewidth=0)
+        ax.fill_between(
+            months, values[levels.index(5)], values[levels.index(95)], color=colour, alpha=0.15, linewidth=0
+        )
+        ax.fill_between(
+            months, values[levels.index(25)], values[levels.index(75)], color=colour, alpha=0.3, linewidth=0
+        )
         ax.plot(months, values[levels.index(50)], color=colour, linewidth=2)
         if first:
             ax.fill_between([], [], [], color="#777777", alpha=0.15, linewidth=0, label=labels[2])
@@ -193,9 +321,15 @@ def fan_chart(inputs: ScenarioChartInputs) -> Figure:
         ax.plot(point_months, point[variable], color="black", linewidth=1, linestyle="--", label=labels[3])
         subtitle(layout, ax, text)
     outcome = result.uncertainty
-    drawn = [part for part, present in (("parameters", outcome.drawn), ("truce renewals", outcome.decisions)) if present]
-    finish_monthly(layout, f"Model projection over Monte Carlo draws of {' and '.join(drawn) or 'nothing uncertain'}; "
-                   "ranges from seeds/parameters.yaml unless the scenario gives them", floor=None)
+    drawn = [
+        part for part, present in (("parameters", outcome.drawn), ("truce renewals", outcome.decisions)) if present
+    ]
+    finish_monthly(
+        layout,
+        f"Model projection over Monte Carlo draws of {' and '.join(drawn) or 'nothing uncertain'}; "
+        "ranges from seeds/parameters.yaml unless the scenario gives them",
+        floor=None,
+    )
     return layout.figure
 
 
@@ -213,19 +347,46 @@ def tornado_chart(inputs: ScenarioChartInputs, variable_label: str = "US balance
     swings = [swing for swing in swings if abs(swing.high - swing.low) >= 1e-9]
     if not swings:
         idle.append("every input is fixed in this scenario")
-    labels = ["input at its 5th percentile (or never renewed)", "input at its 95th percentile (or always renewed)",
-              f"central projection: {MoneyFormatter()(central)}"]
+    labels = [
+        "input at its 5th percentile (or never renewed)",
+        "input at its 95th percentile (or always renewed)",
+        f"central projection: {MoneyFormatter()(central)}",
+    ]
     note = f"Each bar sets one input to its 5th and its 95th percentile, the others central [USD bn in {year}]."
     note += f" No effect: {', '.join(idle)}." if idle else ""
-    layout = frame(f"What moves the {variable_label} in {year}: {scenario.title}", scenario.start, scenario.end,
-                   panel_height=0.42 * max(len(swings), 1) + 0.5, dates=False, legend_rows=legend_rows(labels), left_margin=3.3, note=note)
+    layout = frame(
+        f"What moves the {variable_label} in {year}: {scenario.title}",
+        scenario.start,
+        scenario.end,
+        panel_height=0.42 * max(len(swings), 1) + 0.5,
+        dates=False,
+        legend_rows=legend_rows(labels),
+        left_margin=3.3,
+        note=note,
+    )
     ax = layout.axes[0]
     rows = np.arange(len(swings))[::-1]
     for row, swing in zip(rows, swings, strict=True):
-        ax.barh(row, swing.low - central, left=central, height=0.6, color="#2166ac", label=labels[0] if row == rows[0] else None)
-        ax.barh(row, swing.high - central, left=central, height=0.6, color="#e08214", label=labels[1] if row == rows[0] else None)
+        ax.barh(
+            row,
+            swing.low - central,
+            left=central,
+            height=0.6,
+            color="#2166ac",
+            label=labels[0] if row == rows[0] else None,
+        )
+        ax.barh(
+            row,
+            swing.high - central,
+            left=central,
+            height=0.6,
+            color="#e08214",
+            label=labels[1] if row == rows[0] else None,
+        )
     ax.axvline(central, color="black", linewidth=1, label=labels[2])
-    ax.set_yticks(rows, [plain(f"{swing.name} ({swing.low_input} … {swing.high_input})") for swing in swings], fontsize=8)
+    ax.set_yticks(
+        rows, [plain(f"{swing.name} ({swing.low_input} … {swing.high_input})") for swing in swings], fontsize=8
+    )
     ax.set_ylim(-0.6, max(len(swings), 1) - 0.4)
     reach = max([abs(value - central) for swing in swings for value in (swing.low, swing.high)] + [1.0])
     ax.set_xlim(central - 1.1 * reach, central + 1.1 * reach)  # centred, so the central line is never on the edge
@@ -235,5 +396,9 @@ def tornado_chart(inputs: ScenarioChartInputs, variable_label: str = "US balance
     ax.grid(True, axis="x", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
     legend_below(layout)
-    source_note(layout, "Model projection; parameter ranges from seeds/parameters.yaml (low/high as 5th/95th percentiles) or the scenario")
+    source_note(
+        layout,
+        "Model projection; parameter ranges from seeds/parameters.yaml (low/high as 5th/95th percentiles) or the "
+        "scenario",
+    )
     return layout.figure

@@ -16,38 +16,68 @@ from simulator.outputs.report import staged_folder
 from simulator.uncertainty.tornado import last_full_year
 
 
-def write_sweep_folder(name: str, scenario: Scenario, grid: dict[str, list], frame: pd.DataFrame, out: Path,
-                       files: Sequence[str] = ()) -> Path:
+def write_sweep_folder(
+    name: str, scenario: Scenario, grid: dict[str, list], frame: pd.DataFrame, out: Path, files: Sequence[str] = ()
+) -> Path:
     """``out/<name>/``: the sweep's tidy table, a summary of its last full year and a manifest; all or nothing."""
     out.mkdir(parents=True, exist_ok=True)
     stamp = run_stamp()
     with staged_folder(out, name) as staging:
         write_tidy(frame, staging / "sweep")
-        year = last_full_year(scenario) if scenario.end.year > scenario.start.year or scenario.end.month == 12 else scenario.end.year
+        year = (
+            last_full_year(scenario)
+            if scenario.end.year > scenario.start.year or scenario.end.month == 12
+            else scenario.end.year
+        )
         (staging / "summary.md").write_text(_summary(name, scenario, grid, frame, year, stamp), encoding="utf-8")
-        manifest = {"created": stamp["created"], "package": {"name": PACKAGE, "version": stamp["version"]}, "scenario": scenario.id,
-                    "grid": {parameter: [float(value.value) for value in values] for parameter, values in grid.items()},
-                    "files": [{"path": str(Path(file).resolve()), "sha256": sha256(Path(file))} for file in (*scenario.files, *files)
-                              if Path(file).is_file()],
-                    "outputs": {path.name: sha256(path) for path in sorted(staging.iterdir())}}
+        manifest = {
+            "created": stamp["created"],
+            "package": {"name": PACKAGE, "version": stamp["version"]},
+            "scenario": scenario.id,
+            "grid": {parameter: [float(value.value) for value in values] for parameter, values in grid.items()},
+            "files": [
+                {"path": str(Path(file).resolve()), "sha256": sha256(Path(file))}
+                for file in (*scenario.files, *files)
+                if Path(file).is_file()
+            ],
+            "outputs": {path.name: sha256(path) for path in sorted(staging.iterdir())},
+        }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return out / name
 
 
-def _summary(name: str, scenario: Scenario, grid: dict[str, list], frame: pd.DataFrame, year: int, stamp: dict[str, str]) -> str:
+def _summary(
+    name: str, scenario: Scenario, grid: dict[str, list], frame: pd.DataFrame, year: int, stamp: dict[str, str]
+) -> str:
     rows = []
     last = frame[frame["date"].dt.year == year]
     for point, group in last.groupby("point", sort=True):
         values = dict(zip(group["variable"], group["value"], strict=True))
         row = {parameter: f"{group[parameter].iloc[0]:g}" for parameter in grid}
-        row.update({"point": str(point), "imports": number(values["us_imports_from_china"], "USD bn"),
-                    "balance": number(values["us_trade_balance_with_china"], "USD bn"),
-                    "revenue": number(values["us_tariff_revenue_from_china"], "USD bn")})
+        row.update(
+            {
+                "point": str(point),
+                "imports": number(values["us_imports_from_china"], "USD bn"),
+                "balance": number(values["us_trade_balance_with_china"], "USD bn"),
+                "revenue": number(values["us_tariff_revenue_from_china"], "USD bn"),
+            }
+        )
         rows.append(row)
     columns = ["point", *grid, "imports", "balance", "revenue"]
-    titles = {"point": "Point", **{parameter: parameter.replace("_", " ") + (" [%]" if isinstance(grid[parameter][0], Percent) else "")
-                                   for parameter in grid},
-              "imports": f"US imports {year} [USD bn]", "balance": f"US balance {year} [USD bn]", "revenue": f"US tariff revenue {year} [USD bn]"}
-    return (f"# Sweep `{name}` of `{scenario.id}`\n\n{len(rows)} grid points; made with tariff-scenarios {stamp['version']} on {stamp['created']}. "
-            f"The full table (every period and variable) is `sweep.csv` / `sweep.parquet`.\n\n## {year}\n\n"
-            + markdown_table(rows, columns, titles) + "\n")
+    titles = {
+        "point": "Point",
+        **{
+            parameter: parameter.replace("_", " ") + (" [%]" if isinstance(grid[parameter][0], Percent) else "")
+            for parameter in grid
+        },
+        "imports": f"US imports {year} [USD bn]",
+        "balance": f"US balance {year} [USD bn]",
+        "revenue": f"US tariff revenue {year} [USD bn]",
+    }
+    return (
+        f"# Sweep `{name}` of `{scenario.id}`\n\n{len(rows)} grid points; made with tariff-scenarios "
+        f"{stamp['version']} on {stamp['created']}. "
+        f"The full table (every period and variable) is `sweep.csv` / `sweep.parquet`.\n\n## {year}\n\n"
+        + markdown_table(rows, columns, titles)
+        + "\n"
+    )

@@ -43,8 +43,9 @@ def parameter_distributions(scenario: Scenario) -> dict[str, Distribution]:
     return found
 
 
-def draw_parameters(scenario: Scenario, distributions: dict[str, Distribution], generator: np.random.Generator,
-                    count: int) -> dict[str, np.ndarray | float]:
+def draw_parameters(
+    scenario: Scenario, distributions: dict[str, Distribution], generator: np.random.Generator, count: int
+) -> dict[str, np.ndarray | float]:
     """One value per draw for each uncertain parameter [model units]; the others at their point values."""
     values: dict[str, np.ndarray | float] = dict(point_parameters(scenario))
     for name, distribution in distributions.items():
@@ -53,12 +54,21 @@ def draw_parameters(scenario: Scenario, distributions: dict[str, Distribution], 
     if "shipping_lag_days" in distributions:
         # draws in order of their lag, so the delay is a few block copies (quantiles ignore the order of draws)
         order = np.argsort(np.rint(values["shipping_lag_days"]), kind="stable")
-        values = {name: value[order] if isinstance(value, np.ndarray) and value.shape == (count,) else value for name, value in values.items()}
+        values = {
+            name: value[order] if isinstance(value, np.ndarray) and value.shape == (count,) else value
+            for name, value in values.items()
+        }
     return values
 
 
-def monte_carlo(scenario: Scenario, draws: int, seed: int | None = None, quantiles: tuple[float, ...] = QUANTILES,
-                progress: Progress | None = None, chunk: int = CHUNK) -> DrawsSummary:
+def monte_carlo(
+    scenario: Scenario,
+    draws: int,
+    seed: int | None = None,
+    quantiles: tuple[float, ...] = QUANTILES,
+    progress: Progress | None = None,
+    chunk: int = CHUNK,
+) -> DrawsSummary:
     """Run ``draws`` draws of ``scenario`` and return quantiles of every output, monthly and annual.
 
     ``seed`` None takes fresh entropy, reported in :attr:`DrawsSummary.seed` so the run can be repeated.
@@ -84,11 +94,30 @@ def monte_carlo(scenario: Scenario, draws: int, seed: int | None = None, quantil
         if decisions:
             rates = policy.stacked(draw_renewals(decisions, scenario.end, generator, count))
         else:
-            rates = {"us_total": paths.total("us_on_china"), "china_total": paths.total("china_on_us"),
-                     "us_headline": paths.headline["us_on_china"], "china_headline": paths.headline["china_on_us"]}
-        series = project(days, rates["us_total"], paths.base["us_on_china"], rates["china_total"], paths.base["china_on_us"], parameters)
-        series.update(rate_series(rates["us_total"], rates["china_total"], rates["us_headline"], rates["china_headline"]))
-        monthly = np.stack([np.add.reduceat(np.broadcast_to(series[name], (count, len(days))), month_starts, axis=1) for name in VARIABLES], axis=1)
+            rates = {
+                "us_total": paths.total("us_on_china"),
+                "china_total": paths.total("china_on_us"),
+                "us_headline": paths.headline["us_on_china"],
+                "china_headline": paths.headline["china_on_us"],
+            }
+        series = project(
+            days,
+            rates["us_total"],
+            paths.base["us_on_china"],
+            rates["china_total"],
+            paths.base["china_on_us"],
+            parameters,
+        )
+        series.update(
+            rate_series(rates["us_total"], rates["china_total"], rates["us_headline"], rates["china_headline"])
+        )
+        monthly = np.stack(
+            [
+                np.add.reduceat(np.broadcast_to(series[name], (count, len(days))), month_starts, axis=1)
+                for name in VARIABLES
+            ],
+            axis=1,
+        )
         annual = np.add.reduceat(monthly, year_of_month, axis=2)  # sums of the months, which are sums of the days
         for frequency, totals in (("monthly", monthly), ("annual", annual)):
             lengths = groups[frequency][1]

@@ -67,9 +67,16 @@ class QuantileAccumulator:
             column = np.argmax(cumulative > rank, axis=1)
             before = np.where(column > 0, cumulative[cells, np.maximum(column - 1, 0)], 0)
             inside = self.counts[cells, column]
-            left = np.where(column == 0, self.lowest, np.where(column == self.bins + 1, self.start + self.bins * self.width,
-                                                                 self.start + (column - 1) * self.width))
-            right = np.where(column == 0, self.start, np.where(column == self.bins + 1, self.highest, left + self.width))
+            left = np.where(
+                column == 0,
+                self.lowest,
+                np.where(
+                    column == self.bins + 1, self.start + self.bins * self.width, self.start + (column - 1) * self.width
+                ),
+            )
+            right = np.where(
+                column == 0, self.start, np.where(column == self.bins + 1, self.highest, left + self.width)
+            )
             value = left + (rank - before + 0.5) / np.maximum(inside, 1) * (right - left)
             result.append(np.clip(value, self.lowest, self.highest))
         return np.stack(result)

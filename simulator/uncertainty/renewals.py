@@ -18,8 +18,10 @@ from simulator.inputs.scenario import Scenario
 from simulator.model.timeline import RenewalDecision, TariffPaths, tariff_arrays
 
 
-def draw_renewals(decisions: list[RenewalDecision], horizon_end: dt.date, generator: np.random.Generator, count: int) -> np.ndarray:
-    """Renewals per draw and decision (draws × decisions): each renewal happens with its probability, again and again."""
+def draw_renewals(
+    decisions: list[RenewalDecision], horizon_end: dt.date, generator: np.random.Generator, count: int
+) -> np.ndarray:
+    """Renewals per draw and decision (draws × decisions): each happens with its probability, again and again."""
     counts = np.zeros((count, len(decisions)), dtype=int)
     for column, decision in enumerate(decisions):
         most, p = decision.most(horizon_end), decision.probability

@@ -49,8 +49,12 @@ BATCH = 256
 """Grid points per task: enough to amortise a task's overhead, small enough to spread over workers."""
 
 Grid = create_model(  # type: ignore[call-overload]
-    "Grid", __base__=Strict, **{name: (list[field.annotation] | None, Field(default=None, min_length=1))  # type: ignore[name-defined]
-                                for name, field in Parameters.model_fields.items()},
+    "Grid",
+    __base__=Strict,
+    **{
+        name: (list[field.annotation] | None, Field(default=None, min_length=1))  # type: ignore[name-defined]
+        for name, field in Parameters.model_fields.items()
+    },
 )
 """The grid: for each parameter, the values to try (each checked exactly as in a scenario file)."""
 
@@ -62,7 +66,7 @@ class SweepFile(Strict):
 
 
 def read_sweep(path: str | os.PathLike[str]) -> tuple[Scenario, dict[str, list], str]:
-    """Load a sweep file: its scenario (resolved next to the file), grid and frequency; every problem at once, located."""
+    """Load a sweep file: its scenario (found next to the file), grid and frequency; all problems at once, located."""
     path = Path(path)
     document = read_document(path, os.path.relpath(path) if path.is_absolute() else str(path))
     problems: list[Problem] = []
@@ -83,17 +87,28 @@ def read_sweep(path: str | os.PathLike[str]) -> tuple[Scenario, dict[str, list],
             problems += [problem for problem in error.problems if problem.file != name]
     grid = {key: values for key, values in content.grid if values is not None} if content is not None else {}
     raw = document.data.get("grid") if isinstance(document.data, dict) else None
-    for key, values in (raw.items() if isinstance(raw, dict) else ()):
+    for key, values in raw.items() if isinstance(raw, dict) else ():
         for index, value in enumerate(values if isinstance(values, list) else ()):
             if is_distribution(value):
-                problems.append(document.problem(("grid", key, index), "a grid takes point values, not distributions (use --draws for those)"))
+                problems.append(
+                    document.problem(
+                        ("grid", key, index), "a grid takes point values, not distributions (use --draws for those)"
+                    )
+                )
     if content is not None and not grid:
-        problems.append(document.problem(("grid",), "the grid names no parameter (expected e.g. short_run_elasticity: [-0.5, -1.0])"))
+        problems.append(
+            document.problem(
+                ("grid",), "the grid names no parameter (expected e.g. short_run_elasticity: [-0.5, -1.0])"
+            )
+        )
     if grid and scenario is not None and not problems:
         try:
             _check_size(grid, document.problem(("grid",), ""))
-            _check_order({key: np.array([_model_value(key, value) for value in values]) for key, values in grid.items()},
-                         point_parameters(scenario), cross=True)
+            _check_order(
+                {key: np.array([_model_value(key, value) for value in values]) for key, values in grid.items()},
+                point_parameters(scenario),
+                cross=True,
+            )
         except InputError as error:
             problems += [document.problem(("grid",), problem.message) for problem in error.problems]
     if problems:
@@ -104,7 +119,17 @@ def read_sweep(path: str | os.PathLike[str]) -> tuple[Scenario, dict[str, list],
 def _check_size(grid: Mapping[str, Sequence], where: Problem) -> None:
     size = math.prod(len(values) for values in grid.values())
     if size > MAX_POINTS:
-        raise InputError([Problem(where.file, where.line, where.column, where.path, f"the grid has {size:,} points; at most {MAX_POINTS:,} are allowed")])
+        raise InputError(
+            [
+                Problem(
+                    where.file,
+                    where.line,
+                    where.column,
+                    where.path,
+                    f"the grid has {size:,} points; at most {MAX_POINTS:,} are allowed",
+                )
+            ]
+        )
 
 
 def _validated(grid: Mapping[str, Sequence[Any]]) -> dict[str, list]:
@@ -122,8 +147,13 @@ def grid_points(grid: Mapping[str, Sequence]) -> list[dict[str, Any]]:
     return [dict(zip(names, values, strict=True)) for values in itertools.product(*(grid[name] for name in names))]
 
 
-def sweep(scenario: Scenario, grid: Mapping[str, Sequence[Any]], executor: Executor | None = None, frequency: str = "annual",
-          progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+def sweep(
+    scenario: Scenario,
+    grid: Mapping[str, Sequence[Any]],
+    executor: Executor | None = None,
+    frequency: str = "annual",
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
     """Project ``scenario`` at every point of ``grid``; one tidy pandas table.
 
     Columns: ``scenario, point, <one per grid parameter>, date, variable, value, unit``, with
@@ -141,13 +171,20 @@ def sweep(scenario: Scenario, grid: Mapping[str, Sequence[Any]], executor: Execu
     central = point_parameters(scenario)
     columns = {name: np.array([_model_value(name, point[name]) for point in points]) for name in checked}
     _check_order(columns, central)
-    inputs = {"days": paths.days, "us_total": paths.total("us_on_china"), "us_base": paths.base["us_on_china"],
-              "china_total": paths.total("china_on_us"), "china_base": paths.base["china_on_us"], "frequency": frequency,
-              "us_headline": paths.headline["us_on_china"], "china_headline": paths.headline["china_on_us"]}
+    inputs = {
+        "days": paths.days,
+        "us_total": paths.total("us_on_china"),
+        "us_base": paths.base["us_on_china"],
+        "china_total": paths.total("china_on_us"),
+        "china_base": paths.base["china_on_us"],
+        "frequency": frequency,
+        "us_headline": paths.headline["us_on_china"],
+        "china_headline": paths.headline["china_on_us"],
+    }
     batches = []
     for start in range(0, len(points), BATCH):
         parameters: dict[str, Any] = dict(central)
-        parameters.update({name: values[start:start + BATCH] for name, values in columns.items()})
+        parameters.update({name: values[start : start + BATCH] for name, values in columns.items()})
         batches.append((start, parameters))
     owned = executor is None
     executor = executor or local_pool(len(batches))
@@ -164,14 +201,21 @@ def sweep(scenario: Scenario, grid: Mapping[str, Sequence[Any]], executor: Execu
     stamps = results[0][0]
     values = {name: np.concatenate([results[start][1][name] for start, _ in batches]) for name in VARIABLES}
     count, periods = len(points), len(stamps)
-    frame = pd.DataFrame({
-        "scenario": scenario.id,
-        "point": np.repeat(np.arange(count), periods * len(VARIABLES)),
-        **{name: np.repeat(np.array([_shown(point[name]) for point in points]), periods * len(VARIABLES)) for name in checked},
-        "date": np.tile(pd.DatetimeIndex(stamps.astype("datetime64[D]").astype("datetime64[ns]")), count * len(VARIABLES)),
-        "variable": np.tile(np.repeat(np.array(list(VARIABLES), dtype=object), periods), count),
-        "value": np.stack([values[name] for name in VARIABLES], axis=1).reshape(-1),
-    })
+    frame = pd.DataFrame(
+        {
+            "scenario": scenario.id,
+            "point": np.repeat(np.arange(count), periods * len(VARIABLES)),
+            **{
+                name: np.repeat(np.array([_shown(point[name]) for point in points]), periods * len(VARIABLES))
+                for name in checked
+            },
+            "date": np.tile(
+                pd.DatetimeIndex(stamps.astype("datetime64[D]").astype("datetime64[ns]")), count * len(VARIABLES)
+            ),
+            "variable": np.tile(np.repeat(np.array(list(VARIABLES), dtype=object), periods), count),
+            "value": np.stack([values[name] for name in VARIABLES], axis=1).reshape(-1),
+        }
+    )
     frame["unit"] = frame["variable"].map({name: unit(name, frequency) for name in VARIABLES})
     return frame
 
@@ -180,15 +224,21 @@ def evaluate(inputs: dict[str, Any], parameters: dict[str, Any]) -> tuple[np.nda
     """One task: project a batch of grid points at once and total them by period (runs on a worker)."""
     days = inputs["days"]
     count = max((np.size(value) for value in parameters.values()), default=1)
-    series = project(days, inputs["us_total"], inputs["us_base"], inputs["china_total"], inputs["china_base"], parameters)
-    series.update(rate_series(inputs["us_total"], inputs["china_total"], inputs["us_headline"], inputs["china_headline"]))
+    series = project(
+        days, inputs["us_total"], inputs["us_base"], inputs["china_total"], inputs["china_base"], parameters
+    )
+    series.update(
+        rate_series(inputs["us_total"], inputs["china_total"], inputs["us_headline"], inputs["china_headline"])
+    )
     full = {name: np.broadcast_to(series[name], (count, len(days))) for name in VARIABLES}
     return period_totals(days, full, inputs["frequency"])
 
 
 def _model_value(name: str, value: Any) -> float:
     if isinstance(value, Distribution):
-        raise InputError([Problem("<grid>", 1, 1, "grid", "a grid takes point values, not distributions (use --draws for those)")])
+        raise InputError(
+            [Problem("<grid>", 1, 1, "grid", "a grid takes point values, not distributions (use --draws for those)")]
+        )
     return PARAMETERS[name].model_value(value)
 
 
@@ -197,7 +247,9 @@ def _check_order(columns: dict[str, np.ndarray], central: dict[str, float], cros
 
     ``columns`` hold one value per grid point, or with ``cross`` each parameter's own list of values.
     """
-    values: dict[str, np.ndarray] = {name: np.atleast_1d(columns.get(name, np.asarray([central[name]]))) for name in PARAMETERS}
+    values: dict[str, np.ndarray] = {
+        name: np.atleast_1d(columns.get(name, np.asarray([central[name]]))) for name in PARAMETERS
+    }
     for spec in [spec for spec in PARAMETERS.values() if spec.at_most]:
         ruled, bound = values[spec.name], values[spec.at_most]  # type: ignore[index]
         if cross:
@@ -206,8 +258,9 @@ def _check_order(columns: dict[str, np.ndarray], central: dict[str, float], cros
         pair = {spec.name: np.broadcast_to(ruled, (size,)), spec.at_most: np.broadcast_to(bound, (size,))}
         for broken_spec, broken in disorder(pair):
             first = int(np.flatnonzero(broken)[0])
-            message = (f"{int(broken.sum())} grid point(s) break a rule: e.g. "
-                       + ordering_message(broken_spec, float(pair[spec.name][first]), float(pair[spec.at_most][first])))  # type: ignore[index]
+            message = f"{int(broken.sum())} grid point(s) break a rule: e.g. " + ordering_message(
+                broken_spec, float(pair[spec.name][first]), float(pair[spec.at_most][first])
+            )  # type: ignore[index]
             raise InputError([Problem("<grid>", 1, 1, "grid", message)])
 
 

@@ -84,6 +84,15 @@ def tornado(scenario: Scenario, variable: str = "us_trade_balance_with_china", y
     for index, decision in enumerate(decisions):
         never = tuple(0 for _ in decisions)
         always = tuple(decision.most(scenario.end) if position == index else 0 for position in range(len(decisions)))
-        swings.append(Swing(f"renewal of the truce from {decision.start:%d %b %Y}", "never", "always",
-                            value(central, policy.get(never)), value(central, policy.get(always))))
-    return Tornado(variable, year, value(central), tuple(sorted(swings, key=lambda swing: -abs(swing.high - swing.low))))
+        swings.append(
+            Swing(
+                f"renewal of the truce from {decision.start:%d %b %Y}",
+                "never",
+                "always",
+                value(central, policy.get(never)),
+                value(central, policy.get(always)),
+            )
+        )
+    return Tornado(
+        variable, year, value(central), tuple(sorted(swings, key=lambda swing: -abs(swing.high - swing.low)))
+    )

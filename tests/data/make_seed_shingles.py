@@ -20,7 +20,10 @@ WORDS = 8
 def shingles(text: str) -> set[str]:
     """Every run of :data:`WORDS` words (lower case, letters, digits and apostrophes), as a 16-hex-digit hash."""
     words = re.findall(r"[a-z0-9']+", text.lower())
-    return {hashlib.sha256(" ".join(words[index : index + WORDS]).encode()).hexdigest()[:16] for index in range(len(words) - WORDS + 1)}
+    return {
+        hashlib.sha256(" ".join(words[index : index + WORDS]).encode()).hexdigest()[:16]
+        for index in range(len(words) - WORDS + 1)
+    }
 
 
 def main(folder: str) -> None:

@@ -1,4 +1,4 @@
-"""Golden outputs: the data files of every bundled scenario, a Monte Carlo run, a sweep, and a fingerprint of each chart.
+"""Golden outputs: the data files of every bundled scenario, a Monte Carlo run, a sweep, and each chart's fingerprint.
 
 The test suite (tests/test_golden.py) rebuilds these in memory and compares them value for
 value, so a refactor that changes any number, or any chart's content, turns it red.
@@ -35,11 +35,14 @@ DRAWS, SEED = 1000, 7
 DRAWN = "documented-2025"
 SWEEP_GRID = {"short_run_elasticity": [-0.5, -0.76, -1.0], "pass_through": ["80%", "100%"]}
 CHARTED = ("documented-2025", "deal")
-"""Scenarios whose charts are fingerprinted (with the comparison of all bundled scenarios and the draws run's charts)."""
+"""Scenarios whose charts are fingerprinted (with the comparison of all bundled scenarios and the draws run's charts).
+"""
 
 
 def data_files(out: Path) -> dict[str, str]:
-    """Every data file the report writes for the bundled scenarios, the draws run and the sweep: ``{relative path: text}``."""
+    """Every data file the report writes for the bundled scenarios, the draws run and the sweep: ``{relative path:
+    text}``.
+    """
     scenarios = [load_scenario(name) for name in bundled_ids()]
     colours = scenario_colours([scenario.id for scenario in scenarios])
     files: dict[str, str] = {}
@@ -57,7 +60,9 @@ def data_files(out: Path) -> dict[str, str]:
 
 
 def fingerprint(figure: Figure) -> str:
-    """A hash of what a chart shows: its texts, and the data of its lines, bars and shaded areas (rounded to 6 significant digits)."""
+    """A hash of what a chart shows: its texts, and the data of its lines, bars and shaded areas (rounded to 6
+    significant digits).
+    """
     parts: list = []
     for artist in figure.findobj():
         if isinstance(artist, Text) and artist.get_visible() and artist.get_text().strip():
@@ -65,7 +70,9 @@ def fingerprint(figure: Figure) -> str:
         elif isinstance(artist, Line2D):
             parts.append(("line", artist.get_label(), _rounded(artist.get_xydata())))
         elif isinstance(artist, Rectangle):
-            parts.append(("box", _rounded(np.array([artist.get_x(), artist.get_y(), artist.get_width(), artist.get_height()]))))
+            parts.append(
+                ("box", _rounded(np.array([artist.get_x(), artist.get_y(), artist.get_width(), artist.get_height()])))
+            )
         elif isinstance(artist, Collection):
             parts.append(("area", [_rounded(path.vertices) for path in artist.get_paths()]))
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
@@ -74,11 +81,15 @@ def fingerprint(figure: Figure) -> str:
 def _rounded(values: np.ndarray) -> list:
     values = np.asarray(values, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.array([float(f"{value:.6g}") if np.isfinite(value) else str(value) for value in values.ravel()], dtype=object).tolist()
+        return np.array(
+            [float(f"{value:.6g}") if np.isfinite(value) else str(value) for value in values.ravel()], dtype=object
+        ).tolist()
 
 
 def chart_fingerprints() -> dict[str, str]:
-    """A fingerprint per chart of :data:`CHARTED`, of the comparison of every bundled scenario, and of the draws run's fan and tornado."""
+    """A fingerprint per chart of :data:`CHARTED`, of the comparison of every bundled scenario, and of the draws run's
+    fan and tornado.
+    """
     scenarios = [load_scenario(name) for name in bundled_ids()]
     colours = scenario_colours([scenario.id for scenario in scenarios])
     reports = {report.name: report for report in compute(scenarios, baseline_scenario(), colours, 0, None, 1, None)}
