@@ -160,7 +160,8 @@ def chart_overhead() -> None:
 
     from simulator.outputs import charts
     from simulator.outputs.chart_inputs import comparison_chart_inputs, scenario_chart_inputs
-    from simulator.outputs.layout import save, scenario_colours
+    from simulator.outputs.chart_parts import scenario_colours
+    from simulator.outputs.layout import save
 
     results = [run(name) for name in simulator.bundled_ids()]
     documented = scenario_chart_inputs(next(result for result in results if result.scenario.id == "documented-2025"))

@@ -25,8 +25,8 @@ from simulator.inputs.problems import InputError
 from simulator.inputs.scenario import Scenario as _Scenario
 from simulator.model.projection import counterfactual, point_projection
 from simulator.model.timeline import paths_frame, tariff_arrays
+from simulator.outputs.chart_parts import scenario_colours
 from simulator.outputs.key_numbers import BASELINE_ID
-from simulator.outputs.layout import scenario_colours
 from simulator.outputs.notebook import Comparison, Result, Scenario, presentable
 from simulator.uncertainty import sweeps
 from simulator.uncertainty.draws import monte_carlo

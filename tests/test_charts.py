@@ -14,15 +14,10 @@ from matplotlib.text import Text
 from simulator.api import load_scenario, run
 from simulator.outputs import comparison_charts, scenario_charts
 from simulator.outputs.chart_inputs import comparison_chart_inputs, scenario_chart_inputs
-from simulator.outputs.layout import (
-    EVENT_GAP,
-    SMALL_SIZE,
-    date_ticks,
-    place_events,
-    plain,
-    scenario_colours,
-    text_width,
-)
+from simulator.outputs.chart_parts import scenario_colours
+from simulator.outputs.events import EVENT_GAP, place_events
+from simulator.outputs.layout import date_ticks
+from simulator.outputs.text import SMALL_SIZE, plain, text_width
 
 IDS = (
     "baseline-2024",

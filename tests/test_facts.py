@@ -143,3 +143,12 @@ def test_parameter_defaults_are_documented_and_within_range():
         value = getattr(defaults, name).value
         assert spec.low <= value <= spec.high, name
         assert spec.facts and set(spec.facts) <= set(facts), name
+
+
+def test_the_docs_parameter_table_is_the_registry():
+    from simulator.inputs.parameters import markdown_table
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    block = text.split("<!-- parameters:start", 1)[1].split("-->", 1)[1].split("<!-- parameters:end -->", 1)[0]
+    assert block.strip() == markdown_table(), "regenerate the table in docs/model.md from markdown_table()"

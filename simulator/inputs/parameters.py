@@ -20,7 +20,7 @@ import numpy as np
 from pydantic import BeforeValidator, Field, ValidationInfo, create_model
 
 from simulator.inputs.distributions import Distribution, is_distribution, parse_distribution
-from simulator.inputs.facts import load_facts
+from simulator.inputs.facts import load_facts, load_sources
 from simulator.inputs.locations import seeds_dir
 from simulator.inputs.quantities import Number, Percent, parse_number, parse_percent
 from simulator.inputs.schema import Strict, validate
@@ -283,11 +283,30 @@ def put_in_order(values: dict[str, Any], drawn: Collection[str]) -> dict[str, An
 # ---------------------------------------------------------------- documentation
 
 
+def short_citation(fact_ids: list[str]) -> str:
+    """The works behind some facts, as a reader cites them.
+
+    For example 'Boehm, Levchenko & Pandalai-Nayar, American Economic Review 2023'.
+    """
+    facts, sources = load_facts(), load_sources()
+    cited: list[str] = []
+    for fact_id in fact_ids:
+        for source_id in facts[fact_id].sources:
+            source = sources[source_id]
+            names = [name.split()[-1] for name in (source.author or "").split(", ") if name]
+            authors = ", ".join(names[:-1]) + f" & {names[-1]}" if len(names) > 1 else "".join(names)
+            work = f"{source.publisher} {source.date[:4]}"
+            text = f"{authors}, {work}" if authors else work
+            if text not in cited:
+                cited.append(text)
+    return "; ".join(cited)
+
+
 def markdown_table() -> str:
     """The registry as the parameter table of ``docs/model.md``."""
     lines = [
-        "| name | kind | unit | default | range (5th–95th percentile) | what it is |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| name | kind | unit | default | range (5th–95th percentile) | what it is | sources |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     defaults = default_parameters()
     for name, spec in PARAMETERS.items():
@@ -299,6 +318,6 @@ def markdown_table() -> str:
         fitted = " Fitted." if spec.fitted else ""
         lines.append(
             f"| `{name}` | {spec.kind.replace('_', ' ')} | {spec.unit} | {shown} | {span} | "
-            f"{spec.description}{rule}{fitted} |"
+            f"{spec.description}{rule}{fitted} | {short_citation(spec.facts)} |"
         )
     return "\n".join(lines)

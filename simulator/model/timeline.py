@@ -32,8 +32,6 @@ class Change:
 
     date: dt.date
     percent: float
-    cause: str  # "step", "window", "follow-up"
-    fact: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,24 +39,22 @@ class Window:
     """A window of a measure and how it ran.
 
     Attributes:
+        entry: the path entry that opens the window.
         index: the entry's place in the measure's sorted entries.
         start: first day of the window.
         written_end: the day after the window as written (``start + days``): its follow-up day.
         end: the day after the window as it ran: ``written_end``, or the date of the later
             entry that cut it short.
-        percent: the window's rate [%].
         prior: the rate in force the day before it began [%].
         follow_up: the rate its follow-up sets as written [%] (``prior`` for ``revert``).
         overridden: a later entry dated on or before ``written_end`` cancels the follow-up.
     """
 
-    measure: str
     entry: PathEntry
     index: int
     start: dt.date
     written_end: dt.date
     end: dt.date
-    percent: float
     prior: float
     follow_up: float
     overridden: bool
@@ -72,38 +68,24 @@ class Schedule:
     windows: tuple[Window, ...]
 
 
-def schedule(entries: tuple[PathEntry, ...] | list[PathEntry], measure: str = "") -> Schedule:
+def schedule(entries: tuple[PathEntry, ...] | list[PathEntry]) -> Schedule:
     """Change points (in date order, follow-ups included) and windows of one measure's entries."""
     entries = sorted(entries, key=lambda entry: entry.start)
     changes: list[Change] = []
     windows: list[Window] = []
     for index, entry in enumerate(entries):
         prior = changes[-1].percent if changes else 0.0
-        changes.append(Change(entry.start, entry.percent.value, "window" if entry.days else "step", entry.percent.fact))
+        changes.append(Change(entry.start, entry.percent.value))
         if entry.days is None:
             continue
         written_end = entry.start + dt.timedelta(days=int(entry.days.value))
         following = entries[index + 1].start if index + 1 < len(entries) else None
         overridden = following is not None and following <= written_end
-        follow = entry.follow_up
-        follow_up = prior if follow is REVERT else follow.value  # type: ignore[union-attr]
-        windows.append(
-            Window(
-                measure,
-                entry,
-                index,
-                entry.start,
-                written_end,
-                following if overridden else written_end,  # type: ignore[arg-type]
-                entry.percent.value,
-                prior,
-                follow_up,
-                overridden,
-            )
-        )
+        follow_up = prior if entry.follow_up is REVERT else entry.follow_up.value  # type: ignore[union-attr]
+        end = following if overridden else written_end
+        windows.append(Window(entry, index, entry.start, written_end, end, prior, follow_up, overridden))  # type: ignore[arg-type]
         if not overridden:
-            fact = None if follow is REVERT else follow.fact  # type: ignore[union-attr]
-            changes.append(Change(written_end, follow_up, "follow-up", fact))
+            changes.append(Change(written_end, follow_up))
     return Schedule(tuple(changes), tuple(windows))
 
 
@@ -114,7 +96,7 @@ def changes(entries: tuple[PathEntry, ...] | list[PathEntry]) -> list[Change]:
 
 def windows(measure: Measure) -> list[Window]:
     """The windows of a measure as they actually ran (cut short by a later entry)."""
-    return list(schedule(measure.entries, measure.name).windows)
+    return list(schedule(measure.entries).windows)
 
 
 def rate_on(measure: Measure, date: dt.date) -> float:
@@ -244,9 +226,9 @@ class TariffPaths:
         return self.base[direction] + self.effective[direction]
 
 
-def tariff_arrays(scenario: Scenario, days: np.ndarray | None = None) -> TariffPaths:
-    """Daily rates of every measure, and the headline and effective sums per direction."""
-    days = day_grid(scenario.start, scenario.end) if days is None else days
+def tariff_arrays(scenario: Scenario) -> TariffPaths:
+    """Daily rates of every measure over the horizon, and the headline and effective sums per direction."""
+    days = day_grid(scenario.start, scenario.end)
     measures: dict[str, dict[str, np.ndarray]] = {}
     headline: dict[str, np.ndarray] = {}
     effective: dict[str, np.ndarray] = {}

@@ -26,7 +26,7 @@ def baseline_flow(days: np.ndarray, calibration: np.ndarray, growth: np.ndarray 
     years, year_index = np.unique(months.astype("datetime64[Y]").astype(int) + 1970 - 2024, return_inverse=True)
     month_length = ((months + 1).astype("datetime64[D]") - months.astype("datetime64[D]")).astype(float)
     per_day = calibration[month_of_year] / month_length
-    growth = np.asarray(growth, dtype=float)[..., None]
+    growth = np.asarray(growth)[..., None]
     # one power per year and draw, then spread over the days (the power is the costly step)
     return per_day * ((1.0 + growth) ** years)[..., year_index]
 
@@ -43,28 +43,26 @@ def delayed(signal: np.ndarray, lag_days: np.ndarray | int) -> np.ndarray:
     """The signal ``lag_days`` earlier (the first value stands for days before the grid).
 
     Orders placed on day t - lag clear customs on day t, so volumes answer the tariff of then.
+    ``lag_days`` is one lag, or one per draw (a leading axis of the signal, or broadcast to it).
     """
-    lag = np.maximum(np.asarray(lag_days, dtype=int), 0)
+    lag = np.maximum(np.asarray(lag_days), 0)
     count = signal.shape[-1]
-    if lag.ndim == 0:  # one lag: a slice, no index arrays
+    if lag.ndim == 0:  # one lag: a slice, no copies per draw
         lag = int(lag)
         if lag == 0:
             return signal
-        return np.concatenate(
-            [np.repeat(signal[..., :1], min(lag, count), axis=-1), signal[..., : max(count - lag, 0)]], axis=-1
-        )
-    if signal.ndim == 2 and lag.shape == signal.shape[:1] and np.all(lag[1:] >= lag[:-1]):
-        # draws sorted by lag (see simulator.uncertainty.draws): each run of equal lags is one block copy
-        shifted = np.empty_like(signal)
-        edges = [0, *(np.flatnonzero(np.diff(lag)) + 1).tolist(), len(lag)]
-        for first, stop in itertools.pairwise(edges):
-            days = min(int(lag[first]), count)
-            shifted[first:stop, days:] = signal[first:stop, : count - days]
-            shifted[first:stop, :days] = signal[first:stop, :1]
-        return shifted
-    source = np.clip(np.arange(count) - lag[..., None], 0, count - 1)
-    signal = np.broadcast_to(signal, np.broadcast_shapes(signal.shape, source.shape))
-    return np.take_along_axis(signal, np.broadcast_to(source, signal.shape), axis=-1)
+        first = np.repeat(signal[..., :1], min(lag, count), axis=-1)
+        return np.concatenate([first, signal[..., : max(count - lag, 0)]], axis=-1)
+    # one lag per draw: each run of equal lags is one block copy, a handful when the draws are
+    # sorted by lag (see simulator.uncertainty.draws)
+    signal = np.broadcast_to(signal, (len(lag), count))
+    shifted = np.empty(signal.shape)
+    edges = [0, *(np.flatnonzero(np.diff(lag)) + 1).tolist(), len(lag)]
+    for first, stop in itertools.pairwise(edges):
+        days = min(int(lag[first]), count)
+        shifted[first:stop, days:] = signal[first:stop, : count - days]
+        shifted[first:stop, :days] = signal[first:stop, :1]
+    return shifted
 
 
 def decay_table(time_constant_days: np.ndarray | float, count: int) -> np.ndarray:
@@ -73,7 +71,7 @@ def decay_table(time_constant_days: np.ndarray | float, count: int) -> np.ndarra
     Built as running products of exp(-1/T), a fifth of the cost of an exponential per cell;
     the relative error after k days is about k × 1e-16.
     """
-    daily = np.exp(-1.0 / np.asarray(time_constant_days, dtype=float))[..., None]
+    daily = np.exp(-1.0 / np.asarray(time_constant_days))[..., None]
     return np.cumprod(np.broadcast_to(daily, (*daily.shape[:-1], count)), axis=-1)
 
 
@@ -86,8 +84,8 @@ def adjust(signal: np.ndarray, time_constant_days: np.ndarray | float, table: np
     the few change days, the arithmetic over whole stretches of days (and all draws) at once.
     ``table`` is :func:`decay_table` for these time constants, when the caller already has it.
     """
-    signal = np.asarray(signal, dtype=float)
-    scale = np.asarray(time_constant_days, dtype=float)[..., None]
+    signal = np.asarray(signal)
+    scale = np.asarray(time_constant_days)[..., None]
     table = decay_table(time_constant_days, signal.shape[-1]) if table is None else table
     shape = np.broadcast_shapes(signal.shape, (*scale.shape[:-1], signal.shape[-1]))
     signal = np.broadcast_to(signal, shape)
@@ -99,9 +97,8 @@ def adjust(signal: np.ndarray, time_constant_days: np.ndarray | float, table: np
     for first, stop in itertools.pairwise(bounds):
         target = signal[..., first]
         stretch = state[..., first:stop]
-        np.multiply(
-            (current - target)[..., None], table[..., : stop - first], out=stretch
-        )  # in place: no temporaries of draws × days
+        # in place: no temporaries of draws × days
+        np.multiply((current - target)[..., None], table[..., : stop - first], out=stretch)
         stretch += target[..., None]
         current = state[..., stop - 1]
     return state
@@ -126,25 +123,17 @@ def import_value_factor(
     elasticity) and a slow one (the rest of the long-run elasticity). ``tables`` are the
     :func:`decay_table` of the two time constants, shared by callers that project both flows.
     """
-    pass_through = np.asarray(pass_through, dtype=float)[..., None]
-    short = np.asarray(short_run_elasticity, dtype=float)[..., None]
-    long = np.asarray(long_run_elasticity, dtype=float)[..., None]
+    pass_through = np.asarray(pass_through)[..., None]
+    short = np.asarray(short_run_elasticity)[..., None]
+    long = np.asarray(long_run_elasticity)[..., None]
     # adjustment is linear and time-invariant, so it commutes with the shipping delay: adjusting
     # the shared tariff signal first keeps its few change days (per-draw lags would multiply them)
     fast_table, slow_table = tables or (None, None)
     fast = adjust(log_duty, adjustment_days, fast_table)
     slow = adjust(log_duty, long_run_adjustment_days, slow_table)
-    # log volume = pass-through × delayed(short × fast + (long − short) × slow); in place where it can be, as this runs
-    # on draws × days
-    shape = np.broadcast_shapes(
-        fast.shape,
-        slow.shape,
-        short.shape,
-        long.shape,
-        pass_through.shape,
-        np.shape(log_duty),
-        (*np.shape(shipping_lag_days), 1),
-    )
+    # log volume = pass-through × delayed(short × fast + (long − short) × slow); in place where it can be, as this
+    # runs on draws × days (the delay adds the lags' draw axis itself)
+    shape = np.broadcast_shapes(fast.shape, slow.shape, short.shape, long.shape, pass_through.shape)
     volume = np.multiply(short, fast, out=np.empty(shape))
     volume += (long - short) * slow
     log_value = delayed(volume, shipping_lag_days)
@@ -160,6 +149,6 @@ def tariff_revenue(total_rate: np.ndarray, import_value: np.ndarray) -> np.ndarr
 
 def diverted(counterfactual: np.ndarray, actual: np.ndarray, diversion_share: np.ndarray | float) -> np.ndarray:
     """Imports bought from third countries instead [USD bn/day]: a share of the lost imports."""
-    share = np.asarray(diversion_share, dtype=float)
+    share = np.asarray(diversion_share)
     share = share[..., None] if share.ndim else share
     return share * (counterfactual - actual)

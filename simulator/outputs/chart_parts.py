@@ -13,16 +13,32 @@ from collections.abc import Sequence
 import matplotlib.dates as mdates
 import numpy as np
 
+from simulator.inputs.locations import bundled_ids
 from simulator.inputs.scenario import Scenario
 from simulator.model.result import Result
 from simulator.outputs.layout import Frame, date_axis, legend_below, mark_events, money_axis, source_note
 
+PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F", "#000000", "#8C564B", "#BCBD22")
+"""Colours for scenarios, in order (Okabe-Ito first: distinguishable with colour-blindness)."""
 DIRECTION_NAMES = {"us_on_china": "US tariff on Chinese goods", "china_on_us": "China's tariff on US goods"}
 FLOW_COLOURS = {"imports": "#b2182b", "exports": "#2166ac"}
 MODEL_SOURCE = (
     "Sources: US Census Bureau (2024 months, calibration); tariffs from seeds/facts.yaml; model: "
     "tariff-scenarios, see docs/model.md"
 )
+
+
+def scenario_colours(ids: Sequence[str]) -> dict[str, str]:
+    """One colour per scenario, the same in every chart of a run.
+
+    Bundled scenarios keep their own colour from run to run (by their place among the bundled
+    ids); other scenarios take the colours left, in the order given.
+    """
+    bundled = {name: index for index, name in enumerate(bundled_ids())}
+    fixed = {name: PALETTE[bundled[name] % len(PALETTE)] for name in ids if name in bundled}
+    spare = [colour for colour in PALETTE if colour not in fixed.values()] or list(PALETTE)
+    others = [name for name in dict.fromkeys(ids) if name not in fixed]
+    return {name: fixed.get(name) or spare[others.index(name) % len(spare)] for name in ids}
 
 
 def events_of(scenarios: Sequence[Scenario]) -> list[tuple[dt.date, str]]:

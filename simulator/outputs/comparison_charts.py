@@ -16,6 +16,7 @@ from simulator.model.result import Result
 from simulator.outputs.chart_inputs import ComparisonChartInputs
 from simulator.outputs.chart_parts import (
     MODEL_SOURCE,
+    PALETTE,
     events_of,
     finish_monthly,
     rolling_year,
@@ -23,7 +24,6 @@ from simulator.outputs.chart_parts import (
     whole_month_values,
 )
 from simulator.outputs.layout import (
-    PALETTE,
     date_axis,
     frame,
     legend_below,

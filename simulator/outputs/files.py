@@ -6,7 +6,6 @@ import datetime as dt
 import hashlib
 import json
 import platform
-import shutil
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -93,15 +92,3 @@ def _versions() -> dict[str, str]:
         except PackageNotFoundError:
             found[name] = "not installed"
     return found
-
-
-def replace_folder(staging: Path, target: Path) -> None:
-    """Move ``staging`` to ``target``, replacing an older folder with as small a gap as possible."""
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}-old")
-        shutil.rmtree(old, ignore_errors=True)
-        target.rename(old)
-    staging.rename(target)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

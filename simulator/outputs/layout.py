@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import io
 import math
 import textwrap
@@ -26,10 +25,9 @@ import matplotlib.dates as mdates
 import matplotlib.ticker as ticker
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.font_manager import FontProperties
-from matplotlib.textpath import text_to_path
 
-from simulator.inputs.locations import bundled_ids
+from simulator.outputs.events import Marker, event_rows, place_events
+from simulator.outputs.text import PANEL_SIZE, SMALL_SIZE, TEXT_SIZE, TITLE_SIZE, line_height, plain, text_width, wrap
 
 # No backend is chosen here: Figure.savefig picks the Agg and SVG canvases by file type, and a
 # Jupyter user keeps the inline backend that shows our Figures.
@@ -46,12 +44,6 @@ WIDTH = 10.0
 DPI = 110
 LEFT, RIGHT = 0.95, 0.3
 """Margins beside the plots [in]: room for money tick labels and the axis label on the left."""
-TITLE_SIZE, PANEL_SIZE, TEXT_SIZE, SMALL_SIZE = 11, 9, 8, 7
-"""Font sizes [pt]."""
-EVENT_GAP = 10.0
-"""Space kept free between two event labels on one row [pt]."""
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F", "#000000", "#8C564B", "#BCBD22")
-"""Colours for scenarios, in order (Okabe-Ito first: distinguishable with colour-blindness)."""
 FORMATS = ("png", "svg")
 DATE_PAD = 10.0
 """Gap between the plot and its date labels [pt]."""
@@ -64,105 +56,6 @@ def style() -> Iterator[None]:
         # DejaVu Sans has no CJK glyphs: such titles show boxes (a known limit, see README), without a warning per glyph
         warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
         yield
-
-
-def line_height(size: float) -> float:
-    """Height of one line of text [in] at a font size [pt]."""
-    return size * 1.4 / 72
-
-
-@functools.lru_cache(maxsize=4096)
-def text_width(text: str, size: float) -> float:
-    """Width of a one-line text [pt] as the default font draws it."""
-    width, _, _ = text_to_path.get_text_width_height_descent(text, FontProperties(size=size), ismath=False)
-    return width
-
-
-def plain(text: str) -> str:
-    """Text shown as written: a '$' in a title must not switch matplotlib into math mode."""
-    return text.replace("$", r"\$")
-
-
-def wrap(text: str, width: float, size: float) -> list[str]:
-    """Lines of ``text`` that fit ``width`` [in] at ``size`` [pt] (words longer than a line are cut)."""
-    limit = width * 72
-    lines: list[str] = []
-    for word in text.split():
-        while text_width(word, size) > limit and len(word) > 1:
-            cut = max(1, int(len(word) * limit / text_width(word, size)) - 1)
-            lines.append(word[:cut])
-            word = word[cut:]
-        if lines and text_width(f"{lines[-1]} {word}", size) <= limit:
-            lines[-1] = f"{lines[-1]} {word}"
-        else:
-            lines.append(word)
-    return lines or [""]
-
-
-def scenario_colours(ids: Sequence[str]) -> dict[str, str]:
-    """One colour per scenario, the same in every chart of a run.
-
-    Bundled scenarios keep their own colour from run to run (by their place among the bundled
-    ids); other scenarios take the colours left, in the order given.
-    """
-    bundled = {name: index for index, name in enumerate(bundled_ids())}
-    fixed = {name: PALETTE[bundled[name] % len(PALETTE)] for name in ids if name in bundled}
-    spare = [colour for colour in PALETTE if colour not in fixed.values()] or list(PALETTE)
-    others = [name for name in dict.fromkeys(ids) if name not in fixed]
-    return {name: fixed.get(name) or spare[others.index(name) % len(spare)] for name in ids}
-
-
-# ---------------------------------------------------------------- events
-
-
-@dataclass(frozen=True)
-class Marker:
-    """An event label placed in the strip above the plot: ``row`` 0 is nearest the plot."""
-
-    date: dt.date
-    label: str
-    row: int
-    right_aligned: bool
-
-
-def place_events(events: Sequence[tuple[dt.date, str]], start: dt.date, end: dt.date, width: float) -> list[Marker]:
-    """Rows for event labels so that none overlaps another; ``width`` is the plot width [in].
-
-    A label starts at its date and runs right (near the right edge it runs left instead) and a
-    leader line joins it to its date. Labels are placed from the latest back, each on the lowest
-    row where it touches no other label and no leader line crosses it; so an early label whose
-    text runs over later dates climbs above their labels instead of cutting their leaders.
-    """
-    span = (end - start).days + 1
-    rows: list[list[tuple[float, float, float]]] = []
-    placed = []
-    for date, label in sorted(events, reverse=True):
-        if not start <= date <= end:
-            continue
-        x = (date - start).days / span * width * 72
-        size = text_width(plain(label), SMALL_SIZE) + 3
-        right_aligned = x + size > width * 72
-        left, right = (x - size, x) if right_aligned else (x, x + size)
-        row = next((index for index in range(len(rows)) if _free(rows, index, left, right, x)), len(rows))
-        if row == len(rows):
-            rows.append([])
-        rows[row].append((left, right, x))
-        placed.append(Marker(date, label, row, right_aligned))
-    return placed[::-1]
-
-
-def _free(rows: list[list[tuple[float, float, float]]], index: int, left: float, right: float, x: float) -> bool:
-    """Row ``index`` has room for [left, right]; no leader line (from a label's date up to its row) crosses a label."""
-    if any(not (right + EVENT_GAP <= a or left >= b + EVENT_GAP) for a, b, _ in rows[index]):
-        return False
-    # a leader running along a label's edge (two events on one date) does not cross it
-    below = all(not (a + 0.5 < x < b - 0.5) for lower in rows[:index] for a, b, _ in lower)
-    above = all(not (left + 0.5 < leader < right - 0.5) for higher in rows[index + 1 :] for _, _, leader in higher)
-    return below and above
-
-
-def event_rows(markers: Sequence[Marker]) -> int:
-    return max((marker.row + 1 for marker in markers), default=0)
 
 
 # ---------------------------------------------------------------- figure frame

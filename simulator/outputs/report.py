@@ -15,18 +15,14 @@ A failed run leaves no partial folder; a rerun replaces the old one cleanly.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from simulator.inputs.problems import InputError, Problem
 from simulator.inputs.scenario import Scenario
 from simulator.model.projection import counterfactual, point_projection
 from simulator.model.result import Result
@@ -38,9 +34,11 @@ from simulator.outputs.chart_inputs import (
     comparison_chart_inputs,
     scenario_chart_inputs,
 )
-from simulator.outputs.files import listing, replace_folder, run_stamp, write_manifest, write_tidy
+from simulator.outputs.chart_parts import scenario_colours
+from simulator.outputs.files import listing, run_stamp, write_manifest, write_tidy
+from simulator.outputs.folders import COMPARISON, check_names, remove_leftovers, replace_folder, staging_folder
 from simulator.outputs.key_numbers import key_frame, key_numbers
-from simulator.outputs.layout import save, scenario_colours, text_width
+from simulator.outputs.layout import save
 from simulator.outputs.pages import (
     comparison_context,
     picture,
@@ -50,11 +48,9 @@ from simulator.outputs.pages import (
     spread_rows,
 )
 from simulator.outputs.provenance import differences
+from simulator.outputs.text import text_width
 from simulator.uncertainty.draws import monte_carlo
 from simulator.uncertainty.executors import fork_map
-
-COMPARISON = "comparison"
-"""The name of the folder comparing the scenarios of a run."""
 
 Progress = Callable[[int, int, str], None]
 
@@ -188,46 +184,6 @@ def write_reports(
     return [outcomes[name] for name in order if name in outcomes]
 
 
-def check_names(scenarios: Sequence[Scenario], compare: bool) -> None:
-    """Each folder name once: two files with one stem, or a scenario called 'comparison', would overwrite each other."""
-    problems = []
-    seen: dict[str, Scenario] = {}
-    for scenario in scenarios:
-        where = scenario.files[-1] if scenario.files else scenario.id
-        if scenario.id in seen:
-            problems.append(
-                Problem(
-                    where,
-                    1,
-                    1,
-                    "",
-                    f"another scenario in this run is also named '{scenario.id}' "
-                    f"({seen[scenario.id].files[-1]}); their report folders would collide: rename one file",
-                )
-            )
-        elif compare and scenario.id == COMPARISON and len(scenarios) > 1:
-            problems.append(
-                Problem(
-                    where,
-                    1,
-                    1,
-                    "",
-                    f"a scenario named '{COMPARISON}' would collide with the comparison folder: rename the file",
-                )
-            )
-        seen.setdefault(scenario.id, scenario)
-    if problems:
-        raise InputError(problems)
-
-
-def remove_leftovers(out: Path, names: list[str]) -> None:
-    """Staging folders an interrupted run left behind (``.<name>-xxxxxxxx``)."""
-    for name in names:
-        for leftover in out.glob(f".{name}-*"):
-            if leftover.is_dir() and len(leftover.name) == len(name) + 10:
-                shutil.rmtree(leftover, ignore_errors=True)
-
-
 # ---------------------------------------------------------------- 1. compute
 
 
@@ -309,7 +265,7 @@ def describe(error: BaseException) -> str:
 
 def stage(report: ScenarioReport | ComparisonReport, out: Path) -> Staged | Failure:
     """A staging folder holding the report's data files, and the charts still to draw into it."""
-    staging = _staging(out, report.name)
+    staging = staging_folder(out, report.name)
     try:
         if isinstance(report, ScenarioReport):
             _write_scenario_data(report, staging)
@@ -358,15 +314,6 @@ def _write_comparison_data(report: ComparisonReport, folder: Path) -> None:
     ]
     columns = ["scenario", "extends", "section", "input", "before", "after", "facts"]
     pd.DataFrame(rows, columns=columns).to_csv(folder / "differences.csv", index=False)
-
-
-def _staging(out: Path, name: str) -> Path:
-    """A hidden folder beside the target, readable like any folder the user makes (mkdtemp makes it private)."""
-    folder = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=out))
-    mask = os.umask(0)
-    os.umask(mask)
-    folder.chmod(0o777 & ~mask)
-    return folder
 
 
 # ---------------------------------------------------------------- 3. draw
@@ -454,16 +401,3 @@ def write_pages(item: Staged, stamp: dict[str, str]) -> None:
     (folder / "summary.md").write_text(render_markdown(pages[0], context), encoding="utf-8")
     (folder / "index.html").write_text(render_html(pages[1], context), encoding="utf-8")
     write_manifest(folder, stamp, results)
-
-
-@contextlib.contextmanager
-def staged_folder(out: Path, name: str) -> Iterator[Path]:
-    """A staging folder for ``out/name`` that is swapped into place when the block ends, or removed if it raises."""
-    remove_leftovers(out, [name])
-    staging = _staging(out, name)
-    try:
-        yield staging
-        replace_folder(staging, out / name)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise

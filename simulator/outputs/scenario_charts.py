@@ -37,11 +37,11 @@ from simulator.outputs.layout import (
     legend_rows,
     mark_events,
     percent_axis,
-    plain,
     source_note,
     subtitle,
 )
 from simulator.outputs.provenance import draws_note
+from simulator.outputs.text import plain
 
 # ---------------------------------------------------------------- one scenario
 

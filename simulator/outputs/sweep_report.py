@@ -11,8 +11,8 @@ import pandas as pd
 from simulator.inputs.quantities import Percent
 from simulator.inputs.scenario import Scenario
 from simulator.outputs.files import PACKAGE, run_stamp, sha256, write_tidy
+from simulator.outputs.folders import staged_folder
 from simulator.outputs.pages import markdown_table, number
-from simulator.outputs.report import staged_folder
 from simulator.uncertainty.tornado import last_full_year
 
 
