@@ -17,7 +17,6 @@ from simulator.inputs.facts import load_facts, load_sources
 from simulator.inputs.locations import bundled_ids, scenarios_dir
 from simulator.inputs.parameters import PARAMETERS, ParameterValues, default_parameters, disorder, ordering_message
 from simulator.inputs.problems import InputError, Problem, did_you_mean
-from simulator.inputs.quantities import Percent
 from simulator.inputs.scenario import (
     DIRECTIONS,
     Direction,
@@ -280,9 +279,8 @@ def _check_parameters(parameters: ParameterValues, document: Document) -> list[P
 
 
 def _overlay_measure(merged: dict[str, Any], measure: MeasureFile) -> None:
-    for name in ("label", "headline", "coverage"):
-        if getattr(measure, name) is not None:
-            merged[name] = getattr(measure, name)
+    """A child's settings replace the parent's one by one; its path replaces the parent's from its first date on."""
+    merged.update({name: value for name, value in measure if name != "path" and value is not None})
     if measure.path:
         entries = sorted(measure.path, key=lambda entry: entry.start)
         cut = entries[0].start
@@ -291,13 +289,10 @@ def _overlay_measure(merged: dict[str, Any], measure: MeasureFile) -> None:
 
 
 def _measure(name: str, fields: dict[str, Any]) -> Measure:
-    return Measure(
-        name=name,
-        label=fields.get("label") or name.replace("_", " ").replace("-", " "),
-        headline=fields.get("headline", True),
-        coverage=fields.get("coverage", Percent(100.0)),
-        entries=tuple(sorted(fields.get("path", []), key=lambda entry: entry.start)),
-    )
+    settings = {key: value for key, value in fields.items() if key != "path"}
+    settings.setdefault("label", name.replace("_", " ").replace("-", " "))
+    entries = tuple(sorted(fields.get("path", []), key=lambda entry: entry.start))
+    return Measure(name=name, entries=entries, **settings)
 
 
 def _event(event: Any) -> Event:

@@ -139,6 +139,8 @@ class TariffsFile(Strict):
 
 
 CALIBRATION_START = dt.date(2024, 1, 1)
+FULL_COVERAGE = Percent(100.0)
+"""A measure's coverage when its file gives none: all of the trade."""
 
 
 class HorizonFile(Strict):
@@ -191,13 +193,17 @@ class ScenarioFile(Strict):
 
 @dataclass(frozen=True)
 class Measure:
-    """A resolved measure: entries sorted by date; coverage and rates in [%]."""
+    """A resolved measure: entries sorted by date; coverage and rates in [%].
+
+    Every setting of :class:`MeasureFile` but ``path`` is a field of the same name here, with
+    the default a file that leaves it out gets.
+    """
 
     name: str
-    label: str
-    headline: bool
-    coverage: Percent
     entries: tuple[PathEntry, ...]
+    label: str
+    headline: bool = True
+    coverage: Percent = FULL_COVERAGE
 
 
 @dataclass(frozen=True)
