@@ -149,6 +149,5 @@ def tariff_revenue(total_rate: np.ndarray, import_value: np.ndarray) -> np.ndarr
 
 def diverted(counterfactual: np.ndarray, actual: np.ndarray, diversion_share: np.ndarray | float) -> np.ndarray:
     """Imports bought from third countries instead [USD bn/day]: a share of the lost imports."""
-    share = np.asarray(diversion_share)
-    share = share[..., None] if share.ndim else share
+    share = np.asarray(diversion_share)[..., None]
     return share * (counterfactual - actual)
