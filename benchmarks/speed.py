@@ -77,7 +77,7 @@ def main() -> None:
 
 DRAWS_CODE = """
 import resource, sys, time
-from simulator.api import scenario_from_data
+from simulator.inputs.loading import scenario_from_data
 from simulator.uncertainty.draws import monte_carlo
 horizon = {"start": "2024-01-01", "end": "2026-12-31"}
 scenario = scenario_from_data({"extends": "documented-2025", "horizon": horizon}, "three-years")
