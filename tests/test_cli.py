@@ -54,7 +54,11 @@ def test_simulate_writes_projection_charts_and_backtest(tmp_path):
         "[USD bn/month],"
     )
     backtest = (folder / "backtest.csv").read_text().splitlines()
-    assert len(backtest) == 7 and backtest[-1].startswith("2025-06-01,18.9487,")
+    assert (
+        len(backtest) == 13
+        and backtest[6].startswith("2025-06-01,18.9487,")
+        and backtest[-1].startswith("2025-12-01,21.1043,")
+    )
     tidy = (folder / "projection.csv").read_text().splitlines()
     assert tidy[0] == "scenario,date,variable,value,unit"
 

@@ -56,9 +56,11 @@ def test_monthly_balance_matches_annual_balance_and_seed_deficit():
     assert -balance == pytest.approx(295, abs=1)
 
 
-def test_monthly_file_covers_2024_and_first_half_of_2025():
-    months = [row["month"] for row in monthly_rows()]
-    assert months[0] == "2024-01" and months[-1] == "2025-06" and len(months) == 18
+def test_monthly_file_covers_2024_and_2025_in_one_stated_vintage():
+    rows = monthly_rows()
+    months = [row["month"] for row in rows]
+    assert months[0] == "2024-01" and months[-1] == "2025-12" and len(months) == 24
+    assert {row["vintage"] for row in rows} == {"before the June 2026 annual revision"}
 
 
 def test_documented_tariff_facts_have_their_values_and_dates():
