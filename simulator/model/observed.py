@@ -6,7 +6,6 @@ years); the 2025 months are the backtest targets.
 
 from __future__ import annotations
 
-import csv
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +13,8 @@ from pathlib import Path
 import numpy as np
 
 from simulator.inputs.locations import seeds_dir
+from simulator.inputs.trade_data import MONTHLY_FILE, read
 
-MONTHLY_FILE = "us_china_goods_trade_monthly.csv"
 CALIBRATION_YEAR = 2024
 
 
@@ -36,15 +35,14 @@ class Observed:
 @functools.lru_cache(maxsize=4)
 def observed(folder: Path | None = None) -> Observed:
     """The Census monthly series from ``seeds/us_china_goods_trade_monthly.csv``, in USD bn."""
-    with open((folder or seeds_dir()) / MONTHLY_FILE, newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    months = np.array([row["month"] for row in rows], dtype="datetime64[M]")
-    column = lambda name: np.array([float(row[name]) for row in rows]) / 1000.0  # noqa: E731 - USD m -> USD bn
+    rows = read((folder or seeds_dir()) / MONTHLY_FILE)
+    months = np.array([row.month for row in rows], dtype="datetime64[M]")
+    in_billions = lambda values: np.array(values, dtype=float) / 1000.0  # noqa: E731 - USD m -> USD bn
     return Observed(
         months,
-        column("us_imports_from_china_musd"),
-        column("us_exports_to_china_musd"),
-        column("us_balance_with_china_musd"),
+        in_billions([row.imports for row in rows]),
+        in_billions([row.exports for row in rows]),
+        in_billions([row.balance for row in rows]),
     )
 
 

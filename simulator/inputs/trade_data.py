@@ -1,0 +1,471 @@
+"""The monthly US–China goods trade file (``seeds/us_china_goods_trade_monthly.csv``): read, check, merge, write.
+
+One row a month: imports from and exports to China and the balance [USD m/month, not seasonally
+adjusted, one decimal], the Census release the values come from (``vintage``) and the day they were
+fetched (``retrieved``). :func:`update` brings the file up to date from the Census API
+(:mod:`simulator.inputs.census_api`): it checks everything that comes back before it writes, appends
+new months, lists revisions of held months and applies them only when asked, and replaces the file
+in one step, so a failure leaves it as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import itertools
+import os
+import re
+import stat
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+
+from simulator.inputs import census_api
+from simulator.inputs.locations import seeds_dir
+
+MONTHLY_FILE = "us_china_goods_trade_monthly.csv"
+COLUMNS = (
+    "month",
+    "us_imports_from_china_musd",
+    "us_exports_to_china_musd",
+    "us_balance_with_china_musd",
+    "vintage",
+    "retrieved",
+)
+FIRST_MONTH = "2024-01"
+"""No month before this one belongs in the file: 2024 is the calibration year."""
+DEFAULT_TOLERANCE = 0.5
+"""A held month that comes back differing by more than this share of its held value is a revision [%]."""
+BALANCE_TOLERANCE = 0.2
+"""How far a balance may be from exports minus imports (Census rounds each series on its own) [USD m/month]."""
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+@dataclass(frozen=True)
+class MonthRow:
+    """One month of US goods trade with China, as the file holds it."""
+
+    month: str
+    """``YYYY-MM``."""
+    imports: float
+    """US general imports from China [USD m/month]."""
+    exports: float
+    """US total exports to China [USD m/month]."""
+    balance: float
+    """Exports minus imports [USD m/month]; negative is a deficit."""
+    vintage: str
+    """Which release the values come from, e.g. ``Census API, retrieved 2026-04-02``."""
+    retrieved: str
+    """The day the values were fetched, ``YYYY-MM-DD``."""
+
+
+class TradeDataError(Exception):
+    """The file, or what the API sent, is not fit to use; ``problems`` says everything that is wrong."""
+
+    def __init__(self, where: str, problems: Sequence[str]):
+        self.where = where
+        self.problems = list(problems)
+        super().__init__("\n".join(f"{where}: {problem}" for problem in self.problems))
+
+
+def default_path() -> Path:
+    """The monthly file shipped in ``seeds/``."""
+    return seeds_dir() / MONTHLY_FILE
+
+
+def today() -> dt.date:
+    """The retrieval date written into fetched rows (tests replace it)."""
+    return dt.date.today()
+
+
+def vintage_of(retrieved: dt.date) -> str:
+    """The ``vintage`` of rows fetched from the API on a day."""
+    return f"Census API, retrieved {retrieved.isoformat()}"
+
+
+# ---------------------------------------------------------------------------------------------------------- months
+
+
+def is_month(text: str) -> bool:
+    """Whether ``text`` is a month written ``YYYY-MM``."""
+    return bool(_MONTH.fullmatch(text))
+
+
+def next_month(month: str) -> str:
+    """The month after ``month`` (``YYYY-MM``)."""
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
+
+
+def runs(months: Sequence[str]) -> list[tuple[str, str]]:
+    """Sorted months grouped into runs of consecutive months: (first, last) of each."""
+    found: list[tuple[str, str]] = []
+    for month in sorted(months):
+        if found and next_month(found[-1][1]) == month:
+            found[-1] = (found[-1][0], month)
+        else:
+            found.append((month, month))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------- read, write
+
+
+def read(path: Path) -> list[MonthRow]:
+    """The rows of a monthly file, in file order. Raises :class:`TradeDataError` for a missing column or a value
+    that is not a number.
+    """
+    with open(path, newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
+        if missing:
+            raise TradeDataError(str(path), [f"no column {column}" for column in missing])
+        rows, problems = [], []
+        for record in reader:
+            try:
+                rows.append(
+                    MonthRow(
+                        record["month"],
+                        float(record["us_imports_from_china_musd"]),
+                        float(record["us_exports_to_china_musd"]),
+                        float(record["us_balance_with_china_musd"]),
+                        record["vintage"],
+                        record["retrieved"],
+                    )
+                )
+            except (TypeError, ValueError):
+                problems.append(f"line {reader.line_num}: a value is missing or not a number")
+    if problems:
+        raise TradeDataError(str(path), problems)
+    return rows
+
+
+def to_text(rows: Sequence[MonthRow]) -> str:
+    """The file's text: a header and one line a row, values [USD m/month] with one decimal."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in rows:
+        values = (f"{value:.1f}" for value in (row.imports, row.exports, row.balance))
+        writer.writerow((row.month, *values, row.vintage, row.retrieved))
+    return buffer.getvalue()
+
+
+def write(path: Path, rows: Sequence[MonthRow]) -> None:
+    """Replace the file at ``path`` by ``rows`` in one step: a temporary file in the same folder, flushed and
+    synced to disk, then renamed over it. On any failure the old file stays and the temporary file is removed.
+    """
+    path = Path(path)
+    temporary = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp", delete=False
+        ) as handle:
+            temporary = handle.name
+            handle.write(to_text(rows))
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(FileNotFoundError):  # keep the file's permissions, not the temporary file's 0600
+            os.chmod(temporary, stat.S_IMODE(os.stat(path).st_mode))
+        os.replace(temporary, path)
+    except BaseException:
+        if temporary is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable where the system allows it
+        folder = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+# ----------------------------------------------------------------------------------------------------------- check
+
+
+def from_dollars(
+    imports: dict[str, str], exports: dict[str, str], retrieved: dt.date
+) -> tuple[list[MonthRow], list[str]]:
+    """Rows from the API's values by month [USD/month, as written], in USD m with one decimal and the balance
+    computed as exports minus imports; and the problems: a month with one flow only, a value that is not a number.
+    """
+    rows, problems = [], []
+    for month in sorted(set(imports) | set(exports)):
+        values = {}
+        for flow, answer in (("imports", imports), ("exports", exports)):
+            if month not in answer:
+                problems.append(f"{month}: {flow} missing (the API sent the other flow only)")
+            elif (value := _millions(answer[month])) is None:
+                problems.append(f"{month}: {flow} value {answer[month]!r} is not a number")
+            else:
+                values[flow] = value
+        if len(values) == 2:
+            balance = values["exports"] - values["imports"]
+            rows.append(
+                MonthRow(
+                    month,
+                    float(values["imports"]),
+                    float(values["exports"]),
+                    float(balance),
+                    vintage_of(retrieved),
+                    retrieved.isoformat(),
+                )
+            )
+    return rows, problems
+
+
+def _millions(dollars: str) -> Decimal | None:
+    """Whole dollars as written [USD] in USD m with one decimal, or None when not a finite number."""
+    try:
+        value = Decimal(dollars.strip())
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    return (value / 1_000_000).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def check(rows: Sequence[MonthRow], after: str | None = None) -> list[str]:
+    """Everything wrong with a run of months: a month not written ``YYYY-MM``, before 2024-01 or twice, a gap, a
+    negative value, a balance that is not exports minus imports. With ``after`` (the last month held), the run must
+    also start no later than the month after it.
+    """
+    problems = []
+    months = []
+    for row in rows:
+        if not is_month(row.month):
+            problems.append(f"month {row.month!r} is not a month written YYYY-MM")
+            continue
+        if row.month < FIRST_MONTH:
+            problems.append(f"{row.month}: before {FIRST_MONTH}, the first month the file covers")
+        months.append(row.month)
+        for flow, value in (("imports", row.imports), ("exports", row.exports)):
+            if not value >= 0:  # also catches NaN
+                problems.append(f"{row.month}: {flow} {value} is negative or not a number")
+        if not abs(row.balance - (row.exports - row.imports)) <= BALANCE_TOLERANCE + 1e-9:  # 1e-9: float noise
+            problems.append(
+                f"{row.month}: balance {row.balance:.1f} is not exports minus imports "
+                f"({row.exports - row.imports:.1f}, within {BALANCE_TOLERANCE} USD m)"
+            )
+    problems += [f"{month}: appears more than once" for month in sorted(set(months)) if months.count(month) > 1]
+    spans = runs(set(months))
+    for (_, last), (first, _) in itertools.pairwise(spans):
+        problems.append(f"gap: {_missing(last, first)} missing between {last} and {first}")
+    if after is not None and spans and spans[0][0] > next_month(after):
+        problems.append(
+            f"gap: {_missing(after, spans[0][0])} missing between the last month held, {after}, and the first "
+            f"month fetched, {spans[0][0]}"
+        )
+    return problems
+
+
+def _missing(before: str, after: str) -> str:
+    """The months strictly between two months, as ``2025-03`` or ``2025-03 to 2025-05``."""
+    first, last = next_month(before), next_month(before)
+    while next_month(last) < after:
+        last = next_month(last)
+    return first if first == last else f"{first} to {last}"
+
+
+# ----------------------------------------------------------------------------------------------------------- merge
+
+
+@dataclass(frozen=True)
+class Revision:
+    """A held month that came back with values differing by more than the tolerance."""
+
+    held: MonthRow
+    fetched: MonthRow
+
+    @property
+    def month(self) -> str:
+        return self.held.month
+
+    def change(self, flow: str) -> float:
+        """How far the fetched value of ``flow`` (``imports`` or ``exports``) is from the held one [% of held]."""
+        held, fetched = getattr(self.held, flow), getattr(self.fetched, flow)
+        if held == 0:
+            return 0.0 if fetched == 0 else float("inf")
+        return 100.0 * (fetched - held) / abs(held)
+
+
+@dataclass(frozen=True)
+class Merge:
+    """The file's rows after a merge, and what the merge did."""
+
+    rows: list[MonthRow]
+    """Every month, sorted: held months, revised where applied, then the new ones."""
+    added: list[MonthRow]
+    """Months the file did not hold."""
+    revised: list[Revision]
+    """Revisions beyond the tolerance that were applied (``revise=True``)."""
+    kept: list[Revision]
+    """Revisions beyond the tolerance left out: the held values stay (``revise=False``)."""
+    confirmed: list[str]
+    """Held months that came back within the tolerance; they stay as they are."""
+    tolerance: float
+    """The tolerance the revisions were judged by [% of the held value]."""
+
+    @property
+    def changed(self) -> bool:
+        """Whether the rows differ from the held ones."""
+        return bool(self.added or self.revised)
+
+
+def differs(held: MonthRow, fetched: MonthRow, tolerance: float) -> bool:
+    """Whether imports or exports moved by more than ``tolerance`` [% of the held value]."""
+    return any(
+        abs(getattr(fetched, flow) - getattr(held, flow)) > tolerance / 100.0 * abs(getattr(held, flow))
+        for flow in ("imports", "exports")
+    )
+
+
+def merge(
+    held: Sequence[MonthRow], fetched: Sequence[MonthRow], tolerance: float = DEFAULT_TOLERANCE, revise: bool = False
+) -> Merge:
+    """Held rows merged with fetched ones: new months are appended; a held month that differs by more than
+    ``tolerance`` [% of the held value] is a revision, replaced only when ``revise`` is true; other held months
+    stay as they are.
+    """
+    by_month = {row.month: row for row in held}
+    added, revised, kept, confirmed = [], [], [], []
+    for row in fetched:
+        old = by_month.get(row.month)
+        if old is None:
+            added.append(row)
+            by_month[row.month] = row
+        elif not differs(old, row, tolerance):
+            confirmed.append(row.month)
+        elif revise:
+            revised.append(Revision(old, row))
+            by_month[row.month] = row
+        else:
+            kept.append(Revision(old, row))
+    return Merge(sorted(by_month.values(), key=lambda row: row.month), added, revised, kept, confirmed, tolerance)
+
+
+# ---------------------------------------------------------------------------------------------------------- update
+
+
+@dataclass(frozen=True)
+class Update:
+    """What :func:`update` asked the API for, what came back and what it did to the file."""
+
+    path: Path
+    start: str
+    """The first month asked for, ``YYYY-MM``."""
+    fetched: list[MonthRow]
+    """Every month the API sent, checked, in USD m."""
+    merge: Merge
+    written: bool
+    """Whether the file was replaced (only when months were added or revisions applied)."""
+
+    @property
+    def last_month(self) -> str:
+        """The last month the file holds after the update."""
+        return self.merge.rows[-1].month if self.merge.rows else ""
+
+
+def update(
+    path: Path,
+    base: str,
+    *,
+    start: str | None = None,
+    key: str | None = None,
+    tolerance: float = DEFAULT_TOLERANCE,
+    revise: bool = False,
+) -> Update:
+    """Fetch the months from ``start`` on (default: the month after the last held) and merge them into the file.
+
+    Raises :class:`census_api.CensusError` when the API cannot be reached or its answer cannot be read, and
+    :class:`TradeDataError` when the file or the months that came back fail :func:`check`; either way before
+    anything is written. HTTP 204 or an empty body means no months: nothing to add.
+    """
+    held = read(path)
+    if problems := check(held):
+        raise TradeDataError(str(path), problems)
+    last = held[-1].month if held else None
+    first = start or (next_month(last) if last else FIRST_MONTH)
+    if not is_month(first) or first < FIRST_MONTH or (last and first > next_month(last)):
+        latest = next_month(last) if last else FIRST_MONTH
+        raise TradeDataError(
+            "start month", [f"{first!r}: expected a month YYYY-MM from {FIRST_MONTH} to {latest} (no gap)"]
+        )
+    imports = census_api.fetch(base, census_api.IMPORTS, first, key)
+    exports = census_api.fetch(base, census_api.EXPORTS, first, key)
+    fetched, problems = from_dollars(imports, exports, today())
+    problems += check(fetched, after=last)
+    if problems:
+        raise TradeDataError("the Census API's answer", problems)
+    result = merge(held, fetched, tolerance, revise)
+    if problems := check(result.rows):  # cannot happen after the checks above; never write a broken file
+        raise TradeDataError("the merged months", problems)
+    if result.changed:
+        write(path, result.rows)
+    return Update(Path(path), first, fetched, result, result.changed)
+
+
+# ------------------------------------------------------------------------------------------------------------ show
+
+
+@dataclass(frozen=True)
+class VintageCover:
+    """The months of one vintage."""
+
+    vintage: str
+    months: list[str]
+    retrieved: list[str]
+    """The retrieval dates of those months, sorted, each once."""
+
+
+@dataclass(frozen=True)
+class AnnualTotal:
+    """A complete year's totals [USD bn/year]."""
+
+    year: int
+    imports: float
+    exports: float
+    balance: float
+    """The sum of the months' balances; negative is a deficit."""
+
+
+@dataclass(frozen=True)
+class Holdings:
+    """What a monthly file holds."""
+
+    months: list[str]
+    """Every month, sorted."""
+    vintages: list[VintageCover]
+    """In the order each vintage first appears."""
+    years: list[AnnualTotal]
+    """Only years with all 12 months."""
+
+
+def holdings(rows: Sequence[MonthRow]) -> Holdings:
+    """The months, vintages and annual totals of complete years of a file's rows."""
+    vintages: dict[str, list[MonthRow]] = {}
+    for row in sorted(rows, key=lambda row: row.month):
+        vintages.setdefault(row.vintage, []).append(row)
+    covers = [
+        VintageCover(vintage, [row.month for row in group], sorted({row.retrieved for row in group}))
+        for vintage, group in vintages.items()
+    ]
+    by_year: dict[int, list[MonthRow]] = {}
+    for row in rows:
+        by_year.setdefault(int(row.month[:4]), []).append(row)
+    years = [
+        AnnualTotal(
+            year,
+            sum(row.imports for row in group) / 1000.0,
+            sum(row.exports for row in group) / 1000.0,
+            sum(row.balance for row in group) / 1000.0,
+        )
+        for year, group in sorted(by_year.items())
+        if len({row.month for row in group}) == 12
+    ]
+    return Holdings(sorted(row.month for row in rows), covers, years)
