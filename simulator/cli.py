@@ -1,5 +1,8 @@
 """The ``simulate`` command: argument parsing here, heavy imports inside the commands.
 
+``simulate [SCENARIO ...]`` runs scenarios; ``simulate data update|show`` keeps the observed Census
+months in ``seeds/`` current (a parser of its own, chosen when the first word is ``data``).
+
 Exit codes: 0 success, 2 invalid input (every problem printed as
 ``file:line:col: field.path: message``), 1 a failure while running.
 """
@@ -7,6 +10,8 @@ Exit codes: 0 success, 2 invalid input (every problem printed as
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from pathlib import Path
 
@@ -19,7 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Project US-China trade under tariff scenarios and write charts and data files per scenario.",
         epilog="Examples: simulate (all bundled scenarios) | simulate scenarios/documented-2025.yaml | "
         "simulate --check my-scenario.yaml | simulate documented-2025 --draws 10000 --seed 1 | simulate --sweep "
-        "my-sweep.yaml",
+        "my-sweep.yaml | simulate data update (fetch new Census months; see simulate data --help)",
     )
     parser.add_argument(
         "scenarios", nargs="*", metavar="SCENARIO", help="YAML files or bundled ids (default: all bundled scenarios)"
@@ -74,6 +79,9 @@ def _count(text: str) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    words = sys.argv[1:] if argv is None else list(argv)
+    if words[:1] == ["data"]:
+        return _data(words[1:])
     arguments = build_parser().parse_args(argv)
     import signal
 
@@ -217,6 +225,208 @@ def _sweep(arguments) -> int:
         points = frame["point"].nunique()
         print(f"Wrote {points:,} grid points to {folder}/ in {time.perf_counter() - began:.1f} s.", file=sys.stderr)
     return EXIT_OK
+
+
+def build_data_parser() -> argparse.ArgumentParser:
+    """``simulate data update|show``: the observed Census months in ``seeds/``."""
+    parser = argparse.ArgumentParser(
+        prog="simulate data",
+        description="The observed monthly US goods trade with China (Census, USD m, not seasonally adjusted) that "
+        "the backtest and calibration read: fetch new months from the Census API, or show what the file holds.",
+        epilog="Examples: simulate data update | simulate data update --from 2025-01 --revise | simulate data show. "
+        "Exit codes: 0 done, 1 failed (nothing written), 2 invalid options.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="{update,show}")
+    update = commands.add_parser(
+        "update",
+        help="fetch new months from the Census API and add them to the file",
+        description="Fetch monthly US imports from and exports to China from the Census international trade API, "
+        "check them, append new months and list revisions of held months. The file is replaced in one step, and "
+        "only when everything fetched is sound; without network it exits 1 and leaves the file as it was.",
+    )
+    update.add_argument(
+        "--from",
+        dest="start",
+        type=_month,
+        metavar="YYYY-MM",
+        help="fetch from this month on (default: the month after the last one held); held months that come back "
+        "are compared with the file as revisions",
+    )
+    update.add_argument(
+        "--revise",
+        action="store_true",
+        help="apply revisions beyond the tolerance and mark those rows with the new vintage (default: held months "
+        "stay as they are, so the calibration year keeps one vintage)",
+    )
+    update.add_argument(
+        "--tolerance",
+        type=_percent,
+        default=None,
+        metavar="PERCENT",
+        help="a held month is a revision when imports or exports move by more than this share of the held value "
+        "(default: 0.5)",
+    )
+    update.add_argument(
+        "--api-url",
+        metavar="URL",
+        help="the API's base URL (default: $TARIFF_SCENARIOS_CENSUS_URL, else "
+        "https://api.census.gov/data/timeseries/intltrade)",
+    )
+    update.add_argument("--key", metavar="KEY", help="a Census API key (default: $CENSUS_API_KEY; optional)")
+    show = commands.add_parser(
+        "show",
+        help="the months held, their vintages and the annual totals",
+        description="The months the file holds, the months of each vintage with its retrieval date, and the "
+        "annual totals of complete years [USD bn].",
+    )
+    for command in (update, show):
+        command.add_argument(
+            "--file",
+            type=Path,
+            metavar="PATH",
+            help="the monthly file (default: the bundled seeds/us_china_goods_trade_monthly.csv)",
+        )
+    return parser
+
+
+def _month(text: str) -> str:
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
+        raise argparse.ArgumentTypeError(f"expected a month written YYYY-MM, not {text!r}")
+    return text
+
+
+def _percent(text: str) -> float:
+    try:
+        value = float(text.removesuffix("%"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a percentage such as 0.5, not {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, not {text}")
+    return value
+
+
+def _data(argv: list[str]) -> int:
+    arguments = build_data_parser().parse_args(argv)
+    try:
+        return _data_update(arguments) if arguments.command == "update" else _data_show(arguments)
+    except KeyboardInterrupt:
+        print(f"simulate data {arguments.command}: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def _data_update(arguments) -> int:
+    from simulator.inputs import census_api, trade_data
+
+    path = arguments.file or trade_data.default_path()
+    base = arguments.api_url or os.environ.get(census_api.URL_VARIABLE) or census_api.DEFAULT_URL
+    tolerance = trade_data.DEFAULT_TOLERANCE if arguments.tolerance is None else arguments.tolerance
+    try:
+        done = trade_data.update(
+            path,
+            base,
+            start=arguments.start,
+            key=arguments.key or os.environ.get(census_api.KEY_VARIABLE) or None,
+            tolerance=tolerance,
+            revise=arguments.revise,
+        )
+    except census_api.CensusError as error:
+        print(f"simulate data update: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except trade_data.TradeDataError as error:
+        for problem in error.problems:
+            print(f"simulate data update: {error.where}: {problem}", file=sys.stderr)
+        print(f"simulate data update: nothing written; {path} is as it was.", file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as error:
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"simulate data update: {where}{error.strerror or error}; {path} is as it was.", file=sys.stderr)
+        return EXIT_FAILURE
+    for line in _update_lines(done, base):
+        print(line)
+    return EXIT_OK
+
+
+def _update_lines(done, base: str) -> list[str]:
+    """What an update found and did, in words [USD m/month]."""
+    merge = done.merge
+    fetched = [row.month for row in done.fetched]
+    lines = [
+        f"Fetched {fetched[0]} to {fetched[-1]} ({len(fetched)} month{'s' if len(fetched) != 1 else ''}) from {base}."
+        if fetched
+        else f"The Census API at {base} has no months from {done.start} on."
+    ]
+    if merge.added:
+        lines.append(f"Added {len(merge.added)} month{'s' if len(merge.added) != 1 else ''} [USD m]:")
+        lines += [
+            f"  {row.month}  imports {row.imports:.1f}  exports {row.exports:.1f}  balance {row.balance:.1f}"
+            for row in merge.added
+        ]
+    for revisions, what in ((merge.revised, "applied"), (merge.kept, "kept the held values")):
+        if revisions:
+            lines.append(f"Revisions beyond {merge.tolerance:g}% of the held value, {what} [USD m, held -> fetched]:")
+            lines += [
+                f"  {revision.month}  "
+                + "  ".join(
+                    f"{flow} {getattr(revision.held, flow):.1f} -> {getattr(revision.fetched, flow):.1f} "
+                    f"({revision.change(flow):+.1f}%)"
+                    for flow in ("imports", "exports")
+                )
+                for revision in revisions
+            ]
+    if merge.confirmed:
+        count = len(merge.confirmed)
+        lines.append(
+            f"{count} held month{'s' if count != 1 else ''} came back within {merge.tolerance:g}%: left as "
+            f"{'they are' if count != 1 else 'it is'}."
+        )
+    if not merge.added:
+        lines.append(f"already up to date: the file holds every month the API has (last: {done.last_month})")
+    if done.written:
+        lines.append(f"Wrote {done.path}.")
+    elif merge.kept:
+        lines.append(f"Kept the held months as they are; {done.path} was not changed (--revise applies revisions).")
+    return lines
+
+
+def _data_show(arguments) -> int:
+    from simulator.inputs import trade_data
+
+    path = arguments.file or trade_data.default_path()
+    try:
+        held = trade_data.holdings(trade_data.read(path))
+    except trade_data.TradeDataError as error:
+        print(error, file=sys.stderr)
+        return EXIT_FAILURE
+    except OSError as error:
+        print(f"simulate data show: {error.filename or path}: {error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILURE
+    print(path)
+    if not held.months:
+        print("no months held")
+        return EXIT_OK
+    print(f"months held: {_spans(trade_data.runs(held.months))} ({_count_months(held.months)})")
+    print("vintages:")
+    for cover in held.vintages:
+        print(
+            f"  {cover.vintage}: {_spans(trade_data.runs(cover.months))} ({_count_months(cover.months)}), "
+            f"retrieved {', '.join(cover.retrieved)}"
+        )
+    if held.years:
+        print("annual totals of complete years [USD bn]:")
+        print(f"  {'year':<6}{'imports':>9}{'exports':>9}{'balance':>9}")
+        for total in held.years:
+            print(f"  {total.year:<6}{total.imports:>9.1f}{total.exports:>9.1f}{total.balance:>9.1f}")
+    else:
+        print("no complete year: no annual totals")
+    return EXIT_OK
+
+
+def _count_months(months: list[str]) -> str:
+    return f"{len(months)} month{'s' if len(months) != 1 else ''}"
+
+
+def _spans(spans: list[tuple[str, str]]) -> str:
+    return ", ".join(first if first == last else f"{first} to {last}" for first, last in spans)
 
 
 class ProgressBar:
