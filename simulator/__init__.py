@@ -9,7 +9,7 @@ The public API is small and imports nothing heavy until used::
     spread = simulator.run(scenario, draws=10_000, seed=1)   # quantiles of every output
     table = simulator.sweep(scenario, {"pass_through": ["80%", "100%"]})   # a grid, one tidy table
     mine = simulator.what_if("documented-2025", "Truce lapses", parameters={"pass_through": "80%"})
-    both = simulator.compare(["truce-expires", "truce-extended"])   # .key_numbers(), .plot("balance")
+    both = simulator.compare(["truce-expires", "no-busan-deal"])   # .key_numbers(), .plot("balance")
 
 See README.md and docs/ for the scenario format and the model; docs/architecture.md for the layout.
 """

@@ -26,7 +26,7 @@ def reports(tmp_path_factory) -> Path:
     hostile = folder.parent / "hostile.yaml"
     hostile.write_text(
         f"title: {json.dumps(HOSTILE_TITLE)}\n"
-        'description: "<img src=x onerror=alert(1)> ends *here*"\nextends: truce-extended\n'
+        'description: "<img src=x onerror=alert(1)> ends *here*"\nextends: no-busan-deal\n'
         "parameters: {short_run_elasticity: -1.0}\n",
         encoding="utf-8",
     )

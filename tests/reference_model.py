@@ -50,6 +50,16 @@ def value_factor(
     ]
 
 
+def collected(total: list[float], base: float, value: list[float], share: float, transit: int, lag: int) -> list[float]:
+    """Duties as paid [USD bn/day]: goods on the water when a rate rises pay their shipping day's rate, a share is
+    collected, and each day's duties arrive ``lag`` days later."""
+    entered = []
+    for day, rate in enumerate(total):
+        added = min(rate - base, total[max(day - transit, 0)] - base)
+        entered.append(share * (base + added) / 100 * value[day])
+    return [entered[max(day - lag, 0)] for day in range(len(total))]
+
+
 def project(
     days: list[dt.date],
     us_total: list[float],
@@ -80,8 +90,21 @@ def project(
         "us_imports_from_china": imports,
         "us_exports_to_china": exports,
         "us_trade_balance_with_china": [x - m for x, m in zip(exports, imports, strict=True)],
-        "us_tariff_revenue_from_china": [rate / 100 * m for rate, m in zip(us_total, imports, strict=True)],
-        "china_tariff_revenue_from_us": [rate / 100 * x for rate, x in zip(china_total, exports, strict=True)],
+        "us_statutory_tariff_revenue_from_china": [rate / 100 * m for rate, m in zip(us_total, imports, strict=True)],
+        "china_statutory_tariff_revenue_from_us": [
+            rate / 100 * x for rate, x in zip(china_total, exports, strict=True)
+        ],
+        "us_tariff_revenue_from_china": collected(
+            us_total,
+            us_base,
+            imports,
+            parameters["collection_share"],
+            round(parameters["in_transit_days"]),
+            round(parameters["payment_lag_days"]),
+        ),
+        "china_tariff_revenue_from_us": collected(
+            china_total, china_base, exports, parameters["collection_share"], round(parameters["in_transit_days"]), 0
+        ),
         "us_imports_counterfactual": imports_counterfactual,
         "us_exports_counterfactual": exports_counterfactual,
         "us_imports_diverted_to_third_countries": [

@@ -23,7 +23,7 @@ IDS = (
     "baseline-2024",
     "documented-2025",
     "truce-expires",
-    "truce-extended",
+    "no-busan-deal",
     "escalation",
     "deal",
     "geneva-truce",

@@ -32,14 +32,22 @@ def test_simulate_writes_tariff_chart_and_table(tmp_path):
     png = (folder / "tariffs.png").read_bytes()
     assert png.startswith(b"\x89PNG") and len(png) > 20_000
     lines = (folder / "tariffs.csv").read_text().splitlines()
+    us = [
+        f"us_effective_additional_tariff_on_china_{name}"
+        for name in ("ieepa", "section_301", "section_232", "section_122", "other")
+    ]
+    china = [f"china_effective_additional_tariff_on_us_{name}" for name in ("retaliation", "other")]
     assert lines[0].split(",") == [
         "date",
         "us_additional_tariff_on_china",
         "us_effective_additional_tariff_on_china",
+        *us,
         "china_additional_tariff_on_us",
         "china_effective_additional_tariff_on_us",
+        *china,
     ]
     assert any(line.startswith("2025-04-10,145.0000,") for line in lines)
+    assert any(line.startswith("2026-02-24,10.0000,") for line in lines)
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]
 
 

@@ -17,17 +17,8 @@ from simulator.inputs.scenario import PathEntry
 from simulator.model import trade
 from simulator.model.observed import calibration_months
 from simulator.model.projection import project
-from simulator.model.timeline import (
-    Change,
-    day_grid,
-    ignored_renewals,
-    rate_on,
-    renewal_decisions,
-    schedule,
-    step_values,
-    tariff_arrays,
-    windows,
-)
+from simulator.model.tariff_paths import TariffPaths, day_grid, step_values, tariff_arrays
+from simulator.model.timeline import Change, ignored_renewals, rate_on, renewal_decisions, schedule, windows
 from tests import reference_model
 
 D = dt.date
@@ -58,6 +49,9 @@ parameters_strategy = st.fixed_dictionaries(
         "import_growth": st.floats(-0.2, 0.2),
         "export_growth": st.floats(-0.2, 0.2),
         "diversion_share": st.floats(0.0, 1.0),
+        "collection_share": st.floats(0.5, 1.0),
+        "in_transit_days": st.integers(0, 40),
+        "payment_lag_days": st.integers(0, 60),
     }
 )
 path_strategy = st.lists(st.tuples(st.integers(0, 400), st.floats(0.0, 200.0)), max_size=5)
@@ -85,7 +79,7 @@ def test_engine_matches_the_reference_model(drawn, us_changes, china_changes, of
     days = day_grid(start, start + dt.timedelta(days=length - 1))
     us_total = us_base + step_path(length, us_changes)
     china_total = china_base + step_path(length, china_changes)
-    engine = project(days, us_total, us_base, china_total, china_base, parameters)
+    engine = project(TariffPaths.of_totals(days, us_total, us_base, china_total, china_base), parameters)
     imports_2024, exports_2024 = calibration_months()
     dates = [start + dt.timedelta(days=index) for index in range(length)]
     expected = reference_model.project(
@@ -123,11 +117,12 @@ def test_a_draw_axis_gives_each_draw_its_own_single_run(draws, changes, sort_lag
     if not per_draw_tariffs:
         us = us[0]
     china = 21.0 + step_path(length, [(5, 30.0), (90, 10.0)])
-    together = project(days, us, 20.0, china, 21.0, stacked)
+    together = project(TariffPaths.of_totals(days, us, 20.0, china, 21.0), stacked)
     for index, row in enumerate(rows):
-        alone = project(days, us[index] if per_draw_tariffs else us, 20.0, china, 21.0, row)
+        alone = project(TariffPaths.of_totals(days, us[index] if per_draw_tariffs else us, 20.0, china, 21.0), row)
         for name, values in alone.items():
-            assert np.allclose(together[name][index], values, rtol=1e-12, atol=1e-14), (name, index)
+            drawn = np.broadcast_to(together[name], (len(rows), length))[index]
+            assert np.allclose(drawn, values, rtol=1e-12, atol=1e-14), (name, index)
 
 
 def test_baseline_flow_spreads_each_2024_month_over_its_days_and_grows_by_calendar_year():
@@ -311,9 +306,7 @@ RENEWABLE = {
 
 
 def test_both_sides_of_a_truce_are_one_renewal_decision():
-    scenario = scenario_from_data(
-        {"title": "Renewable", "extends": "documented-2025", "tariffs": RENEWABLE}, "renewable"
-    )
+    scenario = scenario_from_data({"title": "Renewable", "extends": "ieepa-upheld", "tariffs": RENEWABLE}, "renewable")
     (decision,) = renewal_decisions(scenario)
     assert (decision.start, decision.days, decision.length, decision.probability) == (D(2025, 11, 10), 365, 100, 0.4)
     assert sorted(decision.entries) == [("china_on_us", "reciprocal", 4), ("us_on_china", "reciprocal", 5)]
@@ -335,7 +328,7 @@ def test_a_window_ending_on_the_horizons_last_day_can_still_be_renewed_once():
     ending = scenario_from_data(
         {
             "title": "Ending",
-            "extends": "documented-2025",
+            "extends": "ieepa-upheld",
             "tariffs": RENEWABLE,
             "horizon": {"start": "2024-01-01", "end": "2026-11-10"},
         },
@@ -358,6 +351,9 @@ def test_a_window_ending_on_the_horizons_last_day_can_still_be_renewed_once():
         "import_growth",
         "export_growth",
         "diversion_share",
+        "collection_share",
+        "in_transit_days",
+        "payment_lag_days",
     ],
 )
 def test_any_one_parameter_may_vary_across_draws_alone(name):
@@ -373,6 +369,9 @@ def test_any_one_parameter_may_vary_across_draws_alone(name):
         "import_growth": 0.01,
         "export_growth": -0.02,
         "diversion_share": 0.6,
+        "collection_share": 0.9,
+        "in_transit_days": 20,
+        "payment_lag_days": 30,
     }
     values = {
         "short_run_elasticity": [-0.3, -1.5],
@@ -384,12 +383,15 @@ def test_any_one_parameter_may_vary_across_draws_alone(name):
         "import_growth": [-0.1, 0.1],
         "export_growth": [-0.1, 0.1],
         "diversion_share": [0.2, 0.9],
+        "collection_share": [0.8, 1.0],
+        "in_transit_days": [0, 35],
+        "payment_lag_days": [5, 45],
     }[name]
     us = 20.0 + step_path(length, [(10, 100.0), (60, 30.0)])
     china = 21.0 + step_path(length, [(20, 50.0)])
-    together = project(days, us, 20.0, china, 21.0, dict(base, **{name: np.array(values)}))
+    together = project(TariffPaths.of_totals(days, us, 20.0, china, 21.0), dict(base, **{name: np.array(values)}))
     for index, value in enumerate(values):
-        alone = project(days, us, 20.0, china, 21.0, dict(base, **{name: value}))
+        alone = project(TariffPaths.of_totals(days, us, 20.0, china, 21.0), dict(base, **{name: value}))
         for variable, series in alone.items():
             assert np.allclose(np.broadcast_to(together[variable], (2, length))[index], series, rtol=1e-12), variable
 
@@ -398,7 +400,7 @@ def test_renewals_that_cannot_act_are_named_and_left_out():
     short = scenario_from_data(
         {
             "title": "Short",
-            "extends": "documented-2025",
+            "extends": "ieepa-upheld",
             "tariffs": RENEWABLE,
             "horizon": {"start": "2024-01-01", "end": "2026-11-09"},
         },
@@ -421,7 +423,7 @@ def test_renewals_that_cannot_act_are_named_and_left_out():
             }
         }
     }
-    overridden = scenario_from_data({"title": "Cut", "extends": "documented-2025", "tariffs": cut}, "cut")
+    overridden = scenario_from_data({"title": "Cut", "extends": "ieepa-upheld", "tariffs": cut}, "cut")
     assert renewal_decisions(overridden) == []
     assert ignored_renewals(overridden) == [
         "Reciprocal duty window from 2025-11-10 is cut short by the entry of 2026-11-10"
@@ -433,3 +435,11 @@ def test_renewals_that_cannot_act_are_named_and_left_out():
     ]
     assert window.overridden
     assert window.end == D(2026, 11, 10)
+
+
+def test_a_renewal_cut_short_by_the_end_of_its_authority_cannot_act():
+    ruled = scenario_from_data({"title": "Ruled", "extends": "documented-2025", "tariffs": RENEWABLE}, "ruled")
+    assert renewal_decisions(ruled) == []
+    assert ignored_renewals(ruled) == [
+        "Reciprocal duty window from 2025-11-10 is cut short when the measure ends on 2026-02-24"
+    ]

@@ -165,7 +165,7 @@ def test_check_command_exit_codes_and_output(invalid_dir, capsys):
     assert "negative-rate.yaml:9:38:" in error[0]
     assert error[1].endswith(
         "unknown-key.yaml:6:5: tariffs.us_on_china.meausres: unknown key 'meausres' "
-        "(did you mean 'measures'?); expected one of: base, measures"
+        "(did you mean 'measures'?); expected one of: authority_ends, base, measures, refunds"
     )
     assert error[-1] == "2 problems found."
 

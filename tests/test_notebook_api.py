@@ -4,6 +4,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import simulator
+from simulator.model.variables import VARIABLES
 from tests.conftest import HOSTILE_TITLE
 
 
@@ -33,12 +34,12 @@ def test_plots_are_figures_that_show_themselves():
 
 
 def test_compare_lines_scenarios_up():
-    both = simulator.compare(["truce-expires", "truce-extended"])
+    both = simulator.compare(["truce-expires", "no-busan-deal"])
     frame = both.frame("annual")
-    assert set(frame["scenario"]) == {"truce-expires", "truce-extended"} and len(frame) == 2 * 4 * 12
+    assert set(frame["scenario"]) == {"truce-expires", "no-busan-deal"} and len(frame) == 2 * 4 * len(VARIABLES)
     keys = both.key_numbers()
-    assert list(keys["scenario"].unique()) == ["truce-expires", "truce-extended"]
-    assert set(both.differences()["scenario"]) == {"truce-expires", "truce-extended"}
+    assert list(keys["scenario"].unique()) == ["truce-expires", "no-busan-deal"]
+    assert set(both.differences()["scenario"]) == {"truce-expires", "no-busan-deal"}
     for what in ("imports", "exports", "balance", "tariffs", "revenue"):
         assert isinstance(both.plot(what), Figure)
     assert "<table" in both._repr_html_()

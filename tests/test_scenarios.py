@@ -14,9 +14,14 @@ REQUIRED = {
     "documented-2025",
     "truce-expires",
     "partial-snapback",
-    "truce-extended",
+    "no-busan-deal",
     "escalation",
     "deal",
+    "ieepa-upheld",
+    "section-122-extended",
+    "china-drops-retaliation",
+    "november-2026-expiry",
+    "ieepa-refunds-in-2026",
 }
 
 
@@ -63,7 +68,12 @@ def test_bundled_scenarios_cite_their_facts():
         "geneva-window-days",
         "us-reciprocal-coverage",
         "china-farm-coverage-share",
-        "us-average-tariff-2025-01-20",
+        "us-base-rate-2024-weights",
+        "ieepa-collection-ends-2026-02-24",
+        "section-122-ends-2026-07-24",
+        "us-232-steel-coverage-2025-08-18",
+        "ieepa-refund-accepted-share",
+        "collection-share",
         "trade-elasticity-short-run",
     } <= set(used)
 
@@ -96,6 +106,10 @@ def test_scenario_in_code_is_validated_like_yaml():
 def test_child_must_give_a_new_measure_a_path():
     with pytest.raises(InputError) as caught:
         scenario_from_data(
-            {"extends": "documented-2025", "tariffs": {"us_on_china": {"measures": {"steel": {"coverage": "5%"}}}}}, "x"
+            {
+                "extends": "documented-2025",
+                "tariffs": {"us_on_china": {"measures": {"semiconductors": {"coverage": "5%"}}}},
+            },
+            "x",
         )
-    assert "measure 'steel' is new in this file and needs a 'path'" in str(caught.value)
+    assert "measure 'semiconductors' is new in this file and needs a 'path'" in str(caught.value)

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 import simulator
 from simulator.api import scenario_from_data
 from simulator.inputs.scenario import PathEntry
-from simulator.model.timeline import changes, day_grid, step_values, tariff_arrays
+from simulator.model.tariff_paths import day_grid, step_values, tariff_arrays
+from simulator.model.timeline import schedule
 
 D = dt.date
 
@@ -50,9 +51,12 @@ US_EFF, CN_EFF = "us_effective_additional_tariff_on_china", "china_effective_add
         ("2025-08-12", 30, 10),
         ("2025-11-09", 30, 10),
         ("2025-11-10", 20, 10),
-        ("2026-11-09", 20, 10),
-        ("2026-11-10", 44, 34),
-        ("2027-12-31", 44, 34),
+        ("2026-02-23", 20, 10),
+        ("2026-02-24", 10, 10),  # IEEPA's 20 gone, Section 122's 10 in
+        ("2026-07-23", 10, 10),  # the surcharge's last day
+        ("2026-07-24", 12.5, 10),  # the Section 301 forced-labour duty
+        ("2026-11-10", 12.5, 10),  # the one-year suspensions end: nothing found, nothing changes
+        ("2027-12-31", 12.5, 10),
     ],
 )
 def test_documented_headline_rates(documented, day, us, china):
@@ -61,20 +65,39 @@ def test_documented_headline_rates(documented, day, us, china):
 
 
 def test_documented_effective_rates_weight_the_carve_out_and_targeted_measures(documented):
-    # after Geneva: 20% fentanyl on everything + 10% reciprocal on the 78% outside the carve-out
-    assert rate_on(documented, US_EFF, "2025-05-14") == pytest.approx(20 + 0.78 * 10)
-    assert rate_on(documented, US_EFF, "2025-04-10") == pytest.approx(20 + 0.78 * 125)
+    # on 10 April 2025 Section 232 covers steel 2.8%, aluminium 1.6% (at 25%) and autos 0.52%; the reciprocal duty
+    # reaches the 78% outside the carve-out of the trade not under Section 232
+    section_232 = 25 * (0.028 + 0.016 + 0.0052)
+    assert rate_on(documented, US_EFF, "2025-04-10") == pytest.approx(20 + 125 * 0.78 * (1 - 0.0492) + section_232)
+    assert rate_on(documented, f"{US_EFF}_section_232", "2025-04-10") == pytest.approx(section_232)
+    # after Geneva auto parts (6.8% at 25%) are in too
+    assert rate_on(documented, f"{US_EFF}_ieepa", "2025-05-14") == pytest.approx(20 + 10 * 0.78 * (1 - 0.1172))
+    # after the ruling: the 10% surcharge on 57.8% of the trade outside Section 232 (14.92% then)
+    assert rate_on(documented, f"{US_EFF}_ieepa", "2026-02-24") == 0
+    assert rate_on(documented, f"{US_EFF}_section_122", "2026-02-24") == pytest.approx(10 * 0.578 * (1 - 0.1492))
+    assert rate_on(documented, f"{US_EFF}_section_122", "2026-07-24") == 0
     # China before April: only targeted measures, weighted by the trade they cover
     assert rate_on(documented, CN_EFF, "2025-02-10") == pytest.approx(0.0293 * 15 + 0.0419 * 10)
     assert rate_on(documented, CN_EFF, "2025-03-10") == pytest.approx(0.0293 * 15 + 0.0419 * 10 + 0.1501 * 12.5)
     # the farm tariffs end on 2025-11-10
     assert rate_on(documented, CN_EFF, "2025-11-10") == pytest.approx(0.0293 * 15 + 0.0419 * 10 + 10)
+    assert rate_on(documented, f"{CN_EFF}_retaliation", "2025-11-10") == rate_on(documented, CN_EFF, "2025-11-10")
 
 
 def test_frame_is_daily_over_the_horizon(documented):
     assert documented.index[0] == np.datetime64("2024-01-01") and documented.index[-1] == np.datetime64("2027-12-31")
     assert len(documented) == (D(2027, 12, 31) - D(2024, 1, 1)).days + 1
-    assert list(documented.columns) == [US, US_EFF, CN, CN_EFF]
+    by_authority = [f"{US_EFF}_{name}" for name in ("ieepa", "section_301", "section_232", "section_122", "other")]
+    assert list(documented.columns) == [
+        US,
+        US_EFF,
+        *by_authority,
+        CN,
+        CN_EFF,
+        f"{CN_EFF}_retaliation",
+        f"{CN_EFF}_other",
+    ]
+    assert np.allclose(documented[by_authority].sum(axis=1), documented[US_EFF])
 
 
 def test_baseline_has_no_additional_tariff():
@@ -87,17 +110,28 @@ def test_baseline_has_no_additional_tariff():
     [
         ("geneva-truce", "2025-08-11", 30, 10),
         ("geneva-truce", "2025-08-12", 54, 34),  # the suspended 24 points return
+        ("geneva-truce", "2027-12-31", 54, 34),  # the seeds know no court ruling
         ("truce-expires", "2025-08-11", 30, 10),
         ("truce-expires", "2025-08-12", 145, 125),  # the 91st day
-        ("truce-expires", "2027-12-31", 145, 125),
+        ("truce-expires", "2026-02-24", 10, 125),  # the ruling ends the US peak; China's stays
+        ("truce-expires", "2027-12-31", 12.5, 125),
         ("partial-snapback", "2025-08-12", 54, 34),
-        ("partial-snapback", "2026-11-10", 54, 34),
-        ("truce-extended", "2025-08-12", 30, 10),
-        ("truce-extended", "2027-12-31", 30, 10),
-        ("escalation", "2026-11-09", 20, 10),
-        ("escalation", "2026-11-10", 145, 125),
-        ("deal", "2026-11-09", 20, 10),
+        ("partial-snapback", "2026-11-10", 12.5, 34),
+        ("no-busan-deal", "2025-11-10", 30, 10),  # the fentanyl duty is not halved
+        ("no-busan-deal", "2026-02-24", 10, 10),
+        ("escalation", "2026-11-09", 12.5, 10),
+        ("escalation", "2026-11-10", 157.5, 125),
+        ("deal", "2026-11-09", 12.5, 10),
         ("deal", "2026-11-10", 0, 0),
+        ("ieepa-upheld", "2026-02-24", 20, 10),  # no ruling, no surcharge
+        ("ieepa-upheld", "2026-07-24", 32.5, 10),
+        ("ieepa-upheld", "2026-11-10", 56.5, 34),  # the suspensions end as written on both sides
+        ("section-122-extended", "2026-07-24", 22.5, 10),
+        ("section-122-extended", "2027-12-31", 22.5, 10),
+        ("china-drops-retaliation", "2026-02-23", 20, 10),
+        ("china-drops-retaliation", "2026-02-24", 10, 0),
+        ("november-2026-expiry", "2026-11-09", 12.5, 10),
+        ("november-2026-expiry", "2026-11-10", 12.5, 34),
     ],
 )
 def test_what_if_paths(scenario, day, us, china):
@@ -106,7 +140,17 @@ def test_what_if_paths(scenario, day, us, china):
 
 
 def test_what_ifs_match_documented_path_before_they_fork(documented):
-    for scenario, fork in [("truce-expires", "2025-05-14"), ("escalation", "2026-11-10"), ("deal", "2026-11-10")]:
+    forks = [
+        ("truce-expires", "2025-05-14"),
+        ("escalation", "2026-11-10"),
+        ("deal", "2026-11-10"),
+        ("ieepa-upheld", "2026-02-24"),
+        ("section-122-extended", "2026-07-24"),
+        ("china-drops-retaliation", "2026-02-24"),
+        ("november-2026-expiry", "2026-11-10"),
+        ("no-busan-deal", "2025-11-10"),
+    ]
+    for scenario, fork in forks:
         paths = simulator.tariff_paths(simulator.load_scenario(scenario))
         before = paths.index < np.datetime64(fork)
         assert (paths[before].to_numpy() == documented[before].to_numpy()).all(), scenario
@@ -121,7 +165,7 @@ def entry(**fields):
 
 def series(entries, start=None, end=None):
     days = day_grid(start or D(2025, 1, 1), end or D(2025, 12, 31))
-    return days, step_values(changes(entries), days)
+    return days, step_values(schedule(entries).changes, days)
 
 
 def at(days, values, day):

@@ -12,7 +12,7 @@ from simulator.api import run, scenario_from_data
 from simulator.model import trade
 from simulator.model.backtest import FIT_ADJUSTMENTS, FIT_LAGS, backtest, fit_dynamics
 from simulator.model.projection import project
-from simulator.model.timeline import day_grid
+from simulator.model.tariff_paths import TariffPaths, day_grid
 from simulator.model.variables import FLOWS, RATES
 
 
@@ -49,8 +49,11 @@ def test_outputs_have_documented_columns_and_units(documented):
 
 def test_effective_rate_is_base_plus_effective_additional(documented):
     daily = documented.daily
-    assert daily.loc["2024-06-01", "us_effective_tariff_on_china"] == pytest.approx(20.8)
-    assert daily.loc["2025-05-14", "us_effective_tariff_on_china"] == pytest.approx(20.8 + 20 + 0.78 * 10)
+    # the pre-2025 base: MFN 2.16 + Section 301 lists 9.62 + Section 232 0.07 points, 2024 import weights
+    assert daily.loc["2024-06-01", "us_effective_tariff_on_china"] == pytest.approx(11.85)
+    section_232 = 25 * (0.028 + 0.016 + 0.0052 + 0.068)
+    expected = 11.85 + 20 + 10 * 0.78 * (1 - 0.1172) + section_232
+    assert daily.loc["2025-05-14", "us_effective_tariff_on_china"] == pytest.approx(expected)
     assert daily.loc["2025-04-12", "china_effective_tariff_on_us"] == pytest.approx(
         21.2 + 125 + 0.0293 * 15 + 0.0419 * 10 + 0.1501 * 12.5
     )
@@ -111,6 +114,9 @@ PARAMETERS = {
     "import_growth": st.floats(-0.2, 0.2),
     "export_growth": st.floats(-0.2, 0.2),
     "diversion_share": st.floats(0.0, 1.0),
+    "collection_share": st.floats(0.5, 1.0),
+    "in_transit_days": st.integers(0, 40),
+    "payment_lag_days": st.integers(0, 60),
 }
 
 
@@ -126,7 +132,7 @@ def tariff_path(draw):
 
 
 def _run(additional_us, additional_china, parameters):
-    return project(DAYS, 20.8 + additional_us, 20.8, 21.2 + additional_china, 21.2, parameters)
+    return project(TariffPaths.of_totals(DAYS, 20.8 + additional_us, 20.8, 21.2 + additional_china, 21.2), parameters)
 
 
 @settings(max_examples=60, deadline=None)
@@ -164,8 +170,22 @@ def test_zero_elasticity_with_full_pass_through_leaves_volumes_at_baseline(param
 def test_balance_revenue_and_monthly_sums(parameters, us_path, china_path):
     out = _run(us_path, china_path, parameters)
     assert np.allclose(out["us_trade_balance_with_china"], out["us_exports_to_china"] - out["us_imports_from_china"])
-    assert np.allclose(out["us_tariff_revenue_from_china"], (20.8 + us_path) / 100 * out["us_imports_from_china"])
-    assert np.allclose(out["china_tariff_revenue_from_us"], (21.2 + china_path) / 100 * out["us_exports_to_china"])
+    statutory = (20.8 + us_path) / 100 * out["us_imports_from_china"]
+    assert np.allclose(out["us_statutory_tariff_revenue_from_china"], statutory)
+    assert np.allclose(
+        out["china_statutory_tariff_revenue_from_us"], (21.2 + china_path) / 100 * out["us_exports_to_china"]
+    )
+    # customs collects a share, never more than the statutory duties of the days the payments come from
+    assert (
+        out["us_tariff_revenue_from_china"].sum()
+        <= statutory.sum() * (1 + 1e-9) + statutory[0] * parameters["payment_lag_days"]
+    )
+    parts = [name for name in out if name.startswith("us_tariff_revenue_from_china_")]
+    assert np.allclose(sum(out[name] for name in parts), out["us_tariff_revenue_from_china"])
+    assert np.allclose(
+        out["us_net_tariff_revenue_from_china"],
+        out["us_tariff_revenue_from_china"] - out["us_tariff_refunds_to_importers"],
+    )
     months = DAYS.astype("datetime64[M]")
     for name in ("us_imports_from_china", "us_tariff_revenue_from_china"):
         monthly = np.array([out[name][months == month].sum() for month in np.unique(months)])

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from simulator.api import run, scenario_from_data
 from simulator.inputs.distributions import Distribution, normal_quantile
 from simulator.inputs.parameters import PARAMETERS
+from simulator.model.variables import VARIABLES
 from simulator.uncertainty.draws import monte_carlo, parameter_distributions
 from simulator.uncertainty.quantiles import QuantileAccumulator
 from simulator.uncertainty.tornado import last_full_year, tornado
@@ -24,6 +25,9 @@ FIXED = {  # every parameter a point value: nothing is drawn
     "import_growth": "0%",
     "export_growth": "0%",
     "diversion_share": "63%",
+    "collection_share": "94.7%",
+    "in_transit_days": 25,
+    "payment_lag_days": 34,
 }
 RENEWED = {  # the one-year November 2025 truce, renewable
     "us_on_china": {
@@ -59,7 +63,8 @@ RENEWED = {  # the one-year November 2025 truce, renewable
 
 def renewable(probability: str, fixed: bool = True):
     tariffs = __import__("json").loads(__import__("json").dumps(RENEWED).replace("PROBABILITY", probability))
-    data = {"title": f"Renewed with {probability}", "extends": "documented-2025", "tariffs": tariffs}
+    # a world without the court ruling, where the one-year truce can be renewed
+    data = {"title": f"Renewed with {probability}", "extends": "ieepa-upheld", "tariffs": tariffs}
     if fixed:
         data["parameters"] = FIXED
     return scenario_from_data(data, "renewable")
@@ -140,7 +145,7 @@ def test_quantiles_are_ordered_and_the_calibration_year_is_certain():
     assert spread_2027.loc[95] - spread_2027.loc[5] > 30
     tidy = result.to_frame()
     assert list(tidy.columns) == ["scenario", "date", "quantile", "variable", "value", "unit"]
-    assert len(tidy) == 5 * 48 * 12
+    assert len(tidy) == 5 * 48 * len(VARIABLES)
 
 
 def test_nothing_uncertain_reproduces_the_point_projection():

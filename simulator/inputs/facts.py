@@ -31,7 +31,7 @@ class Source(Strict):
     date: str = Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")
     author: str | None = None
     kind: Literal["news", "official", "research", "data"]
-    confidence: Literal["high", "medium"] = "high"
+    confidence: Literal["high", "medium", "low"] = "high"
     url: str | None = None
     note: str | None = None
 
@@ -52,6 +52,7 @@ class Fact(Strict):
     description: str = Field(min_length=8, max_length=200)
     sources: list[str] = Field(min_length=1)
     derived: str | None = None
+    confidence: Literal["high", "medium", "low"] | None = None
 
     @model_validator(mode="after")
     def _value_matches_unit(self) -> Fact:

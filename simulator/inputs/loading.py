@@ -9,10 +9,11 @@ and a measure's path keeps the parent's entries dated before the child's first e
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from simulator.inputs.authorities import AUTHORITIES, authorities_of
 from simulator.inputs.facts import load_facts, load_sources
 from simulator.inputs.locations import bundled_ids, scenarios_dir
 from simulator.inputs.parameters import PARAMETERS, ParameterValues, default_parameters, disorder, ordering_message
@@ -23,6 +24,7 @@ from simulator.inputs.scenario import (
     Event,
     Measure,
     MeasureFile,
+    Refund,
     Scenario,
     ScenarioFile,
 )
@@ -175,6 +177,17 @@ def _check_file(content: ScenarioFile, document: Document) -> list[Problem]:
     return problems
 
 
+@dataclass
+class _Merged:
+    """A direction being merged from the root down, and where each setting came from (for located problems)."""
+
+    base: Any = None
+    authority_ends: dict[str, Any] = field(default_factory=dict)
+    refunds: dict[str, Any] = field(default_factory=dict)
+    measures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    origins: dict[Any, tuple[Document, tuple]] = field(default_factory=dict)
+
+
 def resolve(layers: list[_Layer]) -> Scenario:
     """Merge a validated chain (root first) into one :class:`Scenario`."""
     leaf = layers[-1]
@@ -185,8 +198,7 @@ def resolve(layers: list[_Layer]) -> Scenario:
     references: list[str] = []
     parameters = default_parameters()
     explicit: set[str] = set()
-    bases: dict[str, Any] = {}
-    measures: dict[str, dict[str, dict[str, Any]]] = {direction: {} for direction in DIRECTIONS}
+    merged = {direction: _Merged() for direction in DIRECTIONS}
     for layer in layers:
         content = layer.content
         title = content.title or title
@@ -199,20 +211,8 @@ def resolve(layers: list[_Layer]) -> Scenario:
         references += [source for source in content.references or [] if source not in references]
         for direction in DIRECTIONS:
             side = getattr(content.tariffs, direction) if content.tariffs else None
-            if side is None:
-                continue
-            if side.base is not None:
-                bases[direction] = side.base
-            for name, measure in (side.measures or {}).items():
-                where = ("tariffs", direction, "measures", name)
-                merged = measures[direction].setdefault(name, {})
-                if not merged and not measure.path:
-                    problems.append(
-                        layer.document.problem(
-                            where, f"measure '{name}' is new in this file and needs a 'path' of dated entries"
-                        )
-                    )
-                _overlay_measure(merged, measure)
+            if side is not None:
+                problems += _merge_direction(merged[direction], side, layer.document, ("tariffs", direction))
     for field_name, value in (("title", title), ("horizon", horizon)):
         if value is None:
             problems.append(
@@ -220,22 +220,16 @@ def resolve(layers: list[_Layer]) -> Scenario:
             )
     problems += _check_parameters(parameters, leaf.document)
     for direction in DIRECTIONS:
-        if direction not in bases:
+        if merged[direction].base is None:
             problems.append(
                 leaf.document.problem(
                     ("tariffs",),
                     f"missing 'tariffs.{direction}.base' (the pre-2025 average tariff, in this file or one it extends)",
                 )
             )
+    tariffs = {direction: _direction(direction, merged[direction], problems) for direction in DIRECTIONS}
     if problems:
         raise InputError(problems)
-    tariffs = {
-        direction: Direction(
-            base=bases[direction],
-            measures={name: _measure(name, fields) for name, fields in measures[direction].items()},
-        )
-        for direction in DIRECTIONS
-    }
     return Scenario(
         id=leaf.id,
         title=title,  # type: ignore[arg-type]
@@ -251,6 +245,115 @@ def resolve(layers: list[_Layer]) -> Scenario:
         parameters_set=tuple(sorted(explicit)),
         extended=_resolve_parent(layers),
     )
+
+
+def _merge_direction(state: _Merged, side: Any, document: Document, where: tuple) -> list[Problem]:
+    """Lay one file's settings of a direction over what its parents set; a new measure needs a path."""
+    problems = []
+    if side.base is not None:
+        state.base = side.base
+    for name, when in (side.authority_ends or {}).items():
+        state.authority_ends[name] = when
+        state.origins[("authority_ends", name)] = (document, (*where, "authority_ends", name))
+    for name, refund in (side.refunds or {}).items():
+        if refund is None:  # never: no refund, whatever a parent booked
+            state.refunds.pop(name, None)
+            continue
+        state.refunds[name] = refund
+        state.origins[("refunds", name)] = (document, (*where, "refunds", name))
+    for name, measure in (side.measures or {}).items():
+        at = (*where, "measures", name)
+        fields = state.measures.setdefault(name, {})
+        if not fields and not measure.path:
+            problems.append(
+                document.problem(at, f"measure '{name}' is new in this file and needs a 'path' of dated entries")
+            )
+        _overlay_measure(fields, measure)
+        for setting, value in measure:
+            if setting != "path" and value is not None:
+                state.origins[(name, setting)] = (document, (*at, setting))
+        for index, entry in enumerate(measure.path or []):
+            state.origins[id(entry)] = (document, (*at, "path", index))
+    return problems
+
+
+def _direction(direction: str, state: _Merged, problems: list[Problem]) -> Direction | None:
+    """The resolved direction, with the rules that span a measure's settings checked (problems appended)."""
+    measures = {name: _measure(name, fields) for name, fields in state.measures.items()}
+    ends = {name: when for name, when in state.authority_ends.items() if when.date is not None}
+    resolved = Direction(base=state.base, measures=measures, authority_ends=ends, refunds=_refunds(state, problems))
+    for name in state.authority_ends:
+        if direction not in AUTHORITIES[name].directions:
+            problems.append(
+                _problem(state, ("authority_ends", name), f"{AUTHORITIES[name].label} is not levied by this side")
+            )
+    for measure in measures.values():
+        problems += _check_measure(direction, measure, resolved, state)
+    return resolved
+
+
+def _refunds(state: _Merged, problems: list[Problem]) -> dict[str, Refund]:
+    found = {}
+    for name, refund in state.refunds.items():
+        if refund.start.date is None:
+            problems.append(_problem(state, ("refunds", name), "a refund needs a start date, not 'never'"))
+            continue
+        if name not in state.authority_ends or state.authority_ends[name].date is None:
+            problems.append(
+                _problem(
+                    state,
+                    ("refunds", name),
+                    f"refunds of {AUTHORITIES[name].label} duties need the "
+                    f"authority to end: add authority_ends.{name} (or leave the refund out)",
+                )
+            )
+            continue
+        found[name] = Refund(refund.share, refund.start, refund.days)
+    return found
+
+
+def _check_measure(direction: str, measure: Measure, side: Direction, state: _Merged) -> list[Problem]:
+    """Rules between a merged measure's settings: its authority's side, what it skips, its end after its start."""
+    problems = []
+    if direction not in AUTHORITIES[measure.authority].directions:
+        problems.append(
+            _problem(
+                state,
+                (measure.name, "authority"),
+                f"{AUTHORITIES[measure.authority].label} is not levied by this side; "
+                f"expected one of: {', '.join(authorities_of(direction))}",
+            )
+        )
+    if measure.authority in measure.not_on:
+        problems.append(
+            _problem(state, (measure.name, "not_on"), "a measure cannot skip the trade of its own authority")
+        )
+    end = measure.ends.date if measure.ends else None
+    if end is not None and measure.entries and end <= measure.entries[0].start:
+        problems.append(
+            _problem(
+                state,
+                (measure.name, "ends"),
+                f"the measure ends on {end}, on or before its first entry ({measure.entries[0].start})",
+            )
+        )
+    elif end is not None:
+        for entry in measure.entries:
+            if entry.start >= end:
+                document, path = state.origins[id(entry)]
+                problems.append(
+                    document.problem(
+                        path,
+                        f"this entry ({entry.start}) comes on or after the day the measure "
+                        f"ends ({end}); move the end or remove the entry",
+                    )
+                )
+    return problems
+
+
+def _problem(state: _Merged, key: tuple, message: str) -> Problem:
+    document, path = state.origins[key]
+    return document.problem(path, message)
 
 
 def _resolve_parent(layers: list[_Layer]) -> Scenario | None:

@@ -106,7 +106,7 @@ def parse_number(value: Any, info: ValidationInfo | None) -> Number:
     if isinstance(value, Number):
         return value
     if isinstance(value, dict):
-        fact = resolve_fact(value, info, ("ratio",))
+        fact = resolve_fact(value, info, ("ratio", "days", "years"))
         return Number(float(fact.value), fact.id)
     if isinstance(value, str) and value.strip().endswith("%"):
         raise invalid("number", f"'{value}' is a rate; this field takes a plain number such as -0.76")
@@ -145,6 +145,31 @@ def parse_date(value: Any, info: ValidationInfo | None) -> dt.date:
         raise invalid("date", f"'{value}' is not a real date ({error}; expected YYYY-MM-DD)") from None
 
 
+@dataclass(frozen=True)
+class When:
+    """A date that may be 'never' (``date`` None), and the fact it was taken from, if any."""
+
+    date: dt.date | None
+    fact: str | None = None
+
+
+NEVER_WORD = "never"
+
+
+def parse_when(value: Any, info: ValidationInfo | None) -> When:
+    """Parse an end date: ``YYYY-MM-DD``, ``{fact: id}`` (the fact's date) or ``never`` (no end)."""
+    if isinstance(value, When):
+        return value
+    if isinstance(value, str) and value.strip() == NEVER_WORD:
+        return When(None)
+    if isinstance(value, dict):
+        fact = resolve_fact(value, info, ("event", "percent", "days", "USD bn", "ratio"))
+        return When(fact.date, fact.id)
+    if isinstance(value, str) and _DATE.match(value.strip()):
+        return When(parse_date(value, info))
+    raise invalid("when", f"expected a date written YYYY-MM-DD, {{fact: id}} or '{NEVER_WORD}'")
+
+
 def _percent_type(low: float, high: float) -> Any:
     return Annotated[Percent, BeforeValidator(lambda value, info: parse_percent(value, info, low=low, high=high))]
 
@@ -155,3 +180,5 @@ Share = _percent_type(0.0, 100.0)
 """A share [%] of a flow, 0% to 100%."""
 Days = Annotated[Number, BeforeValidator(parse_days)]
 Day = Annotated[dt.date, BeforeValidator(parse_date)]
+EndDate = Annotated[When, BeforeValidator(parse_when)]
+"""The first day something no longer applies: a date, a fact's date, or ``never``."""

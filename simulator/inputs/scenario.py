@@ -8,14 +8,29 @@ files into one :class:`Scenario`, the validated object the rest of the package u
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
 
+from simulator.inputs.authorities import AUTHORITIES, DEFAULT_AUTHORITY
 from simulator.inputs.facts import Fact
 from simulator.inputs.parameters import Parameters, ParameterValues
-from simulator.inputs.quantities import Day, Days, Percent, Rate, Share, parse_percent, resolve_fact
+from simulator.inputs.problems import did_you_mean, expected_one_of
+from simulator.inputs.quantities import (
+    NEVER_WORD,
+    Day,
+    Days,
+    EndDate,
+    Number,
+    Percent,
+    Rate,
+    Share,
+    When,
+    invalid,
+    parse_percent,
+    resolve_fact,
+)
 from simulator.inputs.schema import Strict
 
 DIRECTIONS = ("us_on_china", "china_on_us")
@@ -55,7 +70,18 @@ def _event_fact(value: Any, info: ValidationInfo) -> Fact:
     return resolve_fact({"fact": value}, info, ("event", "percent", "days", "minutes", "USD bn", "years", "ratio"))
 
 
+def _authority(value: Any, info: ValidationInfo) -> str:
+    if isinstance(value, str) and value in AUTHORITIES:
+        return value
+    word = value if isinstance(value, str) else repr(value)
+    hint = did_you_mean(str(word), AUTHORITIES)
+    raise invalid("authority", f"unknown authority '{word}'{hint}; {expected_one_of(AUTHORITIES)}")
+
+
 FollowUp = Annotated[Percent | Revert, BeforeValidator(_follow_up)]
+AuthorityName = Annotated[str, BeforeValidator(_authority)]
+"""One of the authorities in :data:`simulator.inputs.authorities.AUTHORITIES`."""
+
 PercentFact = Annotated[Fact, BeforeValidator(_percent_fact)]
 EventFact = Annotated[Fact, BeforeValidator(_event_fact)]
 
@@ -77,6 +103,8 @@ class PathEntry(Strict):
     Either ``fact`` (date and rate taken from a sourced fact) or ``date`` and ``rate``.
     A window's follow-up (``then``) starts on ``date + days``: ``revert`` (the default)
     restores the rate in force the day before the window began; a rate sets that rate.
+    ``coverage`` changes the share of trade the measure covers from this date on (a product
+    list that grows); without it the coverage in force goes on.
     """
 
     fact: PercentFact | None = None
@@ -85,6 +113,7 @@ class PathEntry(Strict):
     days: Days | None = None
     then: FollowUp | None = None
     renewal: Renewal | None = None
+    coverage: Share | None = None
     note: str | None = None
 
     @model_validator(mode="after")
@@ -118,18 +147,49 @@ class PathEntry(Strict):
 
 
 class MeasureFile(Strict):
-    """One stacked tariff measure (e.g. the fentanyl duty) as written in a file."""
+    """One stacked tariff measure (e.g. the fentanyl duty) as written in a file.
+
+    ``authority`` is its legal basis; ``not_on`` names authorities whose covered trade it skips
+    (it applies to its ``coverage`` share of the rest); ``ends`` is a statutory end, the first
+    day it no longer applies (``never`` removes an end set by a parent).
+    """
 
     label: str | None = None
+    authority: AuthorityName | None = None
     headline: bool | None = None
     coverage: Share | None = None
+    not_on: tuple[AuthorityName, ...] | None = None
+    ends: EndDate | None = None
     path: list[PathEntry] | None = None
 
 
+class RefundFile(Strict):
+    """Duties of an ended authority paid back: ``share`` of what was collected, evenly over ``days`` from ``start``."""
+
+    share: Share
+    start: EndDate
+    days: Days
+
+
+def _refund(value: Any, info: ValidationInfo) -> Any:
+    return None if value == NEVER_WORD else value
+
+
+RefundSetting = Annotated[RefundFile | None, BeforeValidator(_refund)]
+"""A refund, or ``never``: no refund (removes one a parent books)."""
+
+
 class DirectionFile(Strict):
-    """The tariffs one side levies: a pre-2025 base rate and stacked additional measures."""
+    """The tariffs one side levies: a pre-2025 base rate, stacked additional measures, and authority-wide events.
+
+    ``authority_ends`` ends every measure of an authority from a date (a court ruling, a lapse);
+    ``never`` removes an end set by a parent. ``refunds`` pays back duties of an ended authority
+    (``never``: no refund).
+    """
 
     base: Rate | None = None
+    authority_ends: dict[AuthorityName, EndDate] | None = None
+    refunds: dict[AuthorityName, RefundSetting] | None = None
     measures: dict[str, MeasureFile] | None = None
 
 
@@ -202,16 +262,38 @@ class Measure:
     name: str
     entries: tuple[PathEntry, ...]
     label: str
+    authority: str = DEFAULT_AUTHORITY
     headline: bool = True
     coverage: Percent = FULL_COVERAGE
+    not_on: tuple[str, ...] = ()
+    ends: When | None = None
+
+
+@dataclass(frozen=True)
+class Refund:
+    """Duties of an authority paid back: ``share`` [%] of what was collected, evenly over ``days`` from ``start``."""
+
+    share: Percent
+    start: When
+    days: Number
 
 
 @dataclass(frozen=True)
 class Direction:
-    """A resolved direction: base rate [%] and its measures."""
+    """A resolved direction: base rate [%], its measures, the dates authorities end, and refunds.
+
+    ``authority_ends`` holds only authorities that do end (``never`` in a child removes the entry).
+    """
 
     base: Percent
     measures: dict[str, Measure]
+    authority_ends: dict[str, When] = field(default_factory=dict)
+    refunds: dict[str, Refund] = field(default_factory=dict)
+
+    def end_of(self, measure: Measure) -> dt.date | None:
+        """The first day a measure no longer applies: its statutory end or its authority's, whichever comes first."""
+        dates = [when.date for when in (measure.ends, self.authority_ends.get(measure.authority)) if when and when.date]
+        return min(dates) if dates else None
 
 
 @dataclass(frozen=True)
@@ -268,11 +350,17 @@ class Scenario:
 
         for direction in self.tariffs.values():
             note(direction.base)
+            for when in direction.authority_ends.values():
+                note(when)
+            for refund in direction.refunds.values():
+                for value in (refund.share, refund.start, refund.days):
+                    note(value)
             for measure in direction.measures.values():
                 note(measure.coverage)
+                note(measure.ends)
                 for entry in measure.entries:
                     renewal = (entry.renewal.probability, entry.renewal.days) if entry.renewal else ()
-                    for value in (entry, entry.rate, entry.days, entry.then, *renewal):
+                    for value in (entry, entry.rate, entry.days, entry.then, entry.coverage, *renewal):
                         note(value)
         for event in self.events:
             if event.fact:

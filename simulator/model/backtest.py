@@ -13,9 +13,9 @@ import pandas as pd
 
 from simulator.inputs.scenario import Scenario
 from simulator.model.observed import CALIBRATION_YEAR, observed
-from simulator.model.projection import point_parameters, project_paths
+from simulator.model.projection import point_parameters, project
 from simulator.model.result import Result
-from simulator.model.timeline import tariff_arrays
+from simulator.model.tariff_paths import tariff_arrays
 
 FIT_FIRST_MONTH = np.datetime64("2025-02", "M")
 FIT_LAST_MONTH = np.datetime64("2025-06", "M")
@@ -107,7 +107,7 @@ def fit_dynamics(scenario: Scenario, lags=FIT_LAGS, adjustments=FIT_ADJUSTMENTS)
     for lag in lags:
         for adjustment in adjustments:
             parameters = dict(point_parameters(scenario), shipping_lag_days=lag, adjustment_days=adjustment)
-            series = project_paths(paths, parameters)
+            series = project(paths, parameters)
             test = backtest(Result(scenario, paths.days, series))
             grid.append((fit_loss(test), lag, adjustment))  # type: ignore[arg-type]
     return sorted(grid)

@@ -1,4 +1,4 @@
-"""The point projection: scenario → dated tariff arrays → trade equations → :class:`Result`."""
+"""The point projection: scenario → dated tariff arrays → trade and revenue equations → :class:`Result`."""
 
 from __future__ import annotations
 
@@ -6,11 +6,18 @@ import dataclasses
 
 import numpy as np
 
+from simulator.inputs.authorities import authorities_of
 from simulator.inputs.scenario import Scenario
-from simulator.model import trade
+from simulator.model import revenue, trade
 from simulator.model.observed import calibration_months
 from simulator.model.result import Result
-from simulator.model.timeline import TariffPaths, tariff_arrays
+from simulator.model.tariff_paths import TariffPaths, tariff_arrays
+
+SIDES = {
+    "us_on_china": ("us_imports_from_china", "us_statutory_tariff_revenue_from_china", "us_tariff_revenue_from_china"),
+    "china_on_us": ("us_exports_to_china", "china_statutory_tariff_revenue_from_us", "china_tariff_revenue_from_us"),
+}
+"""Each direction's taxed flow, statutory revenue and collected revenue (variable names)."""
 
 
 def point_parameters(scenario: Scenario) -> dict[str, float]:
@@ -18,18 +25,12 @@ def point_parameters(scenario: Scenario) -> dict[str, float]:
     return scenario.parameters.numbers()
 
 
-def project(
-    days: np.ndarray,
-    us_total: np.ndarray,
-    us_base: float,
-    china_total: np.ndarray,
-    china_base: float,
-    parameters: dict[str, np.ndarray | float],
-) -> dict[str, np.ndarray]:
-    """Daily flows [USD bn/day] for given daily total tariffs [%] and parameters (model units).
+def flows(paths: TariffPaths, parameters: dict[str, np.ndarray | float]) -> dict[str, np.ndarray]:
+    """Daily trade flows [USD bn/day] for given tariff paths and parameters (model units).
 
-    Parameters may be scalars or arrays with a leading draw axis; tariffs may carry it too.
+    Parameters may be scalars or arrays with a leading draw axis; the paths may carry it too.
     """
+    days = paths.days
     calibration_imports, calibration_exports = calibration_months()
     response = {
         "short_run_elasticity": parameters["short_run_elasticity"],
@@ -46,14 +47,14 @@ def project(
     )
     imports_counterfactual = trade.baseline_flow(days, calibration_imports, parameters["import_growth"])
     exports_counterfactual = trade.baseline_flow(days, calibration_exports, parameters["export_growth"])
-    imports = imports_counterfactual * trade.import_value_factor(trade.duty_factor(us_total, us_base), **response)
-    exports = exports_counterfactual * trade.import_value_factor(trade.duty_factor(china_total, china_base), **response)
+    us_duty = trade.duty_factor(paths.total("us_on_china"), paths.base["us_on_china"])
+    china_duty = trade.duty_factor(paths.total("china_on_us"), paths.base["china_on_us"])
+    imports = imports_counterfactual * trade.import_value_factor(us_duty, **response)
+    exports = exports_counterfactual * trade.import_value_factor(china_duty, **response)
     return {
         "us_imports_from_china": imports,
         "us_exports_to_china": exports,
         "us_trade_balance_with_china": exports - imports,
-        "us_tariff_revenue_from_china": trade.tariff_revenue(us_total, imports),
-        "china_tariff_revenue_from_us": trade.tariff_revenue(china_total, exports),
         "us_imports_counterfactual": np.broadcast_to(imports_counterfactual, imports.shape),
         "us_exports_counterfactual": np.broadcast_to(exports_counterfactual, exports.shape),
         "us_imports_diverted_to_third_countries": trade.diverted(
@@ -62,32 +63,66 @@ def project(
     }
 
 
-def rate_series(
-    us_total: np.ndarray, china_total: np.ndarray, us_headline: np.ndarray, china_headline: np.ndarray
+def duties(
+    paths: TariffPaths, values: dict[str, np.ndarray], parameters: dict[str, np.ndarray | float]
 ) -> dict[str, np.ndarray]:
-    """The reported rate variables [%]: effective totals and headline add-ons of both directions."""
-    return {
-        "us_effective_tariff_on_china": us_total,
-        "china_effective_tariff_on_us": china_total,
-        "us_additional_tariff_on_china": us_headline,
-        "china_additional_tariff_on_us": china_headline,
+    """Duties of both sides [USD bn/day]: statutory, collected by authority and in all, and refunds (US)."""
+    found = {}
+    in_transit = np.rint(parameters["in_transit_days"]).astype(int)
+    for direction, (flow, statutory_name, collected_name) in SIDES.items():
+        value = values[flow]
+        # US importers pay about a month after entry; China's customs collects at entry
+        lag = np.rint(parameters["payment_lag_days"]).astype(int) if direction == "us_on_china" else 0
+        share = parameters["collection_share"]
+        found[statutory_name] = trade.tariff_revenue(paths.total(direction), value)
+        entered = {"base": revenue.duties(np.asarray(paths.base[direction]), value, share)}
+        for authority in authorities_of(direction):
+            rate = paths.by_authority[direction][authority]
+            entered[authority] = (
+                revenue.duties(revenue.rate_paid(rate, in_transit), value, share) if np.any(rate) else 0.0 * value
+            )
+        for name, daily in entered.items():
+            found[f"{collected_name}_{name}"] = revenue.receipts(daily, lag)
+        found[collected_name] = sum(found[f"{collected_name}_{name}"] for name in entered)
+        if direction == "us_on_china":
+            paid_back = sum(
+                (revenue.refunds(entered[plan.authority], plan) for plan in paths.refunds.get(direction, ())),
+                np.zeros(value.shape),
+            )
+            found["us_tariff_refunds_to_importers"] = np.broadcast_to(paid_back, value.shape)
+            found["us_net_tariff_revenue_from_china"] = found[collected_name] - paid_back
+    return found
+
+
+def rates(paths: TariffPaths) -> dict[str, np.ndarray]:
+    """The reported rate variables [%]: effective totals, headline add-ons, and effective add-ons by authority."""
+    found = {
+        "us_effective_tariff_on_china": paths.total("us_on_china"),
+        "china_effective_tariff_on_us": paths.total("china_on_us"),
+        "us_additional_tariff_on_china": paths.headline["us_on_china"],
+        "china_additional_tariff_on_us": paths.headline["china_on_us"],
     }
+    for direction, name in (
+        ("us_on_china", "us_effective_additional_tariff_on_china"),
+        ("china_on_us", "china_effective_additional_tariff_on_us"),
+    ):
+        for authority, values in paths.by_authority[direction].items():
+            found[f"{name}_{authority}"] = values
+    return found
 
 
-def project_paths(paths: TariffPaths, parameters: dict[str, np.ndarray | float]) -> dict[str, np.ndarray]:
-    """Every reported variable, daily, for one set of tariff paths [USD bn/day and %]."""
-    us_total, china_total = paths.total("us_on_china"), paths.total("china_on_us")
-    series = project(
-        paths.days, us_total, paths.base["us_on_china"], china_total, paths.base["china_on_us"], parameters
-    )
-    series.update(rate_series(us_total, china_total, paths.headline["us_on_china"], paths.headline["china_on_us"]))
+def project(paths: TariffPaths, parameters: dict[str, np.ndarray | float]) -> dict[str, np.ndarray]:
+    """Every reported variable, daily [USD bn/day and %], for tariff paths and parameters (model units)."""
+    series = flows(paths, parameters)
+    series.update(duties(paths, series, parameters))
+    series.update(rates(paths))
     return series
 
 
 def point_projection(scenario: Scenario) -> Result:
     """The scenario at its central parameters, its tariff path followed as written."""
     paths = tariff_arrays(scenario)
-    return Result(scenario=scenario, days=paths.days, series=project_paths(paths, point_parameters(scenario)))
+    return Result(scenario=scenario, days=paths.days, series=project(paths, point_parameters(scenario)))
 
 
 def counterfactual(reference: Scenario, scenario: Scenario) -> Scenario:

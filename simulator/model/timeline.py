@@ -9,7 +9,11 @@ scenarios/README.md); the daily arrays, truce renewals and the reports' wording 
   rate stands alone;
 - a window of N days starting on D covers D ... D+N-1; its follow-up starts on D+N
   and is either the rate in force the day before D (``revert``) or a stated rate;
-- a later entry dated on or before D+N cancels the pending follow-up.
+- a later entry dated on or before D+N cancels the pending follow-up;
+- an entry may change the measure's coverage from its date on; a revert restores the
+  coverage in force before the window too;
+- a measure's end (its statutory end, or the end of its authority) acts as a last entry
+  that sets 0% and cancels any follow-up still pending.
 """
 
 from __future__ import annotations
@@ -18,20 +22,16 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-import numpy as np
-import pandas as pd
-
-from simulator.inputs.scenario import DIRECTIONS, REVERT, Measure, PathEntry, Scenario
-
-DAY = np.timedelta64(1, "D")
+from simulator.inputs.scenario import DIRECTIONS, REVERT, Direction, Measure, PathEntry, Scenario
 
 
 @dataclass(frozen=True)
 class Change:
-    """The rate [%] of a measure from ``date`` on."""
+    """The rate [%] of a measure from ``date`` on, and its coverage [%] (None: the measure's own)."""
 
     date: dt.date
     percent: float
+    coverage: float | None = None
 
 
 @dataclass(frozen=True)
@@ -68,40 +68,53 @@ class Schedule:
     windows: tuple[Window, ...]
 
 
-def schedule(entries: tuple[PathEntry, ...] | list[PathEntry]) -> Schedule:
-    """Change points (in date order, follow-ups included) and windows of one measure's entries."""
-    entries = sorted(entries, key=lambda entry: entry.start)
+def schedule(entries: tuple[PathEntry, ...] | list[PathEntry], end: dt.date | None = None) -> Schedule:
+    """Change points (in date order, follow-ups included) and windows of one measure's entries.
+
+    ``end`` is the first day the measure no longer applies (:meth:`Direction.end_of`): it
+    acts as a last entry at 0% that cancels a pending follow-up.
+    """
+    entries = [entry for entry in sorted(entries, key=lambda entry: entry.start) if end is None or entry.start < end]
     changes: list[Change] = []
     windows: list[Window] = []
     for index, entry in enumerate(entries):
-        prior = changes[-1].percent if changes else 0.0
-        changes.append(Change(entry.start, entry.percent.value))
+        before = changes[-1] if changes else Change(entry.start, 0.0)
+        coverage = entry.coverage.value if entry.coverage is not None else before.coverage
+        changes.append(Change(entry.start, entry.percent.value, coverage))
         if entry.days is None:
             continue
         written_end = entry.start + dt.timedelta(days=int(entry.days.value))
-        following = entries[index + 1].start if index + 1 < len(entries) else None
+        following = entries[index + 1].start if index + 1 < len(entries) else end
         overridden = following is not None and following <= written_end
-        follow_up = prior if entry.follow_up is REVERT else entry.follow_up.value  # type: ignore[union-attr]
-        end = following if overridden else written_end
-        windows.append(Window(entry, index, entry.start, written_end, end, prior, follow_up, overridden))  # type: ignore[arg-type]
+        if entry.follow_up is REVERT:
+            follow_up = Change(written_end, before.percent, before.coverage)
+        else:
+            follow_up = Change(written_end, entry.follow_up.value, coverage)  # type: ignore[union-attr]
+        ran_to = following if overridden else written_end
+        windows.append(
+            Window(entry, index, entry.start, written_end, ran_to, before.percent, follow_up.percent, overridden)  # type: ignore[arg-type]
+        )
         if not overridden:
-            changes.append(Change(written_end, follow_up))
+            changes.append(follow_up)
+    if end is not None and changes:
+        changes.append(Change(end, 0.0, changes[-1].coverage))
     return Schedule(tuple(changes), tuple(windows))
 
 
-def changes(entries: tuple[PathEntry, ...] | list[PathEntry]) -> list[Change]:
-    """Change points of one measure, in date order, with window follow-ups applied."""
-    return list(schedule(entries).changes)
+def measure_schedule(measure: Measure, side: Direction) -> Schedule:
+    """A measure's schedule with its end (statutory or its authority's) applied."""
+    return schedule(measure.entries, side.end_of(measure))
 
 
-def windows(measure: Measure) -> list[Window]:
-    """The windows of a measure as they actually ran (cut short by a later entry)."""
-    return list(schedule(measure.entries).windows)
+def windows(measure: Measure, side: Direction | None = None) -> list[Window]:
+    """The windows of a measure as they actually ran (cut short by a later entry or the measure's end)."""
+    return list(schedule(measure.entries, side.end_of(measure) if side else None).windows)
 
 
-def rate_on(measure: Measure, date: dt.date) -> float:
+def rate_on(measure: Measure, date: dt.date, side: Direction | None = None) -> float:
     """The measure's rate in force on ``date`` [%]."""
-    rates = [change.percent for change in schedule(measure.entries).changes if change.date <= date]
+    found = schedule(measure.entries, side.end_of(measure) if side else None)
+    rates = [change.percent for change in found.changes if change.date <= date]
     return rates[-1] if rates else 0.0
 
 
@@ -145,7 +158,7 @@ def _renewable_windows(scenario: Scenario) -> list[tuple[str, Measure, Window]]:
         (direction, measure, window)
         for direction in DIRECTIONS
         for measure in scenario.tariffs[direction].measures.values()
-        for window in windows(measure)
+        for window in windows(measure, scenario.tariffs[direction])
         if window.entry.renewal is not None
     ]
 
@@ -173,96 +186,17 @@ def renewal_decisions(scenario: Scenario) -> list[RenewalDecision]:
 
 
 def ignored_renewals(scenario: Scenario) -> list[str]:
-    """Renewal probabilities that cannot act: the window ends after the horizon, or a later entry cuts it short."""
+    """Renewal probabilities that cannot act: the window ends after the horizon, a later entry cuts it short, or the
+    measure itself ends first."""
     found = []
-    for _, measure, window in _renewable_windows(scenario):
+    for direction, measure, window in _renewable_windows(scenario):
+        start = window.start.isoformat()
         if window.written_end > scenario.end:
-            found.append(f"{measure.label} window from {window.start.isoformat()} ends after the horizon")
-        elif window.overridden:
+            found.append(f"{measure.label} window from {start} ends after the horizon")
+        elif window.overridden and window.end == scenario.tariffs[direction].end_of(measure):
             found.append(
-                f"{measure.label} window from {window.start.isoformat()} is cut short by the entry of "
-                f"{window.end.isoformat()}"
+                f"{measure.label} window from {start} is cut short when the measure ends on {window.end.isoformat()}"
             )
+        elif window.overridden:
+            found.append(f"{measure.label} window from {start} is cut short by the entry of {window.end.isoformat()}")
     return found
-
-
-# ---------------------------------------------------------------- daily rates
-
-
-def day_grid(start: dt.date, end: dt.date) -> np.ndarray:
-    """Every day from ``start`` to ``end``, both included [datetime64[D]]."""
-    return np.arange(np.datetime64(start, "D"), np.datetime64(end, "D") + DAY, DAY)
-
-
-def step_values(points: list[Change] | tuple[Change, ...], days: np.ndarray) -> np.ndarray:
-    """Daily values [%] of a step function given by change points (0 before the first)."""
-    if not points:
-        return np.zeros(days.shape)
-    dates = np.array([np.datetime64(point.date, "D") for point in points])
-    values = np.array([0.0] + [point.percent for point in points])
-    return values[np.searchsorted(dates, days, side="right")]
-
-
-@dataclass(frozen=True)
-class TariffPaths:
-    """Daily tariff rates of a scenario, all in [%].
-
-    Attributes:
-        days: the day grid [datetime64[D]].
-        measures: rate of each measure per direction, ``{direction: {measure: array}}``.
-        headline: sum of the headline measures' rates (what news reports quote).
-        effective: coverage-weighted sum of all measures' rates (the add-on on average).
-        base: the pre-2025 base rate of each direction.
-    """
-
-    days: np.ndarray
-    measures: dict[str, dict[str, np.ndarray]]
-    headline: dict[str, np.ndarray]
-    effective: dict[str, np.ndarray]
-    base: dict[str, float]
-
-    def total(self, direction: str) -> np.ndarray:
-        """Effective total tariff [%]: base plus effective additional."""
-        return self.base[direction] + self.effective[direction]
-
-
-def tariff_arrays(scenario: Scenario) -> TariffPaths:
-    """Daily rates of every measure over the horizon, and the headline and effective sums per direction."""
-    days = day_grid(scenario.start, scenario.end)
-    measures: dict[str, dict[str, np.ndarray]] = {}
-    headline: dict[str, np.ndarray] = {}
-    effective: dict[str, np.ndarray] = {}
-    for direction in DIRECTIONS:
-        side = scenario.tariffs[direction]
-        rates = {name: step_values(schedule(measure.entries).changes, days) for name, measure in side.measures.items()}
-        measures[direction] = rates
-        headline[direction] = sum(
-            (rates[name] for name, m in side.measures.items() if m.headline), np.zeros(days.shape)
-        )
-        effective[direction] = sum(
-            (rates[name] * side.measures[name].coverage.value / 100.0 for name in rates), np.zeros(days.shape)
-        )
-    base = {direction: scenario.tariffs[direction].base.value for direction in DIRECTIONS}
-    return TariffPaths(days, measures, headline, effective, base)
-
-
-COLUMNS = {
-    "us_on_china": ("us_additional_tariff_on_china", "us_effective_additional_tariff_on_china"),
-    "china_on_us": ("china_additional_tariff_on_us", "china_effective_additional_tariff_on_us"),
-}
-"""Columns of the daily tariff table per direction: (headline add-on, effective add-on)."""
-
-
-def paths_frame(paths: TariffPaths) -> pd.DataFrame:
-    """Daily tariff paths as a pandas DataFrame indexed by day, in percent.
-
-    Columns: ``us_additional_tariff_on_china`` and ``china_additional_tariff_on_us`` (headline
-    add-on as reported), ``us_effective_additional_tariff_on_china`` and
-    ``china_effective_additional_tariff_on_us`` (coverage-weighted sum of all measures) [%].
-    """
-    data = {}
-    for direction, (headline, effective) in COLUMNS.items():
-        data[headline] = paths.headline[direction]
-        data[effective] = paths.effective[direction]
-    index = pd.DatetimeIndex(paths.days.astype("datetime64[ns]"), name="date")
-    return pd.DataFrame(data, index=index)

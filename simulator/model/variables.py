@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from simulator.inputs.authorities import AUTHORITIES, authorities_of
+
 FLOW_UNITS = {"daily": "USD bn/day", "monthly": "USD bn/month", "annual": "USD bn/year"}
 """The unit of a flow at each frequency."""
 
@@ -40,6 +42,42 @@ class Variable:
         return f"{self.name} [{self.unit(frequency)}]"
 
 
+def _by_authority() -> tuple[Variable, ...]:
+    """Collected revenue and effective rate of each side, split by legal authority (and the pre-2025 base)."""
+    found = []
+    for direction, prefix, revenue, rate, who in (
+        ("us_on_china", "us", "us_tariff_revenue_from_china", "us_effective_additional_tariff_on_china", "US"),
+        ("china_on_us", "china", "china_tariff_revenue_from_us", "china_effective_additional_tariff_on_us", "China's"),
+    ):
+        found.append(
+            Variable(
+                f"{revenue}_base",
+                f"{who} duties collected under the pre-2025 tariffs",
+                "flow",
+                f"Duties collected under the tariffs in force before 2025 ({prefix} side).",
+            )
+        )
+        for name in authorities_of(direction):
+            label = AUTHORITIES[name].label
+            found.append(
+                Variable(
+                    f"{revenue}_{name}",
+                    f"{who} duties collected: {label}",
+                    "flow",
+                    f"Duties collected under measures of this authority: {label}.",
+                )
+            )
+            found.append(
+                Variable(
+                    f"{rate}_{name}",
+                    f"{who} effective additional tariff: {label}",
+                    "rate",
+                    f"Coverage-weighted additional tariff of the measures of this authority: {label}.",
+                )
+            )
+    return tuple(found)
+
+
 VARIABLES: dict[str, Variable] = {
     variable.name: variable
     for variable in (
@@ -57,13 +95,13 @@ VARIABLES: dict[str, Variable] = {
             "us_tariff_revenue_from_china",
             "US tariff revenue",
             "flow",
-            "Duties on US imports from China: effective rate × customs value.",
+            "US duties collected on imports from China, as the Treasury receives them (before refunds).",
         ),
         Variable(
             "china_tariff_revenue_from_us",
             "China's tariff revenue",
             "flow",
-            "Duties on China's imports from the US: effective rate × value.",
+            "China's duties collected on imports from the US.",
         ),
         Variable(
             "us_imports_counterfactual",
@@ -83,6 +121,32 @@ VARIABLES: dict[str, Variable] = {
             "flow",
             "US imports bought from third countries instead of China: a share of the lost imports.",
         ),
+        Variable(
+            "us_statutory_tariff_revenue_from_china",
+            "US duties at statutory rates",
+            "flow",
+            "The effective statutory rate times the customs value of the month's imports, before exemptions and "
+            "timing.",
+        ),
+        Variable(
+            "us_tariff_refunds_to_importers",
+            "US duties refunded to importers",
+            "flow",
+            "Duties of an ended authority paid back to importers (IEEPA refunds), as paid.",
+        ),
+        Variable(
+            "us_net_tariff_revenue_from_china",
+            "US tariff revenue net of refunds",
+            "flow",
+            "US duties collected on imports from China less the refunds paid in the same period.",
+        ),
+        Variable(
+            "china_statutory_tariff_revenue_from_us",
+            "China's duties at statutory rates",
+            "flow",
+            "China's effective statutory rate times the value of its imports from the US.",
+        ),
+        *(variable for variable in _by_authority() if variable.kind == "flow"),
         Variable(
             "us_effective_tariff_on_china",
             "US effective tariff",
@@ -107,6 +171,7 @@ VARIABLES: dict[str, Variable] = {
             "rate",
             "Sum of China's headline measures on US goods, as news reports quote it.",
         ),
+        *(variable for variable in _by_authority() if variable.kind == "rate"),
     )
 }
 """Every reported variable, in report order."""

@@ -12,7 +12,7 @@ from simulator.inputs.facts import balance_2024
 from simulator.inputs.scenario import Scenario
 from simulator.model.backtest import Backtest, backtest
 from simulator.model.result import Result
-from simulator.model.timeline import TariffPaths, tariff_arrays
+from simulator.model.tariff_paths import TariffPaths, tariff_arrays
 from simulator.uncertainty.tornado import Tornado, full_years, tornado
 
 

@@ -31,14 +31,18 @@ MODEL_SOURCE = (
 def scenario_colours(ids: Sequence[str]) -> dict[str, str]:
     """One colour per scenario, the same in every chart of a run.
 
-    Bundled scenarios keep their own colour from run to run (by their place among the bundled
-    ids); other scenarios take the colours left, in the order given.
+    A bundled scenario keeps its own colour from run to run (by its place among the bundled
+    ids) unless another scenario of the run already has it; the others take the colours left,
+    in the order given. Past the palette's ten colours, colours repeat (charts then tell them
+    apart by dashes).
     """
     bundled = {name: index for index, name in enumerate(bundled_ids())}
-    fixed = {name: PALETTE[bundled[name] % len(PALETTE)] for name in ids if name in bundled}
-    spare = [colour for colour in PALETTE if colour not in fixed.values()] or list(PALETTE)
-    others = [name for name in dict.fromkeys(ids) if name not in fixed]
-    return {name: fixed.get(name) or spare[others.index(name) % len(spare)] for name in ids}
+    found: dict[str, str] = {}
+    for name in sorted(dict.fromkeys(ids), key=lambda name: (name not in bundled, bundled.get(name, 0))):
+        own = PALETTE[bundled[name] % len(PALETTE)] if name in bundled else None
+        free = [colour for colour in PALETTE if colour not in found.values()]
+        found[name] = own if own in free else (free[0] if free else PALETTE[len(found) % len(PALETTE)])
+    return {name: found[name] for name in ids}
 
 
 def events_of(scenarios: Sequence[Scenario]) -> list[tuple[dt.date, str]]:

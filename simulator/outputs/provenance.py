@@ -12,9 +12,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from simulator.inputs.authorities import AUTHORITIES
 from simulator.inputs.facts import Fact, Source, load_facts, load_sources
 from simulator.inputs.parameters import PARAMETERS
-from simulator.inputs.scenario import DIRECTIONS, REVERT, Measure, PathEntry, Scenario
+from simulator.inputs.scenario import DIRECTIONS, REVERT, Direction, Measure, PathEntry, Scenario
 from simulator.model.result import Result
 from simulator.model.timeline import ignored_renewals, rate_on, schedule
 
@@ -61,6 +62,8 @@ def day(date) -> str:
 def entry_text(entry: PathEntry, prior: float) -> str:
     """A path entry in words: '30% for 90 days, then 34%'; ``prior`` is the rate before it [%]."""
     text = f"{_number(entry.percent.value)}%"
+    if entry.coverage is not None:
+        text += f" on {_number(entry.coverage.value)}% of the trade"
     if entry.days is not None:
         follow = entry.follow_up
         after = f"back to {_number(prior)}%" if follow is REVERT else f"{_number(follow.value)}%"  # type: ignore[union-attr]
@@ -77,32 +80,75 @@ def entry_text(entry: PathEntry, prior: float) -> str:
 def _measure_inputs(direction: str, measure: Measure) -> list[Input]:
     section = DIRECTION_TITLES[direction]
     prefix = f"tariffs.{direction}.{measure.name}"
-    rows = []
-    priors = {window.index: window.prior for window in schedule(measure.entries).windows}
+    authority = AUTHORITIES[measure.authority].label
+    skipped = " and ".join(AUTHORITIES[name].label for name in measure.not_on)
+    text = (
+        authority
+        + (f"; not on goods under {skipped}" if skipped else "")
+        + ("" if measure.headline else "; not in the headline rate")
+    )
+    rows = [Input(section, f"{prefix}.authority", f"{measure.label}: legal basis", text)]
     if measure.coverage.value != 100.0 or measure.coverage.fact:
+        share = "of the trade" if not skipped else f"of the trade not under {skipped}"
         rows.append(
             Input(
                 section,
                 f"{prefix}.coverage",
                 f"{measure.label}: share of trade covered",
-                f"{_number(measure.coverage.value)}%",
+                f"{_number(measure.coverage.value)}% {share}",
                 _cited(measure.coverage),
             )
         )
+    priors = {window.index: window.prior for window in schedule(measure.entries).windows}
     for index, entry in enumerate(measure.entries):
+        renewal = (entry.renewal.probability, entry.renewal.days) if entry.renewal else ()
         rows.append(
             Input(
                 section,
                 f"{prefix}@{entry.start.isoformat()}",
                 f"{measure.label} from {day(entry.start)}",
                 entry_text(entry, priors.get(index, 0.0)),
-                _cited(
-                    entry,
-                    entry.rate,
-                    entry.days,
-                    entry.then,
-                    *((entry.renewal and (entry.renewal.probability, entry.renewal.days)) or ()),
-                ),
+                _cited(entry, entry.rate, entry.days, entry.then, entry.coverage, *renewal),
+            )
+        )
+    if measure.ends is not None and measure.ends.date is not None:
+        rows.append(
+            Input(
+                section,
+                f"{prefix}.ends",
+                f"{measure.label}: ends by law",
+                f"no longer applies from {day(measure.ends.date)}",
+                _cited(measure.ends),
+            )
+        )
+    return rows
+
+
+def _direction_inputs(direction: str, side: Direction) -> list[Input]:
+    section = DIRECTION_TITLES[direction]
+    rows = []
+    for name, when in side.authority_ends.items():
+        rows.append(
+            Input(
+                section,
+                f"tariffs.{direction}.authority_ends.{name}",
+                f"{AUTHORITIES[name].label}: every measure ends",
+                f"from {day(when.date)}",
+                _cited(when),
+            )
+        )
+    for name, refund in side.refunds.items():
+        text = (
+            f"{_number(refund.share.value)}% of the {AUTHORITIES[name].label} duties collected, paid back evenly over "
+            f"{int(refund.days.value)} days from {day(refund.start.date)}"
+        )
+        rows.append(
+            Input(
+                section,
+                f"tariffs.{direction}.refunds.{name}",
+                f"{AUTHORITIES[name].label}: refunds",
+                text,
+                _cited(refund.share, refund.start, refund.days),
             )
         )
     return rows
@@ -124,6 +170,7 @@ def inputs(scenario: Scenario) -> list[Input]:
                 _cited(side.base),
             )
         )
+        rows += _direction_inputs(direction, side)
         for measure in side.measures.values():
             rows += _measure_inputs(direction, measure)
     for name, value in scenario.parameters.values().items():
@@ -195,7 +242,8 @@ def _in_force(scenario: Scenario, key: str) -> str:
     measure = scenario.tariffs[direction].measures.get(name)
     if measure is None:
         return "no such measure"
-    return f"no step on this date; {_number(rate_on(measure, dt.date.fromisoformat(date)))}% in force"
+    rate = rate_on(measure, dt.date.fromisoformat(date), scenario.tariffs[direction])
+    return f"no step on this date; {_number(rate)}% in force"
 
 
 @dataclass

@@ -26,7 +26,7 @@ import pandas as pd
 from simulator.inputs.scenario import Scenario
 from simulator.model.projection import counterfactual, point_projection
 from simulator.model.result import Result
-from simulator.model.timeline import paths_frame
+from simulator.model.tariff_paths import paths_frame
 from simulator.outputs import charts as registry
 from simulator.outputs.chart_inputs import (
     ComparisonChartInputs,

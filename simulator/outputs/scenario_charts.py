@@ -54,7 +54,7 @@ def tariff_chart(inputs: ScenarioChartInputs) -> Figure:
             (window.start, window.end)
             for direction in DIRECTIONS
             for measure in scenario.tariffs[direction].measures.values()
-            for window in windows(measure)
+            for window in windows(measure, scenario.tariffs[direction])
         }
     )
     labels = [

@@ -18,7 +18,7 @@ import numpy as np
 from simulator.inputs.distributions import Distribution
 from simulator.inputs.parameters import PARAMETERS, put_in_order
 from simulator.inputs.scenario import Scenario
-from simulator.model.projection import point_parameters, project, rate_series
+from simulator.model.projection import point_parameters, project
 from simulator.model.result import DrawsSummary, period_starts
 from simulator.model.timeline import renewal_decisions
 from simulator.model.variables import RATES, VARIABLES
@@ -91,26 +91,8 @@ def monte_carlo(
         count = min(chunk, draws - done)
         generator = np.random.default_rng(stream)
         parameters = draw_parameters(scenario, distributions, generator, count)
-        if decisions:
-            rates = policy.stacked(draw_renewals(decisions, scenario.end, generator, count))
-        else:
-            rates = {
-                "us_total": paths.total("us_on_china"),
-                "china_total": paths.total("china_on_us"),
-                "us_headline": paths.headline["us_on_china"],
-                "china_headline": paths.headline["china_on_us"],
-            }
-        series = project(
-            days,
-            rates["us_total"],
-            paths.base["us_on_china"],
-            rates["china_total"],
-            paths.base["china_on_us"],
-            parameters,
-        )
-        series.update(
-            rate_series(rates["us_total"], rates["china_total"], rates["us_headline"], rates["china_headline"])
-        )
+        chosen = policy.stacked(draw_renewals(decisions, scenario.end, generator, count)) if decisions else paths
+        series = project(chosen, parameters)
         monthly = np.stack(
             [
                 np.add.reduceat(np.broadcast_to(series[name], (count, len(days))), month_starts, axis=1)

@@ -15,7 +15,8 @@ import numpy as np
 
 from simulator.inputs.quantities import Number
 from simulator.inputs.scenario import Scenario
-from simulator.model.timeline import RenewalDecision, TariffPaths, tariff_arrays
+from simulator.model.tariff_paths import TariffPaths, tariff_arrays
+from simulator.model.timeline import RenewalDecision
 
 
 def draw_renewals(
@@ -64,14 +65,8 @@ class PolicyPaths:
             self.paths[counts] = tariff_arrays(renewed(self.scenario, self.decisions, counts))
         return self.paths[counts]
 
-    def stacked(self, counts: np.ndarray) -> dict[str, np.ndarray]:
-        """Per-draw daily arrays (draws × days): total and headline rates of both directions [%]."""
+    def stacked(self, counts: np.ndarray) -> TariffPaths:
+        """Per-draw daily rates (draws × days) for the renewals each draw met."""
         unique, inverse = np.unique(counts, axis=0, return_inverse=True)
         paths = [self.get(tuple(int(value) for value in row)) for row in unique]
-        inverse = inverse.reshape(-1)
-        return {
-            "us_total": np.stack([path.total("us_on_china") for path in paths])[inverse],
-            "china_total": np.stack([path.total("china_on_us") for path in paths])[inverse],
-            "us_headline": np.stack([path.headline["us_on_china"] for path in paths])[inverse],
-            "china_headline": np.stack([path.headline["china_on_us"] for path in paths])[inverse],
-        }
+        return paths[0].stacked(paths, inverse.reshape(-1))

@@ -5,7 +5,7 @@ file: ``80%`` for shares, plain numbers for elasticities). Grid points are split
 batches; each batch is one task that projects all its points at once (the engine takes a
 parameter axis) and returns annual or monthly totals. Any ``concurrent.futures.Executor``
 runs the tasks: a local process pool by default, or ``dask.distributed``'s
-``Client.get_executor()`` for a cluster. Tasks carry only numpy arrays, never the scenario.
+``Client.get_executor()`` for a cluster. Tasks carry only the daily tariff arrays and parameters, never the scenario.
 
 A sweep file (``simulate --sweep FILE``)::
 
@@ -38,9 +38,9 @@ from simulator.inputs.problems import InputError, Problem
 from simulator.inputs.scenario import Scenario
 from simulator.inputs.schema import Strict, validate
 from simulator.inputs.yaml_reader import Document, read_document
-from simulator.model.projection import point_parameters, project, rate_series
+from simulator.model.projection import point_parameters, project
 from simulator.model.result import period_totals
-from simulator.model.timeline import tariff_arrays
+from simulator.model.tariff_paths import TariffPaths, tariff_arrays
 from simulator.model.variables import VARIABLES, unit
 from simulator.uncertainty.executors import local_pool
 
@@ -171,16 +171,6 @@ def sweep(
     central = point_parameters(scenario)
     columns = {name: np.array([_model_value(name, point[name]) for point in points]) for name in checked}
     _check_order(columns, central)
-    inputs = {
-        "days": paths.days,
-        "us_total": paths.total("us_on_china"),
-        "us_base": paths.base["us_on_china"],
-        "china_total": paths.total("china_on_us"),
-        "china_base": paths.base["china_on_us"],
-        "frequency": frequency,
-        "us_headline": paths.headline["us_on_china"],
-        "china_headline": paths.headline["china_on_us"],
-    }
     batches = []
     for start in range(0, len(points), BATCH):
         parameters: dict[str, Any] = dict(central)
@@ -189,7 +179,7 @@ def sweep(
     owned = executor is None
     executor = executor or local_pool(len(batches))
     try:
-        futures = {executor.submit(evaluate, inputs, parameters): start for start, parameters in batches}
+        futures = {executor.submit(evaluate, paths, frequency, parameters): start for start, parameters in batches}
         results: dict[int, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
@@ -220,18 +210,15 @@ def sweep(
     return frame
 
 
-def evaluate(inputs: dict[str, Any], parameters: dict[str, Any]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+def evaluate(
+    paths: TariffPaths, frequency: str, parameters: dict[str, Any]
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """One task: project a batch of grid points at once and total them by period (runs on a worker)."""
-    days = inputs["days"]
+    days = paths.days
     count = max((np.size(value) for value in parameters.values()), default=1)
-    series = project(
-        days, inputs["us_total"], inputs["us_base"], inputs["china_total"], inputs["china_base"], parameters
-    )
-    series.update(
-        rate_series(inputs["us_total"], inputs["china_total"], inputs["us_headline"], inputs["china_headline"])
-    )
+    series = project(paths, parameters)
     full = {name: np.broadcast_to(series[name], (count, len(days))) for name in VARIABLES}
-    return period_totals(days, full, inputs["frequency"])
+    return period_totals(days, full, frequency)
 
 
 def _model_value(name: str, value: Any) -> float:

@@ -8,8 +8,9 @@ import numpy as np
 
 from simulator.inputs.parameters import PARAMETERS, put_in_order
 from simulator.inputs.scenario import Scenario
-from simulator.model.projection import point_parameters, project_paths
-from simulator.model.timeline import TariffPaths, renewal_decisions, tariff_arrays
+from simulator.model.projection import point_parameters, project
+from simulator.model.tariff_paths import TariffPaths, tariff_arrays
+from simulator.model.timeline import renewal_decisions
 from simulator.uncertainty.draws import parameter_distributions
 from simulator.uncertainty.renewals import PolicyPaths
 
@@ -68,7 +69,7 @@ def tornado(scenario: Scenario, variable: str = "us_trade_balance_with_china", y
     keep = paths.days.astype("datetime64[Y]") == np.datetime64(str(year), "Y")
 
     def value(parameters: dict, chosen: TariffPaths = paths) -> float:
-        return float(np.sum(project_paths(chosen, parameters)[variable][keep]))
+        return float(np.sum(project(chosen, parameters)[variable][keep]))
 
     central = point_parameters(scenario)
     swings = []

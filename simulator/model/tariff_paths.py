@@ -1,0 +1,199 @@
+"""Daily tariff rates of a scenario: each measure's rate, what it covers, and the sums by authority.
+
+A measure adds ``rate × weight`` to its side's effective tariff, where the weight is its
+coverage [share of trade] on that day; a measure that skips the trade of other authorities
+(``not_on``) applies to its coverage of the rest: ``coverage × (1 − covered)``, where
+``covered`` is the share of trade under measures of those authorities in force that day
+(their coverages added, at most all of the trade). The headline rate adds up the headline
+measures' rates, as news reports quote them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from simulator.inputs.authorities import authorities_of
+from simulator.inputs.scenario import DIRECTIONS, Direction, Scenario
+from simulator.model.timeline import Change, measure_schedule
+
+DAY = np.timedelta64(1, "D")
+
+
+def day_grid(start: dt.date, end: dt.date) -> np.ndarray:
+    """Every day from ``start`` to ``end``, both included [datetime64[D]]."""
+    return np.arange(np.datetime64(start, "D"), np.datetime64(end, "D") + DAY, DAY)
+
+
+def step_values(points: list[Change] | tuple[Change, ...], days: np.ndarray, before: float = 0.0) -> np.ndarray:
+    """Daily rates [%] of a step function given by change points (``before`` ahead of the first)."""
+    if not points:
+        return np.full(days.shape, before)
+    dates = np.array([np.datetime64(point.date, "D") for point in points])
+    values = np.array([before] + [point.percent for point in points])
+    return values[np.searchsorted(dates, days, side="right")]
+
+
+def coverage_values(points: list[Change] | tuple[Change, ...], days: np.ndarray, default: float) -> np.ndarray:
+    """Daily coverage [share of trade] of a measure: ``default`` [%] unless a change point sets another."""
+    covered = [Change(point.date, default if point.coverage is None else point.coverage) for point in points]
+    return step_values(covered, days, default) / 100.0
+
+
+@dataclass(frozen=True)
+class RefundPlan:
+    """Duties of one authority paid back: ``share`` [share] of what was collected, evenly over ``days`` from day
+    ``first``.
+    """
+
+    authority: str
+    share: float
+    first: int
+    days: int
+
+
+@dataclass(frozen=True)
+class TariffPaths:
+    """Daily tariff rates of a scenario, all in [%] (any leading axes are draws).
+
+    Attributes:
+        days: the day grid [datetime64[D]].
+        measures: rate of each measure per direction, ``{direction: {measure: array}}``.
+        headline: sum of the headline measures' rates (what news reports quote).
+        by_authority: effective additional rate per authority, ``{direction: {authority: array}}``:
+            each measure's rate × the share of trade it covers that day, added up by authority.
+        base: the pre-2025 base rate of each direction (the tariff level of the calibration year).
+        refunds: per direction, the refunds of duties the scenario books.
+    """
+
+    days: np.ndarray
+    measures: dict[str, dict[str, np.ndarray]]
+    headline: dict[str, np.ndarray]
+    by_authority: dict[str, dict[str, np.ndarray]]
+    base: dict[str, float]
+    refunds: dict[str, tuple[RefundPlan, ...]] = field(default_factory=dict)
+
+    @property
+    def effective(self) -> dict[str, np.ndarray]:
+        """Effective additional rate per direction [%]: the sum over authorities."""
+        return {direction: sum(rates.values()) for direction, rates in self.by_authority.items()}  # type: ignore[misc]
+
+    def total(self, direction: str) -> np.ndarray:
+        """Effective total tariff [%]: base plus effective additional."""
+        return self.base[direction] + self.effective[direction]
+
+    @classmethod
+    def of_totals(
+        cls, days: np.ndarray, us_total: np.ndarray, us_base: float, china_total: np.ndarray, china_base: float
+    ) -> TariffPaths:
+        """Paths given only by each side's total rate [%] and base: the additional rate is one measure of no stated
+        authority.
+        """
+        by_authority, headline = {}, {}
+        for direction, total, base in (("us_on_china", us_total, us_base), ("china_on_us", china_total, china_base)):
+            additional = np.asarray(total, dtype=float) - base
+            by_authority[direction] = {authority: np.zeros(days.shape) for authority in authorities_of(direction)}
+            by_authority[direction]["other"] = additional
+            headline[direction] = additional
+        return cls(
+            days,
+            {direction: {} for direction in DIRECTIONS},
+            headline,
+            by_authority,
+            {"us_on_china": us_base, "china_on_us": china_base},
+        )
+
+    def stacked(self, paths: list[TariffPaths], inverse: np.ndarray) -> TariffPaths:
+        """Paths with a leading draw axis: draw i follows ``paths[inverse[i]]`` (measures' own rates left out)."""
+
+        def pick(arrays: list[np.ndarray]) -> np.ndarray:
+            return np.stack(arrays)[inverse]
+
+        headline = {direction: pick([path.headline[direction] for path in paths]) for direction in DIRECTIONS}
+        by_authority = {
+            direction: {
+                authority: pick([path.by_authority[direction][authority] for path in paths])
+                for authority in self.by_authority[direction]
+            }
+            for direction in DIRECTIONS
+        }
+        return TariffPaths(
+            self.days, {direction: {} for direction in DIRECTIONS}, headline, by_authority, self.base, self.refunds
+        )
+
+
+def direction_rates(side: Direction, direction: str, days: np.ndarray) -> tuple[dict, np.ndarray, dict]:
+    """Daily rates of one side's measures, its headline rate, and its effective rate by authority [%]."""
+    rates, coverages = {}, {}
+    for name, measure in side.measures.items():
+        points = measure_schedule(measure, side).changes
+        rates[name] = step_values(points, days)
+        coverages[name] = coverage_values(points, days, measure.coverage.value)
+    covered = {}  # the share of trade each authority's measures in force cover, at most all of it
+    for authority in authorities_of(direction):
+        shares = [
+            coverages[name] * (rates[name] > 0)
+            for name, measure in side.measures.items()
+            if measure.authority == authority
+        ]
+        covered[authority] = np.minimum(sum(shares, np.zeros(days.shape)), 1.0)
+    by_authority = {authority: np.zeros(days.shape) for authority in authorities_of(direction)}
+    for name, measure in side.measures.items():
+        skipped = np.minimum(
+            sum((covered[other] for other in measure.not_on if other in covered), np.zeros(days.shape)), 1.0
+        )
+        by_authority[measure.authority] = by_authority[measure.authority] + rates[name] * coverages[name] * (
+            1.0 - skipped
+        )
+    headline = sum((rates[name] for name, measure in side.measures.items() if measure.headline), np.zeros(days.shape))
+    return rates, headline, by_authority
+
+
+def refund_plans(side: Direction, days: np.ndarray) -> tuple[RefundPlan, ...]:
+    """The refunds a side books, placed on the day grid (a refund starting before the grid starts on its first day)."""
+    plans = []
+    for authority, refund in side.refunds.items():
+        first = int((np.datetime64(refund.start.date, "D") - days[0]) // DAY)  # type: ignore[arg-type]
+        plans.append(RefundPlan(authority, refund.share.value / 100.0, first, int(refund.days.value)))
+    return tuple(plans)
+
+
+def tariff_arrays(scenario: Scenario) -> TariffPaths:
+    """Daily rates of every measure over the horizon, the headline rates and the effective rates by authority."""
+    days = day_grid(scenario.start, scenario.end)
+    measures, headline, by_authority, refunds = {}, {}, {}, {}
+    for direction in DIRECTIONS:
+        side = scenario.tariffs[direction]
+        measures[direction], headline[direction], by_authority[direction] = direction_rates(side, direction, days)
+        refunds[direction] = refund_plans(side, days)
+    base = {direction: scenario.tariffs[direction].base.value for direction in DIRECTIONS}
+    return TariffPaths(days, measures, headline, by_authority, base, refunds)
+
+
+COLUMNS = {
+    "us_on_china": ("us_additional_tariff_on_china", "us_effective_additional_tariff_on_china"),
+    "china_on_us": ("china_additional_tariff_on_us", "china_effective_additional_tariff_on_us"),
+}
+"""Columns of the daily tariff table per direction: (headline add-on, effective add-on); one more per authority."""
+
+
+def paths_frame(paths: TariffPaths) -> pd.DataFrame:
+    """Daily tariff paths as a pandas DataFrame indexed by day, in percent.
+
+    Columns: ``us_additional_tariff_on_china`` and ``china_additional_tariff_on_us`` (headline
+    add-on as reported), ``us_effective_additional_tariff_on_china`` and
+    ``china_effective_additional_tariff_on_us`` (coverage-weighted sum of all measures), and
+    that effective add-on split by authority, ``…_on_china_ieepa``, ``…_on_china_section_232``,
+    … [%].
+    """
+    data = {}
+    for direction, (headline, effective) in COLUMNS.items():
+        data[headline] = paths.headline[direction]
+        data[effective] = paths.effective[direction]
+        for authority, values in paths.by_authority[direction].items():
+            data[f"{effective}_{authority}"] = values
+    index = pd.DatetimeIndex(paths.days.astype("datetime64[ns]"), name="date")
+    return pd.DataFrame(data, index=index)
