@@ -13,6 +13,48 @@ from simulator.inputs.problems import InputError
 
 # fixture file -> (line, column, field path, part of the message)
 EXPECTED = {
+    "authority-unknown.yaml": (
+        8,
+        20,
+        "tariffs.us_on_china.measures.fentanyl.authority",
+        "unknown authority 'iepa' (did you mean 'ieepa'?)",
+    ),
+    "authority-wrong-side.yaml": (
+        10,
+        20,
+        "tariffs.china_on_us.measures.counter.authority",
+        "Section 232 (national security) is not levied by this side",
+    ),
+    "not-on-own-authority.yaml": (
+        9,
+        17,
+        "tariffs.us_on_china.measures.surcharge.not_on",
+        "a measure cannot skip the trade of its own authority",
+    ),
+    "ends-before-start.yaml": (
+        9,
+        15,
+        "tariffs.us_on_china.measures.surcharge.ends",
+        "ends on 2026-02-01, on or before its first entry (2026-02-24)",
+    ),
+    "entry-after-end.yaml": (
+        12,
+        13,
+        "tariffs.us_on_china.measures.surcharge.path[1]",
+        "comes on or after the day the measure ends (2026-07-24)",
+    ),
+    "refund-without-end.yaml": (
+        7,
+        14,
+        "tariffs.us_on_china.refunds.ieepa",
+        "need the authority to end: add authority_ends.ieepa",
+    ),
+    "end-date-invalid.yaml": (
+        7,
+        14,
+        "tariffs.us_on_china.authority_ends.ieepa",
+        "expected a date written YYYY-MM-DD, {fact: id} or 'never'",
+    ),
     "yaml-syntax.yaml": (7, 1, "", "YAML syntax error"),
     "duplicate-key.yaml": (6, 5, "tariffs.us_on_china.base", "duplicate key 'base' (first given on line 5)"),
     "unknown-key.yaml": (6, 5, "tariffs.us_on_china.meausres", "unknown key 'meausres' (did you mean 'measures'?)"),

@@ -88,9 +88,9 @@ def test_partial_years_count_their_days(tmp_path):
 
 def test_summary_lists_key_numbers_and_footnotes(reports):
     text = (reports / "documented-2025" / "summary.md").read_text(encoding="utf-8")
-    assert "| 2024 | 438.7 | 143.2 | −295.5 |" in text
+    assert "| 2024, observed | 438.7 | 143.2 | −295.5 |" in text
     imports_2025 = run("documented-2025").annual["us_imports_from_china"].iloc[1]
-    assert f"| 2025 | {imports_2025:,.1f} |" in text
+    assert f"| 2025, observed | {imports_2025:,.1f} |" in text and "| 2026, projected |" in text
     assert "10% for 90 days, then 34%" in text
     numbers = set(re.findall(r"\[\^(\d+)\](?!:)", text))
     defined = set(re.findall(r"^\[\^(\d+)\]:", text, flags=re.MULTILINE))
@@ -143,7 +143,8 @@ def test_html_is_self_contained(reports, folder):
     tags = [tag for tag, _ in parser.tags]
     assert "script" not in tags and "link" not in tags and "iframe" not in tags and "object" not in tags
     images = [attrs["src"] for tag, attrs in parser.tags if tag == "img"]
-    assert len(images) == 5 and all(src.startswith("data:image/svg+xml;base64,") for src in images)
+    assert len(images) == len(list((reports / folder).glob("*.svg"))) >= 5
+    assert all(src.startswith("data:image/svg+xml;base64,") for src in images)
     assert "url(" not in page and "@import" not in page
     for tag, attrs in parser.tags:
         for name, value in attrs.items():

@@ -132,7 +132,9 @@ def test_simulate_draws_adds_fan_and_tornado(tmp_path):
     tidy = pd.read_parquet(folder / "projection.parquet")
     assert sorted(tidy["quantile"].unique()) == [5, 25, 50, 75, 95]
     page = (folder / "index.html").read_text()
-    assert "Uncertainty over 300 Monte Carlo draws" in page and page.count("<img ") == 7
+    assert (
+        "Uncertainty over 300 Monte Carlo draws" in page and page.count("<img ") == len(list(folder.glob("*.svg"))) == 8
+    )
 
 
 def test_every_problem_of_a_sweep_file_at_once(tmp_path, capsys):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from simulator.inputs.facts import balance_2024
 from simulator.inputs.scenario import Scenario
 from simulator.model.backtest import Backtest, backtest
+from simulator.model.observed import Observed, observed
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths, tariff_arrays
 from simulator.uncertainty.tornado import Tornado, full_years, tornado
@@ -24,6 +25,7 @@ class ScenarioChartInputs:
         result: the projection (with its Monte Carlo summary when draws were run).
         paths: the scenario's daily tariff rates [%].
         reference_balance: the 2024 US balance with China [USD bn], the line balances are read against.
+        observed: the Census months [USD bn/month], drawn beside the projection where the horizon covers them.
         backtest: the model against the observed months, when the horizon covers any.
         tornado: each uncertain input's swing of the balance in the last full year, for draws runs.
     """
@@ -31,6 +33,7 @@ class ScenarioChartInputs:
     result: Result
     paths: TariffPaths
     reference_balance: float
+    observed: Observed
     backtest: Backtest | None = None
     tornado: Tornado | None = None
 
@@ -61,7 +64,7 @@ def scenario_chart_inputs(result: Result, *, with_tornado: bool = True) -> Scena
         if with_tornado and result.uncertainty and full_years(scenario)
         else None
     )
-    return ScenarioChartInputs(result, tariff_arrays(scenario), balance_2024(), backtest(result), swings)
+    return ScenarioChartInputs(result, tariff_arrays(scenario), balance_2024(), observed(), backtest(result), swings)
 
 
 def comparison_chart_inputs(

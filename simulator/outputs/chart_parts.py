@@ -15,6 +15,7 @@ import numpy as np
 
 from simulator.inputs.locations import bundled_ids
 from simulator.inputs.scenario import Scenario
+from simulator.model.observed import Observed
 from simulator.model.result import Result
 from simulator.outputs.layout import Frame, date_axis, legend_below, mark_events, money_axis, source_note
 
@@ -22,6 +23,8 @@ PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7
 """Colours for scenarios, in order (Okabe-Ito first: distinguishable with colour-blindness)."""
 DIRECTION_NAMES = {"us_on_china": "US tariff on Chinese goods", "china_on_us": "China's tariff on US goods"}
 FLOW_COLOURS = {"imports": "#b2182b", "exports": "#2166ac"}
+AUTHORITY_COLOURS = ("#bababa", "#d6604d", "#4393c3", "#8073ac", "#fdb863", "#7f7f7f")
+"""Colours of the pre-2025 base and of each authority in a stacked chart, in registry order."""
 MODEL_SOURCE = (
     "Sources: US Census Bureau (2024 months, calibration); tariffs from seeds/facts.yaml; model: "
     "tariff-scenarios, see docs/model.md"
@@ -81,6 +84,27 @@ def rolling_year(monthly: np.ndarray) -> np.ndarray:
     rolling = np.convolve(monthly, np.ones(12), mode="full")[: len(monthly)]
     rolling[:11] = np.nan
     return rolling
+
+
+def observed_months(result: Result, history: Observed) -> tuple[np.ndarray, Observed]:
+    """The Census months inside the horizon (whole months only), as plot dates, and their values [USD bn/month]."""
+    months = history.months
+    first_day = months.astype("datetime64[D]")
+    last_day = (months + 1).astype("datetime64[D]") - np.timedelta64(1, "D")
+    keep = (first_day >= result.days[0]) & (last_day <= result.days[-1])
+    kept = Observed(months[keep], history.imports[keep], history.exports[keep], history.balance[keep])
+    return mdates.date2num(kept.months.astype("datetime64[D]")), kept
+
+
+def data_end(result: Result, history: Observed) -> list[tuple[dt.date, str]]:
+    """An event marking where the Census months end inside the horizon (none if they do not reach it)."""
+    _, kept = observed_months(result, history)
+    if not len(kept.months):
+        return []
+    after = (kept.months[-1] + 1).astype("datetime64[D]").astype(dt.date)
+    if after > result.scenario.end:
+        return []
+    return [(after, f"Census data end ({kept.months[-1].astype(dt.date):%b %Y})")]
 
 
 def finish_monthly(layout: Frame, source: str, unit: str = "USD bn/month", floor: float | None = 0.0) -> None:

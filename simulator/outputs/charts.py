@@ -62,9 +62,18 @@ SCENARIO_CHARTS: dict[str, Chart] = {
             "Monthly US balance with China and its 12-month rolling sum, against the 2024 deficit.",
             scenario_charts.balance_chart,
         ),
-        Chart("revenue", "Monthly tariff revenue in both directions.", scenario_charts.revenue_chart),
         Chart(
-            "backtest", "The model against the Census months of 2025.", scenario_charts.backtest_chart, ("backtest",)
+            "revenue",
+            "Monthly duties in both directions: as collected and at statutory rates; refunds of US duties.",
+            scenario_charts.revenue_chart,
+        ),
+        Chart(
+            "revenue_by_authority",
+            "US duties collected on goods from China by legal authority, with refunds below zero.",
+            scenario_charts.revenue_by_authority_chart,
+        ),
+        Chart(
+            "backtest", "The model against the Census months after 2024.", scenario_charts.backtest_chart, ("backtest",)
         ),
         Chart(
             "fan",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from simulator.model.observed import Observed
 from simulator.model.result import Result
 from simulator.model.variables import VARIABLES
 
@@ -22,6 +23,9 @@ MEASURES = {
     "exports": "us_exports_to_china",
     "balance": "us_trade_balance_with_china",
     "us_revenue": "us_tariff_revenue_from_china",
+    "us_statutory_revenue": "us_statutory_tariff_revenue_from_china",
+    "us_refunds": "us_tariff_refunds_to_importers",
+    "us_net_revenue": "us_net_tariff_revenue_from_china",
     "china_revenue": "china_tariff_revenue_from_us",
     "us_rate": "us_effective_tariff_on_china",
     "china_rate": "china_effective_tariff_on_us",
@@ -39,27 +43,51 @@ def _heading(variable: str) -> tuple[str, str]:
 COLUMNS = {
     "year": ("Year", ""),
     "days": ("Days in the horizon", "days"),
+    "status": ("Census months in the year", "months"),
     **{column: _heading(variable) for column, variable in MEASURES.items()},
     **{f"{column}_change": (f"{name} vs {BASELINE_ID}", "USD bn") for column, name in CHANGES.items()},
+    "imports_census": ("US imports from China, Census", "USD bn"),
+    "exports_census": ("US exports to China, Census", "USD bn"),
+    "balance_census": ("US balance, Census", "USD bn"),
 }
 """Every key-number column: (heading, unit)."""
 
 
-def key_numbers(result: Result, baseline: Result) -> dict[str, np.ndarray]:
+def key_numbers(result: Result, baseline: Result, history: Observed | None = None) -> dict[str, np.ndarray]:
     """Per calendar year: flows [USD bn/year], day-averaged rates [%], and changes against ``baseline`` [USD bn/year].
 
     Partial years at either end of the horizon count only their days (see ``days``).
-    Always the point projection; a Monte Carlo result's spread is in ``result.annual``.
+    Always the point projection; a Monte Carlo result's spread is in ``result.annual``. With
+    ``history`` (the Census months), ``status`` counts the year's Census months (12: the year
+    is observed; 0: projected) and the ``*_census`` columns hold the Census totals of observed years.
     """
     stamps, values = result.aggregate("annual")
     _, reference = baseline.aggregate("annual")
     _, days = np.unique(result.days.astype("datetime64[Y]"), return_counts=True)
-    table: dict[str, np.ndarray] = {"year": stamps.astype(int) + 1970, "days": days}
+    years = stamps.astype(int) + 1970
+    table: dict[str, np.ndarray] = {"year": years, "days": days, "status": census_months(years, history)}
     for column, variable in MEASURES.items():
         table[column] = values[variable]
     for column in CHANGES:
         table[f"{column}_change"] = values[MEASURES[column]] - reference[MEASURES[column]]
+    for column, flow in (("imports_census", "imports"), ("exports_census", "exports"), ("balance_census", "balance")):
+        table[column] = np.array([_census_total(history, int(year), flow) for year in years])
     return table
+
+
+def census_months(years: np.ndarray, history: Observed | None) -> np.ndarray:
+    """How many months of each year Census has published (0 without the data)."""
+    if history is None:
+        return np.zeros(len(years), dtype=int)
+    published = history.months.astype("datetime64[Y]").astype(int) + 1970
+    return np.array([int(np.sum(published == year)) for year in years])
+
+
+def _census_total(history: Observed | None, year: int, flow: str) -> float:
+    if history is None:
+        return float("nan")
+    months = history.year(year)
+    return float(np.sum(getattr(months, flow))) if len(months.months) == 12 else float("nan")
 
 
 def key_frame(table: dict[str, np.ndarray]) -> pd.DataFrame:

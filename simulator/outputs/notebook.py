@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 
 from simulator.inputs import scenario as inputs_scenario
 from simulator.model import result as model_result
+from simulator.model.observed import observed
 from simulator.outputs import charts as registry
 from simulator.outputs.chart_inputs import comparison_chart_inputs, scenario_chart_inputs
 from simulator.outputs.key_numbers import key_frame, key_numbers
@@ -55,7 +56,7 @@ class Result(model_result.Result):
         """
         if self.baseline is None:
             raise ValueError("this result carries no baseline to compare with: run it with simulator.run(scenario)")
-        return key_frame(key_numbers(self, self.baseline))
+        return key_frame(key_numbers(self, self.baseline, observed()))
 
     def plot(self, chart: str = "trade") -> Figure:
         """A chart as a matplotlib Figure: 'tariffs', 'trade', 'balance', 'revenue', 'backtest', or with draws 'fan' and
@@ -168,7 +169,10 @@ def key_numbers_html(result: Result, title: str | None = None) -> str:
     if result.baseline is None:
         return f"<div><strong>{escape(result.scenario.title)}</strong>: no baseline to compare with.</div>"
     names = headings()
-    rows = [[escape(row[column]) for column in KEY_COLUMNS] for row in key_rows(key_numbers(result, result.baseline))]
+    rows = [
+        [escape(row[column]) for column in KEY_COLUMNS]
+        for row in key_rows(key_numbers(result, result.baseline, observed()))
+    ]
     caption = escape(title or f"{result.scenario.title} ({result.scenario.id})")
     extra = f"; {result.draws:,} draws (seed {result.seed}): quantiles in .monthly / .annual" if result.draws else ""
     return (

@@ -8,6 +8,7 @@ taken from a scenario (title, description, labels, notes) shows as text; charts 
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import functools
 import math
 from collections.abc import Sequence
@@ -17,9 +18,23 @@ from typing import Any
 
 import jinja2
 
+from simulator.inputs.locations import seeds_dir
+from simulator.inputs.trade_data import MONTHLY_FILE
+from simulator.inputs.trade_data import read as read_trade_data
+from simulator.model.observed import Observed
 from simulator.model.result import Result
+from simulator.model.tariff_paths import TariffPaths
 from simulator.outputs.key_numbers import COLUMNS, heading
-from simulator.outputs.provenance import CALIBRATION_FACTS, Notes, all_facts, differences, draws_note, inputs
+from simulator.outputs.provenance import (
+    CALIBRATION_FACTS,
+    Notes,
+    all_facts,
+    assumptions,
+    differences,
+    draws_note,
+    in_force,
+    inputs,
+)
 
 KEY_COLUMNS = (
     "year",
@@ -27,6 +42,8 @@ KEY_COLUMNS = (
     "exports",
     "balance",
     "us_revenue",
+    "us_statutory_revenue",
+    "us_refunds",
     "china_revenue",
     "us_rate",
     "china_rate",
@@ -88,7 +105,9 @@ def key_rows(table: dict[str, Any], scenario: str | None = None) -> list[dict[st
     for index, year in enumerate(table["year"]):
         days = int(table["days"][index])
         full = 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365
-        row = {"year": f"{year}" if days == full else f"{year} ({days} days)"}
+        months = int(table["status"][index])
+        basis = "observed" if months == 12 else "projected" if months == 0 else f"{months} months observed"
+        row = {"year": f"{year}, {basis}" if days == full else f"{year} ({days} days), {basis}"}
         for column in KEY_COLUMNS[1:]:
             row[column] = number(float(table[column][index]), COLUMNS[column][1], signed=column.endswith("_change"))
         if scenario is not None:
@@ -154,10 +173,13 @@ def scenario_context(
     stamp: dict[str, str],
     result=None,
     spread: list[dict[str, str]] | None = None,
+    paths: TariffPaths | None = None,
+    history: Observed | None = None,
 ) -> dict[str, Any]:
     """Everything the scenario templates show; footnotes are numbered in reading order."""
     notes = Notes()
     calibration = notes.cite(CALIBRATION_FACTS)
+    record = _record(scenario, table, paths, history, notes)
     sections: dict[str, list[dict[str, Any]]] = {}
     for row in inputs(scenario):
         sections.setdefault(row.section, []).append(
@@ -186,6 +208,43 @@ def scenario_context(
         "spread_rows": spread or [],
         "spread_columns": SPREAD_COLUMNS,
         "spread_headings": SPREAD_HEADINGS,
+        **record,
+    }
+
+
+def _record(scenario, table, paths: TariffPaths | None, history: Observed | None, notes: Notes) -> dict[str, Any]:
+    """Which years are observed, the authorities in force on the last observed day and the horizon's last day,
+    and the thinly sourced facts the scenario rests on."""
+    years = [int(year) for year, months in zip(table["year"], table["status"], strict=True) if months == 12]
+    projected = [int(year) for year, months in zip(table["year"], table["status"], strict=True) if months == 0]
+    moments = []
+    if paths is not None and history is not None:
+        inside = history.months[(history.months.astype("datetime64[D]") >= paths.days[0])]
+        last_seen = ((inside[-1] + 1).astype("datetime64[D]") - 1).astype(dt.date) if len(inside) else None
+        for label, day in (
+            ("the last month Census has published", last_seen),
+            ("the last day of the horizon", scenario.end),
+        ):
+            if day is not None and scenario.start <= day <= scenario.end:
+                rows = [
+                    {
+                        "side": row.side,
+                        "authority": row.authority,
+                        "measures": row.measures,
+                        "effective": number(row.effective, "%"),
+                        "notes": notes.cite(row.facts),
+                    }
+                    for row in in_force(scenario, paths, day)
+                ]
+                moments.append({"label": label, "day": day, "rows": rows})
+    thin = [{"fact": fact, "notes": notes.cite([fact.id])} for fact in assumptions(scenario)]
+    vintage = ", ".join(sorted({row.vintage for row in read_trade_data(seeds_dir() / MONTHLY_FILE)}))
+    return {
+        "observed_years": years,
+        "projected_years": projected,
+        "in_force": moments,
+        "assumptions": thin,
+        "vintage": vintage,
     }
 
 

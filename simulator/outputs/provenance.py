@@ -12,11 +12,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.inputs.authorities import AUTHORITIES
+import numpy as np
+
+from simulator.inputs.authorities import AUTHORITIES, authorities_of
 from simulator.inputs.facts import Fact, Source, load_facts, load_sources
 from simulator.inputs.parameters import PARAMETERS
 from simulator.inputs.scenario import DIRECTIONS, REVERT, Direction, Measure, PathEntry, Scenario
 from simulator.model.result import Result
+from simulator.model.tariff_paths import TariffPaths
 from simulator.model.timeline import ignored_renewals, rate_on, schedule
 
 DIRECTION_TITLES = {"us_on_china": "US tariffs on Chinese goods", "china_on_us": "China's tariffs on US goods"}
@@ -234,7 +237,15 @@ def differences(scenario: Scenario, parent: Scenario) -> list[Difference]:
 
 
 def _in_force(scenario: Scenario, key: str) -> str:
-    """For a dated step the what-if does not have: the rate it has in force on that date instead."""
+    """For an input the what-if does not have: what it has instead (the rate in force on a step's date, no end, no
+    refund).
+    """
+    if ".authority_ends." in key:
+        return "never ends"
+    if ".refunds." in key:
+        return "no refund"
+    if key.endswith(".ends"):
+        return "no end by law"
     if not key.startswith("tariffs.") or "@" not in key:
         return ""
     where, date = key.split("@")
@@ -310,3 +321,68 @@ def draws_note(result: Result) -> str:
     text += f" Policy paths mixed in: {policy}." if policy else " No window carries a renewal probability that can act."
     ignored = ignored_renewals(result.scenario)
     return text + (f" Renewal ignored: {'; '.join(ignored)}." if ignored else "")
+
+
+@dataclass(frozen=True)
+class InForce:
+    """An authority's measures in force on one day, for one side: each measure's rate [%] in words, the
+    authority's effective additional rate [%], and the facts behind the rates."""
+
+    side: str
+    authority: str
+    measures: str
+    effective: float
+    facts: tuple[str, ...]
+
+
+def in_force(scenario: Scenario, paths: TariffPaths, day: dt.date) -> list[InForce]:
+    """The authorities whose measures are in force on ``day``, per side, in registry order."""
+    index = int(np.searchsorted(paths.days, np.datetime64(day, "D")))
+    found = []
+    for direction in DIRECTIONS:
+        side = scenario.tariffs[direction]
+        base = side.base
+        found.append(
+            InForce(
+                DIRECTION_TITLES[direction],
+                "tariffs in force before 2025",
+                f"average {_number(base.value)}%",
+                base.value,
+                _cited(base),
+            )
+        )
+        for authority in authorities_of(direction):
+            texts, facts = [], []
+            for name, measure in side.measures.items():
+                rate = float(paths.measures[direction][name][index])
+                if measure.authority != authority or rate <= 0:
+                    continue
+                texts.append(f"{measure.label} {_number(rate)}%")
+                latest = [entry for entry in measure.entries if entry.start <= day][-1:]
+                facts += [fact for entry in latest for fact in _cited(entry, entry.rate, entry.coverage)]
+            if texts:
+                effective = float(paths.by_authority[direction][authority][index])
+                found.append(
+                    InForce(
+                        DIRECTION_TITLES[direction],
+                        AUTHORITIES[authority].label,
+                        "; ".join(texts),
+                        effective,
+                        tuple(dict.fromkeys(facts)),
+                    )
+                )
+    return found
+
+
+def confidence(fact: Fact) -> str:
+    """How far a fact can be trusted: its own confidence if it states one, else that of its best source."""
+    if fact.confidence is not None:
+        return fact.confidence
+    levels = [load_sources()[source].confidence for source in fact.sources]
+    return next(level for level in ("high", "medium", "low") if level in levels)
+
+
+def assumptions(scenario: Scenario) -> list[Fact]:
+    """Facts the scenario rests on that are thinly sourced (low confidence): assumptions more than record."""
+    facts = load_facts()
+    return [facts[fact_id] for fact_id in all_facts(scenario) if confidence(facts[fact_id]) == "low"]

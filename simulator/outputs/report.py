@@ -210,7 +210,8 @@ def compute(
 
 def _report(result: Result, baseline: Scenario, colour: str) -> ScenarioReport:
     reference = point_projection(counterfactual(baseline, result.scenario))
-    return ScenarioReport(result, reference, key_numbers(result, reference), scenario_chart_inputs(result), colour)
+    charts = scenario_chart_inputs(result)
+    return ScenarioReport(result, reference, key_numbers(result, reference, charts.observed), charts, colour)
 
 
 def _with_draws(
@@ -385,6 +386,8 @@ def write_pages(item: Staged, stamp: dict[str, str]) -> None:
             stamp,
             result,
             spread_rows(result) if result.uncertainty else None,
+            report.charts.paths,
+            report.charts.observed,
         )
         pages, results = ("summary.md.j2", "scenario.html.j2"), [result]
     else:

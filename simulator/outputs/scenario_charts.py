@@ -14,16 +14,19 @@ import matplotlib.dates as mdates
 import numpy as np
 from matplotlib.figure import Figure
 
+from simulator.inputs.authorities import AUTHORITIES, authorities_of
 from simulator.inputs.scenario import DIRECTIONS
-from simulator.model.observed import observed
 from simulator.model.timeline import renewal_decisions, windows
 from simulator.outputs.chart_inputs import ScenarioChartInputs
 from simulator.outputs.chart_parts import (
+    AUTHORITY_COLOURS,
     DIRECTION_NAMES,
     FLOW_COLOURS,
     MODEL_SOURCE,
+    data_end,
     events_of,
     finish_monthly,
+    observed_months,
     rolling_year,
     step_line,
     whole_month_values,
@@ -127,16 +130,31 @@ def trade_chart(inputs: ScenarioChartInputs) -> Figure:
         ("us_exports_to_china", "US exports to China", "exports", "-", 2.0),
         ("us_exports_counterfactual", "exports without the 2025 tariffs", "exports", "--", 1.0),
     ]
+    seen_at, seen = observed_months(result, inputs.observed)
+    census = ["US imports from China, Census", "US exports to China, Census"] if len(seen.months) else []
     layout = frame(
         f"US goods trade with China: {scenario.title}",
         scenario.start,
         scenario.end,
-        events=events_of([scenario]),
-        legend_rows=legend_rows([line[1] for line in lines]),
+        events=events_of([scenario]) + data_end(result, inputs.observed),
+        legend_rows=legend_rows([line[1] for line in lines] + census),
     )
     ax = layout.axes[0]
     for name, label, flow, style, width in lines:
         ax.plot(months, values[name], color=FLOW_COLOURS[flow], linestyle=style, linewidth=width, label=label)
+    if census:
+        for actual, flow, label in ((seen.imports, "imports", census[0]), (seen.exports, "exports", census[1])):
+            ax.plot(
+                seen_at,
+                actual,
+                "o",
+                color="black",
+                markerfacecolor=FLOW_COLOURS[flow],
+                markersize=4,
+                markeredgewidth=0.6,
+                label=label,
+                zorder=4,
+            )
     ax.fill_between(
         months,
         values["us_imports_from_china"],
@@ -155,12 +173,14 @@ def balance_chart(inputs: ScenarioChartInputs) -> Figure:
     months, values = whole_month_values(result)
     balance = values["us_trade_balance_with_china"]
     reference = f"2024 balance: −\\${abs(reference_balance):,.1f}bn"
+    seen_at, seen = observed_months(result, inputs.observed)
     labels = ["monthly US balance with China (deficit red)", "12-month rolling sum", reference]
+    labels += ["Census months", "12-month sum of Census months"] if len(seen.months) else []
     layout = frame(
         f"US goods balance with China (exports − imports): {scenario.title}",
         scenario.start,
         scenario.end,
-        events=events_of([scenario]),
+        events=events_of([scenario]) + data_end(result, inputs.observed),
         rows=2,
         panel_height=2.6,
         subtitles=True,
@@ -173,6 +193,9 @@ def balance_chart(inputs: ScenarioChartInputs) -> Figure:
     top.axhline(0, color="black", linewidth=0.6)
     bottom.plot(months, rolling_year(balance), color="#762a83", linewidth=2, label=labels[1])
     bottom.axhline(reference_balance, color="#555555", linestyle="--", linewidth=1, label=reference)
+    if len(seen.months):
+        top.plot(seen_at + 14, seen.balance, "o", color="black", markersize=3.5, label=labels[3], zorder=4)
+        bottom.plot(seen_at, rolling_year(seen.balance), "o", color="black", markersize=3.5, label=labels[4], zorder=4)
     subtitle(layout, top, "Each month [USD bn/month]")
     subtitle(layout, bottom, "Sum of the last twelve months [USD bn per 12 months]")
     finish_monthly(
@@ -187,25 +210,81 @@ def balance_chart(inputs: ScenarioChartInputs) -> Figure:
 
 
 def revenue_chart(inputs: ScenarioChartInputs) -> Figure:
-    """Monthly tariff revenue in both directions [USD bn/month]."""
+    """Monthly duties in both directions: at statutory rates and as collected, and US refunds [USD bn/month]."""
     result = inputs.result
     scenario = result.scenario
     months, values = whole_month_values(result)
-    labels = ["US duties on imports from China", "China's duties on imports from the US"]
+    refunds = values["us_tariff_refunds_to_importers"]
+    labels = ["duties collected", "duties at statutory rates (before exemptions and timing)"]
+    labels += ["refunds paid to importers"] if np.any(refunds) else []
     layout = frame(
-        f"Tariff revenue (effective rate × customs value): {scenario.title}",
+        f"Tariff revenue: {scenario.title}",
+        scenario.start,
+        scenario.end,
+        events=events_of([scenario]),
+        rows=2,
+        panel_height=2.6,
+        subtitles=True,
+        legend_rows=legend_rows(labels),
+    )
+    top, bottom = layout.axes
+    for ax, prefix, target, colour in (
+        (top, "us", "from_china", FLOW_COLOURS["imports"]),
+        (bottom, "china", "from_us", FLOW_COLOURS["exports"]),
+    ):
+        ax.plot(months, values[f"{prefix}_tariff_revenue_{target}"], color=colour, linewidth=2, label=labels[0])
+        ax.plot(
+            months,
+            values[f"{prefix}_statutory_tariff_revenue_{target}"],
+            color=colour,
+            linewidth=1,
+            linestyle="--",
+            label=labels[1],
+        )
+    if np.any(refunds):
+        top.plot(months, refunds, color="#1a9850", linewidth=1.5, linestyle=":", label=labels[2])
+    subtitle(layout, top, "US duties on goods from China [USD bn/month]")
+    subtitle(layout, bottom, "China's duties on goods from the US [USD bn/month]")
+    finish_monthly(
+        layout,
+        "Model: effective rate × projected customs value; collected after in-transit relief, a collection share and "
+        "payment about a month after entry (US); refunds as booked by the scenario",
+    )
+    return layout.figure
+
+
+def revenue_by_authority_chart(inputs: ScenarioChartInputs) -> Figure:
+    """US duties collected on goods from China, stacked by legal authority, and refunds below zero [USD bn/month]."""
+    result = inputs.result
+    scenario = result.scenario
+    months, values = whole_month_values(result)
+    parts = [("base", "tariffs in force before 2025")]
+    parts += [(name, AUTHORITIES[name].label) for name in authorities_of("us_on_china")]
+    parts = [(name, label) for name, label in parts if np.any(values[f"us_tariff_revenue_from_china_{name}"])]
+    refunds = values["us_tariff_refunds_to_importers"]
+    labels = [label for _, label in parts] + (["refunds paid to importers"] if np.any(refunds) else [])
+    layout = frame(
+        f"US duties on goods from China by legal authority: {scenario.title}",
         scenario.start,
         scenario.end,
         events=events_of([scenario]),
         legend_rows=legend_rows(labels),
     )
     ax = layout.axes[0]
-    ax.plot(months, values["us_tariff_revenue_from_china"], color=FLOW_COLOURS["imports"], linewidth=2, label=labels[0])
-    ax.plot(months, values["china_tariff_revenue_from_us"], color=FLOW_COLOURS["exports"], linewidth=2, label=labels[1])
+    stacked = [values[f"us_tariff_revenue_from_china_{name}"] for name, _ in parts]
+    ax.stackplot(
+        months,
+        *stacked,
+        labels=[label for _, label in parts],
+        colors=AUTHORITY_COLOURS[: len(parts)],
+        alpha=0.85,
+        linewidth=0,
+    )
+    if np.any(refunds):
+        ax.fill_between(months, -refunds, 0, color="#1a9850", alpha=0.6, linewidth=0, label=labels[-1])
+        ax.axhline(0, color="black", linewidth=0.6)
     finish_monthly(
-        layout,
-        "Model: (base + effective additional rate) × projected customs value; base rates from PIIE; not seasonally "
-        "adjusted",
+        layout, "Model: duties collected by the authority of each measure, as the Treasury receives them", floor=None
     )
     return layout.figure
 
@@ -216,7 +295,7 @@ def backtest_chart(inputs: ScenarioChartInputs) -> Figure:
     if test is None:
         raise ValueError("the horizon holds no observed month after the calibration year to backtest against")
     scenario = result.scenario
-    history = observed()
+    history = inputs.observed
     start = dt.date(2024, 1, 1)
     stop = (test.months[-1] + np.timedelta64(7, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
     end = min(stop.astype(dt.date), scenario.end)

@@ -1,0 +1,97 @@
+"""Revenue is what customs collects: calibrated on duties collected, below all US customs duties, split by authority."""
+
+import csv
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import simulator
+from simulator.inputs.facts import load_facts
+from simulator.inputs.locations import seeds_dir
+from simulator.model.tariff_paths import tariff_arrays
+
+
+@pytest.fixture(scope="module")
+def documented():
+    return simulator.run("documented-2025")
+
+
+def all_customs_duties() -> dict[str, float]:
+    """US customs duties from every country, by month [USD bn/month] (Treasury, FACTS section H)."""
+    with open(seeds_dir() / "us_customs_duties_monthly.csv", newline="") as handle:
+        return {row["month"]: float(row["customs_duties_musd"]) / 1000 for row in csv.DictReader(handle)}
+
+
+@pytest.mark.parametrize("scenario", simulator.bundled_ids())
+def test_duties_on_chinese_goods_never_exceed_all_us_customs_duties_in_a_month(scenario):
+    monthly = simulator.run(scenario).monthly["us_tariff_revenue_from_china"]
+    totals = all_customs_duties()
+    compared = 0
+    for month, value in monthly.items():
+        key = f"{month:%Y-%m}"
+        if key in totals:
+            assert value < totals[key], (key, value, totals[key])
+            compared += 1
+    assert compared == len(totals) == 27
+
+
+def test_2024_duties_collected_match_the_collected_rate(documented):
+    facts = load_facts()
+    collected_2024 = documented.annual.loc["2024-01-01", "us_tariff_revenue_from_china"]
+    expected = facts["us-collected-rate-china-2024"].value / 100 * facts["us-imports-from-china-2024"].value
+    assert collected_2024 == pytest.approx(expected, rel=0.20)
+    assert collected_2024 == pytest.approx(expected, rel=0.03)  # what it is today: 49.0 against 48.3
+
+
+def test_june_2025_entries_pay_the_collected_rate(documented):
+    """Duties on the goods entered in June 2025, as a share of their value, against the 40.3% collected."""
+    lag = int(documented.scenario.parameters.payment_lag_days.value)
+    daily = documented.daily
+    paid = daily["us_tariff_revenue_from_china"].shift(-lag)  # a day's duties reach the Treasury lag days later
+    june = daily.index.to_period("M") == pd.Period("2025-06")
+    rate = 100 * paid[june].sum() / daily["us_imports_from_china"][june].sum()
+    collected = load_facts()["us-collected-rate-china-2025-06"].value
+    assert rate == pytest.approx(collected, rel=0.20)
+    assert rate == pytest.approx(collected, rel=0.03)  # 39.5% against 40.3%
+
+
+def test_collected_is_below_statutory_and_adds_up_by_authority(documented):
+    annual = documented.annual
+    assert (annual["us_tariff_revenue_from_china"] < annual["us_statutory_tariff_revenue_from_china"]).all()
+    parts = [name for name in annual.columns if name.startswith("us_tariff_revenue_from_china_")]
+    assert np.allclose(annual[parts].sum(axis=1), annual["us_tariff_revenue_from_china"])
+    assert annual.loc["2027-01-01", "us_tariff_revenue_from_china_ieepa"] == 0  # nothing after the ruling and the lag
+    assert annual.loc["2025-01-01", "us_tariff_revenue_from_china_section_122"] == 0
+    assert annual.loc["2026-01-01", "us_tariff_revenue_from_china_section_122"] > 0
+
+
+def test_refunds_pay_back_the_accepted_share_of_ieepa_duties_over_their_period(documented):
+    daily = documented.daily
+    refunds = daily["us_tariff_refunds_to_importers"]
+    paid_out = refunds[refunds > 0]
+    assert paid_out.index[0] == pd.Timestamp("2026-04-20") and paid_out.index[-1] == pd.Timestamp("2027-04-19")
+    collected = daily["us_tariff_revenue_from_china_ieepa"].sum()  # every IEEPA duty is paid before the refunds end
+    assert refunds.sum() == pytest.approx(0.57 * collected, rel=1e-9)
+    net = daily["us_net_tariff_revenue_from_china"]
+    assert np.allclose(net, daily["us_tariff_revenue_from_china"] - refunds)
+
+
+def test_a_one_line_what_if_pays_every_refund_in_2026():
+    in_2026 = simulator.run("ieepa-refunds-in-2026").annual["us_tariff_refunds_to_importers"]
+    ieepa = simulator.run("ieepa-refunds-in-2026").daily["us_tariff_revenue_from_china_ieepa"].sum()
+    assert in_2026.loc["2026-01-01"] == pytest.approx(ieepa, rel=1e-9) and in_2026.loc["2027-01-01"] == 0
+    assert simulator.run("ieepa-upheld").annual["us_tariff_refunds_to_importers"].sum() == 0
+
+
+def test_goods_on_the_water_pay_the_rate_of_their_shipping_day_when_a_rate_rises():
+    scenario = simulator.load_scenario("documented-2025")
+    paths = tariff_arrays(scenario)
+    from simulator.model.revenue import rate_paid
+
+    ieepa = paths.by_authority["us_on_china"]["ieepa"]
+    paid = rate_paid(ieepa, 25)
+    day = np.flatnonzero(paths.days == np.datetime64("2025-04-20"))[0]
+    assert ieepa[day] > 90 and paid[day] == ieepa[day - 25]  # the peak is not paid by goods shipped before it
+    cut = np.flatnonzero(paths.days == np.datetime64("2025-05-14"))[0]
+    assert paid[cut] == ieepa[cut]  # a cut applies at once
