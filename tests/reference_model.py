@@ -20,34 +20,51 @@ def baseline(days: list[dt.date], calibration: list[float], growth: float) -> li
     ]
 
 
-def follow(signal: list[float], time_constant: float) -> list[float]:
-    """Daily partial adjustment: each day the state closes 1 - e^(-1/T) of its gap, starting in steady state."""
-    keep = math.exp(-1.0 / time_constant)
+def follow(signal: list[float], time_constant: float, falling_constant: float | None = None) -> list[float]:
+    """Daily partial adjustment: each day the state closes 1 - e^(-1/T) of its gap, starting in steady state.
+
+    While the signal is below the state, the time constant is ``falling_constant`` (when given).
+    """
     state, result = signal[0], []
     for value in signal:
-        state = value + (state - value) * keep
+        constant = falling_constant if falling_constant is not None and value < state else time_constant
+        state = value + (state - value) * math.exp(-1.0 / constant)
         result.append(state)
     return result
+
+
+def log_duty(total: list[float], base: float) -> list[float]:
+    return [math.log(1 + rate / 100) - math.log(1 + base / 100) for rate in total]
 
 
 def value_factor(
     total: list[float],
     base: float,
-    short: float,
-    long: float,
-    pass_through: float,
-    lag: int,
-    fast_days: float,
-    slow_years: float,
+    parameters: dict[str, float],
+    switching: float,
+    gap: list[float] | None = None,
 ) -> list[float]:
     """Customs value relative to the counterfactual [ratio], day by day."""
-    duty = [math.log(1 + rate / 100) - math.log(1 + base / 100) for rate in total]
-    fast = follow(duty, fast_days)
-    slow = follow(duty, slow_years * 365.25)
-    volume = [short * f + (long - short) * s for f, s in zip(fast, slow, strict=True)]
-    return [
-        math.exp(pass_through * volume[max(day - lag, 0)] + (pass_through - 1) * duty[day]) for day in range(len(total))
-    ]
+    p = parameters
+    duty = log_duty(total, base)
+    gap = gap or [0.0] * len(total)
+    planned = log_duty([rate + p["truce_lapse_probability"] * g for rate, g in zip(total, gap, strict=True)], base)
+    short, long = p["short_run_elasticity"], p["long_run_elasticity"]
+    fast = follow(planned, p["adjustment_days"], p["adjustment_days"] * p["recovery_slowness"])
+    slow = follow(planned, p["long_run_adjustment_years"] * 365.25)
+    volume = [(short + switching) * f + (long - short) * s for f, s in zip(fast, slow, strict=True)]
+    lag = max(p["shipping_lag_days"], 0.0)
+    whole, part = math.floor(lag), lag - math.floor(lag)
+    window = round(p["anticipation_days"])
+    last = len(total) - 1
+    result = []
+    for day in range(len(total)):
+        early, late = volume[max(day - whole, 0)], volume[max(day - whole - 1, 0)]
+        moved = early + part * (late - early)
+        ahead, behind = duty[min(day + window, last)], duty[max(day - window, 0)]
+        bought_ahead = p["anticipation_share"] * (ahead - 2 * duty[day] + behind)
+        result.append(math.exp(p["pass_through"] * moved + (p["pass_through"] - 1) * duty[day] + bought_ahead))
+    return result
 
 
 def collected(total: list[float], base: float, value: list[float], share: float, transit: int, lag: int) -> list[float]:
@@ -69,22 +86,18 @@ def project(
     parameters: dict[str, float],
     imports_2024: list[float],
     exports_2024: list[float],
+    us_gap: list[float] | None = None,
+    china_gap: list[float] | None = None,
 ) -> dict[str, list[float]]:
-    """Every flow, day by day [USD bn/day], for scalar parameters in model units."""
-    response = (
-        parameters["short_run_elasticity"],
-        parameters["long_run_elasticity"],
-        parameters["pass_through"],
-        round(parameters["shipping_lag_days"]),
-        parameters["adjustment_days"],
-        parameters["long_run_adjustment_years"],
-    )
+    """Every flow, day by day [USD bn/day], for scalar parameters in model units; ``*_gap`` are the lapse gaps [%]."""
     imports_counterfactual = baseline(days, imports_2024, parameters["import_growth"])
     exports_counterfactual = baseline(days, exports_2024, parameters["export_growth"])
-    imports = [b * f for b, f in zip(imports_counterfactual, value_factor(us_total, us_base, *response), strict=True)]
-    exports = [
-        b * f for b, f in zip(exports_counterfactual, value_factor(china_total, china_base, *response), strict=True)
-    ]
+    import_factor = value_factor(us_total, us_base, parameters, parameters["import_switching_elasticity"], us_gap)
+    export_factor = value_factor(
+        china_total, china_base, parameters, parameters["export_switching_elasticity"], china_gap
+    )
+    imports = [b * f for b, f in zip(imports_counterfactual, import_factor, strict=True)]
+    exports = [b * f for b, f in zip(exports_counterfactual, export_factor, strict=True)]
     share = parameters["diversion_share"]
     return {
         "us_imports_from_china": imports,

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from simulator.api import load_scenario, run
+from simulator.inputs.estimates import load_estimates
 from simulator.inputs.facts import load_facts, load_sources
 from simulator.model.variables import VARIABLES
 from simulator.outputs.key_numbers import key_numbers
@@ -102,7 +103,8 @@ def test_manifest_records_inputs_and_software(reports):
     (entry,) = manifest["scenarios"]
     source = entry["files"][0]
     assert source["sha256"] == hashlib.sha256(Path(source["path"]).read_bytes()).hexdigest()
-    assert entry["parameters"]["short_run_elasticity"] == pytest.approx(-0.76)
+    estimated = load_estimates().value("short_run_elasticity")  # the bundled default is the estimate
+    assert entry["parameters"]["short_run_elasticity"] == pytest.approx(estimated, rel=1e-9)
     assert entry["seed"] is None and entry["draws"] == 0
     assert set(manifest["versions"]) >= {"python", "numpy", "pandas", "matplotlib"}
     assert manifest["package"]["version"]
@@ -182,7 +184,11 @@ def test_comparison_folder(reports):
     assert (november["before"], november["after"]) == ("10%", "no step on this date; 20% in force")
     hostile = differences[differences["scenario"] == "hostile"]
     assert list(hostile["input"]) == ["short run elasticity"]
-    assert (hostile.iloc[0]["before"], hostile.iloc[0]["after"]) == ("−0.76", "−1")
+    estimated = f"{load_estimates().value('short_run_elasticity'):.4g}".replace("-", "−")
+    assert (hostile.iloc[0]["before"], hostile.iloc[0]["after"]) == (
+        f"{estimated} (estimated from the monthly record)",
+        "−1",
+    )
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert "then back to 125%" in page and 'href="../truce-expires/index.html"' in page
 

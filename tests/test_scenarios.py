@@ -74,7 +74,8 @@ def test_bundled_scenarios_cite_their_facts():
         "us-232-steel-coverage-2025-08-18",
         "ieepa-refund-accepted-share",
         "collection-share",
-        "trade-elasticity-short-run",
+        "in-transit-days",
+        "china-reciprocal-held-2026-11-10",
     } <= set(used)
 
 

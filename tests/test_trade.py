@@ -1,6 +1,7 @@
 """The projection engine: calibration, backtest, and model invariants."""
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pytest
@@ -9,9 +10,12 @@ from hypothesis import strategies as st
 
 import simulator
 from simulator.api import run, scenario_from_data
+from simulator.inputs.parameters import default_parameters
 from simulator.model import trade
-from simulator.model.backtest import FIT_ADJUSTMENTS, FIT_LAGS, backtest, fit_dynamics
+from simulator.model.backtest import backtest
+from simulator.model.estimation import MECHANISMS
 from simulator.model.projection import project
+from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths, day_grid
 from simulator.model.variables import FLOWS, RATES
 
@@ -70,13 +74,6 @@ def test_backtest_months_and_errors(documented):
     assert test.imports_model[1:6].sum() / test.imports_actual[1:6].sum() - 1 == pytest.approx(0, abs=0.10)
 
 
-def test_default_dynamics_are_the_best_fit_on_the_documented_grid():
-    scenario = simulator.load_scenario("documented-2025")
-    _loss, lag, adjustment = fit_dynamics(scenario, FIT_LAGS, FIT_ADJUSTMENTS)[0]
-    parameters = scenario.parameters
-    assert (lag, adjustment) == (parameters.shipping_lag_days.value, parameters.adjustment_days.value)
-
-
 def test_escalation_lowers_imports_and_deal_restores_baseline_in_the_long_run():
     escalation, deal, baseline = run("escalation"), run("deal"), run("baseline-2024")
     year = "2027-01-01"
@@ -107,9 +104,15 @@ DAYS = day_grid(dt.date(2024, 1, 1), dt.date(2026, 12, 31))
 PARAMETERS = {
     "short_run_elasticity": st.floats(-2.0, 0.0),
     "long_run_elasticity": st.floats(-3.0, 0.0),
+    "import_switching_elasticity": st.floats(-3.0, 0.0),
+    "export_switching_elasticity": st.floats(-3.0, 0.0),
     "pass_through": st.floats(0.0, 1.0),
-    "shipping_lag_days": st.integers(0, 60),
+    "shipping_lag_days": st.floats(0.0, 60.0),
     "adjustment_days": st.floats(1.0, 200.0),
+    "recovery_slowness": st.floats(0.2, 10.0),
+    "truce_lapse_probability": st.floats(0.0, 1.0),
+    "anticipation_share": st.floats(0.0, 2.0),
+    "anticipation_days": st.integers(0, 90),
     "long_run_adjustment_years": st.floats(0.5, 10.0),
     "import_growth": st.floats(-0.2, 0.2),
     "export_growth": st.floats(-0.2, 0.2),
@@ -118,57 +121,100 @@ PARAMETERS = {
     "in_transit_days": st.integers(0, 40),
     "payment_lag_days": st.integers(0, 60),
 }
+SWITCHES = [
+    combination for size in range(len(MECHANISMS) + 1) for combination in itertools.combinations(MECHANISMS, size)
+]
+"""Every combination of mechanisms switched off (docs/model.md, "Mechanisms")."""
+
+
+def switched(parameters: dict, off: tuple[str, ...]) -> dict:
+    """Parameters with the mechanisms in ``off`` at the values that switch them off, and the ordering rule kept."""
+    values = dict(default_parameters().numbers(), **parameters)
+    values["long_run_elasticity"] = min(values["long_run_elasticity"], values["short_run_elasticity"])
+    for mechanism in off:
+        values.update(MECHANISMS[mechanism])
+    return values
 
 
 @st.composite
-def tariff_path(draw):
-    """A random step path of total rates [%] on DAYS, at or above the base."""
+def tariff_path(draw, top: float = 300):
+    """A random step path of rates [%] on DAYS."""
     changes = sorted(draw(st.lists(st.integers(1, len(DAYS) - 1), max_size=6, unique=True)))
-    values = draw(st.lists(st.floats(0, 300), min_size=len(changes) + 1, max_size=len(changes) + 1))
+    values = draw(st.lists(st.floats(0, top), min_size=len(changes) + 1, max_size=len(changes) + 1))
     path = np.empty(len(DAYS))
     for start, stop, value in zip([0, *changes], [*changes, len(DAYS)], values, strict=True):
         path[start:stop] = value
     return path
 
 
-def _run(additional_us, additional_china, parameters):
-    return project(TariffPaths.of_totals(DAYS, 20.8 + additional_us, 20.8, 21.2 + additional_china, 21.2), parameters)
+def _run(additional_us, additional_china, parameters, us_gap=None, china_gap=None):
+    paths = TariffPaths.of_totals(DAYS, 20.8 + additional_us, 20.8, 21.2 + additional_china, 21.2, us_gap, china_gap)
+    return project(paths, parameters)
 
 
-@settings(max_examples=60, deadline=None)
+@pytest.mark.parametrize("off", SWITCHES, ids=lambda off: "+".join(off) or "all-on")
+@settings(max_examples=6, deadline=None)
 @given(st.fixed_dictionaries(PARAMETERS))
-def test_zero_additional_tariffs_reproduce_the_baseline_exactly(parameters):
+def test_zero_additional_tariffs_reproduce_the_baseline_exactly(off, parameters):
+    parameters = switched(parameters, off)
     zero = np.zeros(len(DAYS))
-    out = _run(zero, zero, parameters)
+    out = _run(zero, zero, parameters, zero, zero)
     assert np.array_equal(out["us_imports_from_china"], out["us_imports_counterfactual"])
     assert np.array_equal(out["us_exports_to_china"], out["us_exports_counterfactual"])
     assert np.all(out["us_imports_diverted_to_third_countries"] == 0)
 
 
-@settings(max_examples=80, deadline=None)
-@given(st.fixed_dictionaries(PARAMETERS), tariff_path(), st.floats(0.1, 200))
-def test_a_path_higher_on_every_day_never_raises_imports(parameters, path, extra):
-    # validation guarantees the long-run response is at least the short-run one
-    parameters = dict(
-        parameters, long_run_elasticity=min(parameters["long_run_elasticity"], parameters["short_run_elasticity"])
-    )
-    low = _run(path, path, parameters)
-    high = _run(path + extra, path, parameters)
+@pytest.mark.parametrize("off", [off for off in SWITCHES if "anticipation" in off], ids="+".join)
+@settings(max_examples=8, deadline=None)
+@given(st.fixed_dictionaries(PARAMETERS), tariff_path(), tariff_path(60), st.floats(0.1, 200))
+def test_a_path_higher_on_every_day_never_raises_imports(off, parameters, path, gap, extra):
+    """For every combination without buying ahead (which raises entries before a rise by design, see below)."""
+    parameters = switched(parameters, off)
+    low = _run(path, path, parameters, gap)
+    high = _run(path + extra, path, parameters, gap)
     assert np.all(high["us_imports_from_china"] <= low["us_imports_from_china"] * (1 + 1e-12))
 
 
-@settings(max_examples=40, deadline=None)
+@pytest.mark.parametrize("off", [off for off in SWITCHES if "anticipation" not in off], ids="+".join)
+@settings(max_examples=8, deadline=None)
+@given(st.fixed_dictionaries(PARAMETERS), tariff_path(), tariff_path(60), st.floats(0.1, 200))
+def test_buying_ahead_only_moves_entries_in_time(off, parameters, path, gap, extra):
+    """With buying ahead on, a higher path may raise entries before a rise, but the log change it adds sums to
+    zero over a horizon that starts and ends flat, and without it the higher path never raises imports."""
+    parameters = switched(parameters, off)
+    window = int(parameters["anticipation_days"])
+    flat = path.copy()
+    flat[: window + 1] = flat[window + 1]
+    flat[-window - 1 :] = flat[-window - 2]
+    duty = trade.duty_factor(20.8 + flat, 20.8)
+    assert trade.anticipation(duty, parameters["anticipation_share"], window).sum() == pytest.approx(0, abs=1e-9)
+    without = dict(parameters, anticipation_share=0.0)
+    low, high = _run(path, path, without, gap), _run(path + extra, path, without, gap)
+    assert np.all(high["us_imports_from_china"] <= low["us_imports_from_china"] * (1 + 1e-12))
+
+
+@pytest.mark.parametrize("off", SWITCHES[:1] + SWITCHES[-1:], ids=lambda off: "+".join(off) or "all-on")
+@settings(max_examples=20, deadline=None)
 @given(st.fixed_dictionaries(PARAMETERS), tariff_path())
-def test_zero_elasticity_with_full_pass_through_leaves_volumes_at_baseline(parameters, path):
-    parameters = dict(parameters, short_run_elasticity=0.0, long_run_elasticity=0.0, pass_through=1.0)
+def test_zero_elasticity_with_full_pass_through_leaves_volumes_at_baseline(off, parameters, path):
+    parameters = switched(parameters, off)
+    parameters.update(
+        short_run_elasticity=0.0,
+        long_run_elasticity=0.0,
+        import_switching_elasticity=0.0,
+        anticipation_share=0.0,
+        pass_through=1.0,
+    )
     out = _run(path, path, parameters)
     assert np.allclose(out["us_imports_from_china"], out["us_imports_counterfactual"], rtol=1e-12)
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.fixed_dictionaries(PARAMETERS), tariff_path(), tariff_path())
-def test_balance_revenue_and_monthly_sums(parameters, us_path, china_path):
-    out = _run(us_path, china_path, parameters)
+@pytest.mark.parametrize("off", SWITCHES, ids=lambda off: "+".join(off) or "all-on")
+@settings(max_examples=4, deadline=None)
+@given(st.fixed_dictionaries(PARAMETERS), tariff_path(), tariff_path(), tariff_path(60))
+def test_balance_revenue_and_monthly_sums(off, parameters, us_path, china_path, gap):
+    parameters = switched(parameters, off)
+    out = _run(us_path, china_path, parameters, gap, gap)
     assert np.allclose(out["us_trade_balance_with_china"], out["us_exports_to_china"] - out["us_imports_from_china"])
     statutory = (20.8 + us_path) / 100 * out["us_imports_from_china"]
     assert np.allclose(out["us_statutory_tariff_revenue_from_china"], statutory)
@@ -187,18 +233,29 @@ def test_balance_revenue_and_monthly_sums(parameters, us_path, china_path):
         out["us_tariff_revenue_from_china"] - out["us_tariff_refunds_to_importers"],
     )
     months = DAYS.astype("datetime64[M]")
-    for name in ("us_imports_from_china", "us_tariff_revenue_from_china"):
+    for name in ("us_imports_from_china", "us_tariff_revenue_from_china", "us_imports_diverted_to_third_countries"):
         monthly = np.array([out[name][months == month].sum() for month in np.unique(months)])
-        from simulator.model.result import Result
-
-        result = Result(simulator.load_scenario("baseline-2024"), DAYS, {name: out[name]})
+        result = Result(BASELINE, DAYS, {name: out[name]})
         assert np.allclose(result.aggregate("monthly")[1][name], monthly)
         assert result.aggregate("annual")[1][name].sum() == pytest.approx(out[name].sum())
 
 
+BASELINE = simulator.load_scenario("baseline-2024")
+
+
 def test_scenario_parameters_reach_the_model():
     stiff = scenario_from_data(
-        {"extends": "documented-2025", "parameters": {"short_run_elasticity": 0, "long_run_elasticity": 0}}, "stiff"
+        {
+            "extends": "documented-2025",
+            "parameters": {
+                "short_run_elasticity": 0,
+                "long_run_elasticity": 0,
+                "import_switching_elasticity": 0,
+                "export_switching_elasticity": 0,
+                "anticipation_share": 0,
+            },
+        },
+        "stiff",
     )
     result = run(stiff)
     # with no volume response and full pass-through, imports stay at the counterfactual

@@ -28,6 +28,13 @@ FIXED = {  # every parameter a point value: nothing is drawn
     "collection_share": "94.7%",
     "in_transit_days": 25,
     "payment_lag_days": 34,
+    "import_switching_elasticity": -1.0,
+    "anticipation_share": 0.1,
+    "anticipation_days": 31,
+    "import_noise": "0%",  # no deviations from the model after the last observed month
+    "export_noise": "0%",
+    "noise_persistence": "40%",
+    "truce_lapse_probability": "50%",
 }
 RENEWED = {  # the one-year November 2025 truce, renewable
     "us_on_china": {
@@ -118,7 +125,9 @@ def test_parameters_drawn_are_written_distributions_and_unset_defaults():
     drawn = parameter_distributions(scenario)
     assert "pass_through" not in drawn  # a point value the scenario sets stays fixed
     assert drawn["short_run_elasticity"].values == {"low": -1.2, "central": -0.7, "high": -0.4}
-    assert set(drawn) == set(PARAMETERS) - {"pass_through"}
+    held = {name for name, spec in PARAMETERS.items() if spec.low == spec.high}  # mechanisms switched off
+    assert held == {"export_switching_elasticity", "recovery_slowness"}
+    assert set(drawn) == set(PARAMETERS) - {"pass_through"} - held
     assert parameter_distributions(renewable("50%")) == {}
 
 

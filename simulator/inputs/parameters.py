@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import numpy as np
-from pydantic import BeforeValidator, Field, ValidationInfo, create_model
+from pydantic import BeforeValidator, Field, ValidationInfo, create_model, model_validator
 
 from simulator.inputs.distributions import Distribution, is_distribution, parse_distribution
+from simulator.inputs.estimates import Estimates, from_scale, load_estimates, to_scale
 from simulator.inputs.facts import load_facts, load_sources
 from simulator.inputs.locations import seeds_dir
 from simulator.inputs.quantities import Number, Percent, parse_number, parse_percent
@@ -27,6 +28,8 @@ from simulator.inputs.schema import Strict, validate
 from simulator.inputs.yaml_reader import Document, read_document
 
 TINY = 1e-9
+NINETY = 1.6448536269514722
+"""The 95th percentile of the standard normal: a 90% interval is the centre ± this many spreads."""
 SPECIFICATION_FILE = "parameters.yaml"
 
 
@@ -117,28 +120,105 @@ def value_type(kind: Kind) -> Any:
 # ---------------------------------------------------------------- the registry
 
 
+class Prior(Strict):
+    """How an estimated parameter's prior is written (``estimated:`` in ``seeds/parameters.yaml``).
+
+    Attributes:
+        transform: the scale on which the prior is a normal curve: ``linear`` (the written unit),
+            ``log`` or ``logit`` (of the model value, a share in [0, 1] for percentages).
+        centre: the prior's centre in the written unit, a number or ``{fact: id}``.
+        spread: its standard deviation on the transform's scale (written unit for ``linear``).
+        supported: the range its sources support, in the written unit (docs/model.md checks the
+            estimate against it).
+        bounds: values the estimation may not leave, in the written unit (None: the kind's domain).
+        why: where the prior comes from, in words.
+    """
+
+    transform: Literal["linear", "log", "logit"]
+    centre: Any
+    spread: float = Field(gt=0)
+    supported: tuple[float, float]
+    bounds: tuple[float, float] | None = None
+    why: str = Field(min_length=8)
+
+
 class ParameterSpec(Strict):
     """One entry of ``seeds/parameters.yaml``.
 
     Attributes:
         kind: one of :data:`KINDS`.
-        default: the sourced default, as a scenario would write it (``{fact: id}``, ``63%``, ``-0.76``).
+        default: the sourced default, as a scenario would write it (``{fact: id}``, ``63%``, ``-0.76``);
+            for an estimated parameter, the estimate of ``seeds/estimates.yaml`` (the prior's centre before
+            the first fit).
         unit: the unit as the docs state it.
-        low, high: the plausible range (5th and 95th percentiles of the default distribution).
+        low, high: the plausible range (5th and 95th percentiles of the default distribution); for an
+            estimated parameter, its 90% posterior interval.
+        estimated: the prior of a parameter estimated from the record (None: taken from the literature).
         at_most, why: an ordering rule: this parameter never exceeds ``at_most``'s value, for the reason ``why``.
     """
 
     name: str = ""
     kind: Literal["elasticity", "share", "growth", "positive", "non_negative"]
-    default: Any
+    default: Any = None
     unit: str
-    low: float
-    high: float
+    low: float | None = None
+    high: float | None = None
+    estimated: Prior | None = None
     description: str = Field(min_length=8)
     facts: list[str] = Field(default_factory=list)
-    fitted: bool = False
     at_most: str | None = None
     why: str | None = None
+
+    @model_validator(mode="after")
+    def _sourced_or_estimated(self) -> ParameterSpec:
+        written = [name for name in ("default", "low", "high") if getattr(self, name) is not None]
+        if self.estimated is not None and written:
+            raise ValueError(
+                f"an estimated parameter takes its {', '.join(written)} from seeds/estimates.yaml (remove them)"
+            )
+        if self.estimated is None and len(written) < 3:
+            raise ValueError("a parameter needs a default, low and high, or an 'estimated' prior")
+        return self
+
+    @property
+    def prior_centre(self) -> float:
+        """The prior's centre in the written unit (a fact's value where it cites one)."""
+        centre = self.estimated.centre  # type: ignore[union-attr]
+        if isinstance(centre, dict) and set(centre) == {"fact"}:
+            return float(load_facts()[centre["fact"]].value)  # type: ignore[arg-type]
+        return float(centre)
+
+    def to_scale(self, value: np.ndarray | float) -> np.ndarray | float:
+        """A model-unit value on the prior's scale."""
+        return to_scale(self.estimated.transform, value)  # type: ignore[union-attr]
+
+    def from_scale(self, value: np.ndarray | float) -> np.ndarray | float:
+        """A value on the prior's scale back in model units."""
+        return from_scale(self.estimated.transform, value)  # type: ignore[union-attr]
+
+    def prior_mean(self) -> float:
+        """The prior's centre on its scale."""
+        return float(self.to_scale(self.prior_centre * self.rules.scale))
+
+    def prior_spread(self) -> float:
+        """The prior's standard deviation on its scale (model units for ``linear``)."""
+        spread = self.estimated.spread  # type: ignore[union-attr]
+        return spread * self.rules.scale if self.estimated.transform == "linear" else spread  # type: ignore[union-attr]
+
+    def scale_bounds(self) -> tuple[float | None, float | None]:
+        """Where the estimation may look, on the prior's scale (None: no bound that side)."""
+        low, high = self.estimated.bounds or self.rules.domain  # type: ignore[union-attr]
+        return self._on_scale(low * self.rules.scale), self._on_scale(high * self.rules.scale)
+
+    def _on_scale(self, model: float) -> float | None:
+        transform = self.estimated.transform  # type: ignore[union-attr]
+        if (
+            not math.isfinite(model)
+            or (transform == "log" and model <= 0)
+            or (transform == "logit" and not 0 < model < 1)
+        ):
+            return None
+        return float(self.to_scale(model))
 
     @property
     def rules(self) -> Kind:
@@ -169,7 +249,37 @@ class _SpecsFile(Strict):
 def _read_specifications() -> tuple[dict[str, ParameterSpec], Document]:
     document = read_document(seeds_dir() / SPECIFICATION_FILE).nested("parameters")
     specs = validate(_SpecsFile, document).parameters
-    return {name: spec.model_copy(update={"name": name}) for name, spec in specs.items()}, document
+    estimates = load_estimates()
+    found = {}
+    for name, spec in specs.items():
+        spec = spec.model_copy(update={"name": name})
+        if spec.estimated is not None:
+            spec = spec.model_copy(update=_estimated_values(spec, estimates))
+        found[name] = spec
+    return found, document
+
+
+def _estimated_values(spec: ParameterSpec, estimates: Estimates | None) -> dict[str, Any]:
+    """Default and 90% range of an estimated parameter in its written unit: the fit's, or the prior's before any
+    fit."""
+    scale = spec.rules.scale
+    if estimates is not None and spec.name in estimates.held:
+        central = low = high = estimates.held[spec.name]
+    elif estimates is not None and spec.name in estimates.names:
+        central = estimates.value(spec.name)
+        low, high = estimates.interval(spec.name)
+    else:
+        mean, spread = spec.prior_mean(), spec.prior_spread()
+        central = float(spec.from_scale(mean))
+        low, high = (float(spec.from_scale(mean + side * NINETY * spread)) for side in (-1, 1))
+    written = central / scale
+    lowest, highest = spec.estimated.bounds or spec.rules.domain  # type: ignore[union-attr]
+    low, high = min(max(low / scale, lowest), written), max(min(high / scale, highest), written)
+    if spec.rules.percent:
+        default: Any = f"{written!r}%"
+    else:
+        default = written
+    return {"default": default, "low": low, "high": high}
 
 
 PARAMETERS, _DOCUMENT = _read_specifications()
@@ -315,7 +425,7 @@ def markdown_table() -> str:
         shown = f"{value.value:g}{unit}".replace("-", "−")
         span = f"{spec.low:g}{unit} … {spec.high:g}{unit}".replace("-", "−")
         rule = f" Never above `{spec.at_most}`: {spec.why}." if spec.at_most else ""
-        fitted = " Fitted." if spec.fitted else ""
+        fitted = ' Estimated (docs/model.md, "Estimation").' if spec.estimated else ""
         lines.append(
             f"| `{name}` | {spec.kind.replace('_', ' ')} | {spec.unit} | {shown} | {span} | "
             f"{spec.description}{rule}{fitted} | {short_citation(spec.facts)} |"

@@ -1,7 +1,7 @@
-"""Backtest: the model against the observed 2025 months, and the fit of the dynamics.
+"""The model against the observed months after the calibration year, inside a result's horizon.
 
-Only the shipping lag and the fast adjustment time are fitted (docs/model.md, "Fitting");
-the elasticities, pass-through and diversion come from the literature.
+This is the in-sample view (the parameters were estimated on these months, docs/model.md,
+"Estimation"); the out-of-sample score is :mod:`simulator.uncertainty.rolling_origin`.
 """
 
 from __future__ import annotations
@@ -11,19 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from simulator.inputs.scenario import Scenario
 from simulator.model.observed import CALIBRATION_YEAR, observed
-from simulator.model.projection import point_parameters, project
 from simulator.model.result import Result
-from simulator.model.tariff_paths import tariff_arrays
-
-FIT_FIRST_MONTH = np.datetime64("2025-02", "M")
-FIT_LAST_MONTH = np.datetime64("2025-06", "M")
-"""The dynamics were fitted on February–June 2025, the months observed when they were chosen (docs/model.md)."""
-"""January 2025 is left out of the fit: no 2025 tariff was in force until 4 February, and
-imports jumped 16% y/y on buying ahead of expected tariffs, which the model does not cover."""
-FIT_LAGS = tuple(range(0, 61, 5))
-FIT_ADJUSTMENTS = (5, 10, 15, 20, 30, 45, 60, 90, 120)
 
 
 @dataclass(frozen=True)
@@ -89,25 +78,3 @@ def backtest(result: Result) -> Backtest | None:
         values["us_exports_to_china"][model],
         values["us_exports_counterfactual"][model],
     )
-
-
-def fit_loss(test: Backtest) -> float:
-    """Sum of squared log errors of imports and exports over the fitted months."""
-    keep = (test.months >= FIT_FIRST_MONTH) & (test.months <= FIT_LAST_MONTH)
-    return float(np.sum(np.log1p(test.imports_error[keep]) ** 2) + np.sum(np.log1p(test.exports_error[keep]) ** 2))
-
-
-def fit_dynamics(scenario: Scenario, lags=FIT_LAGS, adjustments=FIT_ADJUSTMENTS) -> list[tuple[float, int, float]]:
-    """Loss for every (shipping lag, adjustment time) pair, best first: ``(loss, lag, days)``.
-
-    The other parameters stay at the scenario's values.
-    """
-    paths = tariff_arrays(scenario)
-    grid = []
-    for lag in lags:
-        for adjustment in adjustments:
-            parameters = dict(point_parameters(scenario), shipping_lag_days=lag, adjustment_days=adjustment)
-            series = project(paths, parameters)
-            test = backtest(Result(scenario, paths.days, series))
-            grid.append((fit_loss(test), lag, adjustment))  # type: ignore[arg-type]
-    return sorted(grid)

@@ -7,8 +7,9 @@ import dataclasses
 import numpy as np
 
 from simulator.inputs.authorities import authorities_of
+from simulator.inputs.estimates import load_estimates
 from simulator.inputs.scenario import Scenario
-from simulator.model import revenue, trade
+from simulator.model import noise, revenue, trade
 from simulator.model.observed import calibration_months
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths, tariff_arrays
@@ -25,32 +26,71 @@ def point_parameters(scenario: Scenario) -> dict[str, float]:
     return scenario.parameters.numbers()
 
 
-def flows(paths: TariffPaths, parameters: dict[str, np.ndarray | float]) -> dict[str, np.ndarray]:
-    """Daily trade flows [USD bn/day] for given tariff paths and parameters (model units).
+def response(parameters: dict[str, np.ndarray | float], count: int) -> dict[str, object]:
+    """The behaviour parameters as :func:`trade.import_value_factor` takes them, with decay tables for ``count`` days.
 
-    Parameters may be scalars or arrays with a leading draw axis; the paths may carry it too.
+    Both flows share the adjustment speeds, so their decay tables are computed once; the table
+    for falling duties exists only where recovery is slower or faster than the fall.
     """
-    days = paths.days
-    calibration_imports, calibration_exports = calibration_months()
-    response = {
+    fast = np.asarray(parameters["adjustment_days"], dtype=float)
+    slow = np.asarray(parameters["long_run_adjustment_years"], dtype=float) * trade.DAYS_PER_YEAR
+    slowness = np.asarray(parameters["recovery_slowness"], dtype=float)
+    falling = trade.decay_table(fast * slowness, count) if np.any(slowness != 1.0) else None
+    return {
         "short_run_elasticity": parameters["short_run_elasticity"],
         "long_run_elasticity": parameters["long_run_elasticity"],
         "pass_through": parameters["pass_through"],
-        "shipping_lag_days": np.rint(parameters["shipping_lag_days"]).astype(int),
-        "adjustment_days": parameters["adjustment_days"],
-        "long_run_adjustment_days": np.asarray(parameters["long_run_adjustment_years"]) * trade.DAYS_PER_YEAR,
+        "shipping_lag_days": parameters["shipping_lag_days"],
+        "adjustment_days": fast,
+        "long_run_adjustment_days": slow,
+        "anticipation_share": parameters["anticipation_share"],
+        "anticipation_days": np.rint(parameters["anticipation_days"]).astype(int),
+        "tables": (trade.decay_table(fast, count), trade.decay_table(slow, count), falling),
     }
-    # both flows share the adjustment speeds: their decay tables are computed once
-    response["tables"] = (
-        trade.decay_table(response["adjustment_days"], len(days)),
-        trade.decay_table(response["long_run_adjustment_days"], len(days)),
-    )
+
+
+def planned_duty(paths: TariffPaths, direction: str, lapse_probability: np.ndarray | float) -> np.ndarray | None:
+    """The log duty factor buyers plan on in ``direction`` (None where no truce window is open: the duty itself)."""
+    gap, stated = paths.gaps(direction)
+    if not np.any(gap) and not np.any(stated):
+        return None
+    total = paths.total(direction) + stated
+    return trade.expected_duty(total, np.asarray(gap), paths.base[direction], lapse_probability)
+
+
+def flows(
+    paths: TariffPaths, parameters: dict[str, np.ndarray | float], shocks: dict[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """Daily trade flows [USD bn/day] for given tariff paths and parameters (model units).
+
+    Parameters may be scalars or arrays with a leading draw axis; the paths may carry it too.
+    ``shocks`` are deviations the model does not explain [log points per day] for ``imports``
+    and ``exports`` (see :mod:`simulator.model.noise`); they scale the counterfactual and the
+    flow alike.
+    """
+    days = paths.days
+    calibration_imports, calibration_exports = calibration_months()
+    behaviour = response(parameters, len(days))
+    lapse = parameters["truce_lapse_probability"]
     imports_counterfactual = trade.baseline_flow(days, calibration_imports, parameters["import_growth"])
     exports_counterfactual = trade.baseline_flow(days, calibration_exports, parameters["export_growth"])
+    if shocks is not None:
+        imports_counterfactual = imports_counterfactual * np.exp(shocks["imports"])
+        exports_counterfactual = exports_counterfactual * np.exp(shocks["exports"])
     us_duty = trade.duty_factor(paths.total("us_on_china"), paths.base["us_on_china"])
     china_duty = trade.duty_factor(paths.total("china_on_us"), paths.base["china_on_us"])
-    imports = imports_counterfactual * trade.import_value_factor(us_duty, **response)
-    exports = exports_counterfactual * trade.import_value_factor(china_duty, **response)
+    imports = imports_counterfactual * trade.import_value_factor(
+        us_duty,
+        planned_duty=planned_duty(paths, "us_on_china", lapse),
+        supplier_switching_elasticity=parameters["import_switching_elasticity"],
+        **behaviour,
+    )
+    exports = exports_counterfactual * trade.import_value_factor(
+        china_duty,
+        planned_duty=planned_duty(paths, "china_on_us", lapse),
+        supplier_switching_elasticity=parameters["export_switching_elasticity"],
+        **behaviour,
+    )
     return {
         "us_imports_from_china": imports,
         "us_exports_to_china": exports,
@@ -111,18 +151,37 @@ def rates(paths: TariffPaths) -> dict[str, np.ndarray]:
     return found
 
 
-def project(paths: TariffPaths, parameters: dict[str, np.ndarray | float]) -> dict[str, np.ndarray]:
-    """Every reported variable, daily [USD bn/day and %], for tariff paths and parameters (model units)."""
-    series = flows(paths, parameters)
+def project(
+    paths: TariffPaths, parameters: dict[str, np.ndarray | float], shocks: dict[str, np.ndarray] | None = None
+) -> dict[str, np.ndarray]:
+    """Every reported variable, daily [USD bn/day and %], for tariff paths and parameters (model units).
+
+    ``shocks``: deviations the model does not explain, as :func:`flows` takes them.
+    """
+    series = flows(paths, parameters, shocks)
     series.update(duties(paths, series, parameters))
     series.update(rates(paths))
     return series
 
 
+def anchors(days: np.ndarray, parameters: dict[str, np.ndarray | float]) -> dict[str, np.ndarray] | None:
+    """The last observed month's deviations from the model carried into the months after it [log points per day].
+
+    They come from the estimates (None before the first fit) and fade at ``noise_persistence``.
+    """
+    estimates = load_estimates()
+    if estimates is None:
+        return None
+    return noise.anchor_shocks(days, estimates.anchor_month, estimates.anchors, parameters["noise_persistence"])
+
+
 def point_projection(scenario: Scenario) -> Result:
-    """The scenario at its central parameters, its tariff path followed as written."""
+    """The scenario at its central parameters, its tariff path followed as written, from the last observed month."""
     paths = tariff_arrays(scenario)
-    return Result(scenario=scenario, days=paths.days, series=project(paths, point_parameters(scenario)))
+    parameters = point_parameters(scenario)
+    return Result(
+        scenario=scenario, days=paths.days, series=project(paths, parameters, anchors(paths.days, parameters))
+    )
 
 
 def counterfactual(reference: Scenario, scenario: Scenario) -> Scenario:

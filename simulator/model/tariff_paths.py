@@ -18,7 +18,7 @@ import pandas as pd
 
 from simulator.inputs.authorities import authorities_of
 from simulator.inputs.scenario import DIRECTIONS, Direction, Scenario
-from simulator.model.timeline import Change, measure_schedule
+from simulator.model.timeline import Change, Schedule, measure_schedule
 
 DAY = np.timedelta64(1, "D")
 
@@ -67,6 +67,11 @@ class TariffPaths:
             each measure's rate × the share of trade it covers that day, added up by authority.
         base: the pre-2025 base rate of each direction (the tariff level of the calibration year).
         refunds: per direction, the refunds of duties the scenario books.
+        lapse_gap: per direction, how much the effective rate would rise if every truce window
+            in force that day ended now and its follow-up applied [%], for windows with no stated
+            renewal probability (buyers weigh it by the parameter ``truce_lapse_probability``).
+        stated_lapse: the same for windows with a stated renewal probability p, already
+            weighed by 1 - p [%].
     """
 
     days: np.ndarray
@@ -75,6 +80,12 @@ class TariffPaths:
     by_authority: dict[str, dict[str, np.ndarray]]
     base: dict[str, float]
     refunds: dict[str, tuple[RefundPlan, ...]] = field(default_factory=dict)
+    lapse_gap: dict[str, np.ndarray] = field(default_factory=dict)
+    stated_lapse: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def gaps(self, direction: str) -> tuple[np.ndarray | float, np.ndarray | float]:
+        """The direction's lapse gap and weighed stated lapse [%] (0 when it has no window)."""
+        return self.lapse_gap.get(direction, 0.0), self.stated_lapse.get(direction, 0.0)
 
     @property
     def effective(self) -> dict[str, np.ndarray]:
@@ -87,10 +98,17 @@ class TariffPaths:
 
     @classmethod
     def of_totals(
-        cls, days: np.ndarray, us_total: np.ndarray, us_base: float, china_total: np.ndarray, china_base: float
+        cls,
+        days: np.ndarray,
+        us_total: np.ndarray,
+        us_base: float,
+        china_total: np.ndarray,
+        china_base: float,
+        us_gap: np.ndarray | None = None,
+        china_gap: np.ndarray | None = None,
     ) -> TariffPaths:
         """Paths given only by each side's total rate [%] and base: the additional rate is one measure of no stated
-        authority.
+        authority; ``*_gap`` are lapse gaps of truce windows [%] (none by default).
         """
         by_authority, headline = {}, {}
         for direction, total, base in (("us_on_china", us_total, us_base), ("china_on_us", china_total, china_base)):
@@ -98,12 +116,18 @@ class TariffPaths:
             by_authority[direction] = {authority: np.zeros(days.shape) for authority in authorities_of(direction)}
             by_authority[direction]["other"] = additional
             headline[direction] = additional
+        gaps = {
+            direction: np.asarray(gap, dtype=float)
+            for direction, gap in (("us_on_china", us_gap), ("china_on_us", china_gap))
+            if gap is not None
+        }
         return cls(
             days,
             {direction: {} for direction in DIRECTIONS},
             headline,
             by_authority,
             {"us_on_china": us_base, "china_on_us": china_base},
+            lapse_gap=gaps,
         )
 
     def stacked(self, paths: list[TariffPaths], inverse: np.ndarray) -> TariffPaths:
@@ -120,18 +144,65 @@ class TariffPaths:
             }
             for direction in DIRECTIONS
         }
+        gaps = {
+            name: {
+                direction: pick(
+                    [np.broadcast_to(getattr(path, name).get(direction, 0.0), self.days.shape) for path in paths]
+                )
+                for direction in DIRECTIONS
+            }
+            for name in ("lapse_gap", "stated_lapse")
+        }
         return TariffPaths(
-            self.days, {direction: {} for direction in DIRECTIONS}, headline, by_authority, self.base, self.refunds
+            self.days,
+            {direction: {} for direction in DIRECTIONS},
+            headline,
+            by_authority,
+            self.base,
+            self.refunds,
+            gaps["lapse_gap"],
+            gaps["stated_lapse"],
         )
 
 
-def direction_rates(side: Direction, direction: str, days: np.ndarray) -> tuple[dict, np.ndarray, dict]:
-    """Daily rates of one side's measures, its headline rate, and its effective rate by authority [%]."""
-    rates, coverages = {}, {}
+@dataclass(frozen=True)
+class SideRates:
+    """One side's daily rates [%]: each measure's, the headline sum, the effective add-on by authority, and the
+    lapse gaps of :class:`TariffPaths`."""
+
+    measures: dict[str, np.ndarray]
+    headline: np.ndarray
+    by_authority: dict[str, np.ndarray]
+    lapse_gap: np.ndarray
+    stated_lapse: np.ndarray
+
+
+def lapse_steps(schedule: Schedule, rates: np.ndarray, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How much a measure's rate would jump on each day if the window it is in ended then [%].
+
+    Inside a window as it ran, the jump is its follow-up rate less the rate in force; the first
+    array holds windows with no stated renewal probability, the second the others weighed by
+    their chance of not being renewed.
+    """
+    unstated, stated = np.zeros(days.shape), np.zeros(days.shape)
+    for window in schedule.windows:
+        inside = (days >= np.datetime64(window.start, "D")) & (days < np.datetime64(window.end, "D"))
+        jump = np.where(inside, window.follow_up - rates, 0.0)
+        renewal = window.entry.renewal
+        if renewal is None:
+            unstated += jump
+        else:
+            stated += (1.0 - renewal.probability.value / 100.0) * jump
+    return unstated, stated
+
+
+def direction_rates(side: Direction, direction: str, days: np.ndarray) -> SideRates:
+    """Daily rates of one side's measures, its headline rate, its effective rate by authority and its lapse gaps."""
+    rates, coverages, schedules = {}, {}, {}
     for name, measure in side.measures.items():
-        points = measure_schedule(measure, side).changes
-        rates[name] = step_values(points, days)
-        coverages[name] = coverage_values(points, days, measure.coverage.value)
+        schedules[name] = measure_schedule(measure, side)
+        rates[name] = step_values(schedules[name].changes, days)
+        coverages[name] = coverage_values(schedules[name].changes, days, measure.coverage.value)
     covered = {}  # the share of trade each authority's measures in force cover, at most all of it
     for authority in authorities_of(direction):
         shares = [
@@ -141,15 +212,19 @@ def direction_rates(side: Direction, direction: str, days: np.ndarray) -> tuple[
         ]
         covered[authority] = np.minimum(sum(shares, np.zeros(days.shape)), 1.0)
     by_authority = {authority: np.zeros(days.shape) for authority in authorities_of(direction)}
+    lapse_gap, stated_lapse = np.zeros(days.shape), np.zeros(days.shape)
     for name, measure in side.measures.items():
         skipped = np.minimum(
             sum((covered[other] for other in measure.not_on if other in covered), np.zeros(days.shape)), 1.0
         )
-        by_authority[measure.authority] = by_authority[measure.authority] + rates[name] * coverages[name] * (
-            1.0 - skipped
-        )
+        weight = coverages[name] * (1.0 - skipped)
+        by_authority[measure.authority] = by_authority[measure.authority] + rates[name] * weight
+        # the gaps are weighed like the rates, with the shares other authorities cover as they are
+        unstated, stated = lapse_steps(schedules[name], rates[name], days)
+        lapse_gap += unstated * weight
+        stated_lapse += stated * weight
     headline = sum((rates[name] for name, measure in side.measures.items() if measure.headline), np.zeros(days.shape))
-    return rates, headline, by_authority
+    return SideRates(rates, headline, by_authority, lapse_gap, stated_lapse)
 
 
 def refund_plans(side: Direction, days: np.ndarray) -> tuple[RefundPlan, ...]:
@@ -164,13 +239,17 @@ def refund_plans(side: Direction, days: np.ndarray) -> tuple[RefundPlan, ...]:
 def tariff_arrays(scenario: Scenario) -> TariffPaths:
     """Daily rates of every measure over the horizon, the headline rates and the effective rates by authority."""
     days = day_grid(scenario.start, scenario.end)
-    measures, headline, by_authority, refunds = {}, {}, {}, {}
-    for direction in DIRECTIONS:
-        side = scenario.tariffs[direction]
-        measures[direction], headline[direction], by_authority[direction] = direction_rates(side, direction, days)
-        refunds[direction] = refund_plans(side, days)
-    base = {direction: scenario.tariffs[direction].base.value for direction in DIRECTIONS}
-    return TariffPaths(days, measures, headline, by_authority, base, refunds)
+    sides = {direction: direction_rates(scenario.tariffs[direction], direction, days) for direction in DIRECTIONS}
+    return TariffPaths(
+        days,
+        {direction: side.measures for direction, side in sides.items()},
+        {direction: side.headline for direction, side in sides.items()},
+        {direction: side.by_authority for direction, side in sides.items()},
+        {direction: scenario.tariffs[direction].base.value for direction in DIRECTIONS},
+        {direction: refund_plans(scenario.tariffs[direction], days) for direction in DIRECTIONS},
+        {direction: side.lapse_gap for direction, side in sides.items()},
+        {direction: side.stated_lapse for direction, side in sides.items()},
+    )
 
 
 COLUMNS = {

@@ -40,7 +40,7 @@ def duty_factor(total_rate: np.ndarray, base_rate: float) -> np.ndarray:
 
 
 def delayed(signal: np.ndarray, lag_days: np.ndarray | int) -> np.ndarray:
-    """The signal ``lag_days`` earlier (the first value stands for days before the grid).
+    """The signal ``lag_days`` whole days earlier (the first value stands for days before the grid).
 
     Orders placed on day t - lag clear customs on day t, so volumes answer the tariff of then.
     ``lag_days`` is one lag, or one per draw (a leading axis of the signal, or broadcast to it).
@@ -65,6 +65,29 @@ def delayed(signal: np.ndarray, lag_days: np.ndarray | int) -> np.ndarray:
     return shifted
 
 
+def delayed_fraction(signal: np.ndarray, lag_days: np.ndarray | float) -> np.ndarray:
+    """The signal ``lag_days`` earlier, for a lag that need not be whole: between the two whole-day delays.
+
+    A lag of 12.25 days is three quarters of the 12-day delay plus a quarter of the 13-day one,
+    so the projection moves smoothly with the lag (the estimation needs that).
+    """
+    lag = np.maximum(np.asarray(lag_days, dtype=float), 0.0)
+    whole = np.floor(lag)
+    part = lag - whole
+    whole = whole.astype(int)
+    if not np.any(part):
+        return delayed(signal, whole)
+    early = delayed(signal, whole)
+    late = delayed(signal, whole + 1)
+    part = part[..., None] if part.ndim else part
+    return early + part * (late - early)
+
+
+def ahead(signal: np.ndarray, days: np.ndarray | int) -> np.ndarray:
+    """The signal ``days`` later (the last value stands for days after the grid); one count, or one per draw."""
+    return np.flip(delayed(np.flip(signal, axis=-1), days), axis=-1)
+
+
 def decay_table(time_constant_days: np.ndarray | float, count: int) -> np.ndarray:
     """exp(-k / T) for k = 1 … count: the share of a gap left after k days [ratio], per draw.
 
@@ -75,7 +98,12 @@ def decay_table(time_constant_days: np.ndarray | float, count: int) -> np.ndarra
     return np.cumprod(np.broadcast_to(daily, (*daily.shape[:-1], count)), axis=-1)
 
 
-def adjust(signal: np.ndarray, time_constant_days: np.ndarray | float, table: np.ndarray | None = None) -> np.ndarray:
+def adjust(
+    signal: np.ndarray,
+    time_constant_days: np.ndarray | float,
+    table: np.ndarray | None = None,
+    falling_table: np.ndarray | None = None,
+) -> np.ndarray:
     """First-order partial adjustment of a state towards ``signal`` with the given time constant.
 
     Each day the state closes a share 1 - exp(-1/T) of its gap to the signal; it starts at
@@ -83,11 +111,15 @@ def adjust(signal: np.ndarray, time_constant_days: np.ndarray | float, table: np
     changes has the closed form ``target + (start - target) * exp(-k / T)``: the loop runs over
     the few change days, the arithmetic over whole stretches of days (and all draws) at once.
     ``table`` is :func:`decay_table` for these time constants, when the caller already has it.
+    ``falling_table``, when given, is the decay table used while the state falls towards a lower
+    target: a tariff cut is answered more slowly than a rise (see :func:`import_value_factor`).
     """
     signal = np.asarray(signal)
     scale = np.asarray(time_constant_days)[..., None]
     table = decay_table(time_constant_days, signal.shape[-1]) if table is None else table
     shape = np.broadcast_shapes(signal.shape, (*scale.shape[:-1], signal.shape[-1]))
+    if falling_table is not None:
+        shape = np.broadcast_shapes(shape, falling_table.shape)
     signal = np.broadcast_to(signal, shape)
     rows = signal.reshape(-1, shape[-1])
     changed = np.flatnonzero((rows[:, 1:] != rows[:, :-1]).any(axis=0)) + 1
@@ -97,11 +129,46 @@ def adjust(signal: np.ndarray, time_constant_days: np.ndarray | float, table: np
     for first, stop in itertools.pairwise(bounds):
         target = signal[..., first]
         stretch = state[..., first:stop]
+        decay = table[..., : stop - first]
+        if falling_table is not None:
+            # the state moves monotonically within a stretch, so its direction is known at the start
+            decay = np.where((target < current)[..., None], falling_table[..., : stop - first], decay)
         # in place: no temporaries of draws × days
-        np.multiply((current - target)[..., None], table[..., : stop - first], out=stretch)
+        np.multiply((current - target)[..., None], decay, out=stretch)
         stretch += target[..., None]
         current = state[..., stop - 1]
     return state
+
+
+def expected_duty(
+    total_rate: np.ndarray, lapse_gap: np.ndarray, base_rate: float, lapse_probability: np.ndarray | float
+) -> np.ndarray:
+    """Log duty factor that buyers plan on: ln((1 + τ + q·gap) / (1 + τ0)).
+
+    During a truce window the rate may snap back by ``lapse_gap`` [%] when the window ends; a
+    buyer who expects that with probability ``lapse_probability`` (q) answers the expected rate,
+    so a window's cut is only partly believed. Outside windows the gap is 0 and this is the
+    duty factor of :func:`duty_factor`.
+    """
+    lapse = np.asarray(lapse_probability)
+    lapse = lapse[..., None] if lapse.ndim else lapse
+    return np.log1p((total_rate + lapse * lapse_gap) / 100.0) - np.log1p(base_rate / 100.0)
+
+
+def anticipation(log_duty: np.ndarray, share: np.ndarray | float, days: np.ndarray | int) -> np.ndarray:
+    """Log change of entries from buying ahead of a tariff rise and running stocks down after it [log ratio].
+
+    ``share`` × (D(t + W) − 2 D(t) + D(t − W)) for the log duty factor D and a window of W
+    ``days`` (whole days; one, or one per draw): in the W days before a rise of ΔD, entries are
+    higher by share × ΔD; in the W days after, lower by as much, so the goods bought ahead are
+    not bought again. Nothing is gained
+    or lost over time; a cut works the other way round (purchases put off until it applies).
+    """
+    share = np.asarray(share)
+    if not np.any(share):
+        return np.zeros(np.broadcast_shapes(log_duty.shape, (*share.shape, 1)))
+    share = share[..., None] if share.ndim else share
+    return share * (ahead(log_duty, days) - 2.0 * log_duty + delayed(log_duty, days))
 
 
 def import_value_factor(
@@ -110,35 +177,48 @@ def import_value_factor(
     short_run_elasticity: np.ndarray | float,
     long_run_elasticity: np.ndarray | float,
     pass_through: np.ndarray | float,
-    shipping_lag_days: np.ndarray | int,
+    shipping_lag_days: np.ndarray | float,
     adjustment_days: np.ndarray | float,
     long_run_adjustment_days: np.ndarray | float,
-    tables: tuple[np.ndarray, np.ndarray] | None = None,
+    supplier_switching_elasticity: np.ndarray | float = 0.0,
+    planned_duty: np.ndarray | None = None,
+    anticipation_share: np.ndarray | float = 0.0,
+    anticipation_days: np.ndarray | int = 0,
+    tables: tuple[np.ndarray, np.ndarray, np.ndarray | None] | None = None,
 ) -> np.ndarray:
     """Customs value of imports relative to the counterfactual [ratio], per day.
 
     The importer's duty-inclusive price moves by ``pass_through`` × the log duty factor; the
     exporter absorbs the rest, which lowers the customs (tariff-exclusive) value. Volume
-    answers the price seen when the goods were ordered, through a fast channel (short-run
-    elasticity) and a slow one (the rest of the long-run elasticity). ``tables`` are the
-    :func:`decay_table` of the two time constants, shared by callers that project both flows.
+    answers the price planned on when the goods were ordered (``planned_duty``: the expected
+    duty of :func:`expected_duty`, or the duty itself), through a fast channel (the short-run
+    elasticity plus the extra response of buyers switching to other countries' suppliers,
+    ``supplier_switching_elasticity``) and a slow one (the rest of the long-run elasticity),
+    delayed by the shipping lag. Entries also move with :func:`anticipation` of coming changes.
+    ``tables`` are the :func:`decay_table` of the fast time constant, the slow one and the fast
+    one while duties fall (None: as fast as they rise), shared by callers that project both flows.
     """
     pass_through = np.asarray(pass_through)[..., None]
-    short = np.asarray(short_run_elasticity)[..., None]
-    long = np.asarray(long_run_elasticity)[..., None]
-    # adjustment is linear and time-invariant, so it commutes with the shipping delay: adjusting
-    # the shared tariff signal first keeps its few change days (per-draw lags would multiply them)
-    fast_table, slow_table = tables or (None, None)
-    fast = adjust(log_duty, adjustment_days, fast_table)
-    slow = adjust(log_duty, long_run_adjustment_days, slow_table)
-    # log volume = pass-through × delayed(short × fast + (long − short) × slow); in place where it can be, as this
-    # runs on draws × days (the delay adds the lags' draw axis itself)
-    shape = np.broadcast_shapes(fast.shape, slow.shape, short.shape, long.shape, pass_through.shape)
-    volume = np.multiply(short, fast, out=np.empty(shape))
-    volume += (long - short) * slow
-    log_value = delayed(volume, shipping_lag_days)
+    fast_elasticity = (np.asarray(short_run_elasticity) + np.asarray(supplier_switching_elasticity))[..., None]
+    slow_elasticity = (np.asarray(long_run_elasticity) - np.asarray(short_run_elasticity))[..., None]
+    planned = log_duty if planned_duty is None else planned_duty
+    # adjustment is time-invariant, so it commutes with the shipping delay: adjusting the shared
+    # tariff signal first keeps its few change days (per-draw lags would multiply them)
+    fast_table, slow_table, falling_table = tables or (None, None, None)
+    fast = adjust(planned, adjustment_days, fast_table, falling_table)
+    slow = adjust(planned, long_run_adjustment_days, slow_table)
+    # log volume = pass-through × delayed(fast elasticity × fast + slow elasticity × slow); in place where it can
+    # be, as this runs on draws × days (the delay adds the lags' draw axis itself)
+    shape = np.broadcast_shapes(
+        fast.shape, slow.shape, fast_elasticity.shape, slow_elasticity.shape, pass_through.shape
+    )
+    volume = np.multiply(fast_elasticity, fast, out=np.empty(shape))
+    volume += slow_elasticity * slow
+    log_value = delayed_fraction(volume, shipping_lag_days)
     log_value *= pass_through
     log_value += (pass_through - 1.0) * log_duty  # the price the exporter absorbs lowers the customs value now
+    if np.any(anticipation_share):
+        log_value = log_value + anticipation(log_duty, anticipation_share, anticipation_days)
     return np.exp(log_value, out=log_value)
 
 

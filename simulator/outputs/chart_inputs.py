@@ -14,6 +14,7 @@ from simulator.model.backtest import Backtest, backtest
 from simulator.model.observed import Observed, observed
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths, tariff_arrays
+from simulator.uncertainty.rolling_origin import Forecast, is_current, read_cache
 from simulator.uncertainty.tornado import Tornado, full_years, tornado
 
 
@@ -28,6 +29,8 @@ class ScenarioChartInputs:
         observed: the Census months [USD bn/month], drawn beside the projection where the horizon covers them.
         backtest: the model against the observed months, when the horizon covers any.
         tornado: each uncertain input's swing of the balance in the last full year, for draws runs.
+        skill: the rolling-origin backtest of the model out of sample (the kept result, when it is current and the
+            horizon covers the observed months).
     """
 
     result: Result
@@ -36,6 +39,7 @@ class ScenarioChartInputs:
     observed: Observed
     backtest: Backtest | None = None
     tornado: Tornado | None = None
+    skill: tuple[Forecast, ...] | None = None
 
     @property
     def scenario(self) -> Scenario:
@@ -64,7 +68,18 @@ def scenario_chart_inputs(result: Result, *, with_tornado: bool = True) -> Scena
         if with_tornado and result.uncertainty and full_years(scenario)
         else None
     )
-    return ScenarioChartInputs(result, tariff_arrays(scenario), balance_2024(), observed(), backtest(result), swings)
+    test = backtest(result)
+    return ScenarioChartInputs(
+        result, tariff_arrays(scenario), balance_2024(), observed(), test, swings, kept_skill() if test else None
+    )
+
+
+def kept_skill() -> tuple[Forecast, ...] | None:
+    """The kept rolling-origin backtest, when it was computed from the current data and model."""
+    if not is_current():
+        return None
+    kept = read_cache()
+    return tuple(kept[1]) if kept else None
 
 
 def comparison_chart_inputs(

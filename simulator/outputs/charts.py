@@ -18,9 +18,11 @@ from simulator.outputs import comparison_charts, scenario_charts
 from simulator.outputs.chart_inputs import ComparisonChartInputs, ScenarioChartInputs
 from simulator.outputs.layout import style
 
-Need = Literal["backtest", "draws", "tornado"]
+Need = Literal["backtest", "skill", "draws", "tornado"]
 NEEDS: dict[str, str] = {
     "backtest": "an observed month after the calibration year inside the horizon",
+    "skill": "an observed month after the calibration year inside the horizon, and a current out-of-sample backtest "
+    "(simulate backtest)",
     "draws": "Monte Carlo draws: simulator.run(scenario, draws=2000)",
     "tornado": "Monte Carlo draws and a horizon with a whole calendar year",
 }
@@ -76,6 +78,13 @@ SCENARIO_CHARTS: dict[str, Chart] = {
             "backtest", "The model against the Census months after 2024.", scenario_charts.backtest_chart, ("backtest",)
         ),
         Chart(
+            "skill",
+            "How far off the model's forecasts were, one to six months ahead, when estimated only on the months "
+            "before; against two simple rules.",
+            scenario_charts.skill_chart,
+            ("skill",),
+        ),
+        Chart(
             "fan",
             "Monthly imports and balance over the Monte Carlo draws: median, 50% and 90% bands, and the point "
             "projection.",
@@ -120,6 +129,7 @@ def missing(chart: Chart, inputs: ScenarioChartInputs | ComparisonChartInputs) -
     """The needs of ``chart`` that ``inputs`` do not meet (empty when it can be drawn)."""
     present = {
         "backtest": getattr(inputs, "backtest", None) is not None,
+        "skill": getattr(inputs, "skill", None) is not None,
         "draws": bool(getattr(inputs, "draws", False)),
         "tornado": getattr(inputs, "tornado", None) is not None,
     }

@@ -35,6 +35,7 @@ from simulator.outputs.provenance import (
     in_force,
     inputs,
 )
+from simulator.uncertainty.rolling_origin import BENCHMARKS, FULL, scores
 
 KEY_COLUMNS = (
     "year",
@@ -137,6 +138,45 @@ def backtest_rows(test) -> list[dict[str, str]]:
     return rows
 
 
+SKILL_COLUMNS = ("flow", "ahead", "scored", "model", "bias", "last_value", "seasonal", "range50", "range90")
+SKILL_HEADINGS = {
+    "flow": "Flow",
+    "ahead": "Months ahead",
+    "scored": "Months scored",
+    "model": "Model error",
+    "bias": "Model bias",
+    "last_value": "Last value, error",
+    "seasonal": "Last year × change, error",
+    "range50": "Held by 50% range",
+    "range90": "Held by 90% range",
+}
+
+
+def skill_rows(forecasts) -> list[dict[str, str]]:
+    """The out-of-sample score per flow and months ahead: mean absolute error of the model and of the two naive
+    forecasts, the model's mean signed error, and how often its ranges held the Census month [%]."""
+    found = {(score.variant, score.flow, score.horizon): score for score in scores(list(forecasts))}
+    rows = []
+    for (variant, flow, horizon), score in found.items():
+        if variant != FULL:
+            continue
+        naive = [found[(name, flow, horizon)] for name in BENCHMARKS]
+        rows.append(
+            {
+                "flow": f"US {flow}",
+                "ahead": str(horizon),
+                "scored": str(score.count),
+                "model": number(score.mape, "%"),
+                "bias": number(score.bias, "%", signed=True),
+                "last_value": number(naive[0].mape, "%"),
+                "seasonal": number(naive[1].mape, "%"),
+                "range50": number(score.coverage50, "%"),
+                "range90": number(score.coverage90, "%"),
+            }
+        )
+    return rows
+
+
 SPREAD_COLUMNS = ("year", "imports_5", "imports_50", "imports_95", "balance_5", "balance_50", "balance_95")
 SPREAD_HEADINGS = {
     "year": "Year",
@@ -175,6 +215,7 @@ def scenario_context(
     spread: list[dict[str, str]] | None = None,
     paths: TariffPaths | None = None,
     history: Observed | None = None,
+    skill=None,
 ) -> dict[str, Any]:
     """Everything the scenario templates show; footnotes are numbered in reading order."""
     notes = Notes()
@@ -197,6 +238,9 @@ def scenario_context(
         "backtest_rows": backtest_rows(test) if test is not None else [],
         "backtest_columns": BACKTEST_COLUMNS,
         "backtest_headings": BACKTEST_HEADINGS,
+        "skill_rows": skill_rows(skill) if skill else [],
+        "skill_columns": SKILL_COLUMNS,
+        "skill_headings": SKILL_HEADINGS,
         "charts": list(charts),
         "input_sections": list(sections.items()),
         "footnote_entries": notes.entries(),

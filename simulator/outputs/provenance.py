@@ -185,7 +185,8 @@ def inputs(scenario: Scenario) -> list[Input]:
             if spec is not None and spec.unit != "ratio"
             else ""
         )
-        note = " (fitted to the 2025 months)" if spec is not None and spec.fitted and not value.fact else ""
+        estimated = spec is not None and spec.estimated and name not in scenario.parameters_set
+        note = " (estimated from the monthly record)" if estimated else ""
         rows.append(
             Input(
                 "Model parameters",

@@ -48,9 +48,11 @@ from simulator.outputs.pages import (
     spread_rows,
 )
 from simulator.outputs.provenance import differences
+from simulator.outputs.skill import skill_rows
 from simulator.outputs.text import text_width
 from simulator.uncertainty.draws import monte_carlo
 from simulator.uncertainty.executors import fork_map
+from simulator.uncertainty.rolling_origin import scores
 
 Progress = Callable[[int, int, str], None]
 
@@ -290,7 +292,11 @@ def _write_scenario_data(report: ScenarioReport, folder: Path) -> None:
     write_tidy(result.to_frame(), folder / "projection")
     key_frame(report.table).to_csv(folder / "key-numbers.csv", index=False, float_format="%.4f")
     if report.charts.backtest is not None:
-        report.charts.backtest.frame().to_csv(folder / "backtest.csv", float_format="%.4f")
+        report.charts.backtest.frame().to_csv(folder / "fit-to-census.csv", float_format="%.4f")
+    if report.charts.skill is not None:
+        pd.DataFrame(skill_rows(scores(list(report.charts.skill)))).to_csv(
+            folder / "backtest.csv", index=False, float_format="%.3f"
+        )
 
 
 def _write_comparison_data(report: ComparisonReport, folder: Path) -> None:
@@ -388,6 +394,7 @@ def write_pages(item: Staged, stamp: dict[str, str]) -> None:
             spread_rows(result) if result.uncertainty else None,
             report.charts.paths,
             report.charts.observed,
+            report.charts.skill,
         )
         pages, results = ("summary.md.j2", "scenario.html.j2"), [result]
     else:

@@ -45,6 +45,7 @@ from simulator.outputs.layout import (
 )
 from simulator.outputs.provenance import draws_note
 from simulator.outputs.text import plain
+from simulator.uncertainty.rolling_origin import BENCHMARKS, FLOWS, FULL, HORIZONS, coverage, scores
 
 # ---------------------------------------------------------------- one scenario
 
@@ -346,6 +347,57 @@ def backtest_chart(inputs: ScenarioChartInputs) -> Figure:
     finish_monthly(
         layout, "Sources: US Census Bureau, trade in goods with China (not seasonally adjusted); model projection"
     )
+    return layout.figure
+
+
+def skill_chart(inputs: ScenarioChartInputs) -> Figure:
+    """Out-of-sample error of the model by months ahead against the two naive forecasts, imports and exports [%]."""
+    if inputs.skill is None:
+        raise ValueError("the skill chart needs a current out-of-sample backtest (simulate backtest)")
+    forecasts = list(inputs.skill)
+    found = scores(forecasts)
+    origins = sorted({row.origin for row in forecasts})
+    labels = [
+        "model, estimated on the months before",
+        "last month's value",
+        "same month a year earlier × latest change",
+    ]
+    first, last = (dt.datetime.strptime(origin, "%Y-%m").strftime("%B %Y") for origin in (origins[0], origins[-1]))
+    note = (
+        f"Each month from {first} to {last} the model was estimated on the record up to then and run "
+        "forward with the tariffs that followed; the error is the mean absolute gap to the Census month. Its 90% "
+        f"ranges held {coverage(forecasts, 90):.0f}% of those months, its 50% ranges {coverage(forecasts, 50):.0f}%."
+    )
+    layout = frame(
+        "How well the model forecast the 2025 months",
+        inputs.scenario.start,
+        inputs.scenario.end,
+        columns=2,
+        subtitles=True,
+        dates=False,
+        legend_rows=legend_rows(labels),
+        note=note,
+    )
+    for ax, flow in zip(layout.axes, FLOWS, strict=True):
+        reach = 0.0
+        for name, label, style in (
+            (FULL, labels[0], {"color": FLOW_COLOURS[flow], "linewidth": 2, "marker": "o"}),
+            (BENCHMARKS[0], labels[1], {"color": "#555555", "linestyle": "--", "marker": "s", "markersize": 4}),
+            (BENCHMARKS[1], labels[2], {"color": "#999999", "linestyle": ":", "marker": "^", "markersize": 4}),
+        ):
+            rows = [score for score in found if score.variant == name and score.flow == flow]
+            ax.plot([row.horizon for row in rows], [row.mape for row in rows], label=label, **style)
+            reach = max([reach, *(row.mape for row in rows)])
+        ax.set_xticks(range(1, HORIZONS + 1))
+        ax.set_xlabel("months ahead", fontsize=8)
+        ax.set_ylim(0, reach * 1.15)
+        ax.yaxis.set_major_formatter(lambda value, _: f"{value:.0f}%")
+        ax.tick_params(labelsize=8)
+        ax.grid(True, axis="y", alpha=0.3)
+        ax.spines[["top", "right"]].set_visible(False)
+        subtitle(layout, ax, f"US {flow} {'from' if flow == 'imports' else 'to'} China: mean error")
+    legend_below(layout)
+    source_note(layout, "Sources: US Census Bureau, trade in goods with China; model estimated month by month")
     return layout.figure
 
 

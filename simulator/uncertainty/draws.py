@@ -1,9 +1,12 @@
-"""Monte Carlo draws: uncertain parameters and renewed truces mixed into one distribution of outcomes.
+"""Monte Carlo draws: uncertain parameters, renewed truces and unexplained deviations in one distribution.
 
 Each draw takes every uncertain parameter from its distribution (written in the scenario, or
 the sourced default range of the parameter registry for parameters the scenario leaves unset;
-point values a scenario sets stay fixed) and, for each window with a renewal probability, a
-number of renewals. Draws run in chunks of :data:`CHUNK`, so memory does not grow with their
+point values a scenario sets stay fixed); the estimated parameters a scenario leaves unset are
+drawn together from the fit's posterior, so their correlations hold. For each window with a
+renewal probability a draw takes a number of renewals, and after the last observed month it
+adds AR(1) deviations of imports and exports (:mod:`simulator.model.noise`), so the bands are
+forecast intervals. Draws run in chunks of :data:`CHUNK`, so memory does not grow with their
 number; each chunk has its own random stream spawned from one ``numpy.random.SeedSequence``,
 so a seed fixes every draw whatever the machine.
 """
@@ -16,9 +19,11 @@ from collections.abc import Callable
 import numpy as np
 
 from simulator.inputs.distributions import Distribution
+from simulator.inputs.estimates import load_estimates
 from simulator.inputs.parameters import PARAMETERS, put_in_order
 from simulator.inputs.scenario import Scenario
-from simulator.model.projection import point_parameters, project
+from simulator.model import noise
+from simulator.model.projection import anchors, point_parameters, project
 from simulator.model.result import DrawsSummary, period_starts
 from simulator.model.timeline import renewal_decisions
 from simulator.model.variables import RATES, VARIABLES
@@ -38,9 +43,30 @@ def parameter_distributions(scenario: Scenario) -> dict[str, Distribution]:
         written = scenario.parameters.distribution(name)
         if written is not None:
             found[name] = written
-        elif name not in scenario.parameters_set:
+        elif name not in scenario.parameters_set and spec.low != spec.high:  # a held parameter does not vary
             found[name] = spec.default_distribution(getattr(scenario.parameters, name).value)
     return found
+
+
+def jointly_drawn(scenario: Scenario, distributions: dict[str, Distribution]) -> tuple[str, ...]:
+    """The uncertain parameters drawn together from the fit's posterior: estimated ones the scenario leaves unset."""
+    estimates = load_estimates()
+    if estimates is None:
+        return ()
+    return tuple(
+        name
+        for name in distributions
+        if name in estimates.names
+        and name not in scenario.parameters_set
+        and scenario.parameters.distribution(name) is None
+    )
+
+
+def within_bounds(name: str, values: np.ndarray) -> np.ndarray:
+    """Posterior draws kept inside the values the parameter can take (the normal curve's tails can leave them)."""
+    spec = PARAMETERS[name]
+    low, high = spec.estimated.bounds or spec.rules.domain if spec.estimated else spec.rules.domain  # type: ignore[union-attr]
+    return np.clip(values, low * spec.rules.scale, high * spec.rules.scale)
 
 
 def draw_parameters(
@@ -48,17 +74,38 @@ def draw_parameters(
 ) -> dict[str, np.ndarray | float]:
     """One value per draw for each uncertain parameter [model units]; the others at their point values."""
     values: dict[str, np.ndarray | float] = dict(point_parameters(scenario))
+    joint = jointly_drawn(scenario, distributions)
+    if joint:
+        drawn = load_estimates().draw(generator, count, joint)  # type: ignore[union-attr]
+        values.update({name: within_bounds(name, drawn[name]) for name in joint})
     for name, distribution in distributions.items():
-        values[name] = distribution.sample(generator, count)
+        if name not in joint:
+            values[name] = distribution.sample(generator, count)
     values = put_in_order(values, distributions)
     if "shipping_lag_days" in distributions:
         # draws in order of their lag, so the delay is a few block copies (quantiles ignore the order of draws)
-        order = np.argsort(np.rint(values["shipping_lag_days"]), kind="stable")
+        order = np.argsort(np.floor(values["shipping_lag_days"]), kind="stable")
         values = {
             name: value[order] if isinstance(value, np.ndarray) and value.shape == (count,) else value
             for name, value in values.items()
         }
     return values
+
+
+def deviations(
+    days: np.ndarray, parameters: dict[str, np.ndarray | float], generator: np.random.Generator, count: int
+) -> dict[str, np.ndarray] | None:
+    """Each draw's deviations from the model after the last observed month [log points per day]: the anchors
+    fading at its persistence plus AR(1) innovations of its spread (None before the first fit)."""
+    estimates = load_estimates()
+    if estimates is None:
+        return None
+    shocks = anchors(days, parameters)
+    months = max(int(noise.months_after(days[-1:], estimates.anchor_month)[0]), 0)
+    for flow, spread in (("imports", "import_noise"), ("exports", "export_noise")):
+        monthly = noise.innovations(generator, count, months, parameters[spread], parameters["noise_persistence"])
+        shocks[flow] = shocks[flow] + noise.daily_shocks(days, estimates.anchor_month, monthly)  # type: ignore[index]
+    return shocks
 
 
 def monte_carlo(
@@ -92,7 +139,7 @@ def monte_carlo(
         generator = np.random.default_rng(stream)
         parameters = draw_parameters(scenario, distributions, generator, count)
         chosen = policy.stacked(draw_renewals(decisions, scenario.end, generator, count)) if decisions else paths
-        series = project(chosen, parameters)
+        series = project(chosen, parameters, deviations(days, parameters, generator, count))
         monthly = np.stack(
             [
                 np.add.reduceat(np.broadcast_to(series[name], (count, len(days))), month_starts, axis=1)

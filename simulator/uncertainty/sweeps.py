@@ -38,7 +38,7 @@ from simulator.inputs.problems import InputError, Problem
 from simulator.inputs.scenario import Scenario
 from simulator.inputs.schema import Strict, validate
 from simulator.inputs.yaml_reader import Document, read_document
-from simulator.model.projection import point_parameters, project
+from simulator.model.projection import anchors, point_parameters, project
 from simulator.model.result import period_totals
 from simulator.model.tariff_paths import TariffPaths, tariff_arrays
 from simulator.model.variables import VARIABLES, unit
@@ -216,7 +216,7 @@ def evaluate(
     """One task: project a batch of grid points at once and total them by period (runs on a worker)."""
     days = paths.days
     count = max((np.size(value) for value in parameters.values()), default=1)
-    series = project(paths, parameters)
+    series = project(paths, parameters, anchors(days, parameters))
     full = {name: np.broadcast_to(series[name], (count, len(days))) for name in VARIABLES}
     return period_totals(days, full, frequency)
 

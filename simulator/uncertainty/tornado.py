@@ -8,7 +8,8 @@ import numpy as np
 
 from simulator.inputs.parameters import PARAMETERS, put_in_order
 from simulator.inputs.scenario import Scenario
-from simulator.model.projection import point_parameters, project
+from simulator.model import noise
+from simulator.model.projection import anchors, point_parameters, project
 from simulator.model.tariff_paths import TariffPaths, tariff_arrays
 from simulator.model.timeline import renewal_decisions
 from simulator.uncertainty.draws import parameter_distributions
@@ -69,11 +70,13 @@ def tornado(scenario: Scenario, variable: str = "us_trade_balance_with_china", y
     keep = paths.days.astype("datetime64[Y]") == np.datetime64(str(year), "Y")
 
     def value(parameters: dict, chosen: TariffPaths = paths) -> float:
-        return float(np.sum(project(chosen, parameters)[variable][keep]))
+        return float(np.sum(project(chosen, parameters, anchors(chosen.days, parameters))[variable][keep]))
 
     central = point_parameters(scenario)
     swings = []
     for name, distribution in parameter_distributions(scenario).items():
+        if name in noise.PARAMETERS:  # they widen the draws but do not move a projection
+            continue
         low, high = distribution.percentile(5), distribution.percentile(95)
         outcomes = [value(put_in_order(dict(central, **{name: setting}), {name})) for setting in (low, high)]
         unit = "%" if distribution.percent else ""
