@@ -10,6 +10,9 @@ Targets (issue 5): 10,000 Monte Carlo draws over three years, daily, in <= 2 s a
 peak; time linear in draws with flat memory (1k, 10k, 100k); the engine within 5x of a bare
 numpy reference that raises the same number of cells to a power.
 Run `python benchmarks/speed.py draws` for the Monte Carlo figures only.
+Targets (issue 12): one point projection < 5 ms of engine time; 10,000 draws < 2 s; the
+estimation (`simulate fit`, three starting points) < 60 s on 2 cores. Run
+`python benchmarks/speed.py fit` for the estimation figures only.
 """
 
 from __future__ import annotations
@@ -199,9 +202,23 @@ def chart_overhead() -> None:
     )
 
 
+def estimation_figures() -> None:
+    from simulator.model.estimation import Record, fit, negative_log_posterior, setup
+
+    prepared = setup(Record.up_to())
+    point = median_seconds(lambda: negative_log_posterior(prepared.prior_mean, prepared), repeat=50)
+    print(f"one evaluation of the posterior (a projection of both flows, 2024-2025): median {point * 1000:.2f} ms")
+    for starts in (1, 3):
+        seconds = median_seconds(lambda starts=starts: fit(starts=starts), repeat=3)
+        print(f"estimation with {starts} starting point(s): median {seconds:.1f} s (target < 60 s)")
+
+
 if __name__ == "__main__":
     if sys.argv[1:] == ["draws"]:
         monte_carlo_figures()
+    elif sys.argv[1:] == ["fit"]:
+        estimation_figures()
     else:
         main()
         monte_carlo_figures()
+        estimation_figures()

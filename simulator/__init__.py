@@ -10,6 +10,8 @@ The public API is small and imports nothing heavy until used::
     table = simulator.sweep(scenario, {"pass_through": ["80%", "100%"]})   # a grid, one tidy table
     mine = simulator.what_if("documented-2025", "Truce lapses", parameters={"pass_through": "80%"})
     both = simulator.compare(["truce-expires", "no-busan-deal"])   # .key_numbers(), .plot("balance")
+    estimation = simulator.fit()                   # the parameters estimated on the Census months
+    skill = simulator.backtest()                   # out-of-sample error against naive forecasts
 
 See README.md and docs/ for the scenario format and the model; docs/architecture.md for the layout.
 """
@@ -31,8 +33,10 @@ __all__ = [
     "Result",
     "Scenario",
     "__version__",
+    "backtest",
     "bundled_ids",
     "compare",
+    "fit",
     "load_scenario",
     "run",
     "scenario_from_data",
@@ -47,8 +51,10 @@ if TYPE_CHECKING:
         InputError,
         Result,
         Scenario,
+        backtest,
         bundled_ids,
         compare,
+        fit,
         load_scenario,
         run,
         scenario_from_data,

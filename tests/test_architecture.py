@@ -134,8 +134,10 @@ def test_dir_lists_the_public_api_only():
             "Result",
             "Scenario",
             "__version__",
+            "backtest",
             "bundled_ids",
             "compare",
+            "fit",
             "load_scenario",
             "run",
             "scenario_from_data",
@@ -151,7 +153,7 @@ def test_dir_lists_the_public_api_only():
 def test_importing_and_drawing_leaves_a_users_matplotlib_settings_alone():
     code = """
 import matplotlib, warnings
-import numpy, pandas, pydantic, ruamel.yaml, jinja2, matplotlib.figure  # libraries set filters of their own on import
+import numpy, pandas, pydantic, ruamel.yaml, jinja2, matplotlib.figure, scipy.optimize  # they set filters of their own
 before = dict(matplotlib.rcParams)
 filters = list(warnings.filters)
 import simulator

@@ -6,6 +6,8 @@ import re
 import subprocess
 import sys
 
+import pandas as pd
+
 from simulator.cli import main
 from tests.conftest import ROOT
 
@@ -61,12 +63,26 @@ def test_simulate_writes_projection_charts_and_backtest(tmp_path):
         "date,us_imports_from_china [USD bn/month],us_exports_to_china [USD bn/month],us_trade_balance_with_china "
         "[USD bn/month],"
     )
-    backtest = (folder / "backtest.csv").read_text().splitlines()
+    census = (folder / "fit-to-census.csv").read_text().splitlines()
     assert (
-        len(backtest) == 13
-        and backtest[6].startswith("2025-06-01,18.9487,")
-        and backtest[-1].startswith("2025-12-01,21.1043,")
+        len(census) == 13
+        and census[6].startswith("2025-06-01,18.9487,")
+        and census[-1].startswith("2025-12-01,21.1043,")
     )
+    skill = pd.read_csv(folder / "backtest.csv")
+    assert list(skill.columns) == [
+        "forecaster",
+        "flow",
+        "months_ahead",
+        "months_scored",
+        "mape_percent",
+        "bias_percent",
+        "coverage50_percent",
+        "coverage90_percent",
+    ]
+    model = skill[(skill.forecaster == "full model") & (skill.flow == "imports")]
+    assert model.months_ahead.tolist() == [1, 2, 3, 4, 5, 6] and model.months_scored.tolist() == [9, 8, 7, 6, 5, 4]
+    assert set(skill.forecaster) >= {"full model", "last value", "seasonal naive"}
     tidy = (folder / "projection.csv").read_text().splitlines()
     assert tidy[0] == "scenario,date,variable,value,unit"
 
@@ -77,6 +93,8 @@ def test_a_scenario_ending_before_2025_has_no_backtest(tmp_path):
     assert main([str(short), "--out", str(tmp_path / "out"), "--quiet"]) == 0
     assert (tmp_path / "out" / "short" / "trade.png").exists()
     assert not (tmp_path / "out" / "short" / "backtest.png").exists()
+    assert not (tmp_path / "out" / "short" / "skill.png").exists()
+    assert not (tmp_path / "out" / "short" / "backtest.csv").exists()
 
 
 def test_rerun_replaces_the_folder(tmp_path):

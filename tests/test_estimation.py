@@ -173,3 +173,14 @@ def test_naive_benchmarks_are_last_value_and_last_year_scaled_by_the_latest_rati
     )
     assert last == 15.0  # March 2025 is the 15th month
     assert seasonal == pytest.approx(5.0 * 15.0 / 3.0)  # May 2024 × March 2025 / March 2024
+
+
+def test_the_docs_tables_are_the_current_estimates_and_backtest(bundled_fit):
+    from pathlib import Path
+
+    from simulator.outputs.skill import docs_blocks, with_blocks
+
+    docs = Path(__file__).resolve().parents[1] / "docs" / "model.md"
+    text = docs.read_text(encoding="utf-8")
+    _, kept = rolling_origin.read_cache()
+    assert text == with_blocks(text, docs_blocks(bundled_fit, kept)), "regenerate the tables: python docs/tables.py"

@@ -133,7 +133,7 @@ def test_simulate_draws_adds_fan_and_tornado(tmp_path):
     assert sorted(tidy["quantile"].unique()) == [5, 25, 50, 75, 95]
     page = (folder / "index.html").read_text()
     assert (
-        "Uncertainty over 300 Monte Carlo draws" in page and page.count("<img ") == len(list(folder.glob("*.svg"))) == 8
+        "Uncertainty over 300 Monte Carlo draws" in page and page.count("<img ") == len(list(folder.glob("*.svg"))) == 9
     )
 
 

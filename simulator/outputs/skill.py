@@ -135,3 +135,23 @@ def skill_rows(found: list[Score]) -> list[dict]:
         }
         for score in found
     ]
+
+
+def docs_blocks(estimation: Fit, forecasts: list[Forecast]) -> dict[str, str]:
+    """The generated tables of docs/model.md, by marker name."""
+    return {
+        "estimates": estimates_table(estimation.estimates),
+        "in-sample": in_sample_table(estimation),
+        "skill": skill_table(forecasts),
+        "variants": variants_table(forecasts),
+    }
+
+
+def with_blocks(text: str, blocks: dict[str, str]) -> str:
+    """``text`` with the lines between ``<!-- name:start ... -->`` and ``<!-- name:end -->`` replaced by each block."""
+    for name, block in blocks.items():
+        start = text.index(f"<!-- {name}:start")
+        start = text.index("\n", start) + 1
+        end = text.index(f"<!-- {name}:end -->")
+        text = text[:start] + block + "\n" + text[end:]
+    return text
