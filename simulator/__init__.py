@@ -13,6 +13,10 @@ The public API is small and imports nothing heavy until used::
     estimation = simulator.fit()                   # the parameters estimated on the Census months
     skill = simulator.backtest()                   # out-of-sample error against naive forecasts
 
+Wrong arguments (``draws=1.5``, ``seed='abc'``, ``quantiles=()``, ``run(None)``, more than
+``simulator.api.MAX_DRAWS`` draws without ``max_draws=``) raise an :class:`InputError` (the subclass
+``simulator.api.ArgumentError``, also a ``ValueError``) naming the argument, before any work starts.
+
 See README.md and docs/ for the scenario format and the model; docs/architecture.md for the layout.
 """
 

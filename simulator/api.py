@@ -6,13 +6,26 @@ stays light)::
     scenario = simulator.load_scenario("documented-2025")
     paths = simulator.tariff_paths(scenario)       # daily tariff rates [%]
     result = simulator.run(scenario)               # result.monthly [USD bn/month], .plot("trade")
+
+Arguments are checked before any work starts, as the command line checks its options: a wrong
+``draws``, ``seed``, ``quantiles`` or scenario raises :class:`ArgumentError`, a subclass of
+:class:`InputError` (and of ``ValueError``) whose problems name the function as the file
+(``run()``) and the argument as the field (``draws``), with line and column 0 (no file)::
+
+    run(): draws: expected a whole number of draws (an int) from 0 to 100,000, not 1.5
+
+``draws`` is at most :data:`MAX_DRAWS` (100,000: minutes of work, not hours) unless ``max_draws=`` raises
+the bound on purpose. Problems of a :func:`what_if` built in code are located the same way, with
+the field's path: ``what_if(): parameters.pass_through: a rate needs a percent sign ...``.
 """
 
 from __future__ import annotations
 
 import functools
+import math
+import numbers
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from typing import Any
 
@@ -21,7 +34,7 @@ import pandas as pd
 from simulator.inputs.loading import load_file, locate
 from simulator.inputs.loading import scenario_from_data as _from_data
 from simulator.inputs.locations import bundled_ids
-from simulator.inputs.problems import InputError
+from simulator.inputs.problems import InputError, Problem
 from simulator.inputs.scenario import Scenario as _Scenario
 from simulator.model import estimation
 from simulator.model.estimation import Fit
@@ -37,6 +50,8 @@ from simulator.uncertainty.quantiles import QUANTILES
 from simulator.uncertainty.rolling_origin import cached_backtest, scores
 
 __all__ = [
+    "MAX_DRAWS",
+    "ArgumentError",
     "Comparison",
     "InputError",
     "Result",
@@ -54,26 +69,182 @@ __all__ = [
 ]
 
 
+MAX_DRAWS = 100_000
+"""The most Monte Carlo draws :func:`run` and :func:`compare` take unless ``max_draws=`` says otherwise.
+
+100,000 draws take a minute or two on one core (10**9 would take days); past 10,000 draws
+quantiles are read off a fixed-size histogram, exact to a bin's width.
+"""
+
+_NO_POSITION = 0
+"""Line and column of a problem with an argument given in code: there is no file to point into."""
+
+
+class ArgumentError(InputError, ValueError):
+    """An argument of an API function is not what it expects; raised before any work starts.
+
+    ``problems`` holds one :class:`~simulator.inputs.problems.Problem` per argument (or field of
+    a what-if) that is wrong: ``file`` is the function (``"run()"``), ``path`` the argument or
+    field (``"draws"``, ``"parameters.pass_through"``), ``line`` and ``column`` 0 for values given
+    in code. Problems in files the call reads (a parent YAML file) keep their file, line and
+    column. Catch it as :class:`InputError` (like a file's problems) or as ``ValueError``.
+    """
+
+    def __init__(self, problems: Iterable[Problem]):
+        super().__init__(problems)
+        self.args = ("\n".join(_shown(problem) for problem in self.problems),)
+
+
+def _shown(problem: Problem) -> str:
+    if problem.line != _NO_POSITION:
+        return str(problem)
+    return (
+        f"{problem.file}: {problem.path}: {problem.message}" if problem.path else f"{problem.file}: {problem.message}"
+    )
+
+
+def _argument(function: str, name: str, message: str) -> Problem:
+    return Problem(f"{function}()", _NO_POSITION, _NO_POSITION, name, message)
+
+
+def _refuse(function: str, name: str, message: str) -> ArgumentError:
+    return ArgumentError([_argument(function, name, message)])
+
+
+def _is_whole(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def _check_draws(function: str, draws: Any, max_draws: Any) -> int:
+    if not _is_whole(max_draws) or max_draws < 0:
+        raise _refuse(function, "max_draws", f"expected a whole number (an int) of 0 or more, not {max_draws!r}")
+    expected = f"a whole number of draws (an int) from 0 to {max_draws:,}"
+    if not _is_whole(draws):
+        hint = " (write it as an int, such as 10_000)" if isinstance(draws, float) and draws.is_integer() else ""
+        raise _refuse(function, "draws", f"expected {expected}, not {draws!r}{hint}")
+    if draws < 0:
+        raise _refuse(function, "draws", f"expected {expected} (0 is a point projection), not {draws}")
+    if draws > max_draws:
+        raise _refuse(
+            function,
+            "draws",
+            f"{draws:,} draws is more than the {max_draws:,} a run takes unless asked (10,000 draws take "
+            f"seconds, 10**9 take days); pass max_draws={draws} to allow it on purpose",
+        )
+    return int(draws)
+
+
+def _check_seed(function: str, seed: Any) -> int | None:
+    if seed is None:
+        return None
+    if not _is_whole(seed) or seed < 0:
+        raise _refuse(function, "seed", f"expected None or a whole number (an int) of 0 or more, not {seed!r}")
+    return int(seed)
+
+
+def _check_quantiles(function: str, quantiles: Any) -> tuple[float, ...] | None:
+    if quantiles is None:
+        return None
+    expected = "percent levels from 0 to 100, such as (5, 50, 95)"
+    if isinstance(quantiles, (str, bytes, Mapping)) or not isinstance(quantiles, Iterable):
+        raise _refuse(function, "quantiles", f"expected a sequence of {expected}, not {quantiles!r}")
+    levels = tuple(quantiles)
+    if not levels:
+        raise _refuse(function, "quantiles", f"expected at least one level: {expected}")
+    for level in levels:
+        if not isinstance(level, numbers.Real) or isinstance(level, bool) or not math.isfinite(level):
+            raise _refuse(function, "quantiles", f"expected {expected}, not {level!r} in {levels!r}")
+        if not 0 <= level <= 100:
+            raise _refuse(function, "quantiles", f"{level!r} is outside 0 to 100; expected {expected}")
+    if max(levels) <= 1:
+        percents = ", ".join(f"{100 * level:g}" for level in levels)
+        raise _refuse(
+            function,
+            "quantiles",
+            f"expected {expected}, not fractions {levels!r} (write ({percents}))",
+        )
+    if len(set(levels)) != len(levels):
+        raise _refuse(function, "quantiles", f"each level once, please: {levels!r} repeats one")
+    return tuple(float(level) for level in levels)
+
+
+def _check_progress(function: str, progress: Any) -> None:
+    if progress is not None and not callable(progress):
+        raise _refuse(function, "progress", f"expected None or a function progress(done, total), not {progress!r}")
+
+
+def _check_source(function: str, name: str, value: Any, *, scenario_objects: bool = True) -> None:
+    """A scenario argument: a Scenario (where allowed), a bundled id or a path to a YAML file."""
+    what = "a Scenario, a bundled id such as 'documented-2025' or a path to a YAML file"
+    if not scenario_objects:
+        what = "a bundled id such as 'documented-2025' or a path to a YAML file"
+    if scenario_objects and isinstance(value, _Scenario):
+        return
+    if isinstance(value, _Scenario):
+        raise _refuse(function, name, f"expected {what}, not a Scenario object (give its file, or extend it in YAML)")
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str) or not value.strip():
+        raise _refuse(function, name, f"expected {what}, not {value!r}")
+
+
 def load_scenario(path_or_id: str | os.PathLike[str]) -> Scenario:
     """Load and validate a scenario from a YAML path or a bundled id (``'geneva-truce'``).
 
-    Raises :class:`InputError` listing every problem in the file and in the files it extends.
+    Raises :class:`InputError` listing every problem in the file and in the files it extends, and
+    :class:`ArgumentError` when ``path_or_id`` is neither text nor a path.
     """
+    _check_source("load_scenario", "path_or_id", path_or_id, scenario_objects=False)
     return presentable(load_file(locate(path_or_id)))
 
 
 def scenario_from_data(data: dict[str, Any], scenario_id: str, name: str = "<code>") -> Scenario:
-    """Validate a scenario given as Python data, exactly as a YAML file would be; ``data`` may hold ``extends``."""
-    return presentable(_from_data(data, scenario_id, name))
+    """Validate a scenario given as Python data, exactly as a YAML file would be; ``data`` may hold ``extends``.
+
+    Problems in ``data`` are raised as :class:`ArgumentError` with ``name`` as the file and the
+    field's path (``parameters.pass_through``); problems in files it extends keep their place.
+    """
+    if not isinstance(data, Mapping):
+        raise _refuse("scenario_from_data", "data", f"expected a mapping of scenario fields, not {data!r}")
+    if not isinstance(scenario_id, str) or not scenario_id.strip():
+        raise _refuse("scenario_from_data", "scenario_id", f"expected a name such as 'my-what-if', not {scenario_id!r}")
+    return _from_code(dict(data), scenario_id, name)
 
 
-def what_if(base: str, title: str, scenario_id: str = "what-if", **fields: Any) -> Scenario:
+def _from_code(data: dict[str, Any], scenario_id: str, name: str, renames: Mapping[str, str] | None = None) -> Scenario:
+    """Validate data built in code; its problems point at the field (no lines in code), a parent's at its file."""
+    try:
+        return presentable(_from_data(data, scenario_id, name))
+    except InputError as error:
+        renames = renames or {}
+        problems = [
+            Problem(name, _NO_POSITION, _NO_POSITION, renames.get(problem.path, problem.path), problem.message)
+            if problem.file == name
+            else problem
+            for problem in error.problems
+        ]
+        raise ArgumentError(problems) from None
+
+
+def what_if(base: str | os.PathLike[str], title: str, scenario_id: str = "what-if", **fields: Any) -> Scenario:
     """A scenario extending ``base`` (a bundled id or YAML path), built in code and checked exactly as a YAML file.
 
     ``fields`` are the scenario file's keys: ``tariffs``, ``parameters``, ``horizon``,
     ``events``, ``description``; values as in YAML (``"30%"``, ``{"fact": "..."}``).
+
+    Raises :class:`ArgumentError` listing every problem at once, each at its field:
+    ``what_if(): parameters.pass_through: a rate needs a percent sign: write '80%' rather than 80``
+    (problems inside ``base``'s own file keep their file, line and column).
     """
-    return scenario_from_data({"title": title, "extends": base, **fields}, scenario_id)
+    _check_source("what_if", "base", base, scenario_objects=False)
+    if not isinstance(title, str):
+        raise _refuse("what_if", "title", f"expected the what-if's title as text, not {title!r}")
+    if not isinstance(scenario_id, str) or not scenario_id.strip():
+        raise _refuse("what_if", "scenario_id", f"expected a name such as 'my-what-if', not {scenario_id!r}")
+    if "extends" in fields or "title" in fields:
+        raise _refuse("what_if", "extends", "give the scenario to extend as base=..., not extends=...")
+    data = {"title": title, "extends": os.fspath(base), **fields}
+    return _from_code(data, scenario_id, "what_if()", {"extends": "base"})
 
 
 def tariff_paths(scenario: _Scenario | str) -> pd.DataFrame:
@@ -83,7 +254,7 @@ def tariff_paths(scenario: _Scenario | str) -> pd.DataFrame:
     add-on as reported), ``us_effective_additional_tariff_on_china`` and
     ``china_effective_additional_tariff_on_us`` (coverage-weighted sum of all measures) [%].
     """
-    return paths_frame(tariff_arrays(_scenario(scenario)))
+    return paths_frame(tariff_arrays(_scenario(scenario, "tariff_paths")))
 
 
 @functools.lru_cache(maxsize=1)
@@ -92,11 +263,13 @@ def _baseline() -> _Scenario:
 
 
 def run(
-    scenario: _Scenario | str,
+    scenario: _Scenario | str | os.PathLike[str],
     draws: int = 0,
     seed: int | None = None,
-    quantiles: tuple[float, ...] | None = None,
+    quantiles: Sequence[float] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    max_draws: int = MAX_DRAWS,
 ) -> Result:
     """Project a scenario (or a bundled id / YAML path) day by day.
 
@@ -106,24 +279,64 @@ def run(
     of the uncertain parameters and truce renewals; the same ``seed`` gives the same
     quantiles. ``progress(done, total)`` is called after each chunk of draws.
 
+    Arguments, checked before any work (:class:`ArgumentError` says what was expected):
+
+    - ``scenario``: a :class:`Scenario`, a bundled id or a path to a YAML file;
+    - ``draws``: a whole number (an int, not a float or bool) from 0 to ``max_draws``
+      (:data:`MAX_DRAWS`, 100,000, unless raised on purpose with ``max_draws=``);
+    - ``seed``: None (fresh entropy, reported in the result) or an int of 0 or more;
+    - ``quantiles``: None or a non-empty sequence of distinct percent levels from 0 to 100.
+
+    ``seed`` and ``quantiles`` are checked with ``draws=0`` too, and then change nothing: a point
+    projection uses no random numbers.
+
     Returns a :class:`Result` (``monthly``, ``annual``, ``to_frame()``, ``plot()``,
     ``key_numbers()`` against ``baseline-2024`` over the same horizon and parameters).
     """
-    scenario = _scenario(scenario)
-    if draws < 0:
-        raise ValueError(f"draws must be 0 (a point projection) or more, not {draws}")
-    if quantiles is not None and (not all(0 <= level <= 100 for level in quantiles) or max(quantiles) <= 1):
-        raise ValueError(f"quantiles are percent levels from 0 to 100, such as (5, 50, 95), not {tuple(quantiles)}")
+    draws = _check_draws("run", draws, max_draws)
+    seed = _check_seed("run", seed)
+    levels = _check_quantiles("run", quantiles)
+    _check_progress("run", progress)
+    scenario = _scenario(scenario, "run")
     point = point_projection(scenario)
     baseline = point_projection(counterfactual(_baseline(), scenario))
-    summary = monte_carlo(scenario, draws, seed, tuple(quantiles or QUANTILES), progress) if draws else None
+    summary = monte_carlo(scenario, draws, seed, levels or QUANTILES, progress) if draws else None
     return Result(scenario, point.days, point.series, uncertainty=summary, baseline=baseline)
 
 
-def compare(scenarios: Sequence[_Scenario | str], draws: int = 0, seed: int | None = None) -> Comparison:
-    """Run each scenario (objects, bundled ids or YAML paths) and line them up."""
-    loaded = [_scenario(item) for item in scenarios]
-    results = tuple(run(scenario, draws=draws, seed=seed) for scenario in loaded)
+def compare(
+    scenarios: Sequence[_Scenario | str | os.PathLike[str]],
+    draws: int = 0,
+    seed: int | None = None,
+    *,
+    max_draws: int = MAX_DRAWS,
+) -> Comparison:
+    """Run each scenario (objects, bundled ids or YAML paths) and line them up.
+
+    ``scenarios`` is a non-empty list (not a single id); ``draws``, ``seed`` and ``max_draws`` are
+    checked as in :func:`run` (the bound applies to each scenario's draws).
+    """
+    if isinstance(scenarios, (str, bytes, os.PathLike, _Scenario)) or not isinstance(scenarios, Iterable):
+        raise _refuse(
+            "compare",
+            "scenarios",
+            f"expected a list of scenarios, ids or paths, such as ['deal', 'escalation'], not {scenarios!r}",
+        )
+    items = list(scenarios)
+    if not items:
+        raise _refuse("compare", "scenarios", "expected at least one scenario, id or path")
+    draws = _check_draws("compare", draws, max_draws)
+    seed = _check_seed("compare", seed)
+    problems = []
+    for index, item in enumerate(items):
+        try:
+            _check_source("compare", f"scenarios[{index}]", item)
+        except ArgumentError as error:
+            problems += error.problems
+    if problems:
+        raise ArgumentError(problems)
+    loaded = [_scenario(item, "compare") for item in items]
+    results = tuple(run(scenario, draws=draws, seed=seed, max_draws=max_draws) for scenario in loaded)
     return Comparison(results, scenario_colours([scenario.id for scenario in loaded]))
 
 
@@ -140,8 +353,26 @@ def sweep(
     grid values in the unit they are written in (% for shares and growth). ``executor`` is
     any ``concurrent.futures.Executor`` (default: a process pool on this machine's cores); a
     ``dask.distributed`` cluster serves through ``Client(...).get_executor()``.
+
+    ``grid`` maps parameter names to non-empty lists of values, checked as in a sweep file;
+    ``frequency`` is ``"annual"`` or ``"monthly"``. Wrong arguments raise :class:`ArgumentError`.
     """
-    return sweeps.sweep(_scenario(scenario), grid, executor=executor, frequency=frequency, progress=progress)
+    if not isinstance(grid, Mapping):
+        raise _refuse("sweep", "grid", f"expected a mapping of parameter names to lists of values, not {grid!r}")
+    problems = [
+        _argument("sweep", f"grid.{name}", f"expected a list of values, such as ['80%', '100%'], not {values!r}")
+        for name, values in grid.items()
+        if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable)
+    ]
+    if problems:
+        raise ArgumentError(problems)
+    if frequency not in ("annual", "monthly"):
+        raise _refuse("sweep", "frequency", f"expected 'annual' or 'monthly', not {frequency!r}")
+    if executor is not None and not isinstance(executor, Executor):
+        raise _refuse("sweep", "executor", f"expected None or a concurrent.futures.Executor, not {executor!r}")
+    _check_progress("sweep", progress)
+    loaded = _scenario(scenario, "sweep")
+    return sweeps.sweep(loaded, grid, executor=executor, frequency=frequency, progress=progress)
 
 
 def baseline_scenario() -> _Scenario:
@@ -149,10 +380,11 @@ def baseline_scenario() -> _Scenario:
     return _baseline()
 
 
-def _scenario(scenario: _Scenario | str | os.PathLike[str]) -> Scenario:
+def _scenario(scenario: _Scenario | str | os.PathLike[str], function: str) -> Scenario:
+    _check_source(function, "scenario", scenario)
     if isinstance(scenario, _Scenario):
         return presentable(scenario)
-    return load_scenario(scenario)
+    return presentable(load_file(locate(scenario)))
 
 
 def fit(last_month: str | None = None, starts: int = 1) -> Fit:

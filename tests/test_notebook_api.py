@@ -53,7 +53,8 @@ def test_what_if_is_validated_like_a_file():
     with pytest.raises(simulator.InputError) as error:
         simulator.what_if("documented-2025", "Bad", parameters={"pass_through": 80, "short_run_elastcity": -1})
     text = str(error.value)
+    assert "what_if(): parameters.pass_through: a share needs a percent sign" in text
     assert (
-        "parameters.pass_through: a rate needs a percent sign" in text
+        "what_if(): parameters.short_run_elastcity: unknown key" in text
         and "did you mean 'short_run_elasticity'?" in text
     )

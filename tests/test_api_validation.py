@@ -1,0 +1,265 @@
+"""The Python API checks its arguments like the command line: the project's own exception, saying what was expected.
+
+Every refusal is a :class:`simulator.api.ArgumentError` (an :class:`InputError` and a ``ValueError``) raised
+before any work starts; its problems name the function as the file and the argument or field as the path.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+import simulator
+from simulator.api import MAX_DRAWS, ArgumentError
+from simulator.inputs.problems import InputError, Problem
+
+SCENARIO = "expected a Scenario, a bundled id such as 'documented-2025' or a path to a YAML file"
+
+
+def refused(call, *args, **kwargs) -> ArgumentError:
+    with pytest.raises(ArgumentError) as caught:
+        call(*args, **kwargs)
+    error = caught.value
+    assert isinstance(error, InputError) and isinstance(error, ValueError)
+    return error
+
+
+def only(error: ArgumentError) -> Problem:
+    assert len(error.problems) == 1, error.problems
+    return error.problems[0]
+
+
+@pytest.mark.parametrize(
+    ("draws", "message"),
+    [
+        (1.5, "expected a whole number of draws (an int) from 0 to 100,000, not 1.5"),
+        (
+            10.0,
+            (
+                "expected a whole number of draws (an int) from 0 to 100,000, not 10.0 (write it as an int, such as "
+                "10_000)"
+            ),
+        ),
+        (True, "expected a whole number of draws (an int) from 0 to 100,000, not True"),
+        ("10", "expected a whole number of draws (an int) from 0 to 100,000, not '10'"),
+        (None, "expected a whole number of draws (an int) from 0 to 100,000, not None"),
+        (-1, "expected a whole number of draws (an int) from 0 to 100,000 (0 is a point projection), not -1"),
+        (
+            10**9,
+            (
+                "1,000,000,000 draws is more than the 100,000 a run takes unless asked (10,000 draws take seconds, "
+                "10**9 take days); pass max_draws=1000000000 to allow it on purpose"
+            ),
+        ),
+    ],
+)
+def test_draws_must_be_a_whole_number_within_the_bound(draws, message):
+    error = refused(simulator.run, "geneva-truce", draws=draws)
+    assert only(error) == Problem("run()", 0, 0, "draws", message)
+    assert str(error) == f"run(): draws: {message}"
+
+
+def test_the_bound_on_draws_is_stated_and_can_be_raised_on_purpose():
+    assert MAX_DRAWS == 100_000
+    assert "MAX_DRAWS" in simulator.api.run.__doc__ and "max_draws" in simulator.api.run.__doc__
+    message = only(refused(simulator.run, "geneva-truce", draws=11, max_draws=10)).message
+    assert message.startswith("11 draws is more than the 10 a run takes unless asked")
+    assert only(refused(simulator.run, "geneva-truce", max_draws=-1)).path == "max_draws"
+    assert only(refused(simulator.run, "geneva-truce", max_draws=1e6)).path == "max_draws"
+    # raising the bound on purpose is allowed (here to check the argument only: 3 draws are cheap)
+    result = simulator.run("geneva-truce", draws=3, seed=1, max_draws=3)
+    assert result.uncertainty is not None
+
+
+@pytest.mark.parametrize(
+    ("seed", "draws"),
+    [("abc", 10), ("abc", 0), (-1, 10), (-1, 0), (1.5, 10), (True, 10), ([1, 2], 10)],
+)
+def test_seed_is_none_or_a_whole_number_even_for_a_point_run(seed, draws):
+    error = refused(simulator.run, "geneva-truce", draws=draws, seed=seed)
+    assert only(error) == Problem(
+        "run()", 0, 0, "seed", f"expected None or a whole number (an int) of 0 or more, not {seed!r}"
+    )
+
+
+def test_a_valid_seed_with_a_point_run_changes_nothing():
+    assert "a point projection uses no random numbers" in " ".join(simulator.api.run.__doc__.split())
+    plain = simulator.run("geneva-truce")
+    seeded = simulator.run("geneva-truce", seed=7)
+    assert seeded.uncertainty is None
+    assert seeded.monthly.equals(plain.monthly)
+
+
+@pytest.mark.parametrize(
+    ("quantiles", "message"),
+    [
+        ((), "expected at least one level: percent levels from 0 to 100, such as (5, 50, 95)"),
+        ([], "expected at least one level: percent levels from 0 to 100, such as (5, 50, 95)"),
+        ("5,50", "expected a sequence of percent levels from 0 to 100, such as (5, 50, 95), not '5,50'"),
+        (50, "expected a sequence of percent levels from 0 to 100, such as (5, 50, 95), not 50"),
+        ((5, "50"), "expected percent levels from 0 to 100, such as (5, 50, 95), not '50' in (5, '50')"),
+        ((5, float("nan")), "expected percent levels from 0 to 100, such as (5, 50, 95), not nan in (5, nan)"),
+        ((5, True), "expected percent levels from 0 to 100, such as (5, 50, 95), not True in (5, True)"),
+        ((5, 150), "150 is outside 0 to 100; expected percent levels from 0 to 100, such as (5, 50, 95)"),
+        ((-5, 50), "-5 is outside 0 to 100; expected percent levels from 0 to 100, such as (5, 50, 95)"),
+        (
+            (0.05, 0.5, 0.95),
+            (
+                "expected percent levels from 0 to 100, such as (5, 50, 95), not fractions (0.05, 0.5, 0.95) (write "
+                "(5, 50, 95))"
+            ),
+        ),
+        ((50, 50), "each level once, please: (50, 50) repeats one"),
+    ],
+)
+def test_quantiles_are_a_non_empty_sequence_of_percent_levels(quantiles, message):
+    error = refused(simulator.run, "geneva-truce", draws=10, seed=1, quantiles=quantiles)
+    assert only(error) == Problem("run()", 0, 0, "quantiles", message)
+
+
+def test_quantiles_given_as_a_list_work():
+    result = simulator.run("geneva-truce", draws=20, seed=1, quantiles=[10, 90])
+    assert sorted(set(result.annual.index.get_level_values("quantile"))) == [10, 90]
+
+
+@pytest.mark.parametrize("scenario", [None, 3, "", "   ", b"deal", ["deal"], 2.5])
+def test_the_scenario_is_a_scenario_an_id_or_a_path(scenario):
+    error = refused(simulator.run, scenario)
+    assert only(error) == Problem("run()", 0, 0, "scenario", f"{SCENARIO}, not {scenario!r}")
+
+
+@pytest.mark.parametrize("function", ["tariff_paths", "sweep"])
+def test_every_function_that_takes_a_scenario_checks_it(function):
+    arguments = {"sweep": ({"pass_through": ["80%"]},)}.get(function, ())
+    error = refused(getattr(simulator, function), None, *arguments)
+    assert only(error) == Problem(f"{function}()", 0, 0, "scenario", f"{SCENARIO}, not None")
+
+
+def test_load_scenario_takes_an_id_or_a_path():
+    message = "expected a bundled id such as 'documented-2025' or a path to a YAML file"
+    assert only(refused(simulator.load_scenario, None)) == Problem(
+        "load_scenario()", 0, 0, "path_or_id", f"{message}, not None"
+    )
+    assert only(refused(simulator.load_scenario, 7)).message == f"{message}, not 7"
+    # a path object and an id both still work
+    assert simulator.load_scenario(Path("scenarios") / "deal.yaml").id == "deal"
+    assert simulator.load_scenario("deal").id == "deal"
+
+
+def test_a_scenario_object_and_a_path_like_are_accepted(tmp_path):
+    scenario = simulator.load_scenario("geneva-truce")
+    assert simulator.tariff_paths(scenario).shape[0] > 300
+    path = tmp_path / "mine.yaml"
+    path.write_text("title: Mine\nextends: " + str(Path("scenarios/geneva-truce.yaml").resolve()) + "\n")
+    assert simulator.tariff_paths(path).shape[0] > 300
+    assert simulator.tariff_paths(os.fspath(path)).shape[0] > 300
+
+
+def test_compare_checks_its_list_and_arguments_before_running():
+    assert only(refused(simulator.compare, "deal")) == Problem(
+        "compare()",
+        0,
+        0,
+        "scenarios",
+        "expected a list of scenarios, ids or paths, such as ['deal', 'escalation'], not 'deal'",
+    )
+    assert only(refused(simulator.compare, [])).message == "expected at least one scenario, id or path"
+    assert only(refused(simulator.compare, None)).path == "scenarios"
+    error = refused(simulator.compare, ["deal", None, 3])
+    assert [problem.path for problem in error.problems] == ["scenarios[1]", "scenarios[2]"]
+    assert only(refused(simulator.compare, ["deal"], draws=1.5)).path == "draws"
+    assert only(refused(simulator.compare, ["deal"], draws=10, seed="abc")) == Problem(
+        "compare()", 0, 0, "seed", "expected None or a whole number (an int) of 0 or more, not 'abc'"
+    )
+    assert only(refused(simulator.compare, ["deal"], draws=MAX_DRAWS + 1)).path == "draws"
+
+
+def test_sweep_checks_grid_frequency_executor_and_progress():
+    assert only(refused(simulator.sweep, "deal", ["pass_through"])) == Problem(
+        "sweep()", 0, 0, "grid", "expected a mapping of parameter names to lists of values, not ['pass_through']"
+    )
+    assert only(refused(simulator.sweep, "deal", {"pass_through": "80%"})) == Problem(
+        "sweep()", 0, 0, "grid.pass_through", "expected a list of values, such as ['80%', '100%'], not '80%'"
+    )
+    assert only(refused(simulator.sweep, "deal", {"pass_through": ["80%"]}, frequency="weekly")) == Problem(
+        "sweep()", 0, 0, "frequency", "expected 'annual' or 'monthly', not 'weekly'"
+    )
+    assert only(refused(simulator.sweep, "deal", {"pass_through": ["80%"]}, executor="pool")).path == "executor"
+    assert only(refused(simulator.sweep, "deal", {"pass_through": ["80%"]}, progress=3)) == Problem(
+        "sweep()", 0, 0, "progress", "expected None or a function progress(done, total), not 3"
+    )
+
+
+def test_run_checks_progress():
+    assert only(refused(simulator.run, "deal", progress="bar")).path == "progress"
+
+
+def test_what_if_errors_point_at_the_field():
+    with pytest.raises(simulator.InputError) as caught:
+        simulator.what_if(
+            "documented-2025",
+            "Bad",
+            parameters={"pass_through": 80, "short_run_elastcity": -1},
+            horizon={"start": "2025-13-01", "end": "2027-12-31"},
+        )
+    error = caught.value
+    assert isinstance(error, ArgumentError)
+    assert {problem.file for problem in error.problems} == {"what_if()"}
+    assert {(problem.line, problem.column) for problem in error.problems} == {(0, 0)}
+    paths = [problem.path for problem in error.problems]
+    assert paths == ["horizon.start", "parameters.pass_through", "parameters.short_run_elastcity"]
+    lines = str(error).splitlines()
+    assert (
+        lines[0] == "what_if(): horizon.start: '2025-13-01' is not a real date (month must be in 1..12; expected "
+        "YYYY-MM-DD)"
+    )
+    assert lines[1].startswith("what_if(): parameters.pass_through: a ")
+    assert "1:1" not in str(error)
+
+
+def test_what_if_base_must_be_an_id_or_a_path():
+    message = "expected a bundled id such as 'documented-2025' or a path to a YAML file"
+    assert only(refused(simulator.what_if, None, "No base")) == Problem(
+        "what_if()", 0, 0, "base", f"{message}, not None"
+    )
+    assert only(refused(simulator.what_if, 3, "No base")).message == f"{message}, not 3"
+    scenario = simulator.load_scenario("deal")
+    assert only(refused(simulator.what_if, scenario, "Object")).message == (
+        f"{message}, not a Scenario object (give its file, or extend it in YAML)"
+    )
+    unknown = only(refused(simulator.what_if, "documented-2052", "Typo"))
+    assert unknown.file == "what_if()" and unknown.path == "base"
+    assert unknown.message.startswith("unknown scenario 'documented-2052' (did you mean 'documented-2025'?)")
+
+
+def test_what_if_title_and_id_are_checked():
+    assert only(refused(simulator.what_if, "deal", None)) == Problem(
+        "what_if()", 0, 0, "title", "expected the what-if's title as text, not None"
+    )
+    assert only(refused(simulator.what_if, "deal", "Fine", scenario_id="")).path == "scenario_id"
+    assert only(refused(simulator.what_if, "deal", "Fine", extends="geneva-truce")).path == "extends"
+
+
+def test_what_if_problems_in_a_parent_file_keep_their_place(tmp_path):
+    parent = tmp_path / "parent.yaml"
+    parent.write_text("title: Parent\nextends: deal\nparameters:\n  pass_through: 1.5\n", encoding="utf-8")
+    error = refused(simulator.what_if, str(parent), "Child")
+    problem = only(error)
+    assert problem.line == 4 and problem.column == 17 and problem.path == "parameters.pass_through"
+    assert problem.file.endswith("parent.yaml")
+    assert str(error) == str(problem)
+
+
+def test_scenario_from_data_locates_by_field():
+    error = refused(simulator.scenario_from_data, {"title": "x", "extends": "deal"}, "mine")
+    assert only(error).file == "<code>" and only(error).path == "title" and only(error).line == 0
+    assert only(refused(simulator.scenario_from_data, ["title"], "mine")).path == "data"
+    assert only(refused(simulator.scenario_from_data, {"extends": "deal"}, None)).path == "scenario_id"
+
+
+def test_dir_lists_the_public_api_only():
+    names = dir(simulator)
+    assert "run" in names and "load_scenario" in names and "what_if" in names
+    assert not {"Any", "TYPE_CHECKING", "annotations", "importlib", "version"} & set(names)
+    assert all(not name.startswith("_") or name == "__version__" for name in names)
+    assert set(simulator.api.__all__) >= {"ArgumentError", "MAX_DRAWS"}
