@@ -193,6 +193,65 @@ def test_comparison_folder(reports):
     assert "then back to 125%" in page and 'href="../truce-expires/index.html"' in page
 
 
+UNITS = ("_usd_bn_per_month", "_usd_bn", "_percent", "_days", "_months")
+NO_UNIT = {"date", "month", "year", "quantile", "scenario", "forecaster", "flow", "months_ahead", "months_scored"}
+"""Columns that are their own unit (dates, counts of months), text, or the quantile level [%]."""
+
+
+@pytest.mark.parametrize("folder", ["documented-2025", "comparison"])
+def test_every_data_file_reads_back_as_its_readme_says_with_units_in_every_header(reports, folder):
+    readme = (reports / folder / "README.md").read_text(encoding="utf-8")
+    calls = dict(re.findall(r"^pd\.read_csv\('([\w.-]+)', (parse_dates=.*)\)$", readme, flags=re.MULTILINE))
+    assert set(calls) == {path.name for path in (reports / folder).glob("*.csv")}
+    for name, arguments in calls.items():
+        frame = eval(f"pd.read_csv(folder / name, {arguments})", {"pd": pd, "folder": reports / folder, "name": name})
+        for column in frame.columns:
+            tidy = name.startswith("projection") and column in ("variable", "value", "unit")
+            text = name == "differences.csv"
+            assert tidy or text or column in NO_UNIT or column.endswith(UNITS), (name, column)
+        for column in ("date", "month"):
+            if column in frame:
+                assert pd.api.types.is_datetime64_any_dtype(frame[column]), (name, column)
+
+
+def test_key_numbers_file_names_its_columns_with_units(reports):
+    keys = pd.read_csv(reports / "documented-2025" / "key-numbers.csv")
+    assert list(keys.columns[:4]) == ["year", "horizon_days", "census_months", "us_imports_from_china_usd_bn"]
+    assert keys["us_imports_from_china_usd_bn"].iloc[0] == pytest.approx(438.742, abs=1e-3)
+    assert "us_effective_tariff_on_china_percent" in keys and "us_imports_from_china_vs_baseline_2024_usd_bn" in keys
+    tariffs = pd.read_csv(reports / "documented-2025" / "tariffs.csv", parse_dates=["date"])
+    assert all(column.endswith("_percent") for column in tariffs.columns[1:])
+
+
+def test_manifest_states_parameters_as_the_input_format_writes_them(reports):
+    from simulator.api import scenario_from_data
+
+    (entry,) = json.loads((reports / "documented-2025" / "manifest.json").read_text())["scenarios"]
+    parameters = entry["parameters"]
+    assert parameters["diversion_share"] == "63%" and parameters["pass_through"] == "100%"
+    assert isinstance(parameters["short_run_elasticity"], float)
+    copied = scenario_from_data({"title": "Copied", "extends": "documented-2025", "parameters": parameters}, "copy")
+    original = load_scenario("documented-2025")
+    assert copied.parameters.numbers() == pytest.approx(original.parameters.numbers(), rel=1e-12)
+
+
+def test_a_draws_run_writes_the_point_projection_and_the_quantiles(tmp_path):
+    from simulator.outputs.report import write_reports
+
+    scenario = load_scenario("geneva-truce")
+    baseline = load_scenario("baseline-2024")
+    (drawn,) = write_reports([scenario], tmp_path / "draws", baseline, draws=100, seed=3)
+    (point,) = write_reports([scenario], tmp_path / "point", baseline)
+    for name in ("monthly.csv", "projection.csv", "tariffs.csv", "key-numbers.csv"):
+        assert (drawn.path / name).read_text() == (point.path / name).read_text(), name
+    quantiles = pd.read_csv(drawn.path / "monthly-quantiles.csv", parse_dates=["date"])
+    assert sorted(quantiles["quantile"].unique()) == [5, 25, 50, 75, 95]
+    tidy = pd.read_parquet(drawn.path / "projection-quantiles.parquet")
+    assert list(tidy.columns) == ["scenario", "date", "quantile", "variable", "value", "unit"]
+    median = quantiles[quantiles["quantile"] == 50]["us_imports_from_china_usd_bn_per_month"].to_numpy()
+    assert np.all(median > 0) and len(median) == 48
+
+
 def test_rerun_writes_identical_charts(tmp_path):
     from simulator.outputs.report import write_reports
 

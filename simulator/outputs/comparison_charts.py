@@ -33,6 +33,7 @@ from simulator.outputs.layout import (
     source_note,
     subtitle,
 )
+from simulator.outputs.text import plain
 
 
 def _span(results: Sequence[Result]) -> tuple[dt.date, dt.date]:
@@ -72,7 +73,7 @@ def _overlay(
                 series,
                 color=colours[result.scenario.id],
                 linewidth=1.8,
-                label=result.scenario.id,
+                label=plain(result.scenario.id),  # an id is shown as written: a '$' stays a '$'
                 linestyle=_dashes(results, result),
             )
         if reference:
@@ -149,7 +150,7 @@ def tariffs_chart(inputs: ComparisonChartInputs) -> Figure:
                 result.series[variable],
                 color=colours[result.scenario.id],
                 linewidth=1.6,
-                label=result.scenario.id,
+                label=plain(result.scenario.id),  # an id is shown as written: a '$' stays a '$'
                 linestyle=_dashes(results, result),
             )
         date_axis(ax, start, end)

@@ -10,11 +10,16 @@ from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from simulator.inputs.distributions import Distribution
 from simulator.inputs.locations import seeds_dir
-from simulator.model.projection import point_parameters
+from simulator.inputs.parameters import PARAMETERS
+from simulator.inputs.quantities import Number, Percent
+from simulator.inputs.scenario import Scenario
 from simulator.model.result import Result
+from simulator.outputs.data_files import clean_text
 
 PACKAGE = "tariff-scenarios"
 """The distribution name the package is installed under."""
@@ -29,7 +34,8 @@ def package_version() -> str:
 
 
 def write_tidy(frame: pd.DataFrame, stem: Path) -> None:
-    """The canonical long table as CSV and Parquet."""
+    """The canonical long table as CSV and Parquet, its text cleaned (:func:`clean_text`)."""
+    frame = clean_text(frame)
     frame.to_csv(stem.with_suffix(".csv"), index=False, float_format="%.6f")
     frame.to_parquet(stem.with_suffix(".parquet"), index=False)
 
@@ -41,6 +47,28 @@ def listing(folder: Path, extra: list[str]) -> list[str]:
 def run_stamp() -> dict[str, str]:
     """The package version and the moment a run began (UTC), stamped on every page and manifest."""
     return {"version": package_version(), "created": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()}
+
+
+def written_value(value: float, percent: bool) -> float | str:
+    """A parameter value as a scenario file writes it: '63%' for a percentage (as many digits as it takes to give
+    the same number back, never an exponent, which the format refuses), a plain number otherwise.
+    """
+    if not percent:
+        return float(value)
+    return f"{np.format_float_positional(float(value), trim='-')}%"
+
+
+def written_parameters(scenario: Scenario) -> dict[str, float | str]:
+    """The scenario's parameters as its file would write them (the centre of a distribution), by registry name.
+
+    A file may copy any of them: a share is '63%', never the fraction 0.63 the model works with.
+    """
+    found: dict[str, float | str] = {}
+    for name, spec in PARAMETERS.items():
+        value: Number | Percent | Distribution = getattr(scenario.parameters, name)
+        written = value.central if isinstance(value, Distribution) else value.value
+        found[name] = written_value(written, spec.rules.percent)
+    return found
 
 
 def sha256(path: Path) -> str:
@@ -75,7 +103,7 @@ def _scenario_entry(result: Result) -> dict:
             }
             for name in scenario.files
         ],
-        "parameters": point_parameters(scenario),
+        "parameters": written_parameters(scenario),
         "draws": result.draws,
         "seed": result.seed,
         "distributions": {name: distribution.describe() for name, distribution in drawn.drawn.items()} if drawn else {},

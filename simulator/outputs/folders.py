@@ -1,16 +1,29 @@
-"""Report folders on disk: names that must not collide, staging folders beside the target, and the swap into place.
+"""Report folders on disk: names that must not collide, staging folders beside the target, the swap into place,
+one run at a time per output folder, and failures of the output folder in words.
 
 A folder is written into a hidden sibling (``.<name>-xxxxxxxx``) and renamed into place when it
-is complete, so a reader never sees half a folder and an interrupted run leaves nothing a later
-run trips on.
+is complete, so a reader never sees half a folder. Replacing an existing folder takes two
+renames (``<name>`` → ``.<name>-old``, then the staging folder → ``<name>``): no portable call
+swaps two folders at once. A run cut off between them (SIGKILL, power loss) leaves
+``.<name>-old`` and no ``<name>``; the next run into that folder puts ``.<name>-old`` back
+before it does anything else (:func:`remove_leftovers`), so an interrupted run never costs the
+previous report and leaves nothing a later run trips on.
+
+Two runs into one output folder take turns: each holds an exclusive ``flock`` on the output
+folder itself while it stages, swaps and cleans up (the lock goes with the process, so a
+killed run never leaves a stale lock, and no lock file is left in the folder). Only the run
+holding the lock removes leftovers, so no run deletes another live run's staging folders.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -19,6 +32,104 @@ from simulator.inputs.scenario import Scenario
 
 COMPARISON = "comparison"
 """The name of the folder comparing the scenarios of a run."""
+
+OLD_SUFFIX = "-old"
+"""The previous folder is ``.<name>-old`` while the new one is renamed into place."""
+
+STAGING_SUFFIX_LENGTH = 8
+"""Characters ``tempfile.mkdtemp`` adds after ``.<name>-``."""
+
+LOCK_WAIT = 600.0
+"""How long a run waits for another run writing into the same output folder [s] before it gives up."""
+
+LOCK_POLL = 0.2
+"""How often a waiting run tries the lock again [s]."""
+
+REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is used up",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EEXIST: "not a folder",
+    errno.ENAMETOOLONG: "the name is too long",
+    errno.ENOENT: "a part of the path does not exist",
+    errno.ELOOP: "too many symbolic links in the path",
+}
+"""What an error number means for the folder a run writes to, in words."""
+
+
+class OutputFolderError(Exception):
+    """The output folder cannot take the reports (not a folder, read-only, full disk, busy).
+
+    ``str()`` is one line for the user, such as ``cannot write reports to /dev/null: not a folder``.
+    """
+
+    def __init__(self, out: Path, reason: str) -> None:
+        super().__init__(f"cannot write reports to {out}: {reason}")
+        self.out = out
+        self.reason = reason
+
+
+def folder_error(out: Path, error: OSError) -> OutputFolderError:
+    """An :class:`OutputFolderError` that says in words why ``error`` happened while writing under ``out``."""
+    reason = REASONS.get(error.errno or 0) or error.strerror or str(error) or type(error).__name__
+    return OutputFolderError(out, " ".join(reason.split()))
+
+
+def about_output(out: Path, error: OSError) -> bool:
+    """Whether ``error`` concerns the output folder: no file named (a write or a close), or a file under ``out``.
+
+    An error reading an input (a seed file, the scenario) names that file, and is the run's own failure.
+    """
+    if error.filename is None:
+        return True
+    named = Path(os.fsdecode(error.filename))
+    return named == out or out in named.parents or out.resolve() in named.resolve().parents
+
+
+def prepare(out: Path) -> None:
+    """Create ``out`` if needed and check that it is a folder this process can write, before any work is done.
+
+    Raises :class:`OutputFolderError` with the reason in words.
+    """
+    if out.exists() and not out.is_dir():
+        raise OutputFolderError(out, "not a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise folder_error(out, error) from None
+    if not os.access(out, os.W_OK | os.X_OK):
+        # root passes os.access on a read-only mount, so the staging folder's mkdtemp is the final test
+        raise OutputFolderError(out, "permission denied")
+
+
+@contextlib.contextmanager
+def locked(out: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold the output folder for this run: another run into ``out`` waits here up to ``wait`` seconds
+    (:data:`LOCK_WAIT` when None), then gives up with an :class:`OutputFolderError`.
+    """
+    limit = LOCK_WAIT if wait is None else wait
+    try:
+        handle = os.open(out, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as error:
+        raise folder_error(out, error) from None
+    try:
+        deadline = time.monotonic() + limit
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise OutputFolderError(
+                        out, f"another simulate run is writing there (waited {limit:g} s); try again when it ends"
+                    ) from None
+                time.sleep(LOCK_POLL)
+        yield
+    finally:
+        os.close(handle)  # closing the descriptor releases the lock
 
 
 def check_names(scenarios: Sequence[Scenario], compare: bool) -> None:
@@ -53,11 +164,38 @@ def check_names(scenarios: Sequence[Scenario], compare: bool) -> None:
         raise InputError(problems)
 
 
-def remove_leftovers(out: Path, names: list[str]) -> None:
-    """Staging folders an interrupted run left behind (``.<name>-xxxxxxxx``)."""
+def old_folder(target: Path) -> Path:
+    """Where the previous ``target`` waits while the new one is renamed into place."""
+    return target.with_name(f".{target.name}{OLD_SUFFIX}")
+
+
+def restore_swaps(out: Path) -> None:
+    """Finish swaps an earlier run was cut off in: put ``.<name>-old`` back where ``<name>`` is missing, remove it
+    where ``<name>`` is complete.
+
+    Only folders holding a ``manifest.json`` (every report folder has one) count, so nothing of the user's is touched.
+    Call it holding the lock (:func:`locked`).
+    """
+    for old in out.glob(f".*{OLD_SUFFIX}"):
+        name = old.name[1 : -len(OLD_SUFFIX)]
+        if not name or not old.is_dir() or old.is_symlink():
+            continue
+        target = out / name
+        if not target.exists() and (old / "manifest.json").is_file():
+            old.rename(target)
+        elif target.is_dir():
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def remove_leftovers(out: Path, names: Sequence[str]) -> None:
+    """What interrupted runs left: swaps cut off between their renames (:func:`restore_swaps`), and the staging
+    folders of ``names`` (``.<name>-xxxxxxxx``). Call it holding the lock (:func:`locked`), so that no live run's
+    staging folder is removed.
+    """
+    restore_swaps(out)
     for name in names:
         for leftover in out.glob(f".{name}-*"):
-            if leftover.is_dir() and len(leftover.name) == len(name) + 10:
+            if leftover.is_dir() and len(leftover.name) == len(name) + 2 + STAGING_SUFFIX_LENGTH:
                 shutil.rmtree(leftover, ignore_errors=True)
 
 
@@ -71,25 +209,49 @@ def staging_folder(out: Path, name: str) -> Path:
 
 
 def replace_folder(staging: Path, target: Path) -> None:
-    """Move ``staging`` to ``target``, replacing an older folder with as small a gap as possible."""
+    """Move ``staging`` to ``target``, replacing an older folder with as small a gap as possible.
+
+    The old folder is renamed aside first and removed last; if the second rename does not happen (an error, Ctrl-C,
+    SIGTERM), the old folder is put back. Should the process die between the renames, the next run puts it back
+    (:func:`restore_swaps`).
+    """
     old = None
     if target.exists():
-        old = target.with_name(f".{target.name}-old")
+        old = old_folder(target)
         shutil.rmtree(old, ignore_errors=True)
         target.rename(old)
-    staging.rename(target)
+    try:
+        staging.rename(target)
+    except BaseException:
+        if old is not None and not target.exists():
+            old.rename(target)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
 
 @contextlib.contextmanager
 def staged_folder(out: Path, name: str) -> Iterator[Path]:
-    """A staging folder for ``out/name`` that is swapped into place when the block ends, or removed if it raises."""
-    remove_leftovers(out, [name])
-    staging = staging_folder(out, name)
-    try:
-        yield staging
-        replace_folder(staging, out / name)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    """A staging folder for ``out/name`` that is swapped into place when the block ends, or removed if it raises.
+
+    Holds the output folder's lock throughout; an error of the output folder (full disk, read-only, not a folder)
+    is raised as :class:`OutputFolderError`, with nothing left behind.
+    """
+    prepare(out)
+    with locked(out):
+        try:
+            remove_leftovers(out, [name])
+            staging = staging_folder(out, name)
+        except OSError as error:
+            raise folder_error(out, error) from None
+        try:
+            yield staging
+            replace_folder(staging, out / name)
+        except OSError as error:
+            shutil.rmtree(staging, ignore_errors=True)
+            if about_output(out, error):
+                raise folder_error(out, error) from None
+            raise
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise

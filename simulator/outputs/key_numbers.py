@@ -95,6 +95,28 @@ def key_frame(table: dict[str, np.ndarray]) -> pd.DataFrame:
     return pd.DataFrame({heading(column): table[column] for column in COLUMNS})
 
 
+CSV_NAMES = {
+    "year": "year",
+    "days": "horizon_days",
+    "status": "census_months",
+    **{
+        column: f"{variable}_{'percent' if VARIABLES[variable].kind == 'rate' else 'usd_bn'}"
+        for column, variable in MEASURES.items()
+    },
+    **{f"{column}_change": f"{MEASURES[column]}_vs_{BASELINE_ID.replace('-', '_')}_usd_bn" for column in CHANGES},
+    "imports_census": "us_imports_from_china_census_usd_bn",
+    "exports_census": "us_exports_to_china_census_usd_bn",
+    "balance_census": "us_trade_balance_with_china_census_usd_bn",
+}
+"""Every key-number column as ``key-numbers.csv`` names it: snake_case, ending in its unit (rates are day averages
+[%], flows sums over the year's days in the horizon [USD bn])."""
+
+
+def key_csv_frame(table: dict[str, np.ndarray]) -> pd.DataFrame:
+    """The key numbers as ``key-numbers.csv`` holds them, with :data:`CSV_NAMES` as column names."""
+    return pd.DataFrame({CSV_NAMES[column]: table[column] for column in COLUMNS})
+
+
 def heading(column: str) -> str:
     name, unit = COLUMNS[column]
     return f"{name} [{unit}]" if unit else name

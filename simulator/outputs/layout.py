@@ -25,9 +25,20 @@ import matplotlib.dates as mdates
 import matplotlib.ticker as ticker
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.text import Text
 
 from simulator.outputs.events import Marker, event_rows, place_events
-from simulator.outputs.text import PANEL_SIZE, SMALL_SIZE, TEXT_SIZE, TITLE_SIZE, line_height, plain, text_width, wrap
+from simulator.outputs.text import (
+    PANEL_SIZE,
+    SMALL_SIZE,
+    TEXT_SIZE,
+    TITLE_SIZE,
+    clean,
+    line_height,
+    plain,
+    text_width,
+    wrap,
+)
 
 # No backend is chosen here: Figure.savefig picks the Agg and SVG canvases by file type, and a
 # Jupyter user keeps the inline backend that shows our Figures.
@@ -290,7 +301,7 @@ def legend_below(layout: Frame, handles=None, labels=None, ax=None) -> int:
     columns = legend_columns(labels)
     layout.figure.legend(
         handles,
-        labels,
+        [clean(label) for label in labels],  # labels arrive escaped for matplotlib (plain), so only cleaned
         loc="upper left",
         bbox_to_anchor=(LEFT / WIDTH, layout.legend_top / layout.height),
         ncols=columns,
@@ -331,7 +342,15 @@ def source_note(layout: Frame, text: str) -> None:
 
 
 def save(figure: Figure, stem: Path, formats: Sequence[str] = FORMATS) -> list[Path]:
-    """Write ``stem.png`` and ``stem.svg`` with fixed metadata, so reruns give identical files."""
+    """Write ``stem.png`` and ``stem.svg`` with fixed metadata, so reruns give identical files.
+
+    Every text of the figure is cleaned first (:func:`simulator.outputs.text.clean`): one control character in a
+    label drawn without :func:`plain` would make the SVG malformed XML.
+    """
+    for artist in figure.findobj(Text):
+        shown = artist.get_text()
+        if shown != clean(shown):
+            artist.set_text(clean(shown))
     written = []
     with style():
         for extension in formats:

@@ -1,8 +1,12 @@
 """The report pages: ``index.html`` (self-contained) and ``summary.md`` for a scenario or a comparison.
 
 Templates live in ``simulator/outputs/templates``. HTML is rendered with autoescaping, so every text
-taken from a scenario (title, description, labels, notes) shows as text; charts are inlined as
-``data:`` URIs and the CSS sits in the page, so the file opens offline and can be e-mailed.
+taken from a scenario or a source (title, description, labels, ids, notes) shows as text; charts are
+inlined as ``data:`` URIs and the CSS sits in the page, so the file opens offline and can be e-mailed.
+Every value a template prints is cleaned first (:func:`simulator.outputs.text.clean`: no control or
+bidi-override characters); in Markdown, text is escaped (:func:`markdown_text`) or set in a code span
+that it cannot leave (:func:`markdown_code`); a source's address becomes a link only if it is http(s)
+(:func:`simulator.outputs.text.web_url`), otherwise it shows as text.
 """
 
 from __future__ import annotations
@@ -11,12 +15,14 @@ import base64
 import datetime as dt
 import functools
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import markupsafe
 
 from simulator.inputs.locations import seeds_dir
 from simulator.inputs.trade_data import MONTHLY_FILE
@@ -35,6 +41,7 @@ from simulator.outputs.provenance import (
     in_force,
     inputs,
 )
+from simulator.outputs.text import clean, web_url
 from simulator.uncertainty.rolling_origin import BENCHMARKS, FULL, scores
 
 KEY_COLUMNS = (
@@ -352,12 +359,24 @@ def comparison_context(
 def _environments():
     loader = jinja2.PackageLoader("simulator.outputs", "templates")
     html = jinja2.Environment(
-        loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True
+        loader=loader,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        finalize=_finalize,
     )
+    html.filters["web_url"] = web_url
     markdown = jinja2.Environment(
-        loader=loader, autoescape=False, undefined=jinja2.StrictUndefined, keep_trailing_newline=True
+        loader=loader,
+        autoescape=False,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        finalize=_finalize,
     )
     markdown.filters["md"] = markdown_text
+    markdown.filters["code"] = markdown_code
+    markdown.filters["link"] = markdown_link
     markdown.globals["cite"] = lambda numbers: "".join(f"[^{n}]" for n in numbers)
     markdown.globals["table"] = markdown_table
     return html, markdown
@@ -367,12 +386,40 @@ MARKDOWN_SPECIAL = "\\`*_[]|$~"
 """Characters that could start Markdown (or GitHub's maths) markup; escaped with a backslash."""
 
 
+def _finalize(value: Any) -> Any:
+    """Every value a template prints, cleaned; markup the templates made themselves (macros) is left as it is."""
+    if value is None or isinstance(value, markupsafe.Markup):
+        return value
+    return clean(value)
+
+
 def markdown_text(text: Any) -> str:
     """Scenario text made safe inside Markdown: no HTML, no links or emphasis, no table breaks, one line."""
-    text = " ".join(str(text).split())
+    text = " ".join(clean(text).split())
     for raw, safe in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         text = text.replace(raw, safe)
     return "".join(f"\\{character}" if character in MARKDOWN_SPECIAL else character for character in text)
+
+
+def markdown_code(text: Any, table: bool = False) -> str:
+    """``text`` as a Markdown code span it cannot leave: the fence is one backtick longer than the longest run of
+    backticks inside (CommonMark), so HTML, links or emphasis in it show as typed; in a table cell (``table``) a
+    '|' is escaped, which GitHub's tables need even inside code.
+    """
+    text = " ".join(clean(text).split()) or " "
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    if longest or text[0] == " " or text[-1] == " ":
+        text = f" {text} "  # CommonMark strips one space each side, so a backtick at either end stays inside
+    if table:
+        text = text.replace("|", "\\|")
+    return f"{fence}{text}{fence}"
+
+
+def markdown_link(url: Any) -> str:
+    """A source's address: an autolink when it is http(s) (:func:`web_url`), else escaped text that links nowhere."""
+    safe = web_url(url)
+    return f"<{safe}>" if safe else markdown_text(url)
 
 
 def markdown_table(rows: Sequence[dict[str, str]], columns: Sequence[str], titles: dict[str, str]) -> str:

@@ -10,7 +10,11 @@ A short pipeline of small steps:
 4. **write** the pages (``summary.md``, a self-contained ``index.html``) and ``manifest.json``;
 5. **swap** the staged folder into place.
 
-A failed run leaves no partial folder; a rerun replaces the old one cleanly.
+A failed run leaves no partial folder; a rerun replaces the old one cleanly. Steps 2 to 5 hold the
+output folder's lock, so two runs into one folder take turns (:mod:`simulator.outputs.folders`). A
+scenario whose model or chart fails is reported in its :class:`Outcome` and the others are written;
+a failure of the output folder itself (not a folder, read-only, full disk) ends the run with an
+:class:`~simulator.outputs.folders.OutputFolderError` and no partial folder.
 """
 
 from __future__ import annotations
@@ -35,9 +39,29 @@ from simulator.outputs.chart_inputs import (
     scenario_chart_inputs,
 )
 from simulator.outputs.chart_parts import scenario_colours
+from simulator.outputs.data_files import (
+    README,
+    DataFile,
+    describe,
+    percent_frame,
+    point_result,
+    readme,
+    variable_frame,
+    write_csv,
+)
 from simulator.outputs.files import listing, run_stamp, write_manifest, write_tidy
-from simulator.outputs.folders import COMPARISON, check_names, remove_leftovers, replace_folder, staging_folder
-from simulator.outputs.key_numbers import key_frame, key_numbers
+from simulator.outputs.folders import (
+    COMPARISON,
+    about_output,
+    check_names,
+    folder_error,
+    locked,
+    prepare,
+    remove_leftovers,
+    replace_folder,
+    staging_folder,
+)
+from simulator.outputs.key_numbers import key_csv_frame, key_numbers
 from simulator.outputs.layout import save
 from simulator.outputs.pages import (
     comparison_context,
@@ -49,7 +73,7 @@ from simulator.outputs.pages import (
 )
 from simulator.outputs.provenance import differences
 from simulator.outputs.skill import skill_rows
-from simulator.outputs.text import text_width
+from simulator.outputs.text import clean, text_width
 from simulator.uncertainty.draws import monte_carlo
 from simulator.uncertainty.executors import fork_map
 from simulator.uncertainty.rolling_origin import scores
@@ -146,10 +170,13 @@ def write_reports(
     differences between scenarios are not noise between random streams. ``progress(done,
     total, what)`` is called as draws ('draws') and charts ('charts') finish. A scenario that
     fails is reported in its :class:`Outcome`; the others are still written.
+
+    Raises :class:`~simulator.outputs.folders.OutputFolderError` (one line, for the user) when ``out`` cannot take
+    the folders: checked before any work, and for any error of the output folder while writing, after which no
+    partial folder is left. Waits while another run writes into ``out``.
     """
     check_names(scenarios, compare)
-    out.mkdir(parents=True, exist_ok=True)
-    remove_leftovers(out, [scenario.id for scenario in scenarios] + [COMPARISON])
+    prepare(out)
     if draws and seed is None:
         seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
     colours = scenario_colours([scenario.id for scenario in scenarios])
@@ -157,6 +184,29 @@ def write_reports(
     computed = compute(scenarios, baseline, colours, draws, seed, workers, progress)
     reports = [item for item in computed if isinstance(item, ScenarioReport)]
     failures = {item.name: item.reason for item in computed if isinstance(item, Failure)}
+    with locked(out):
+        try:
+            remove_leftovers(out, [scenario.id for scenario in scenarios] + [COMPARISON])
+            outcomes = _write(reports, failures, out, colours, compare, stamp, workers, progress)
+        except OSError as error:
+            if not about_output(out, error):
+                raise
+            raise folder_error(out, error) from None
+    order = [scenario.id for scenario in scenarios] + [COMPARISON]
+    return [outcomes[name] for name in order if name in outcomes]
+
+
+def _write(
+    reports: list[ScenarioReport],
+    failures: dict[str, str],
+    out: Path,
+    colours: dict[str, str],
+    compare: bool,
+    stamp: dict[str, str],
+    workers: int | None,
+    progress: Progress | None,
+) -> dict[str, Outcome]:
+    """Steps 2 to 5 for every computed report: stage, draw, write, swap; nothing staged is left if it raises."""
     staged: list[Staged] = []
     try:
         for report in reports:
@@ -182,8 +232,7 @@ def write_reports(
         for item in staged:
             shutil.rmtree(item.staging, ignore_errors=True)
         raise
-    order = [scenario.id for scenario in scenarios] + [COMPARISON]
-    return [outcomes[name] for name in order if name in outcomes]
+    return outcomes
 
 
 # ---------------------------------------------------------------- 1. compute
@@ -256,11 +305,13 @@ def _attempt(name: str, function: Callable, *arguments, **keywords) -> object:
     try:
         return function(*arguments, **keywords)
     except Exception as error:
-        return Failure(name, describe(error))
+        return Failure(name, reason(error))
 
 
-def describe(error: BaseException) -> str:
-    return f"{type(error).__name__}: {error}"
+def reason(error: BaseException) -> str:
+    """Why something failed, in one line: the messages may quote a scenario's text, which must not reach a terminal
+    with its control characters."""
+    return clean(f"{type(error).__name__}: {error}")
 
 
 # ---------------------------------------------------------------- 2. stage
@@ -271,39 +322,126 @@ def stage(report: ScenarioReport | ComparisonReport, out: Path) -> Staged | Fail
     staging = staging_folder(out, report.name)
     try:
         if isinstance(report, ScenarioReport):
-            _write_scenario_data(report, staging)
+            files = _write_scenario_data(report, staging)
             charts = registry.drawable(registry.SCENARIO_CHARTS, report.charts)
         else:
-            _write_comparison_data(report, staging)
+            files = _write_comparison_data(report, staging)
             charts = registry.drawable(registry.COMPARISON_CHARTS, report.charts)
+        title = report.name if isinstance(report, ComparisonReport) else report.result.scenario.title
+        (staging / README).write_text(readme(clean(title), files), encoding="utf-8")
+    except OSError as error:  # the output folder's fault (full disk, read-only) ends the run; an input's is its own
+        shutil.rmtree(staging, ignore_errors=True)
+        if about_output(out, error):
+            raise
+        return Failure(report.name, reason(error))
     except Exception as error:
         shutil.rmtree(staging, ignore_errors=True)
-        return Failure(report.name, describe(error))
+        return Failure(report.name, reason(error))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return Staged(report, staging, out / report.name, charts)
 
 
-def _write_scenario_data(report: ScenarioReport, folder: Path) -> None:
+FIT_UNITS = {
+    "imports_actual": "imports_census_usd_bn_per_month",
+    "imports_model": "imports_model_usd_bn_per_month",
+    "exports_actual": "exports_census_usd_bn_per_month",
+    "exports_model": "exports_model_usd_bn_per_month",
+}
+"""``fit-to-census.csv``: the model's columns as the file names them, with their unit."""
+
+
+def _write_scenario_data(report: ScenarioReport, folder: Path) -> list[DataFile]:
+    """The data files of a scenario's folder; a Monte Carlo run writes the point projection's files as a point run
+    does, and the quantiles beside them."""
     result = report.result
-    paths_frame(report.charts.paths).to_csv(folder / "tariffs.csv", float_format="%.4f")
-    result.wide().to_csv(folder / "monthly.csv", float_format="%.6f")
-    write_tidy(result.to_frame(), folder / "projection")
-    key_frame(report.table).to_csv(folder / "key-numbers.csv", index=False, float_format="%.4f")
+    point = point_result(result)
+    files = [
+        write_csv(
+            percent_frame(paths_frame(report.charts.paths)),
+            folder / "tariffs.csv",
+            "Daily tariff paths [%]: the headline add-on, the effective (coverage-weighted) add-on, and the effective "
+            "add-on by legal authority, each side.",
+            float_format="%.4f",
+        ),
+        write_csv(
+            variable_frame(point.monthly, "monthly"),
+            folder / "monthly.csv",
+            "The point projection by month, one column per variable: flows summed over the month's days in the "
+            "horizon [USD bn/month], rates averaged over them [%].",
+        ),
+        _write_tidy(point.to_frame(), folder / "projection", "The point projection by month as one long table."),
+        write_csv(
+            key_csv_frame(report.table),
+            folder / "key-numbers.csv",
+            "Per calendar year of the point projection: flows summed over the year's days in the horizon [USD bn], "
+            "rates as day averages [%], the change against baseline-2024, and the Census totals of observed years.",
+            index=False,
+            float_format="%.4f",
+        ),
+    ]
+    if result.uncertainty is not None:
+        files += [
+            write_csv(
+                variable_frame(result.monthly, "monthly"),
+                folder / "monthly-quantiles.csv",
+                f"Quantiles of {result.draws:,} Monte Carlo draws by month, as monthly.csv.",
+            ),
+            _write_tidy(
+                result.to_frame(),
+                folder / "projection-quantiles",
+                f"Quantiles of {result.draws:,} Monte Carlo draws by month as one long table.",
+            ),
+        ]
     if report.charts.backtest is not None:
-        report.charts.backtest.frame().to_csv(folder / "fit-to-census.csv", float_format="%.4f")
-    if report.charts.skill is not None:
-        pd.DataFrame(skill_rows(scores(list(report.charts.skill)))).to_csv(
-            folder / "backtest.csv", index=False, float_format="%.3f"
+        files.append(
+            write_csv(
+                report.charts.backtest.frame().rename(columns=FIT_UNITS),
+                folder / "fit-to-census.csv",
+                "The model beside each Census month in the horizon (in sample) [USD bn/month], and its error [%].",
+                float_format="%.4f",
+            )
         )
+    if report.charts.skill is not None:
+        files.append(
+            write_csv(
+                pd.DataFrame(skill_rows(scores(list(report.charts.skill)))),
+                folder / "backtest.csv",
+                "The rolling-origin score out of sample, per forecaster, flow and months ahead: mean absolute and "
+                "mean signed error [%], and how often the 50% and 90% ranges held the Census month [%].",
+                index=False,
+                float_format="%.3f",
+            )
+        )
+    return files
 
 
-def _write_comparison_data(report: ComparisonReport, folder: Path) -> None:
-    write_tidy(pd.concat([result.to_frame() for result in report.results], ignore_index=True), folder / "projection")
-    keys = [key_frame(member.table).assign(scenario=member.name) for member in report.members]
+def _write_tidy(frame: pd.DataFrame, stem: Path, what: str) -> DataFile:
+    """A long table as CSV and Parquet (``write_tidy``), described for the README."""
+    write_tidy(frame, stem)
+    return describe(frame, stem.with_suffix(".csv").name, f"{what} Also as Parquet: {stem.name}.parquet.")
+
+
+def _write_comparison_data(report: ComparisonReport, folder: Path) -> list[DataFile]:
+    files = [
+        _write_tidy(
+            pd.concat([point_result(result).to_frame() for result in report.results], ignore_index=True),
+            folder / "projection",
+            "The point projection of every scenario by month as one long table.",
+        )
+    ]
+    keys = [key_csv_frame(member.table).assign(scenario=member.name) for member in report.members]
     table = pd.concat(keys, ignore_index=True)
-    table[["scenario", *table.columns[:-1]]].to_csv(folder / "key-numbers.csv", index=False, float_format="%.4f")
+    files.append(
+        write_csv(
+            table[["scenario", *table.columns[:-1]]],
+            folder / "key-numbers.csv",
+            "The key numbers of every scenario, as in each scenario's key-numbers.csv.",
+            index=False,
+            float_format="%.4f",
+        )
+    )
     parents = report.parents
     rows = [
         {
@@ -320,7 +458,16 @@ def _write_comparison_data(report: ComparisonReport, folder: Path) -> None:
         for row in differences(member.result.scenario, parents[member.name])
     ]
     columns = ["scenario", "extends", "section", "input", "before", "after", "facts"]
-    pd.DataFrame(rows, columns=columns).to_csv(folder / "differences.csv", index=False)
+    files.append(
+        write_csv(
+            pd.DataFrame(rows, columns=columns),
+            folder / "differences.csv",
+            "What each what-if changes against the scenario it extends: every input that differs, in words, with the "
+            "facts it cites (text only).",
+            index=False,
+        )
+    )
+    return files
 
 
 # ---------------------------------------------------------------- 3. draw
@@ -350,9 +497,14 @@ def _draw_one(job: tuple[Staged, registry.Chart]) -> tuple[int, int] | Failure:
     item, chart = job
     try:
         figure = registry.draw(chart, item.report.charts)
-        save(figure, item.staging / chart.name)
     except Exception as error:
-        return Failure(chart.name, describe(error))
+        return Failure(chart.name, reason(error))
+    try:
+        save(figure, item.staging / chart.name)
+    except OSError:
+        raise  # the output folder's fault (full disk, read-only): it ends the run, see write_reports
+    except Exception as error:
+        return Failure(chart.name, reason(error))
     width, height = figure.get_size_inches() * figure.dpi
     return round(width), round(height)
 
@@ -367,9 +519,14 @@ def finish(item: Staged, stamp: dict[str, str]) -> Outcome:
             raise RuntimeError(item.failure)
         write_pages(item, stamp)
         replace_folder(item.staging, item.target)
+    except OSError as error:
+        shutil.rmtree(item.staging, ignore_errors=True)
+        if about_output(item.target.parent, error):
+            raise
+        return Outcome(item.name, error=item.failure or reason(error))
     except Exception as error:
         shutil.rmtree(item.staging, ignore_errors=True)
-        return Outcome(item.name, error=item.failure or describe(error))
+        return Outcome(item.name, error=item.failure or reason(error))
     return Outcome(item.name, path=item.target)
 
 
@@ -379,7 +536,7 @@ def write_pages(item: Staged, stamp: dict[str, str]) -> None:
     """
     folder, report = item.staging, item.report
     pictures = [picture(folder, chart.name, chart.caption, item.sizes[chart.name]) for chart in item.charts]
-    files = listing(folder, ["index.html", "summary.md", "manifest.json"])
+    files = listing(folder, ["index.html", "summary.md", "manifest.json"])  # README.md is written at staging
     if isinstance(report, ScenarioReport):
         result = report.result
         context = scenario_context(

@@ -1,4 +1,7 @@
-"""The folder a sweep writes: its tidy table (CSV, Parquet), a summary of the last full year and a manifest."""
+"""The folder a sweep writes: its tidy table (CSV, Parquet), a summary of the last full year, a README on reading
+the table, and a manifest; all or nothing, holding the output folder's lock
+(:func:`simulator.outputs.folders.staged_folder`).
+"""
 
 from __future__ import annotations
 
@@ -10,20 +13,32 @@ import pandas as pd
 
 from simulator.inputs.quantities import Percent
 from simulator.inputs.scenario import Scenario
-from simulator.outputs.files import PACKAGE, run_stamp, sha256, write_tidy
+from simulator.outputs.data_files import README, describe, readme, unit_suffix
+from simulator.outputs.files import PACKAGE, run_stamp, sha256, write_tidy, written_value
 from simulator.outputs.folders import staged_folder
-from simulator.outputs.pages import markdown_table, number
+from simulator.outputs.pages import markdown_code, markdown_table, number
+from simulator.outputs.text import clean
 from simulator.uncertainty.tornado import last_full_year
 
 
 def write_sweep_folder(
     name: str, scenario: Scenario, grid: dict[str, list], frame: pd.DataFrame, out: Path, files: Sequence[str] = ()
 ) -> Path:
-    """``out/<name>/``: the sweep's tidy table, a summary of its last full year and a manifest; all or nothing."""
-    out.mkdir(parents=True, exist_ok=True)
+    """``out/<name>/``: the sweep's tidy table, a summary of its last full year and a manifest; all or nothing.
+
+    Raises :class:`~simulator.outputs.folders.OutputFolderError` when ``out`` cannot take the folder, leaving none.
+    """
     stamp = run_stamp()
     with staged_folder(out, name) as staging:
-        write_tidy(frame, staging / "sweep")
+        table = frame.rename(columns=_grid_columns(grid))
+        write_tidy(table, staging / "sweep")
+        about = describe(
+            table,
+            "sweep.csv",
+            "Every grid point, period and variable as one long table: the grid's parameter values (percentages "
+            "[%] where the column says so), then each value with its unit. Also as Parquet: sweep.parquet.",
+        )
+        (staging / README).write_text(readme(f"sweep {clean(name)}", [about]), encoding="utf-8")
         year = (
             last_full_year(scenario)
             if scenario.end.year > scenario.start.year or scenario.end.month == 12
@@ -34,7 +49,10 @@ def write_sweep_folder(
             "created": stamp["created"],
             "package": {"name": PACKAGE, "version": stamp["version"]},
             "scenario": scenario.id,
-            "grid": {parameter: [float(value.value) for value in values] for parameter, values in grid.items()},
+            "grid": {
+                parameter: [written_value(value.value, isinstance(value, Percent)) for value in values]
+                for parameter, values in grid.items()
+            },
             "files": [
                 {"path": str(Path(file).resolve()), "sha256": sha256(Path(file))}
                 for file in (*scenario.files, *files)
@@ -44,6 +62,15 @@ def write_sweep_folder(
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return out / name
+
+
+def _grid_columns(grid: dict[str, list]) -> dict[str, str]:
+    """The grid's percentage parameters named with their unit in the written table (``pass_through_percent``)."""
+    return {
+        parameter: f"{parameter}_{unit_suffix('%')}"
+        for parameter, values in grid.items()
+        if values and isinstance(values[0], Percent)
+    }
 
 
 def _summary(
@@ -75,7 +102,8 @@ def _summary(
         "revenue": f"US tariff revenue {year} [USD bn]",
     }
     return (
-        f"# Sweep `{name}` of `{scenario.id}`\n\n{len(rows)} grid points; made with tariff-scenarios "
+        f"# Sweep {markdown_code(name)} of {markdown_code(scenario.id)}\n\n"
+        f"{len(rows)} grid points; made with tariff-scenarios "
         f"{stamp['version']} on {stamp['created']}. "
         f"The full table (every period and variable) is `sweep.csv` / `sweep.parquet`.\n\n## {year}\n\n"
         + markdown_table(rows, columns, titles)

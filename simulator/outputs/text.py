@@ -1,8 +1,19 @@
-"""Text in charts: font sizes, the width a string takes as drawn, wrapping, and text shown as written."""
+"""Text in the outputs: any text a user or a source sets, made safe for charts, pages and terminals; and in charts,
+font sizes, the width a string takes as drawn, wrapping, and text shown as written.
+
+Scenario titles, descriptions, labels, ids, fact labels and source titles can hold any character. Before they reach
+an SVG, a page, Markdown or a terminal they pass :func:`clean`: control characters (invalid in XML 1.0, and able to
+move a terminal's cursor) and the bidirectional overrides that make text read in another order than it is stored
+(U+202A–U+202E, U+2066–U+2069) are dropped, line breaks and tabs become spaces, and what cannot be written as UTF-8
+or XML (lone surrogates, U+FFFE, U+FFFF) becomes U+FFFD. HTML escaping is left to the templates (autoescaped);
+Markdown escaping is in :mod:`simulator.outputs.pages`, links in :func:`web_url`.
+"""
 
 from __future__ import annotations
 
 import functools
+import re
+import urllib.parse
 
 from matplotlib.font_manager import FontProperties
 from matplotlib.textpath import text_to_path
@@ -23,9 +34,41 @@ def text_width(text: str, size: float) -> float:
     return width
 
 
+SPACES = re.compile(r"[\t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]")
+"""Line and paragraph breaks and tabs: shown as one space (every text of a report is one line where it is set)."""
+
+DROPPED = re.compile(r"[\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (C0 but whitespace, DEL, C1) and the bidirectional embeddings, overrides and isolates."""
+
+UNWRITABLE = re.compile(r"[\ud800-\udfff\ufffe\uffff]")
+"""Lone surrogates (not UTF-8) and the two noncharacters XML 1.0 refuses."""
+
+
+def clean(text: object) -> str:
+    """``text`` as a string safe to show anywhere: no control or bidi-override characters, one line, valid XML."""
+    text = DROPPED.sub("", SPACES.sub(" ", str(text)))
+    return UNWRITABLE.sub("\ufffd", text)
+
+
+def web_url(url: object) -> str | None:
+    """``url`` if it is a web address a page may link to (http or https, with a host, nothing that ends a link
+    early), else None: ``javascript:``, ``data:``, ``file:`` and the like are shown as text, never as links.
+    """
+    text = str(url).strip()
+    if text != clean(text) or re.search(r"[\s<>\"'`\\]", text):
+        return None
+    try:
+        parts = urllib.parse.urlsplit(text)
+    except ValueError:
+        return None
+    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
 def plain(text: str) -> str:
-    """Text shown as written: a '$' in a title must not switch matplotlib into math mode."""
-    return text.replace("$", r"\$")
+    """Text shown as written in a chart: cleaned (:func:`clean`), and a '$' must not switch matplotlib into math
+    mode.
+    """
+    return clean(text).replace("$", r"\$")
 
 
 def wrap(text: str, width: float, size: float) -> list[str]:

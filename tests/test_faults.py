@@ -1,0 +1,335 @@
+"""Faults keep their promise: a run cut off anywhere, a full disk, an output folder that is not one or cannot be
+written, and two runs into one folder all end with complete folders only, and a one-line reason where a run fails.
+
+Tests of a whole ``simulate`` run cut off by SIGTERM are in tests/test_cli.py.
+"""
+
+import errno
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from simulator.api import load_scenario, scenario_from_data
+from simulator.outputs import folders, report
+from simulator.outputs.folders import (
+    OutputFolderError,
+    locked,
+    remove_leftovers,
+    replace_folder,
+    staged_folder,
+    staging_folder,
+)
+from simulator.outputs.report import write_reports
+from simulator.outputs.sweep_report import write_sweep_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def short():
+    """A scenario of one year, quick to report on."""
+    return scenario_from_data(
+        {"title": "One year", "extends": "geneva-truce", "horizon": {"start": "2025-01-01", "end": "2025-12-31"}},
+        "one-year",
+    )
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return load_scenario("baseline-2024")
+
+
+def _folder(out: Path, name: str, content: str) -> Path:
+    """A complete report folder as far as the swap is concerned: a manifest saying which run wrote it."""
+    path = out / name
+    path.mkdir()
+    (path / "manifest.json").write_text(content)
+    return path
+
+
+def _names(out: Path) -> list[str]:
+    return sorted(path.name for path in out.iterdir())
+
+
+# ---------------------------------------------------------------- cut off between the renames of a swap
+
+
+def test_a_swap_cut_off_between_its_renames_is_put_back_by_the_next_run(tmp_path, monkeypatch):
+    _folder(tmp_path, "deal", "previous run")
+    staging = staging_folder(tmp_path, "deal")
+    (staging / "manifest.json").write_text("this run")
+    renamed = Path.rename
+
+    def rename_then_interrupt(self, target):
+        moved = renamed(self, target)
+        if self.name == "deal":  # the first rename has happened: a SIGTERM lands here
+            raise KeyboardInterrupt
+        return moved
+
+    monkeypatch.setattr(Path, "rename", rename_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        replace_folder(staging, tmp_path / "deal")
+    monkeypatch.undo()
+    assert _names(tmp_path) == sorted([".deal-old", staging.name])  # the moment the issue describes
+    remove_leftovers(tmp_path, ["deal"])
+    assert _names(tmp_path) == ["deal"]
+    assert (tmp_path / "deal" / "manifest.json").read_text() == "previous run"
+    with staged_folder(tmp_path, "deal") as new:
+        (new / "manifest.json").write_text("next run")
+    assert _names(tmp_path) == ["deal"] and (tmp_path / "deal" / "manifest.json").read_text() == "next run"
+
+
+def test_a_process_killed_between_the_renames_costs_nothing(tmp_path):
+    _folder(tmp_path, "deal", "previous run")
+    script = textwrap.dedent(
+        f"""
+        import os, signal
+        from pathlib import Path
+        from simulator.outputs.folders import replace_folder, staging_folder
+        out = Path({str(tmp_path)!r})
+        staging = staging_folder(out, "deal")
+        (staging / "manifest.json").write_text("this run")
+        renamed = Path.rename
+        def rename(self, target):
+            moved = renamed(self, target)
+            if self.name == "deal":
+                os.kill(os.getpid(), signal.SIGKILL)  # nothing can clean up after this
+            return moved
+        Path.rename = rename
+        replace_folder(staging, out / "deal")
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert done.returncode == -9, done.stderr
+    assert "deal" not in _names(tmp_path) and ".deal-old" in _names(tmp_path)
+    with staged_folder(tmp_path, "deal") as new:
+        (new / "manifest.json").write_text("next run")
+    assert _names(tmp_path) == ["deal"] and (tmp_path / "deal" / "manifest.json").read_text() == "next run"
+
+
+def test_a_failed_second_rename_puts_the_old_folder_back_at_once(tmp_path, monkeypatch):
+    _folder(tmp_path, "deal", "previous run")
+    staging = staging_folder(tmp_path, "deal")
+    renamed = Path.rename
+
+    def refuse_the_staging_folder(self, target):
+        if self == staging:
+            raise KeyboardInterrupt
+        return renamed(self, target)
+
+    monkeypatch.setattr(Path, "rename", refuse_the_staging_folder)
+    with pytest.raises(KeyboardInterrupt):
+        replace_folder(staging, tmp_path / "deal")
+    monkeypatch.undo()
+    assert (tmp_path / "deal" / "manifest.json").read_text() == "previous run"
+    assert ".deal-old" not in _names(tmp_path)
+
+
+def test_an_old_folder_beside_a_complete_one_is_removed_and_foreign_folders_are_kept(tmp_path):
+    _folder(tmp_path, "deal", "this run")
+    _folder(tmp_path, ".deal-old", "half removed")  # cut off while removing the previous folder
+    (tmp_path / ".notes-old").mkdir()  # not a report folder: the user's, left alone
+    (tmp_path / ".escalation-abcd1234").mkdir()  # another scenario's staging folder: not this run's to remove
+    remove_leftovers(tmp_path, ["deal"])
+    assert _names(tmp_path) == [".escalation-abcd1234", ".notes-old", "deal"]
+
+
+def test_an_interrupted_report_run_leaves_the_previous_folder(tmp_path, monkeypatch, short, baseline):
+    _folder(tmp_path, "one-year", "previous run")
+
+    def interrupted(item, stamp):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(report, "finish", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_reports([short], tmp_path, baseline, workers=1)
+    assert _names(tmp_path) == ["one-year"]
+    assert (tmp_path / "one-year" / "manifest.json").read_text() == "previous run"
+
+
+# ---------------------------------------------------------------- two runs into one folder
+
+
+def _holder(out: Path, seconds: float) -> subprocess.Popen:
+    """Another process that holds ``out`` as a run does, with a staging folder in it, for ``seconds``."""
+    script = textwrap.dedent(
+        f"""
+        import time
+        from pathlib import Path
+        from simulator.outputs.folders import staged_folder
+        with staged_folder(Path({str(out)!r}), "deal") as staging:
+            (staging / "manifest.json").write_text("first run")
+            print("staged", flush=True)
+            time.sleep({seconds})
+        """
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    assert process.stdout is not None and process.stdout.readline().strip() == "staged"
+    return process
+
+
+def test_a_second_run_waits_for_the_first_and_removes_none_of_its_files(tmp_path):
+    first = _holder(tmp_path, 1.5)
+    began = time.monotonic()
+    with staged_folder(tmp_path, "deal") as staging:  # waits: the first run's staging folder must survive
+        assert (tmp_path / "deal" / "manifest.json").read_text() == "first run"
+        (staging / "manifest.json").write_text("second run")
+    assert time.monotonic() - began > 0.5
+    assert first.wait(timeout=60) == 0
+    assert _names(tmp_path) == ["deal"] and (tmp_path / "deal" / "manifest.json").read_text() == "second run"
+
+
+def test_a_run_that_waits_too_long_gives_up_with_one_line(tmp_path):
+    first = _holder(tmp_path, 5)
+    try:
+        with pytest.raises(OutputFolderError) as refused, locked(tmp_path, wait=0.3):
+            pass
+    finally:
+        first.kill()
+        first.wait(timeout=60)
+    message = str(refused.value)
+    assert message.startswith(f"cannot write reports to {tmp_path}: another simulate run is writing there")
+    assert "\n" not in message
+
+
+def test_two_report_runs_into_one_folder_both_finish(tmp_path):
+    script = textwrap.dedent(
+        f"""
+        from pathlib import Path
+        from simulator.api import load_scenario, scenario_from_data
+        from simulator.outputs.report import write_reports
+        horizon = {{"start": "2025-01-01", "end": "2025-12-31"}}
+        short = scenario_from_data({{"title": "One year", "extends": "geneva-truce", "horizon": horizon}}, "one-year")
+        outcomes = write_reports([short], Path({str(tmp_path)!r}), load_scenario("baseline-2024"), workers=1)
+        assert all(outcome.path for outcome in outcomes), outcomes
+        """
+    )
+    runs = [subprocess.Popen([sys.executable, "-c", script], stderr=subprocess.PIPE, text=True, cwd=ROOT) for _ in "ab"]
+    for run in runs:
+        _, errors = run.communicate(timeout=300)
+        assert run.returncode == 0, errors
+    assert _names(tmp_path) == ["one-year"]
+    assert {"index.html", "manifest.json", "monthly.csv", "trade.svg"} <= set(_names(tmp_path / "one-year"))
+
+
+# ---------------------------------------------------------------- output folders that cannot take the reports
+
+
+def test_an_output_path_that_is_a_device_or_under_a_file_is_refused_before_any_work(tmp_path, monkeypatch, short):
+    def never(*arguments, **keywords):
+        raise AssertionError("no work before the output folder is known to be usable")
+
+    monkeypatch.setattr(report, "compute", never)
+    afile = tmp_path / "a-file"
+    afile.write_text("not a folder")
+    for out, reason in (
+        (Path("/dev/null"), "not a folder"),
+        (afile, "not a folder"),
+        (afile / "reports", "a part of the path is a file, not a folder"),
+    ):
+        with pytest.raises(OutputFolderError) as refused:
+            write_reports([short], out, short)
+        assert str(refused.value) == f"cannot write reports to {out}: {reason}"
+    assert afile.read_text() == "not a folder"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_a_read_only_output_folder_is_refused(tmp_path, short):
+    locked_out = tmp_path / "read-only"
+    locked_out.mkdir()
+    locked_out.chmod(0o555)
+    try:
+        with pytest.raises(OutputFolderError, match=r"^cannot write reports to .*read-only: permission denied$"):
+            write_reports([short], locked_out, short)
+        with pytest.raises(OutputFolderError, match="permission denied"):
+            write_reports([short], locked_out / "new", short)
+    finally:
+        locked_out.chmod(0o755)
+    assert _names(locked_out) == []
+
+
+def _full_disk_on(monkeypatch, name: str) -> None:
+    """Writing a file called ``name`` fails as on a full disk (no file name in the error, as from write())."""
+    written = Path.write_text
+
+    def write_text(self, *arguments, **keywords):
+        if self.name == name:
+            self.touch()  # a partial file, as a full disk leaves one
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return written(self, *arguments, **keywords)
+
+    monkeypatch.setattr(Path, "write_text", write_text)
+
+
+@pytest.mark.parametrize("last", ["README.md", "index.html"])
+def test_a_full_disk_ends_the_run_with_one_line_and_no_partial_folder(tmp_path, monkeypatch, short, baseline, last):
+    _folder(tmp_path, "one-year", "previous run")
+    _full_disk_on(monkeypatch, last)  # README.md: while staging data files; index.html: after the charts
+    with pytest.raises(OutputFolderError) as failed:
+        write_reports([short], tmp_path, baseline, workers=1)
+    assert str(failed.value) == f"cannot write reports to {tmp_path}: the disk is full"
+    assert _names(tmp_path) == ["one-year"]  # the previous folder, untouched; no staging folder
+    assert (tmp_path / "one-year" / "manifest.json").read_text() == "previous run"
+
+
+def test_a_full_disk_while_saving_a_chart_ends_the_run(tmp_path, monkeypatch, short, baseline):
+    saved = report.save
+
+    def save(figure, stem):
+        if stem.name == "trade":
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(stem) + ".png")
+        return saved(figure, stem)
+
+    monkeypatch.setattr(report, "save", save)
+    with pytest.raises(OutputFolderError, match=r"the disk is full$"):
+        write_reports([short], tmp_path, baseline, workers=1)
+    assert _names(tmp_path) == []
+
+
+def test_an_unreadable_input_stays_the_scenarios_own_failure(tmp_path, monkeypatch, short, baseline):
+    def unreadable(*arguments, **keywords):
+        raise FileNotFoundError(errno.ENOENT, "No such file or directory", "/elsewhere/seeds/estimates.yaml")
+
+    monkeypatch.setattr(report, "write_pages", unreadable)
+    (outcome,) = write_reports([short], tmp_path, baseline, workers=1)
+    assert outcome.path is None and "estimates.yaml" in outcome.error
+    assert _names(tmp_path) == []
+
+
+def test_a_sweep_folder_on_a_full_disk_or_under_a_file(tmp_path, monkeypatch, short):
+    import pandas as pd
+
+    from simulator.inputs.quantities import Number
+
+    variables = ["us_imports_from_china", "us_trade_balance_with_china", "us_tariff_revenue_from_china"]
+    frame = pd.DataFrame(
+        {
+            "scenario": "one-year",
+            "point": 0,
+            "short_run_elasticity": -0.5,
+            "date": pd.to_datetime(["2025-01-01"] * 3),
+            "variable": variables,
+            "value": [300.0, -200.0, 90.0],
+            "unit": "USD bn/year",
+        }
+    )
+    grid = {"short_run_elasticity": [Number(-0.5)]}
+    afile = tmp_path / "a-file"
+    afile.write_text("")
+    with pytest.raises(OutputFolderError, match=r"a part of the path is a file, not a folder$"):
+        write_sweep_folder("grid", short, grid, frame, afile / "out")
+    _full_disk_on(monkeypatch, "summary.md")
+    with pytest.raises(OutputFolderError, match=r"the disk is full$"):
+        write_sweep_folder("grid", short, grid, frame, tmp_path / "out")
+    assert _names(tmp_path / "out") == []
+
+
+def test_every_errno_reads_as_one_line():
+    for number in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.ENOTDIR, errno.EIO, errno.EMFILE):
+        message = str(folders.folder_error(Path("out"), OSError(number, os.strerror(number))))
+        assert message.startswith("cannot write reports to out: ") and "\n" not in message and "Errno" not in message
