@@ -68,7 +68,58 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no progress bar or closing line, only errors (these are off anyway when stderr is not a terminal)",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("tariff-scenarios")
+    except PackageNotFoundError:  # a source tree that was never installed
+        return "unknown (not installed)"
+
+
+COMMANDS = ("data", "fit", "backtest")
+"""The first words that choose a command of their own; any other first word is a scenario."""
+
+
+def _complete(words: list[str]) -> None:
+    """Tab completion (argcomplete, active only when the shell asks): the command's own parser completes its words.
+
+    argcomplete completes one parser; the command words are not subcommands of the scenario parser, so the
+    line is shortened to what follows the command word before it is handed over.
+    """
+    import argcomplete
+
+    line, point = os.environ.get("COMP_LINE", ""), int(os.environ.get("COMP_POINT", "0") or 0)
+    parts = line[:point].split()
+    parsers = {"data": build_data_parser, "fit": build_fit_parser, "backtest": build_backtest_parser}
+    if len(parts) >= 2 and parts[1] in parsers and (len(parts) > 2 or line[:point].endswith(" ")):
+        start = line.index(parts[1]) + len(parts[1])
+        os.environ["COMP_LINE"] = parts[0] + line[start:]
+        os.environ["COMP_POINT"] = str(point - start + len(parts[0]))
+        argcomplete.autocomplete(parsers[parts[1]]())
+        return
+    parser = build_parser()
+    for action in parser._actions:
+        if action.dest == "scenarios":
+            action.completer = _scenario_words  # type: ignore[attr-defined]
+    argcomplete.autocomplete(parser)
+
+
+def _scenario_words(prefix: str, **_: object) -> list[str]:
+    """Bundled ids, YAML files and folders under the prefix, and the command words."""
+    from simulator.inputs.locations import bundled_ids
+
+    folder = Path(prefix).parent if os.sep in prefix else Path()
+    files = [
+        str(path) + (os.sep if path.is_dir() else "")
+        for path in (folder.glob("*") if folder.is_dir() else [])
+        if path.is_dir() or path.suffix in (".yaml", ".yml")
+    ]
+    return [word for word in [*COMMANDS, *bundled_ids(), *files] if word.startswith(prefix)]
 
 
 def _count(text: str) -> int:
@@ -83,6 +134,8 @@ def _count(text: str) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
+    if "_ARGCOMPLETE" in os.environ:
+        _complete(words)
     if words[:1] == ["data"]:
         return _data(words[1:])
     if words[:1] == ["fit"]:
@@ -93,6 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     import signal
 
     from simulator.inputs.problems import InputError
+    from simulator.outputs.folders import OutputFolderError
 
     if argv is None:  # a terminated run cleans up like an interrupted one
         signal.signal(signal.SIGTERM, _interrupt)
@@ -114,6 +168,9 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         _print_problems(error.problems)
         return EXIT_INPUT
+    except OutputFolderError as error:
+        print(f"simulate: {error}", file=sys.stderr)
+        return EXIT_FAILURE
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second signal must not cut the exit short
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
@@ -125,11 +182,16 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+MAX_PRINTED = 200
+"""Problems printed at most; the count line says how many more were found."""
+
+
 def _print_problems(problems) -> None:
-    for problem in problems:
+    for problem in problems[:MAX_PRINTED]:
         print(problem, file=sys.stderr)
     count = len(problems)
-    print(f"{count} problem{'s' if count != 1 else ''} found.", file=sys.stderr)
+    more = f" ({count - MAX_PRINTED:,} more not shown: fix these first)" if count > MAX_PRINTED else ""
+    print(f"{count:,} problem{'s' if count != 1 else ''} found{more}.", file=sys.stderr)
 
 
 def _names(arguments) -> list[str]:
@@ -138,34 +200,67 @@ def _names(arguments) -> list[str]:
     return list(arguments.scenarios) or bundled_ids()
 
 
-def _check(arguments) -> int:
-    from simulator.inputs.loading import check_files
+def _load(names: list[str]) -> tuple[list, list]:
+    """The scenarios that load, and every problem of those that do not (a sweep file given as a scenario says so)."""
+    from simulator.inputs.loading import load_file, locate
+    from simulator.inputs.problems import InputError
 
-    names = _names(arguments)
-    problems = check_files(names)
+    scenarios, problems = [], []
+    for name in names:
+        try:
+            scenarios.append(load_file(locate(name)))
+        except InputError as error:
+            problems.extend(error.problems)
+    return scenarios, sorted(set(problems))
+
+
+def _check(arguments) -> int:
+    """Everything a run checks before it computes: each file, the folder names, and sweep files (by flag or by keys)."""
+    from simulator.inputs.loading import is_sweep_file
+    from simulator.inputs.problems import InputError
+    from simulator.outputs.folders import check_names
+
+    names = list(arguments.scenarios) if arguments.scenarios or arguments.sweep else _names(arguments)
+    sweeps = [name for name in names if is_sweep_file(name)]
+    if arguments.sweep is not None:
+        sweeps.append(str(arguments.sweep))
+    scenario_names = [name for name in names if name not in sweeps]
+    scenarios, problems = _load(scenario_names)
+    try:
+        check_names(scenarios, compare=True)
+    except InputError as error:
+        problems += error.problems
+    if sweeps:
+        from simulator.uncertainty.sweeps import read_sweep
+
+        for sweep_file in sweeps:
+            try:
+                read_sweep(sweep_file)
+            except InputError as error:
+                problems += error.problems
     if problems:
-        _print_problems(problems)
+        _print_problems(sorted(set(problems)))
         return EXIT_INPUT
     if not arguments.quiet:
-        print(f"{len(names)} scenario file{'s' if len(names) != 1 else ''} valid.")
+        parts = [
+            f"{count} {what}{'s' if count != 1 else ''}"
+            for count, what in ((len(scenario_names), "scenario file"), (len(sweeps), "sweep file"))
+            if count
+        ]
+        print(f"{' and '.join(parts)} valid.")
     return EXIT_OK
 
 
 def _simulate(arguments) -> int:
     import time
 
-    from simulator.api import baseline_scenario, load_scenario
-    from simulator.inputs.problems import InputError
+    from simulator.api import baseline_scenario
+    from simulator.outputs.notebook import presentable
     from simulator.outputs.report import write_reports
 
     began = time.perf_counter()
-    problems = []
-    scenarios = []
-    for name in _names(arguments):
-        try:
-            scenarios.append(load_scenario(name))
-        except InputError as error:
-            problems.extend(error.problems)
+    loaded, problems = _load(_names(arguments))
+    scenarios = [presentable(scenario) for scenario in loaded]
     interactive = not arguments.quiet and sys.stderr.isatty()
     bar = ProgressBar() if interactive and scenarios else None
     outcomes = write_reports(

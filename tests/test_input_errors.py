@@ -113,7 +113,12 @@ EXPECTED = {
         "expected long_run_elasticity <= short_run_elasticity",
     ),
     "horizon-before-data.yaml": (2, 10, "horizon", "expected 2024-01-01 or later"),
-    "share-without-percent.yaml": (9, 17, "parameters.pass_through", "write '80%' for a share of 0.8"),
+    "share-without-percent.yaml": (
+        9,
+        17,
+        "parameters.pass_through",
+        "write '80%' if 0.8 is a fraction of the whole, or '0.8%' if you mean 0.8 percent",
+    ),
     "distribution-unknown-kind.yaml": (5, 25, "parameters.short_run_elasticity", "unknown distribution 'gaussian'"),
     "distribution-missing-key.yaml": (
         5,
@@ -131,7 +136,7 @@ EXPECTED = {
         5,
         17,
         "parameters.pass_through",
-        "low: a rate or share needs a percent sign: write '60%'",
+        "low: a share needs a percent sign: write '60%' if 0.6 is a fraction",
     ),
     "renewal-on-a-step.yaml": (
         9,

@@ -61,7 +61,7 @@ def test_bad_grids_are_located_errors():
     with pytest.raises(InputError) as error:
         sweep("documented-2025", {"pass_through": [80], "short_run_elastcity": [-1]})
     text = str(error.value)
-    assert "grid.pass_through[0]: a rate needs a percent sign" in text
+    assert "grid.pass_through[0]: a share needs a percent sign" in text
     assert "grid.short_run_elastcity: unknown key 'short_run_elastcity' (did you mean 'short_run_elasticity'?)" in text
     with pytest.raises(InputError, match=r"long_run_elasticity .* is above short_run_elasticity"):
         sweep("documented-2025", {"short_run_elasticity": [-0.5, -2.5]})
@@ -117,7 +117,7 @@ def test_simulate_sweep_with_a_bad_file_exits_2(tmp_path, capsys):
     errors = capsys.readouterr().err
     assert (
         "bad.yaml:2:12: frequency:" in errors
-        and "bad.yaml:4:18: grid.pass_through[0]: a rate needs a percent sign" in errors
+        and "bad.yaml:4:18: grid.pass_through[0]: a share needs a percent sign" in errors
     )
     assert not (tmp_path / "out").exists()
 

@@ -17,7 +17,7 @@ from simulator.inputs.authorities import AUTHORITIES, authorities_of
 from simulator.inputs.facts import load_facts, load_sources
 from simulator.inputs.locations import bundled_ids, scenarios_dir
 from simulator.inputs.parameters import PARAMETERS, ParameterValues, default_parameters, disorder, ordering_message
-from simulator.inputs.problems import InputError, Problem, did_you_mean
+from simulator.inputs.problems import FieldPath, InputError, Problem, did_you_mean, dotted
 from simulator.inputs.scenario import (
     DIRECTIONS,
     Direction,
@@ -28,7 +28,7 @@ from simulator.inputs.scenario import (
     Scenario,
     ScenarioFile,
 )
-from simulator.inputs.schema import validate
+from simulator.inputs.schema import validate_partial
 from simulator.inputs.yaml_reader import Document, read_document
 
 
@@ -39,6 +39,8 @@ class _Layer:
     id: str
     document: Document
     content: ScenarioFile
+    left_out: tuple[FieldPath, ...] = ()
+    """Fields that failed validation and were left out of ``content`` (so later checks stay silent on them)."""
 
 
 def load_file(path: str | os.PathLike[str]) -> Scenario:
@@ -79,8 +81,13 @@ def _display(path: Path) -> str:
 
 
 def locate(path_or_id: str | os.PathLike[str], near: Path | None = None) -> Path:
-    """The file a name stands for: a path as given, or a scenario id in ``near`` or among the bundled ones."""
+    """The file a name stands for: a path as given, or a scenario id in ``near`` or among the bundled ones.
+
+    A relative path in an ``extends`` (``near`` given) is read beside the file that names it.
+    """
     path = Path(path_or_id)
+    if near is not None and not path.is_absolute() and (near / path).exists():
+        return near / path
     if path.suffix in (".yaml", ".yml") or path.exists() or os.sep in str(path_or_id):
         return path
     for folder in (near, scenarios_dir()):
@@ -90,36 +97,55 @@ def locate(path_or_id: str | os.PathLike[str], near: Path | None = None) -> Path
     raise InputError([Problem(str(path_or_id), 1, 1, "", f"no such scenario file or bundled scenario id{hint}")])
 
 
+MAX_EXTENDS_DEPTH = 16
+"""The longest ``extends`` chain read: deeper chains are refused (a what-if builds on a few files, not dozens)."""
+
+
 def _chain(path: Path) -> list[_Layer]:
     document = read_document(path, _display(path))
-    return _chain_from(path.stem, document, path.resolve().parent)
+    return _chain_from(path.stem, document, path.resolve().parent, path.resolve())
 
 
-def _chain_from(scenario_id: str, document: Document, folder: Path) -> list[_Layer]:
-    """Read and validate the file and all its ancestors; root first."""
+def _chain_from(scenario_id: str, document: Document, folder: Path, source: Path | None = None) -> list[_Layer]:
+    """Read and validate the file and all its ancestors; root first.
+
+    A cycle is found by the files' resolved paths, however each ``extends`` names its parent (an id, a relative
+    or an absolute path, a link).
+    """
     facts = load_facts()
     problems: list[Problem] = []
     layers: list[_Layer] = []
     seen = [scenario_id]
+    files = [source] if source is not None else []
+    complete = True
     while True:
-        try:
-            content = validate(ScenarioFile, document, {"facts": facts})
-        except InputError as error:
-            problems.extend(error.problems)
-            content = None
+        if _looks_like_sweep(document):
+            message = (
+                "this is a sweep file (it has 'scenario' and 'grid'): run it with 'simulate --sweep FILE', "
+                "check it with 'simulate --check FILE'"
+            )
+            problems.append(document.problem((), message))
+            complete = False
+            break
+        content, found, left_out = validate_partial(ScenarioFile, document, {"facts": facts})
+        problems.extend(found)
         if content is not None:
             problems.extend(_check_file(content, document))
-            layers.append(_Layer(seen[-1], document, content))
+            layers.append(_Layer(seen[-1], document, content, tuple(left_out)))
+        else:
+            complete = False
         parent = _parent_name(document)
         if parent is None:
             break
-        if parent in seen:
-            cycle = " \u2192 ".join([*seen, parent])
-            problems.append(document.problem(("extends",), f"extends cycle: {cycle}"))
+        if len(seen) > MAX_EXTENDS_DEPTH:
+            problems.append(
+                document.problem(("extends",), f"the extends chain is longer than {MAX_EXTENDS_DEPTH} files")
+            )
+            complete = False
             break
         try:
             path = locate(parent, folder)
-            if not path.is_file():
+            if not path.exists():
                 raise FileNotFoundError
         except (InputError, FileNotFoundError):
             hint = did_you_mean(parent, bundled_ids())
@@ -128,17 +154,58 @@ def _chain_from(scenario_id: str, document: Document, folder: Path) -> list[_Lay
                     ("extends",), f"unknown scenario '{parent}'{hint} (expected a bundled id or a file beside this one)"
                 )
             )
+            complete = False
+            break
+        if path.resolve() in files or (not files and parent in seen):
+            cycle = " \u2192 ".join([*seen, parent])
+            problems.append(document.problem(("extends",), f"extends cycle: {cycle}"))
+            complete = False
             break
         try:
             document = read_document(path, _display(path))
         except InputError as error:
             problems.extend(error.problems)
+            complete = False
             break
         folder = path.resolve().parent
+        files.append(path.resolve())
         seen.append(path.stem)
+    if problems and complete and layers:
+        # the checks of the merged scenario, on what did validate, so that all problems show at once
+        try:
+            resolve(layers[::-1])
+        except InputError as error:
+            problems += [problem for problem in error.problems if not _about_left_out(problem, layers)]
     if problems:
         raise InputError(problems)
     return layers[::-1]
+
+
+def is_sweep_file(name: str | os.PathLike[str]) -> bool:
+    """Whether a name given as a scenario is a readable sweep file (it has 'scenario' and 'grid', no 'tariffs')."""
+    try:
+        path = locate(name)
+        return path.is_file() and _looks_like_sweep(read_document(path))
+    except InputError:
+        return False
+
+
+def _looks_like_sweep(document: Document) -> bool:
+    data = document.data
+    return isinstance(data, dict) and "grid" in data and "scenario" in data and "tariffs" not in data
+
+
+def _about_left_out(problem: Problem, layers: list[_Layer]) -> bool:
+    """Whether a problem of the merged scenario concerns a field that failed validation (and so is already told)."""
+    for layer in layers:
+        for path in layer.left_out:
+            left = dotted(path)
+            if not left or any(
+                longer == shorter or longer.startswith((f"{shorter}.", f"{shorter}["))
+                for longer, shorter in ((problem.path, left), (left, problem.path))
+            ):
+                return True
+    return False
 
 
 def _parent_name(document: Document) -> str | None:
@@ -207,7 +274,10 @@ def resolve(layers: list[_Layer]) -> Scenario:
         parameters = parameters.overlay(content.parameters)
         explicit.update(content.parameters.values() if content.parameters else ())
         if content.events is not None:
-            events = [_event(event) for event in content.events]
+            # a child adds its events to its parent's, unless it says it replaces them
+            added = [_event(event) for event in content.events]
+            kept = [] if content.events_replace else events
+            events = kept + [event for event in added if event not in kept]
         references += [source for source in content.references or [] if source not in references]
         for direction in DIRECTIONS:
             side = getattr(content.tariffs, direction) if content.tariffs else None
@@ -216,14 +286,16 @@ def resolve(layers: list[_Layer]) -> Scenario:
     for field_name, value in (("title", title), ("horizon", horizon)):
         if value is None:
             problems.append(
-                leaf.document.problem((), f"missing required field '{field_name}' (in this file or one it extends)")
+                leaf.document.problem(
+                    (field_name,), f"missing required field '{field_name}' (in this file or one it extends)"
+                )
             )
     problems += _check_parameters(parameters, leaf.document)
     for direction in DIRECTIONS:
         if merged[direction].base is None:
             problems.append(
                 leaf.document.problem(
-                    ("tariffs",),
+                    ("tariffs", direction, "base"),
                     f"missing 'tariffs.{direction}.base' (the pre-2025 average tariff, in this file or one it extends)",
                 )
             )

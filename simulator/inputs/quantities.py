@@ -20,6 +20,10 @@ from pydantic_core import PydanticCustomError
 from simulator.inputs.problems import did_you_mean
 
 MAX_RATE_PERCENT = 1000.0
+MAX_DAYS = 36_600
+"""The longest window, renewal or refund period [days]: 100 years, twice the longest horizon."""
+EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
+"""Dates outside these are refused: the model's record starts in 2024 and its horizons end by 2124."""
 _PERCENT = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")
 _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
@@ -41,6 +45,14 @@ class Number:
 
     value: float
     fact: str | None = None
+
+
+def _as_float(value: int | float) -> float:
+    """A YAML number as a float; integers too large for one become infinity, for the range checks to refuse."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
 
 
 def invalid(kind: str, message: str) -> PydanticCustomError:
@@ -78,13 +90,7 @@ def parse_percent(
     elif isinstance(value, bool) or value is None:
         raise invalid("percent", "expected a rate with a percent sign, such as '30%'")
     elif isinstance(value, (int, float)):
-        if 0 < value < 1:
-            raise invalid(
-                "percent",
-                f"a rate or share needs a percent sign: write '{100 * value:g}%' for a share of {value:g} (or "
-                f"'{value:g}%' if you mean that)",
-            )
-        raise invalid("percent", f"a rate needs a percent sign: write '{value:g}%' rather than {value:g}")
+        raise invalid("percent", _percent_hint(_as_float(value), share=(low, high) == (0.0, 100.0)))
     elif isinstance(value, str):
         match = _PERCENT.match(value)
         if not match:
@@ -101,6 +107,28 @@ def parse_percent(
     return result
 
 
+def _percent_hint(value: float, share: bool) -> str:
+    """What to write instead of a bare number, never suggesting a value that could change what was meant.
+
+    A number from 0 to 1 may be a fraction (1.0 = 100%) or a percentage already; both readings are offered,
+    the fraction first for shares (which a fraction usually means).
+    """
+    if not math.isfinite(value):
+        return "expected a rate with a percent sign, such as '30%'"
+    if 0 < value <= 1:
+        as_fraction, as_percent = f"{100 * value:g}%", f"{value:g}%"
+        if share:
+            return (
+                f"a share needs a percent sign: write '{as_fraction}' if {value:g} is a fraction of the whole, or "
+                f"'{as_percent}' if you mean {value:g} percent"
+            )
+        return (
+            f"a rate needs a percent sign: write '{as_percent}' for {value:g} percent, or '{as_fraction}' if "
+            f"{value:g} is a fraction"
+        )
+    return f"a {'share' if share else 'rate'} needs a percent sign: write '{value:g}%' for {value:g} percent"
+
+
 def parse_number(value: Any, info: ValidationInfo | None) -> Number:
     """Parse a plain number or ``{fact: id}`` (a fact in 'ratio') into :class:`Number`."""
     if isinstance(value, Number):
@@ -110,8 +138,8 @@ def parse_number(value: Any, info: ValidationInfo | None) -> Number:
         return Number(float(fact.value), fact.id)
     if isinstance(value, str) and value.strip().endswith("%"):
         raise invalid("number", f"'{value}' is a rate; this field takes a plain number such as -0.76")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise invalid("number", "expected a number such as -0.76")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(_as_float(value)):
+        raise invalid("number", "expected a finite number such as -0.76")
     return Number(float(value))
 
 
@@ -123,11 +151,13 @@ def parse_days(value: Any, info: ValidationInfo | None) -> Number:
         fact = resolve_fact(value, info, ("days",))
         result = Number(float(fact.value), fact.id)
     elif isinstance(value, int) and not isinstance(value, bool):
-        result = Number(float(value))
+        result = Number(_as_float(value))
     elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*days?\s*", value):
-        result = Number(float(value.split()[0].removesuffix("days").removesuffix("day")))
+        result = Number(_as_float(int(value.strip().removesuffix("days").removesuffix("day"))))
     else:
         raise invalid("days", "expected a whole number of days, such as 90")
+    if result.value > MAX_DAYS:
+        raise invalid("days", f"{result.value:g} days is more than {MAX_DAYS:,} (100 years), the longest span allowed")
     if result.value <= 0 or result.value != int(result.value):
         raise invalid("days", f"expected a positive whole number of days, not {result.value:g}")
     return result
@@ -140,9 +170,12 @@ def parse_date(value: Any, info: ValidationInfo | None) -> dt.date:
     if not isinstance(value, str) or not _DATE.match(value.strip()):
         raise invalid("date", "expected a date written YYYY-MM-DD, such as 2025-05-14")
     try:
-        return dt.date.fromisoformat(value.strip())
+        date = dt.date.fromisoformat(value.strip())
     except ValueError as error:
         raise invalid("date", f"'{value}' is not a real date ({error}; expected YYYY-MM-DD)") from None
+    if not EARLIEST_DATE <= date <= LATEST_DATE:
+        raise invalid("date", f"{date} is outside the dates the model handles ({EARLIEST_DATE} to {LATEST_DATE})")
+    return date
 
 
 @dataclass(frozen=True)

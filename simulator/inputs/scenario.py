@@ -160,7 +160,7 @@ class MeasureFile(Strict):
     coverage: Share | None = None
     not_on: tuple[AuthorityName, ...] | None = None
     ends: EndDate | None = None
-    path: list[PathEntry] | None = None
+    path: list[PathEntry] | None = Field(default=None, min_length=1)
 
 
 class RefundFile(Strict):
@@ -218,7 +218,19 @@ class HorizonFile(Strict):
             raise ValueError(f"the horizon ends ({self.end}) on or before it starts ({self.start})")
         if (self.end - self.start).days > MAX_HORIZON_YEARS * 366:
             raise ValueError(f"the horizon spans more than {MAX_HORIZON_YEARS} years")
+        first_full = self.start if self.start.day == 1 else _next_month(self.start)
+        if _next_month(first_full) - dt.timedelta(days=1) > self.end:
+            needed = _next_month(first_full) - dt.timedelta(days=1)
+            raise ValueError(
+                f"the horizon holds no whole calendar month, and the projection is monthly (expected an end on or "
+                f"after {needed})"
+            )
         return self
+
+
+def _next_month(day: dt.date) -> dt.date:
+    """The first day of the month after ``day``'s."""
+    return dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
 class EventFile(Strict):
@@ -245,7 +257,14 @@ class ScenarioFile(Strict):
     tariffs: TariffsFile | None = None
     parameters: Parameters | None = None  # type: ignore[valid-type]
     events: list[EventFile] | None = None
+    events_replace: bool | None = None
     references: list[str] | None = None
+
+    @model_validator(mode="after")
+    def _replace_needs_events(self) -> ScenarioFile:
+        if self.events_replace and self.events is None:
+            raise ValueError("'events_replace: true' replaces the events of the scenario extended: add 'events'")
+        return self
 
 
 # ---------------------------------------------------------------- resolved form

@@ -7,13 +7,16 @@ kept by :class:`~simulator.inputs.yaml_reader.Document`, and turn unknown keys i
 
 from __future__ import annotations
 
+import copy
+import difflib
 import types
 import typing
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+from pydantic_core.core_schema import ErrorType
 
-from simulator.inputs.problems import InputError, Problem, did_you_mean, expected_one_of
+from simulator.inputs.problems import FieldPath, InputError, Problem, did_you_mean, expected_one_of
 from simulator.inputs.yaml_reader import Document
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -32,11 +35,74 @@ def validate(model: type[Model], document: Document, context: dict[str, Any] | N
     try:
         return model.model_validate(document.data, context=context or {})
     except ValidationError as error:
-        raise InputError(problems_from(error, model, document)) from None
+        raise InputError(problems_from(error, model, document, context)) from None
 
 
-def problems_from(error: ValidationError, model: type[BaseModel], document: Document) -> list[Problem]:
-    """Translate pydantic errors into located problems with messages written for analysts."""
+MAX_ROUNDS = 4
+
+
+def validate_partial(
+    model: type[Model], document: Document, context: dict[str, Any] | None = None
+) -> tuple[Model | None, list[Problem], list[FieldPath]]:
+    """Validate ``document.data`` as ``model``, and when it fails, the data without the fields that failed.
+
+    Returns the content validated without those fields (None if nothing sensible is left), every problem of the
+    first pass, and the paths of the fields left out, so that later checks of the whole scenario can run and
+    report their own problems at once, while staying silent about what was left out. A field inside a list
+    leaves out the whole list, so that the positions of the other items keep their meaning.
+    """
+    try:
+        return validate(model, document, context), [], []
+    except InputError as error:
+        problems = error.problems
+    if not isinstance(document.data, dict):
+        return None, problems, [()]
+    data = copy.deepcopy(document.data)
+    removed: list[FieldPath] = []
+    for _ in range(MAX_ROUNDS):
+        try:
+            return model.model_validate(data, context=context or {}), problems, removed
+        except ValidationError as error:
+            cuts = {_cut(item) for item in error.errors(include_url=False)}
+        if () in cuts:
+            break
+        for cut in sorted(cuts, key=len):
+            if not any(cut[: len(done)] == done for done in removed):
+                _remove(data, cut)
+                removed.append(cut)
+    return None, problems, [*removed, ()]
+
+
+def _cut(item: dict[str, Any]) -> FieldPath:
+    """The field to leave out for one pydantic error: the failing field, its object when a field is missing, and the
+    whole list when the field sits in a list.
+    """
+    location = tuple(part for part in item["loc"] if not _is_union_tag(part))
+    if item["type"] == "missing":
+        location = location[:-1]
+    for index, part in enumerate(location):
+        if isinstance(part, int):
+            return location[:index]
+    return location
+
+
+def _remove(data: Any, path: FieldPath) -> None:
+    for part in path[:-1]:
+        data = data[part] if isinstance(data, dict) and part in data else None
+        if data is None:
+            return
+    if isinstance(data, dict):
+        data.pop(path[-1], None)
+
+
+def problems_from(
+    error: ValidationError, model: type[BaseModel], document: Document, context: dict[str, Any] | None = None
+) -> list[Problem]:
+    """Translate pydantic errors into located problems with messages written for analysts.
+
+    The value under a misspelt key is checked as if the key were the one it is closest to, so that its own
+    problems show now rather than after the key is fixed.
+    """
     problems = []
     for item in error.errors(include_url=False):
         location = tuple(part for part in item["loc"] if not _is_union_tag(part))
@@ -48,6 +114,7 @@ def problems_from(error: ValidationError, model: type[BaseModel], document: Docu
             if allowed:
                 message += f"; {expected_one_of(allowed)}"
             problems.append(document.problem(location, message, key=True))
+            problems += _as_meant(model, location, item.get("input"), document, context or {})
         elif kind == "missing":
             problems.append(document.problem(location[:-1], f"missing required field '{location[-1]}'"))
         else:
@@ -55,18 +122,87 @@ def problems_from(error: ValidationError, model: type[BaseModel], document: Docu
     return problems
 
 
+def _as_meant(
+    model: type[BaseModel], location: FieldPath, value: Any, document: Document, context: dict[str, Any]
+) -> list[Problem]:
+    """Problems of the value under a misspelt key, checked against the field the key is closest to."""
+    allowed = _fields_at(model, location[:-1])
+    matches = difflib.get_close_matches(str(location[-1]), allowed, n=1, cutoff=0.6)
+    if not matches or value is None:
+        return []
+    annotation = _step(_at(model, location[:-1]), matches[0])
+    if annotation is None:
+        return []
+    try:
+        TypeAdapter(annotation).validate_python(value, context=context)
+    except ValidationError as error:
+        problems = []
+        for item in error.errors(include_url=False):
+            inner = tuple(part for part in item["loc"] if not _is_union_tag(part))
+            if item["type"] != "extra_forbidden":
+                problems.append(document.problem((*location, *inner), _message(item)))
+        return problems
+    except Exception:  # a type that cannot be checked alone: the unknown key is reported all the same
+        return []
+    return []
+
+
+def _at(model: Any, location: FieldPath) -> Any:
+    current: Any = model
+    for part in location:
+        current = _step(current, part)
+        if current is None:
+            return None
+    return current
+
+
+_WORDS = {
+    "bool": "true or false",
+    "int": "a whole number",
+    "float": "a number",
+    "string": "text",
+    "str": "text",
+    "dict": "a mapping of fields",
+    "list": "a list",
+    "tuple": "a list",
+    "date": "a date written YYYY-MM-DD",
+}
+
+
 def _message(item: dict[str, Any]) -> str:
+    """Pydantic's error in the project's words; our own validators' messages pass through as written."""
     kind = item["type"]
-    if kind in ("model_type", "dict_type", "model_attributes_type"):
+    context = item.get("ctx") or {}
+    if kind in ("model_type", "dict_type", "model_attributes_type", "dataclass_type"):
         return "expected a mapping of fields"
-    if kind == "list_type":
+    if kind in ("list_type", "tuple_type", "iterable_type", "set_type"):
         return "expected a list"
-    if kind in ("string_type", "str_type"):
-        return "expected text"
     if kind == "literal_error":
         return f"'{item.get('input')}' is not allowed; {item['msg'].replace('Input should be', 'expected')}"
-    message = item["msg"]
-    return message.removeprefix("Value error, ")
+    if kind == "string_too_short":
+        return f"too short: write at least {context.get('min_length')} characters"
+    if kind == "string_too_long":
+        return f"too long: write at most {context.get('max_length')} characters"
+    if kind == "too_short":
+        wanted = context.get("min_length")
+        return f"give at least {wanted} entr{'y' if wanted == 1 else 'ies'} (this list is empty)"
+    if kind == "too_long":
+        return f"too many entries: at most {context.get('max_length')}"
+    if kind == "value_error":
+        return str(item["msg"]).removeprefix("Value error, ")
+    if kind == "int_from_float":
+        return "expected a whole number"
+    if kind == "missing":
+        return "missing"
+    if kind not in _PYDANTIC_KINDS:
+        # our own validators (PydanticCustomError kinds are ours) say what is wrong in full
+        return str(item["msg"])
+    what = next((words for prefix, words in _WORDS.items() if kind.startswith(prefix)), None)
+    return f"expected {what}" if what else "not a valid value here"
+
+
+# every error type pydantic itself raises: a message of one of these is rewritten, any other kind is ours
+_PYDANTIC_KINDS = frozenset(typing.get_args(ErrorType))
 
 
 def _is_union_tag(part: Any) -> bool:

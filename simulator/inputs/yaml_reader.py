@@ -9,19 +9,36 @@ keeps its position for error messages.
 
 from __future__ import annotations
 
+import functools
 import io
+import os
+import re
+import stat
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, SequenceStartEvent
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
 from simulator.inputs.problems import FieldPath, InputError, Problem, dotted
 
 _CORE = "tag:yaml.org,2002:"
 MAX_DEPTH = 40
+MAX_FILE_BYTES = 256_000
+"""The largest input file read [bytes]: the largest bundled scenario is 7 kB; the YAML reader parses about
+100 kB a second, so this keeps any check under a few seconds."""
+MAX_EVENTS = 10_000
+"""The most YAML parser events (scalars, starts and ends of mappings and lists) a file may hold: the largest
+bundled scenario has about 600. Counted before the file is composed, so that a file of many tiny values is
+refused in bounded time."""
+_DIRECTIVE = re.compile(r"^%(\S*)[ \t]*(\S*)", re.MULTILINE)
+# C0/C1 controls other than tab and line ends, and the bidirectional overrides that can make text display in
+# an order other than the one it is stored in
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _PLAIN_TAGS = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
 
@@ -62,17 +79,40 @@ class Document:
 
 
 def read_document(path: Path | str, display: str | None = None) -> Document:
-    """Parse one YAML file; raise :class:`InputError` with located problems if it cannot be read."""
+    """Parse one YAML file; raise :class:`InputError` with located problems if it cannot be read.
+
+    Only regular files up to :data:`MAX_FILE_BYTES` are read: a pipe, a device or a directory is refused before it
+    is opened, so that no input can block the reader or fill memory.
+    """
     path = Path(path)
     name = display or str(path)
-    if path.is_dir():
-        raise InputError([Problem(name, 1, 1, "", "is a directory (expected a YAML scenario file)")])
+
+    def refuse(message: str) -> InputError:
+        return InputError([Problem(name, 1, 1, "", message)])
+
     try:
-        raw = path.read_bytes()
+        status = path.stat()
     except FileNotFoundError:
-        raise InputError([Problem(name, 1, 1, "", "no such file")]) from None
+        raise refuse("no such file") from None
     except OSError as error:
-        raise InputError([Problem(name, 1, 1, "", f"cannot be read ({error.strerror})")]) from None
+        raise refuse(f"cannot be read ({error.strerror or error})") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise refuse("is a directory (expected a YAML scenario file)")
+    if not stat.S_ISREG(status.st_mode):
+        raise refuse(f"is not a regular file ({_kind(status.st_mode)}); expected a YAML scenario file")
+    if status.st_size > MAX_FILE_BYTES:
+        raise refuse(f"is {status.st_size:,} bytes, more than the {MAX_FILE_BYTES:,} a scenario file may have")
+    try:
+        # O_NONBLOCK: should the file have been swapped for a pipe since the check, opening it must not wait
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as stream:
+            raw = stream.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise refuse("no such file") from None
+    except OSError as error:
+        raise refuse(f"cannot be read ({error.strerror or error})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise refuse(f"is more than the {MAX_FILE_BYTES:,} bytes a scenario file may have")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -83,12 +123,38 @@ def read_document(path: Path | str, display: str | None = None) -> Document:
     return parse_text(text.removeprefix("\ufeff"), name)
 
 
+def _kind(mode: int) -> str:
+    for test, word in (
+        (stat.S_ISFIFO, "a named pipe"),
+        (stat.S_ISCHR, "a device"),
+        (stat.S_ISBLK, "a device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return word
+    return "not a plain file"
+
+
 def parse_text(text: str, name: str) -> Document:
     """Parse YAML text (already decoded) into a :class:`Document`."""
     if not text.strip() or all(line.lstrip().startswith("#") or not line.strip() for line in text.splitlines()):
         raise InputError([Problem(name, 1, 1, "", "file is empty (expected a mapping of scenario fields)")])
+    problems = _directive_problems(text, name) + _character_problems(text, name)
+    if problems:
+        raise InputError(problems)
+    return _parsed(text, name)
+
+
+@functools.lru_cache(maxsize=64)
+def _parsed(text: str, name: str) -> Document:
+    """Parse once per text: a parent is read again for each file that extends it (the result is not mutated)."""
     try:
+        _count_events(text)
         node = YAML(typ="rt").compose(io.StringIO(text))
+    except _TooLargeError:
+        raise InputError(
+            [Problem(name, 1, 1, "", f"holds more than {MAX_EVENTS:,} YAML values, far more than a scenario needs")]
+        ) from None
     except RecursionError:
         raise InputError([Problem(name, 1, 1, "", f"nesting is too deep (at most {MAX_DEPTH} levels)")]) from None
     except MarkedYAMLError as error:
@@ -96,7 +162,8 @@ def parse_text(text: str, name: str) -> Document:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         what = (error.problem or error.context or "invalid YAML").strip()
         raise InputError([Problem(name, line, column, "", f"YAML syntax error: {what}")]) from None
-    except YAMLError as error:
+    except (YAMLError, AssertionError, ValueError, TypeError, IndexError) as error:
+        # the YAML library's own checks (an unsupported directive, say) fail in ways it does not locate
         raise InputError([Problem(name, 1, 1, "", f"YAML syntax error: {error}")]) from None
     document = Document(name, None)
     problems: list[Problem] = []
@@ -104,6 +171,60 @@ def parse_text(text: str, name: str) -> Document:
     if problems:
         raise InputError(problems)
     return document
+
+
+class _TooLargeError(Exception):
+    pass
+
+
+def _count_events(text: str) -> None:
+    """Walk the parser's events, without building anything, and stop at the first sign of an oversized file."""
+    depth = 0
+    for count, event in enumerate(YAML(typ="rt").parse(io.StringIO(text))):
+        if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise RecursionError
+        elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
+            depth -= 1
+        if count > MAX_EVENTS:
+            raise _TooLargeError
+
+
+def _directive_problems(text: str, name: str) -> list[Problem]:
+    """Only ``%YAML 1.2`` is accepted: YAML 1.1 reads ``yes``, ``no`` and ``1:30`` differently."""
+    problems = []
+    for match in _DIRECTIVE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        directive, value = match.groups()
+        if directive == "YAML" and value == "1.2":
+            continue
+        if directive == "YAML" and value.startswith("1."):
+            message = (
+                f"this reader follows YAML 1.2; remove the '%YAML {value}' line (under YAML 1.2, yes and no are "
+                "text: write true or false)"
+            )
+        elif directive == "YAML":
+            message = f"YAML version '{value}' is not supported: remove the line (files are read as YAML 1.2)"
+        else:
+            message = f"YAML directive '%{directive}' is not supported: remove the line"
+        problems.append(Problem(name, line, 1, "", message))
+    return problems
+
+
+def _character_problems(text: str, name: str) -> list[Problem]:
+    """Control characters and bidirectional overrides, refused wherever they stand (they reach charts and pages)."""
+    problems = []
+    for match in list(_UNSAFE.finditer(text))[:20]:
+        line = text.count("\n", 0, match.start()) + 1
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        problems.append(Problem(name, line, column, "", _unsafe_message(match.group())))
+    return problems
+
+
+def _unsafe_message(character: str) -> str:
+    label = unicodedata.name(character, "a control character").lower()
+    return f"character U+{ord(character):04X} ({label}) is not allowed in a scenario file: remove it"
 
 
 def _build(node: Any, path: FieldPath, document: Document, problems: list[Problem], seen: set[int]) -> Any:
@@ -133,6 +254,12 @@ def _build(node: Any, path: FieldPath, document: Document, problems: list[Proble
                 problems.append(Problem(document.file, *where, dotted(path), "keys must be plain words"))
                 continue
             key = str(key)
+            if _UNSAFE.search(key) or any(unicodedata.category(letter) == "Cf" for letter in key):
+                where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                problems.append(
+                    Problem(document.file, *where, dotted(path), "keys must be plain words (an invisible character)")
+                )
+                continue
             child = (*path, key)
             where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in result:
@@ -148,23 +275,38 @@ def _build(node: Any, path: FieldPath, document: Document, problems: list[Proble
         return result
     if isinstance(node, SequenceNode):
         return [_build(item, (*path, index), document, problems, seen) for index, item in enumerate(node.value)]
-    return _scalar(node)
+    try:
+        value = _scalar(node)
+    except ValueError as error:
+        problems.append(document.problem(path, str(error)))
+        return None
+    if isinstance(value, str) and (unsafe := _UNSAFE.search(value)):
+        problems.append(document.problem(path, _unsafe_message(unsafe.group())))
+        return None
+    return value
 
 
 def _scalar(node: Any) -> Any:
-    """YAML 1.2 core-schema value of a scalar; dates stay as text for the schema to parse."""
+    """YAML 1.2 core-schema value of a scalar; dates stay as text for the schema to parse.
+
+    Raises ValueError, in words for the reader, when an explicit tag (``!!float abc``) does not fit the text.
+    """
     kind = node.tag.removeprefix(_CORE)
     # ruamel marks the fold points of a folded (>) scalar with BEL characters, for round-tripping
     text = node.value.replace("\a", "") if node.style == ">" else node.value
     if kind == "null":
+        if text.strip() not in ("", "~", "null", "Null", "NULL"):
+            raise ValueError(f"'{text}' is not null (write null or leave the value out)")
         return None
     if kind == "bool":
+        if text.lower() not in ("true", "false"):
+            raise ValueError(f"'{text}' is not true or false")
         return text.lower() == "true"
     if kind == "int":
         try:
             return int(text.replace("_", ""), 0)
         except ValueError:
-            return text
+            raise ValueError(f"'{text}' is not a whole number") from None
     if kind == "float":
         lowered = text.lower().replace("_", "")
         if lowered in (".inf", "+.inf"):
@@ -173,5 +315,8 @@ def _scalar(node: Any) -> Any:
             return float("-inf")
         if lowered == ".nan":
             return float("nan")
-        return float(lowered)
+        try:
+            return float(lowered)
+        except ValueError:
+            raise ValueError(f"'{text}' is not a number") from None
     return text
