@@ -40,10 +40,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--draws",
-        type=_count,
+        type=_draws,
         default=0,
         metavar="N",
-        help="add N Monte Carlo draws of uncertain parameters and truce renewals: quantiles, fan and tornado charts",
+        help="add N Monte Carlo draws (up to 100,000) of uncertain parameters and truce renewals: quantiles, fan "
+        "and tornado charts",
     )
     parser.add_argument(
         "--seed",
@@ -129,6 +130,18 @@ def _count(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, not {value}")
+    return value
+
+
+def _draws(text: str) -> int:
+    from simulator.api import MAX_DRAWS
+
+    value = _count(text)
+    if value > MAX_DRAWS:
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_DRAWS:,} draws (time grows with their number; from Python, run(..., max_draws=N) "
+            "raises the limit on purpose)"
+        )
     return value
 
 

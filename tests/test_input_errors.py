@@ -152,7 +152,7 @@ EXPECTED = {
     ),
     "deep-nesting.yaml": (1, 1, "", "nesting is too deep"),
     "horizon-backwards.yaml": (2, 10, "horizon", "ends (2024-01-01) on or before it starts (2026-12-31)"),
-    "horizon-too-long.yaml": (2, 10, "horizon", "spans more than 50 years"),
+    "horizon-too-long.yaml": (2, 10, "horizon", "spans more than 20 years"),
 }
 
 

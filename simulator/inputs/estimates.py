@@ -145,7 +145,7 @@ def load_estimates(folder: Path | None = None) -> Estimates | None:
     path = estimates_path(folder)
     if not path.exists():
         return None
-    found = validate(_File, read_document(path, f"seeds/{ESTIMATES_FILE}"))
+    found = validate(_File, read_document(path, f"seeds/{ESTIMATES_FILE}", trusted=True))
     names = tuple(found.parameters)
     covariance = np.array(found.covariance, dtype=float).reshape(len(names), len(names))
     return Estimates(

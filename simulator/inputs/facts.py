@@ -87,7 +87,7 @@ class _FactsFile(Strict):
 @functools.lru_cache(maxsize=4)
 def load_sources(folder: Path | None = None) -> dict[str, Source]:
     """Sources by id from ``seeds/sources.yaml``."""
-    document = read_document((folder or seeds_dir()) / "sources.yaml").nested("sources")
+    document = read_document((folder or seeds_dir()) / "sources.yaml", trusted=True).nested("sources")
     parsed = validate(_SourcesFile, document)
     return {key: source.model_copy(update={"id": key}) for key, source in parsed.sources.items()}
 
@@ -97,7 +97,7 @@ def load_facts(folder: Path | None = None) -> dict[str, Fact]:
     """Facts by id from ``seeds/facts.yaml``, each checked to cite known sources."""
     folder = folder or seeds_dir()
     sources = load_sources(folder)
-    document = read_document(folder / "facts.yaml").nested("facts")
+    document = read_document(folder / "facts.yaml", trusted=True).nested("facts")
     parsed = validate(_FactsFile, document)
     problems: list[Problem] = []
     for key, fact in parsed.facts.items():

@@ -247,7 +247,7 @@ class _SpecsFile(Strict):
 
 
 def _read_specifications() -> tuple[dict[str, ParameterSpec], Document]:
-    document = read_document(seeds_dir() / SPECIFICATION_FILE).nested("parameters")
+    document = read_document(seeds_dir() / SPECIFICATION_FILE, trusted=True).nested("parameters")
     specs = validate(_SpecsFile, document).parameters
     estimates = load_estimates()
     found = {}

@@ -36,7 +36,9 @@ from simulator.inputs.schema import Strict
 DIRECTIONS = ("us_on_china", "china_on_us")
 """Tariff directions: the US tariff on imports from China, and China's tariff on imports from the US."""
 
-MAX_HORIZON_YEARS = 50
+MAX_HORIZON_YEARS = 20
+"""The longest horizon [years]: the model is estimated on 2024-2025; twenty years on, its trends say little, and
+the time and memory of a run grow with the horizon."""
 
 
 class Revert:

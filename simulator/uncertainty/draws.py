@@ -32,6 +32,9 @@ from simulator.uncertainty.renewals import PolicyPaths, draw_renewals
 
 CHUNK = 2000
 """Draws computed together: large enough for numpy to dominate, small enough to stay in memory."""
+CHUNK_CELLS = 3_000_000
+"""At most this many draw-days per chunk [draws × days]: a long horizon takes fewer draws per chunk, so that
+memory stays bounded (the bundled horizons of about four years keep chunks of :data:`CHUNK`)."""
 
 Progress = Callable[[int, int], None]
 
@@ -120,13 +123,14 @@ def monte_carlo(
 
     ``seed`` None takes fresh entropy, reported in :attr:`DrawsSummary.seed` so the run can be repeated.
     """
-    sequence = np.random.SeedSequence(seed)
-    streams = sequence.spawn(math.ceil(draws / chunk))
     distributions = parameter_distributions(scenario)
     decisions = renewal_decisions(scenario)
     policy = PolicyPaths(scenario, decisions)
     paths = policy.get(tuple(0 for _ in decisions))
     days = paths.days
+    chunk = max(1, min(chunk, CHUNK_CELLS // len(days)))
+    sequence = np.random.SeedSequence(seed)
+    streams = sequence.spawn(math.ceil(draws / chunk))
     groups = {frequency: period_starts(days, frequency) for frequency in ("monthly", "annual")}
     accumulators = {frequency: QuantileAccumulator() for frequency in groups}
     month_starts = groups["monthly"][0]

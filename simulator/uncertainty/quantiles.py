@@ -9,19 +9,22 @@ QUANTILES = (5, 25, 50, 75, 95)
 EXACT_DRAWS = 10_000
 """Up to this many draws quantiles are exact; beyond it they come from a fixed-size histogram."""
 SKETCH_BINS = 4096
+EXACT_CELLS = 24_000_000
+"""Values kept for exact quantiles at most [draws × cells]: a long horizon (many monthly cells) moves to the
+histogram sooner, so that memory stays bounded; the bundled horizons stay exact up to :data:`EXACT_DRAWS`."""
 
 
 class QuantileAccumulator:
     """Quantiles over draws that arrive in chunks (draws × cells), in bounded memory.
 
-    Exact (numpy's linear interpolation) up to ``exact`` draws; past that the values kept so
+    Exact (numpy's linear interpolation) up to ``exact`` draws (and ``cells_kept`` values); past that the values kept so
     far set a fixed-size histogram per cell (:data:`SKETCH_BINS` bins spanning their range
     and half as much again each side, with tracked minimum and maximum beyond), and
     quantiles are read off it, exact to a bin's width.
     """
 
-    def __init__(self, exact: int = EXACT_DRAWS, bins: int = SKETCH_BINS):
-        self.exact, self.bins = exact, bins
+    def __init__(self, exact: int = EXACT_DRAWS, bins: int = SKETCH_BINS, cells_kept: int = EXACT_CELLS):
+        self.exact, self.bins, self.cells_kept = exact, bins, cells_kept
         self.kept: list[np.ndarray] = []
         self.count = 0
         self.counts: np.ndarray | None = None
@@ -30,7 +33,7 @@ class QuantileAccumulator:
         self.count += len(values)
         if self.counts is None:
             self.kept.append(np.asarray(values, dtype=float))
-            if self.count > self.exact:
+            if self.count > self.exact or self.count * values.shape[1] > self.cells_kept:
                 self._start_sketch()
         else:
             self._count(values)
