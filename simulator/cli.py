@@ -268,11 +268,23 @@ def _simulate(arguments) -> int:
     import time
 
     from simulator.api import baseline_scenario
+    from simulator.inputs.loading import is_sweep_file
     from simulator.outputs.notebook import presentable
     from simulator.outputs.report import write_reports
+    from simulator.outputs.text import clean
 
     began = time.perf_counter()
-    loaded, problems = _load(_names(arguments))
+    names = _names(arguments)
+    # a sweep file among the scenarios is run as a sweep, as --check validates it as one
+    sweeps = [name for name in names if is_sweep_file(name)]
+    if sweeps and (arguments.draws or arguments.seed is not None):
+        print("simulate: a sweep file takes no --draws or --seed: " + ", ".join(sweeps), file=sys.stderr)
+        return EXIT_INPUT
+    codes = [_run_sweep(Path(name), arguments) for name in sweeps]
+    names = [name for name in names if name not in sweeps]
+    if not names:
+        return max(codes, default=EXIT_OK)
+    loaded, problems = _load(names)
     scenarios = [presentable(scenario) for scenario in loaded]
     interactive = not arguments.quiet and sys.stderr.isatty()
     bar = ProgressBar() if interactive and scenarios else None
@@ -288,7 +300,7 @@ def _simulate(arguments) -> int:
         bar.close()
     failed = [outcome for outcome in outcomes if outcome.error]
     for outcome in failed:  # a run failure is reported; the other folders are still written
-        print(f"{outcome.name}: failed: {outcome.error}", file=sys.stderr)
+        print(f"{clean(outcome.name)}: failed: {outcome.error}", file=sys.stderr)
     if problems:
         _print_problems(problems)
     if interactive:
@@ -301,18 +313,24 @@ def _simulate(arguments) -> int:
         )
     if problems:
         return EXIT_INPUT
-    return EXIT_FAILURE if failed else EXIT_OK
+    return EXIT_FAILURE if failed or any(codes) else EXIT_OK
 
 
 def _sweep(arguments) -> int:
+    return _run_sweep(arguments.sweep, arguments)
+
+
+def _run_sweep(path: Path, arguments) -> int:
     import time
 
+    from simulator.outputs.folders import prepare
     from simulator.outputs.sweep_report import write_sweep_folder
     from simulator.uncertainty.executors import cluster_executor
     from simulator.uncertainty.sweeps import read_sweep, sweep
 
     began = time.perf_counter()
-    scenario, grid, frequency = read_sweep(arguments.sweep)
+    scenario, grid, frequency = read_sweep(path)
+    prepare(arguments.out)  # an unusable output folder fails before the grid is computed
     executor = client = None
     if arguments.scheduler:
         try:
@@ -335,7 +353,7 @@ def _sweep(arguments) -> int:
             bar.close()
         if client is not None:
             client.close()
-    folder = write_sweep_folder(arguments.sweep.stem, scenario, grid, frame, arguments.out, [str(arguments.sweep)])
+    folder = write_sweep_folder(Path(path).stem, scenario, grid, frame, arguments.out, [str(path)])
     if interactive:
         points = frame["point"].nunique()
         print(f"Wrote {points:,} grid points to {folder}/ in {time.perf_counter() - began:.1f} s.", file=sys.stderr)

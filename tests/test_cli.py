@@ -41,12 +41,17 @@ def test_simulate_writes_tariff_chart_and_table(tmp_path):
     china = [f"china_effective_additional_tariff_on_us_{name}" for name in ("retaliation", "other")]
     assert lines[0].split(",") == [
         "date",
-        "us_additional_tariff_on_china",
-        "us_effective_additional_tariff_on_china",
-        *us,
-        "china_additional_tariff_on_us",
-        "china_effective_additional_tariff_on_us",
-        *china,
+        *(
+            f"{name}_percent"
+            for name in (
+                "us_additional_tariff_on_china",
+                "us_effective_additional_tariff_on_china",
+                *us,
+                "china_additional_tariff_on_us",
+                "china_effective_additional_tariff_on_us",
+                *china,
+            )
+        ),
     ]
     assert any(line.startswith("2025-04-10,145.0000,") for line in lines)
     assert any(line.startswith("2026-02-24,10.0000,") for line in lines)
@@ -60,8 +65,8 @@ def test_simulate_writes_projection_charts_and_backtest(tmp_path):
         assert (folder / f"{chart}.png").read_bytes().startswith(b"\x89PNG"), chart
     monthly = (folder / "monthly.csv").read_text().splitlines()
     assert monthly[0].startswith(
-        "date,us_imports_from_china [USD bn/month],us_exports_to_china [USD bn/month],us_trade_balance_with_china "
-        "[USD bn/month],"
+        "date,us_imports_from_china_usd_bn_per_month,us_exports_to_china_usd_bn_per_month,"
+        "us_trade_balance_with_china_usd_bn_per_month,"
     )
     census = (folder / "fit-to-census.csv").read_text().splitlines()
     assert (

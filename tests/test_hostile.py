@@ -72,6 +72,7 @@ REPORT_FILES = (
     "tariffs.csv",
     *(f"{chart}.{suffix}" for chart in ("tariffs", "trade", "balance", "revenue") for suffix in ("png", "svg")),
 )
+SWEEP_FILES = ("summary.md", "manifest.json", "sweep.csv", "sweep.parquet")
 
 
 # ---------------------------------------------------------------- running the CLI
@@ -206,7 +207,8 @@ def incomplete(folder: Path) -> list[str]:
     """What a report folder lacks (empty when complete)."""
     if not folder.is_dir():
         return [f"no report folder {folder.name}/"]
-    missing = [name for name in REPORT_FILES if not (folder / name).is_file()]
+    expected = SWEEP_FILES if (folder / "sweep.csv").exists() else REPORT_FILES
+    missing = [name for name in expected if not (folder / name).is_file()]
     try:
         listed = json.loads((folder / "manifest.json").read_text(encoding="utf-8")).get("outputs", {})
         missing += [name for name in listed if not (folder / name).is_file()]
@@ -374,8 +376,15 @@ def corpus(shared, tmp_path_factory) -> dict[str, tuple[Outcome, Outcome | None,
 
 
 def point_run(file: Path) -> Outcome | None:
-    """``simulator.run(FILE)`` in process: None when it works, else the failure as a run outcome (exit 1)."""
+    """``simulator.run(FILE)`` in process: None when it works, else the failure as a run outcome (exit 1).
+
+    A sweep file has no point run: ``simulate FILE`` runs it as a sweep, which the shared run covers.
+    """
     from simulator.api import run
+    from simulator.inputs.loading import is_sweep_file
+
+    if is_sweep_file(str(file)):
+        return None
 
     try:
         with time_limit(LIMIT):

@@ -84,7 +84,10 @@ def test_a_dask_cluster_gives_the_local_pool_results(local, tmp_path):
             == 0
         )
     pd.testing.assert_frame_equal(remote, local)
-    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "out" / "grid" / "sweep.parquet"), local)
+    written = pd.read_parquet(tmp_path / "out" / "grid" / "sweep.parquet")
+    pd.testing.assert_frame_equal(
+        written, local.rename(columns={name: f"{name}_percent" for name in ("pass_through", "import_growth")})
+    )
 
 
 def test_simulate_sweep_writes_a_folder(tmp_path, capsys):
@@ -102,7 +105,7 @@ def test_simulate_sweep_writes_a_folder(tmp_path, capsys):
     summary = (folder / "summary.md").read_text()
     assert "| 0 | −0.5 | 80 |" in summary.replace("-0.5", "−0.5")
     manifest = json.loads((folder / "manifest.json").read_text())
-    assert manifest["grid"] == {"short_run_elasticity": [-0.5, -1.0], "pass_through": [80.0, 100.0]}
+    assert manifest["grid"] == {"short_run_elasticity": [-0.5, -1.0], "pass_through": ["80%", "100%"]}
     assert {entry["path"].rsplit("/", 1)[-1] for entry in manifest["files"]} >= {
         "mine.yaml",
         "elasticities.yaml",
@@ -129,8 +132,10 @@ def test_simulate_draws_adds_fan_and_tornado(tmp_path):
         assert (folder / f"{chart}.png").exists() and (folder / f"{chart}.svg").exists()
     manifest = json.loads((folder / "manifest.json").read_text())["scenarios"][0]
     assert manifest["draws"] == 300 and manifest["seed"] == 7 and "short_run_elasticity" in manifest["distributions"]
-    tidy = pd.read_parquet(folder / "projection.parquet")
+    tidy = pd.read_parquet(folder / "projection-quantiles.parquet")
     assert sorted(tidy["quantile"].unique()) == [5, 25, 50, 75, 95]
+    point = pd.read_parquet(folder / "projection.parquet")
+    assert "quantile" not in point.columns and len(point) == len(tidy) // 5
     page = (folder / "index.html").read_text()
     assert (
         "Uncertainty over 300 Monte Carlo draws" in page and page.count("<img ") == len(list(folder.glob("*.svg"))) == 9

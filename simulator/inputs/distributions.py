@@ -281,6 +281,8 @@ def parse_distribution(
 ) -> Distribution:
     """Check a distribution written in YAML; each location value goes through the parameter's own point check."""
     kind = value.get("distribution", "range")
+    if not isinstance(kind, str):
+        raise invalid("distribution", f"the distribution is named by one word, one of: {', '.join(SHAPES)}")
     if kind not in SHAPES:
         known = ", ".join(SHAPES)
         raise invalid(

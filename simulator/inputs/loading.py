@@ -86,15 +86,23 @@ def locate(path_or_id: str | os.PathLike[str], near: Path | None = None) -> Path
     A relative path in an ``extends`` (``near`` given) is read beside the file that names it.
     """
     path = Path(path_or_id)
-    if near is not None and not path.is_absolute() and (near / path).exists():
+    if near is not None and not path.is_absolute() and _exists(near / path):
         return near / path
-    if path.suffix in (".yaml", ".yml") or path.exists() or os.sep in str(path_or_id):
+    if path.suffix in (".yaml", ".yml") or _exists(path) or os.sep in str(path_or_id):
         return path
     for folder in (near, scenarios_dir()):
-        if folder is not None and (folder / f"{path_or_id}.yaml").is_file():
+        if folder is not None and _exists(folder / f"{path_or_id}.yaml"):
             return folder / f"{path_or_id}.yaml"
     hint = did_you_mean(str(path_or_id), bundled_ids())
     raise InputError([Problem(str(path_or_id), 1, 1, "", f"no such scenario file or bundled scenario id{hint}")])
+
+
+def _exists(path: Path) -> bool:
+    """Whether something is at ``path``; a name the system refuses (too long, say) is nothing."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
 
 
 MAX_EXTENDS_DEPTH = 16
@@ -128,7 +136,7 @@ def _chain_from(scenario_id: str, document: Document, folder: Path, source: Path
             complete = False
             break
         content, found, left_out = validate_partial(ScenarioFile, document, {"facts": facts})
-        problems.extend(found)
+        problems.extend(found + document.null_problems())
         if content is not None:
             problems.extend(_check_file(content, document))
             layers.append(_Layer(seen[-1], document, content, tuple(left_out)))
@@ -147,7 +155,8 @@ def _chain_from(scenario_id: str, document: Document, folder: Path, source: Path
             path = locate(parent, folder)
             if not path.exists():
                 raise FileNotFoundError
-        except (InputError, FileNotFoundError):
+            resolved = path.resolve()
+        except (InputError, OSError, RuntimeError):  # OSError: a name too long; RuntimeError: a loop of links
             hint = did_you_mean(parent, bundled_ids())
             problems.append(
                 document.problem(
@@ -156,7 +165,7 @@ def _chain_from(scenario_id: str, document: Document, folder: Path, source: Path
             )
             complete = False
             break
-        if path.resolve() in files or (not files and parent in seen):
+        if resolved in files or (not files and parent in seen):
             cycle = " \u2192 ".join([*seen, parent])
             problems.append(document.problem(("extends",), f"extends cycle: {cycle}"))
             complete = False
@@ -167,8 +176,8 @@ def _chain_from(scenario_id: str, document: Document, folder: Path, source: Path
             problems.extend(error.problems)
             complete = False
             break
-        folder = path.resolve().parent
-        files.append(path.resolve())
+        folder = resolved.parent
+        files.append(resolved)
         seen.append(path.stem)
     if problems and complete and layers:
         # the checks of the merged scenario, on what did validate, so that all problems show at once

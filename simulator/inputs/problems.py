@@ -27,8 +27,20 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        # a problem given in code has no line (0): it names the function instead of a file position
+        where = printable(f"{self.file}:{self.line}:{self.column}" if self.line else self.file)
+        path, message = printable(self.path), printable(self.message)
+        return f"{where}: {path}: {message}" if path else f"{where}: {message}"
+
+
+def printable(text: str) -> str:
+    """``text`` with line breaks and other control characters written as escapes, so a problem stays one line."""
+    if text.isprintable():
+        return text
+    return "".join(
+        letter if letter.isprintable() or letter == " " else letter.encode("unicode_escape").decode("ascii")
+        for letter in text
+    )
 
 
 class InputError(Exception):

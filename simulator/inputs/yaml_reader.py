@@ -62,6 +62,16 @@ class Document:
                 return self.positions[prefix]
         return (1, 1)
 
+    def null_problems(self) -> list[Problem]:
+        """A key given no value (``key:`` or ``key: null``): an error in scenario and sweep files, where leaving a
+        key out is how to keep the default, so that an empty value never passes silently for a default.
+        """
+        return [
+            self.problem(path, "no value given: write one, or remove the key to keep what the scenario extends")
+            for path, value in _walk(self.data, ())
+            if value is None and path and isinstance(path[-1], str)
+        ]
+
     def problem(self, path: FieldPath, message: str, *, key: bool = False) -> Problem:
         line, column = self.position(path, key=key)
         return Problem(self.file, line, column, dotted(path), message)
@@ -76,6 +86,18 @@ class Document:
             {(name, *path): where for path, where in self.positions.items()},
             {(name, *path): where for path, where in self.key_positions.items()},
         )
+
+
+def _walk(data: Any, path: FieldPath) -> list[tuple[FieldPath, Any]]:
+    """Every (path, value) below ``data``, parents before children."""
+    found = [(path, data)]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _walk(value, (*path, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _walk(value, (*path, index))
+    return found
 
 
 def read_document(path: Path | str, display: str | None = None, *, trusted: bool = False) -> Document:
@@ -254,12 +276,27 @@ def _build(node: Any, path: FieldPath, document: Document, problems: list[Proble
     if isinstance(node, MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
+            if key_node.tag not in _PLAIN_TAGS:
+                where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                tag = key_node.tag.removeprefix(_CORE)
+                problems.append(
+                    Problem(document.file, *where, dotted(path), f"explicit YAML tag '{tag}' is not allowed on a key")
+                )
+                continue
             key = _scalar(key_node) if not isinstance(key_node, (MappingNode, SequenceNode)) else None
             if not isinstance(key, (str, int)) or isinstance(key, bool):
                 where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 problems.append(Problem(document.file, *where, dotted(path), "keys must be plain words"))
                 continue
             key = str(key)
+            if key == "<<" and key_node.style is None:
+                where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+                problems.append(
+                    Problem(
+                        document.file, *where, dotted(path), "merge keys (<<) are not allowed: write the fields out"
+                    )
+                )
+                continue
             if _UNSAFE.search(key) or any(unicodedata.category(letter) == "Cf" for letter in key):
                 where = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 problems.append(
