@@ -92,13 +92,63 @@ def test_events_are_marked_on_every_dated_chart(results):
     assert {"Geneva truce agreed", "Trump–Xi call", "Geneva 90 days end", "Fentanyl duty cut, truce extended"} <= labels
 
 
+def _scenario_lines(figure):
+    """{scenario id: its lines} of a comparison chart (tagged with the gid 'scenario:<id>')."""
+    found: dict[str, list[Line2D]] = {}
+    for line in figure.findobj(Line2D):
+        if (line.get_gid() or "").startswith("scenario:"):
+            found.setdefault(line.get_gid().split(":", 1)[1], []).append(line)
+    return found
+
+
 def test_each_scenario_keeps_one_colour_in_every_comparison_chart(results):
     colours = scenario_colours(IDS)
     assert len(set(colours.values())) == len(IDS)
     figures = [figure for name, figure in _figures(results).items() if name.startswith("compare")]
     for figure in figures:
-        seen = {line.get_label(): line.get_color() for line in figure.findobj(Line2D) if line.get_label() in colours}
-        assert seen == colours
+        lines = _scenario_lines(figure)
+        assert set(lines) == set(IDS) - {"documented-2025"}  # the reference is the zero line
+        assert all(line.get_color() == colours[name] for name, found in lines.items() for line in found)
+
+
+def _legend_texts(figure) -> list[str]:
+    return [text.get_text() for legend in figure.legends for text in legend.get_texts()]
+
+
+def test_no_scenario_is_hidden_in_a_comparison_chart(results):
+    """Each scenario's line differs somewhere from the zero line (the reference) and from every other line drawn in
+    its panel, by more than a line's width; or its legend entry says which line it matches."""
+    by_title = {result.scenario.id: comparison_charts.short_title(result.scenario.title) for result in results}
+    for name, figure in _figures(results).items():
+        if not name.startswith("compare"):
+            continue
+        legend = _legend_texts(figure)
+        for ax in figure.axes:
+            lines = [line for line in ax.get_lines() if (line.get_gid() or "").startswith("scenario:")]
+            if not lines:
+                continue
+            low, high = ax.get_ylim()
+            width = 0.01 * (high - low)
+            drawn = [np.asarray(line.get_ydata(), dtype=float) for line in lines]
+            for index, (line, values) in enumerate(zip(lines, drawn, strict=True)):
+                others = [np.zeros_like(values), *(drawn[:index] + drawn[index + 1 :])]
+                apart = np.ones(len(values), dtype=bool)
+                for other in others:
+                    apart &= ~(np.abs(values - other) <= width)
+                scenario = line.get_gid().split(":", 1)[1]
+                entry = next(text for text in legend if text.startswith(by_title[scenario]))
+                assert (
+                    np.any(apart[~np.isnan(values)])
+                    or "same as" in entry
+                    or any("same as " + by_title[scenario] in text for text in legend)
+                ), f"{name}: {scenario} is hidden under other lines and its legend does not say so ({entry!r})"
+
+
+def test_comparison_legends_name_scenarios_by_title(results):
+    figure = _figures(results)["compare imports"]
+    legend = " ".join(_legend_texts(figure))
+    assert "Talks fail and the April 2025 peak returns" in legend
+    assert "escalation" not in legend and "What if:" not in legend
 
 
 @settings(max_examples=150, deadline=None)

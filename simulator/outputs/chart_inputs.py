@@ -53,11 +53,40 @@ class ScenarioChartInputs:
 
 @dataclass(frozen=True, eq=False)
 class ComparisonChartInputs:
-    """Everything a chart comparing scenarios may draw: their results in order, one colour each."""
+    """Everything a chart comparing scenarios may draw.
+
+    Attributes:
+        results: the scenarios' point projections, in the run's order.
+        colours: one colour per scenario id, the same in every chart of a run.
+        reference_balance: the 2024 US balance with China [USD bn].
+        reference: the id of the scenario the others are drawn against (their difference from it).
+        observed: the Census months [USD bn/month], drawn once, in black, for every scenario.
+    """
 
     results: tuple[Result, ...]
     colours: dict[str, str]
     reference_balance: float
+    reference: str = ""
+    observed: Observed | None = None
+
+    @property
+    def reference_result(self) -> Result:
+        """The result of the reference scenario (the first when none is named or it is not among them)."""
+        return next((result for result in self.results if result.scenario.id == self.reference), self.results[0])
+
+
+DEFAULT_REFERENCE = "documented-2025"
+"""The scenario comparisons are drawn against when the run holds it: the documented path, which most what-ifs
+extend."""
+
+
+def reference_of(ids: list[str] | tuple[str, ...], reference: str | None = None) -> str:
+    """The comparison's reference: ``reference`` when given and present, else documented-2025 when present, else the
+    first scenario."""
+    for name in (reference, DEFAULT_REFERENCE):
+        if name and name in ids:
+            return name
+    return ids[0]
 
 
 def scenario_chart_inputs(result: Result, *, with_tornado: bool = True) -> ScenarioChartInputs:
@@ -83,6 +112,9 @@ def kept_skill() -> tuple[Forecast, ...] | None:
 
 
 def comparison_chart_inputs(
-    results: tuple[Result, ...] | list[Result], colours: dict[str, str]
+    results: tuple[Result, ...] | list[Result], colours: dict[str, str], reference: str | None = None
 ) -> ComparisonChartInputs:
-    return ComparisonChartInputs(tuple(results), colours, balance_2024())
+    """The bundle of a comparison; ``reference`` names the scenario the others are drawn against
+    (:func:`reference_of` chooses when it is None or absent)."""
+    ids = [result.scenario.id for result in results]
+    return ComparisonChartInputs(tuple(results), colours, balance_2024(), reference_of(ids, reference), observed())

@@ -26,8 +26,8 @@ FLOW_COLOURS = {"imports": "#b2182b", "exports": "#2166ac"}
 AUTHORITY_COLOURS = ("#bababa", "#d6604d", "#4393c3", "#8073ac", "#fdb863", "#7f7f7f")
 """Colours of the pre-2025 base and of each authority in a stacked chart, in registry order."""
 MODEL_SOURCE = (
-    "Sources: US Census Bureau (2024 months, calibration); tariffs from seeds/facts.yaml; model: "
-    "tariff-scenarios, see docs/model.md"
+    "Sources: US Census Bureau, monthly trade in goods with China; tariffs from the official texts and news reports "
+    "listed in the report's notes; model: tariff-scenarios"
 )
 
 

@@ -29,6 +29,7 @@ from matplotlib.text import Text
 
 from simulator.outputs.events import Marker, event_rows, place_events
 from simulator.outputs.text import (
+    MINUS,
     PANEL_SIZE,
     SMALL_SIZE,
     TEXT_SIZE,
@@ -112,12 +113,18 @@ def frame(
     dates: bool = True,
     note: str = "",
     left_margin: float = LEFT,
+    heights: Sequence[float] | None = None,
+    dated_rows: Sequence[bool] | None = None,
 ) -> Frame:
     """A figure with ``rows`` × ``columns`` plots on a shared date range and bands for every label.
 
     ``note`` is set in smaller type under the title (what a reader must know to read the chart);
-    ``left_margin`` [in] makes room for long value labels.
+    ``left_margin`` [in] makes room for long value labels; ``heights`` [in], one per row, replace
+    ``panel_height`` where rows differ; ``dated_rows`` says which rows show date labels (the others sit closer to the
+    row below, with no band for dates).
     """
+    heights = list(heights) if heights is not None else [panel_height] * rows
+    dated = list(dated_rows) if dated_rows is not None else [True] * rows
     plot_width = (WIDTH - left_margin - RIGHT - (columns - 1) * 0.85) / columns
     title_lines = wrap(plain(title), WIDTH - LEFT * 0.5 - RIGHT, TITLE_SIZE)
     note_lines = wrap(plain(note), WIDTH - LEFT * 0.5 - RIGHT, TEXT_SIZE) if note else []
@@ -135,14 +142,15 @@ def frame(
     date_band = (2 * line_height(TEXT_SIZE) + 0.12 + DATE_PAD / 72) if dates else 2 * line_height(TEXT_SIZE) + 0.2
     gap = date_band + subtitle + 0.1
     bottom = date_band + 0.06 + legend_rows * line_height(SMALL_SIZE) * 1.15 + 0.1 + line_height(SMALL_SIZE) + 0.1
-    height = top + rows * panel_height + (rows - 1) * gap + bottom
+    gaps = [gap if dated[row] else subtitle + 0.15 for row in range(rows - 1)]
+    height = top + sum(heights) + sum(gaps) + bottom
     figure = ChartFigure(figsize=(WIDTH, height), dpi=DPI)
     axes = []
     for row in range(rows):
         for column in range(columns):
             left = left_margin + column * (plot_width + 0.85)
-            lower = height - top - (row + 1) * panel_height - row * gap
-            axes.append(figure.add_axes((left / WIDTH, lower / height, plot_width / WIDTH, panel_height / height)))
+            lower = height - top - sum(heights[: row + 1]) - sum(gaps[:row])
+            axes.append(figure.add_axes((left / WIDTH, lower / height, plot_width / WIDTH, heights[row] / height)))
     figure.text(
         LEFT * 0.5 / WIDTH,
         1 - 0.12 / height,
@@ -211,9 +219,11 @@ def date_axis(ax, start: dt.date, end: dt.date, labels: bool = True) -> None:
 
 
 class MoneyFormatter(ticker.Formatter):
-    """Tick labels such as '−$2.5bn': as many decimals as the tick spacing needs, a true minus sign."""
+    """Tick labels such as '−$2.5bn': as many decimals as the tick spacing needs, a true minus sign ('+' too when
+    ``signed``, for differences)."""
 
     prefix, suffix = "\\$", "bn"
+    signed = False
 
     def __init__(self) -> None:
         self.decimals = 0
@@ -227,7 +237,8 @@ class MoneyFormatter(ticker.Formatter):
         return [self(value, index) for index, value in enumerate(values)]
 
     def __call__(self, value, position=None) -> str:
-        sign = "−" if value < -0.5 * 10**-self.decimals else ""
+        small = 0.5 * 10**-self.decimals
+        sign = MINUS if value < -small else ("+" if self.signed and value > small else "")
         return f"{sign}{self.prefix}{abs(value):,.{self.decimals}f}{self.suffix}"
 
 

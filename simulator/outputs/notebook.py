@@ -112,11 +112,14 @@ class Comparison:
         ]
         return pd.DataFrame(rows, columns=["scenario", "extends", "section", "input", "before", "after"])
 
-    def plot(self, what: str = "balance") -> Figure:
-        """An overlay chart as a matplotlib Figure: one of 'imports', 'exports', 'balance', 'tariffs', 'revenue'."""
+    def plot(self, what: str = "balance", reference: str | None = None) -> Figure:
+        """A comparison chart as a matplotlib Figure: one of 'imports', 'exports', 'balance', 'tariffs', 'revenue';
+        each scenario is drawn as its difference from ``reference`` (an id; by default documented-2025 when it is
+        among the results, else the first)."""
         if what not in registry.COMPARISON_CHARTS:
             raise ValueError(f"unknown plot '{what}' (expected one of: {', '.join(registry.COMPARISON_CHARTS)})")
-        return registry.draw(registry.COMPARISON_CHARTS[what], comparison_chart_inputs(self.results, self.colours))
+        inputs = comparison_chart_inputs(self.results, self.colours, reference)
+        return registry.draw(registry.COMPARISON_CHARTS[what], inputs)
 
     def _repr_html_(self) -> str:
         return comparison_html(self)

@@ -21,6 +21,7 @@ from simulator.inputs.scenario import DIRECTIONS, REVERT, Direction, Measure, Pa
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths
 from simulator.model.timeline import ignored_renewals, rate_on, schedule
+from simulator.outputs.text import MINUS, reader_text
 
 DIRECTION_TITLES = {"us_on_china": "US tariffs on Chinese goods", "china_on_us": "China's tariffs on US goods"}
 CALIBRATION_FACTS = (
@@ -29,7 +30,8 @@ CALIBRATION_FACTS = (
     "us-balance-with-china-2024",
     "us-deficit-with-china-2024-seed",
 )
-"""Facts behind the calibration every projection starts from (the 2024 Census totals and the seed articles' deficit)."""
+"""Facts behind the calibration every projection starts from (the 2024 Census totals and the deficit the press
+reported)."""
 
 
 @dataclass(frozen=True)
@@ -54,7 +56,8 @@ def _cited(*values: Any) -> tuple[str, ...]:
 
 
 def _number(value: float) -> str:
-    return f"{value:,.4g}".replace("-", "−")
+    """An input as its file wrote it, to four significant digits, with a true minus sign."""
+    return f"{value:,.4g}".replace("-", MINUS)
 
 
 def day(date) -> str:
@@ -191,7 +194,7 @@ def inputs(scenario: Scenario) -> list[Input]:
             Input(
                 "Model parameters",
                 f"parameters.{name}",
-                name.replace("_", " "),
+                spec.label if spec is not None else name.replace("_", " "),
                 f"{_number(value.value)}{unit}{note}",
                 _cited(value),
             )
@@ -278,9 +281,31 @@ class Notes:
 
 @dataclass(frozen=True)
 class Footnote:
+    """A numbered note: the fact, its sources, and in a reader's words its name, how it was worked out and the
+    publications it comes from."""
+
     number: int
     fact: Fact
     sources: list[Source]
+
+    @property
+    def label(self) -> str:
+        """The fact's short name (its description's first words when it has none), without project words."""
+        return reader_text(self.fact.label or self.fact.description.split(".")[0])
+
+    @property
+    def description(self) -> str:
+        return reader_text(self.fact.description)
+
+    @property
+    def derivation(self) -> str:
+        """How the number was worked out, as a sentence ('' when it was read off a source)."""
+        return derivation(self.fact)
+
+    @property
+    def citations(self) -> list[tuple[str, str | None]]:
+        """Each source as (publisher, title and date, its web address or None)."""
+        return [(citation(source), source.url or None) for source in self.sources]
 
     @property
     def value(self) -> str:
@@ -299,6 +324,45 @@ class Footnote:
         return f"{_number(fact.value)}{unit} ({day(fact.date)})"
 
 
+FACT_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)+(?:/[a-z0-9]+)?")
+"""How a fact id looks inside a ``derived`` note: lower-case words joined by hyphens ('us-fentanyl-2025-03-04')."""
+OPERATORS = ((" - ", " \u2212 "), (" x ", " \u00d7 "), (" / ", " \u00f7 "))
+"""Operators of a ``derived`` note as a reader writes them."""
+
+
+def derivation(fact: Fact) -> str:
+    """A fact's ``derived`` note as a sentence: each fact id named by its label, true operators ('' without one).
+
+    'us-fentanyl-2025-03-04 (20) + us-reciprocal-2025-04-05 (10).' becomes 'Worked out as: the fentanyl duty of
+    4 March 2025 (20) + ...' with the labels the facts carry.
+    """
+    if not fact.derived:
+        return ""
+    facts = load_facts()
+
+    def name(match: re.Match) -> str:
+        word = match.group(0)
+        found = facts.get(word.split("/")[0])
+        if found is None:
+            return word if not re.search(r"[a-z]-[a-z]", word) else word.replace("-", " ")
+        return reader_text(found.label or found.description.split(".")[0].rstrip())
+
+    text = FACT_ID.sub(name, fact.derived.strip())
+    for raw, shown in OPERATORS:
+        text = text.replace(raw, shown)
+    text = reader_text(text)
+    return f"Worked out as: {text[0].lower() + text[1:] if text[:1].isupper() and text[1:2].islower() else text}"
+
+
+PATH_NOTE = re.compile(r"\s*\([^()]*(?:/|\.ya?ml\b|\.csv\b|\.py\b)[^()]*\)")
+"""A parenthesis naming files or folders of a repository ('(tariff-rate-tracker, config/policy_params.yaml)')."""
+
+
+def citation(source: Source) -> str:
+    """A source as a reader cites it: author, publisher, title, date; no repository paths or project words."""
+    return reader_text(PATH_NOTE.sub("", source.citation()))
+
+
 def all_facts(scenario: Scenario) -> list[str]:
     """The facts a report on ``scenario`` rests on: the calibration, every fact the scenario cites,
     and the facts those are derived from (named in their ``derived`` notes)."""
@@ -312,14 +376,17 @@ def all_facts(scenario: Scenario) -> list[str]:
 
 
 def draws_note(result: Result) -> str:
-    """What a Monte Carlo run rests on: draws, seed, what was drawn and how truces may be renewed."""
+    """What a Monte Carlo run rests on: draws, what was drawn and how truces may be renewed (the random seed, which
+    repeats the run, is in the manifest and the page's header)."""
     outcome = result.uncertainty
     if outcome is None:
         return ""
-    drawn = ", ".join(name.replace("_", " ") for name in outcome.drawn) or "no parameter"
+    drawn = ", ".join(
+        PARAMETERS[name].label if name in PARAMETERS else name.replace("_", " ") for name in outcome.drawn
+    )
     policy = "; ".join(decision.describe() for decision in outcome.decisions)
-    text = f"{result.draws:,} draws (seed {result.seed}). Drawn: {drawn}."
-    text += f" Policy paths mixed in: {policy}." if policy else " No window carries a renewal probability that can act."
+    text = f"{result.draws:,} draws of {drawn or 'no input'}."
+    text += f" Truce renewals drawn too: {policy}." if policy else " Every truce ends as written: none may be renewed."
     ignored = ignored_renewals(result.scenario)
     return text + (f" Renewal ignored: {'; '.join(ignored)}." if ignored else "")
 

@@ -161,6 +161,7 @@ def write_reports(
     draws: int = 0,
     seed: int | None = None,
     progress: Progress | None = None,
+    reference: str | None = None,
 ) -> list[Outcome]:
     """Write a folder per scenario (and ``comparison/`` for two or more) under ``out``.
 
@@ -169,7 +170,9 @@ def write_reports(
     scenario uses the same ``seed`` (fresh entropy when None, recorded in the manifests), so
     differences between scenarios are not noise between random streams. ``progress(done,
     total, what)`` is called as draws ('draws') and charts ('charts') finish. A scenario that
-    fails is reported in its :class:`Outcome`; the others are still written.
+    fails is reported in its :class:`Outcome`; the others are still written. ``reference`` is the id of the
+    scenario the comparison draws the others against (by default documented-2025 when it is in the run, else the
+    first scenario).
 
     Raises :class:`~simulator.outputs.folders.OutputFolderError` (one line, for the user) when ``out`` cannot take
     the folders: checked before any work, and for any error of the output folder while writing, after which no
@@ -187,7 +190,7 @@ def write_reports(
     with locked(out):
         try:
             remove_leftovers(out, [scenario.id for scenario in scenarios] + [COMPARISON])
-            outcomes = _write(reports, failures, out, colours, compare, stamp, workers, progress)
+            outcomes = _write(reports, failures, out, colours, compare, stamp, workers, progress, reference)
         except OSError as error:
             if not about_output(out, error):
                 raise
@@ -205,6 +208,7 @@ def _write(
     stamp: dict[str, str],
     workers: int | None,
     progress: Progress | None,
+    reference: str | None = None,
 ) -> dict[str, Outcome]:
     """Steps 2 to 5 for every computed report: stage, draw, write, swap; nothing staged is left if it raises."""
     staged: list[Staged] = []
@@ -218,9 +222,8 @@ def _write(
         written = [item.report for item in staged]
         if compare and len(written) >= 2:
             members = tuple(report for report in written if isinstance(report, ScenarioReport))
-            outcome = stage(
-                ComparisonReport(members, comparison_chart_inputs([member.result for member in members], colours)), out
-            )
+            inputs = comparison_chart_inputs([member.result for member in members], colours, reference)
+            outcome = stage(ComparisonReport(members, inputs), out)
             if isinstance(outcome, Failure):
                 failures[outcome.name] = outcome.reason
             else:

@@ -85,3 +85,50 @@ def wrap(text: str, width: float, size: float) -> list[str]:
         else:
             lines.append(word)
     return lines or [""]
+
+
+MINUS = "\u2212"
+"""The true minus sign, for every negative number a reader sees."""
+
+
+def number(value: float, decimals: int = 1, *, signed: bool = False, unit: str = "") -> str:
+    """The one formatter of numbers a reader sees: thousands separators, ``decimals`` places, a true minus sign,
+    '+' on changes (``signed``), '–' for a missing value (NaN), and ``unit`` appended ('%', 'bn').
+
+    >>> number(-1234.56)
+    '−1,234.6'
+    >>> number(3, 0, signed=True, unit="%")
+    '+3%'
+    """
+    if value != value:  # NaN: no value for this cell
+        return "\u2013"
+    rounded = round(float(value), decimals)
+    if rounded == 0:
+        rounded = 0.0  # no '−0.0'
+    text = f"{rounded:+,.{decimals}f}" if signed else f"{rounded:,.{decimals}f}"
+    return text.replace("-", MINUS) + unit
+
+
+def money(value: float, decimals: int = 1, *, signed: bool = False) -> str:
+    """A sum in US dollars as a reader writes it: '−$278.8bn', '+$12.0bn' [USD bn]."""
+    sign = MINUS if round(value, decimals) < 0 else ("+" if signed and round(value, decimals) > 0 else "")
+    return f"{sign}${number(abs(value), decimals)}bn"
+
+
+READER_WORDS = (
+    (re.compile(r"\bseed articles'"), "press reports'"),
+    (re.compile(r"\bseed articles\b"), "press reports"),
+    (re.compile(r"\bboth seeds\b"), "both press reports"),
+    (re.compile(r"\b(the [A-Z][\w ]*?) seed\b"), r"\1 article"),
+    (re.compile(r"\s*\(seed\)"), ""),
+    (re.compile(r"\bMonthly CSV\b"), "Census monthly data"),
+)
+"""Project words that reached the facts' texts, and what a reader is told instead."""
+
+
+def reader_text(text: str) -> str:
+    """A fact's or source's text in a reader's words: no project jargon (:data:`READER_WORDS`), true minus signs
+    between numbers."""
+    for pattern, replacement in READER_WORDS:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"(?<=[\s(])-(?=\d)", MINUS, text)
