@@ -58,18 +58,18 @@ def validate_partial(
     if not isinstance(document.data, dict):
         return None, problems, [()]
     data = copy.deepcopy(document.data)
-    removed: list[FieldPath] = []
+    removed: dict[FieldPath, None] = {}
     for _ in range(MAX_ROUNDS):
         try:
-            return model.model_validate(data, context=context or {}), problems, removed
+            return model.model_validate(data, context=context or {}), problems, list(removed)
         except ValidationError as error:
             cuts = {_cut(item) for item in error.errors(include_url=False)}
         if () in cuts:
             break
         for cut in sorted(cuts, key=len):
-            if not any(cut[: len(done)] == done for done in removed):
+            if not any(cut[:length] in removed for length in range(1, len(cut) + 1)):
                 _remove(data, cut)
-                removed.append(cut)
+                removed[cut] = None
     return None, problems, [*removed, ()]
 
 

@@ -21,7 +21,6 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.events import MappingEndEvent, MappingStartEvent, SequenceEndEvent, SequenceStartEvent
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
 from simulator.inputs.problems import FieldPath, InputError, Problem, dotted
@@ -176,9 +175,7 @@ _SMALL = 20_000
 def _parsed(text: str, name: str, counted: bool) -> Document:
     """Parse once per text: a parent is read again for each file that extends it (the result is not mutated)."""
     try:
-        if counted:
-            _count_events(text)
-        node = YAML(typ="rt").compose(io.StringIO(text))
+        node = _compose(text, MAX_EVENTS if counted else None)
     except _TooLargeError:
         raise InputError(
             [Problem(name, 1, 1, "", f"holds more than {MAX_EVENTS:,} YAML values, far more than a scenario needs")]
@@ -205,18 +202,33 @@ class _TooLargeError(Exception):
     pass
 
 
-def _count_events(text: str) -> None:
-    """Walk the parser's events, without building anything, and stop at the first sign of an oversized file."""
-    depth = 0
-    for count, event in enumerate(YAML(typ="rt").parse(io.StringIO(text))):
-        if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise RecursionError
-        elif isinstance(event, (MappingEndEvent, SequenceEndEvent)):
-            depth -= 1
-        if count > MAX_EVENTS:
-            raise _TooLargeError
+def _compose(text: str, limit: int | None) -> Any:
+    """The YAML node graph of ``text``; past ``limit`` parser events, stop with :class:`_TooLargeError`.
+
+    The events are counted as the composer takes them, so that an oversized file costs no more than ``limit``
+    events of parsing.
+    """
+    yaml = YAML(typ="rt")
+    if limit is not None:
+        make = yaml.get_constructor_parser
+
+        def counting(stream: Any) -> Any:
+            constructor, parser = make(stream)
+            take = parser.get_event
+            taken = 0
+
+            def get_event() -> Any:
+                nonlocal taken
+                taken += 1
+                if taken > limit:
+                    raise _TooLargeError
+                return take()
+
+            parser.get_event = get_event
+            return constructor, parser
+
+        yaml.get_constructor_parser = counting  # type: ignore[method-assign]
+    return yaml.compose(io.StringIO(text))
 
 
 def _directive_problems(text: str, name: str) -> list[Problem]:
