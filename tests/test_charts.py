@@ -17,7 +17,7 @@ from simulator.outputs.chart_inputs import comparison_chart_inputs, scenario_cha
 from simulator.outputs.chart_parts import scenario_colours
 from simulator.outputs.events import EVENT_GAP, place_events
 from simulator.outputs.layout import date_ticks
-from simulator.outputs.text import SMALL_SIZE, plain, text_width
+from simulator.outputs.text import SMALL_SIZE, plain, short_title, text_width
 
 IDS = (
     "baseline-2024",
@@ -118,7 +118,7 @@ def _legend_texts(figure) -> list[str]:
 def test_no_scenario_is_hidden_in_a_comparison_chart(results):
     """Each scenario's line differs somewhere from the zero line (the reference) and from every other line drawn in
     its panel, by more than a line's width; or its legend entry says which line it matches."""
-    by_title = {result.scenario.id: comparison_charts.short_title(result.scenario.title) for result in results}
+    by_title = {result.scenario.id: short_title(result.scenario.title) for result in results}
     for name, figure in _figures(results).items():
         if not name.startswith("compare"):
             continue

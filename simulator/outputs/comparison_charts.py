@@ -46,7 +46,7 @@ from simulator.outputs.layout import (
     source_note,
     subtitle,
 )
-from simulator.outputs.text import clean, plain
+from simulator.outputs.text import plain, short_title
 
 REFERENCE_COLOUR = "#444444"
 SAME = 0.01
@@ -76,15 +76,6 @@ class Panel:
     daily: bool = False
     census: str = ""
     transform: Callable[[np.ndarray], np.ndarray] | None = None
-
-
-def short_title(title: str) -> str:
-    """A scenario's title for a legend: 'What if: talks fail …' is 'Talks fail …' (the page lists the ids)."""
-    text = clean(title).strip()
-    if text.lower().startswith("what if:"):
-        text = text[len("what if:") :].strip()
-        text = text[:1].upper() + text[1:]
-    return text or "(untitled)"
 
 
 def series(result: Result, panel: Panel) -> tuple[np.ndarray, np.ndarray]:

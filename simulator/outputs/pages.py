@@ -30,6 +30,7 @@ from simulator.inputs.trade_data import read as read_trade_data
 from simulator.model.observed import Observed
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths
+from simulator.outputs.glance import comparison_glance, scenario_glance
 from simulator.outputs.key_numbers import COLUMNS, heading
 from simulator.outputs.provenance import (
     CALIBRATION_FACTS,
@@ -41,7 +42,9 @@ from simulator.outputs.provenance import (
     in_force,
     inputs,
 )
-from simulator.outputs.text import clean, web_url
+from simulator.outputs.tables import MAIN_MEASURES, MORE_MEASURES, markdown_rows, measure_table, scenario_table
+from simulator.outputs.text import clean, short_title, web_url
+from simulator.outputs.text import number as format_number
 from simulator.uncertainty.rolling_origin import BENCHMARKS, FULL, scores
 
 KEY_COLUMNS = (
@@ -98,13 +101,11 @@ def picture(folder: Path, name: str, caption: str, size: tuple[int, int]) -> Pic
 
 
 def number(value: float, unit: str, signed: bool = False) -> str:
-    """A value for a table: one decimal, a true minus sign, '+' on changes."""
-    if isinstance(value, float) and math.isnan(value):
-        return "–"
-    if unit in ("", "days"):
+    """A value for a table: a count as a whole number, else one decimal, through the one formatter
+    (:func:`simulator.outputs.text.number`: true minus sign, '+' on changes)."""
+    if unit in ("", "days") and not (isinstance(value, float) and math.isnan(value)):
         return str(int(value))
-    text = f"{value:+,.1f}" if signed else f"{value:,.1f}"
-    return text.replace("-", "−")
+    return format_number(value, 1, signed=signed)
 
 
 def key_rows(table: dict[str, Any], scenario: str | None = None) -> list[dict[str, str]]:
@@ -234,8 +235,19 @@ def scenario_context(
             {"name": row.name, "text": row.text, "notes": notes.cite(row.facts)}
         )
     notes.cite(all_facts(scenario))
+    contents = [("key-numbers", "Key numbers by year")]
+    contents += [("authorities", "Legal authorities in force")] if record["in_force"] else []
+    contents += [("assumptions", "Assumptions")] if record["assumptions"] else []
+    contents += [("charts", "Charts")]
+    contents += [("uncertainty", "Uncertainty")] if spread else []
+    contents += [("backtest", "The model against the Census months")] if test is not None else []
+    contents += [("skill", "How well the model forecasts")] if skill else []
+    contents += [("inputs", "Inputs"), ("notes", "Notes and sources"), ("files", "Files")]
     return {
         **stamp,
+        "glance": scenario_glance(table),
+        "key_years": scenario_table(table),
+        "contents": contents,
         "scenario": scenario,
         "colour": colour,
         "calibration": calibration,
@@ -307,8 +319,10 @@ def comparison_context(
     files: Sequence[str],
     colours: dict[str, str],
     stamp: dict[str, str],
+    reference: str = "",
 ) -> dict[str, Any]:
-    """Everything the comparison templates show: scenarios, key numbers, what each what-if changes."""
+    """Everything the comparison templates show: scenarios, key numbers, what each what-if changes; ``reference`` is
+    the id of the scenario the charts draw the others against."""
     notes = Notes()
     calibration = notes.cite(CALIBRATION_FACTS)
     changed = []
@@ -327,14 +341,29 @@ def comparison_context(
             }
             for row in differences(scenario, parent)
         ]
-        changed.append({"id": scenario.id, "parent": parent.id, "rows": rows})
-    rows = [row for result, table in zip(results, tables, strict=True) for row in key_rows(table, result.scenario.id)]
+        changed.append({"id": scenario.id, "title": scenario.title, "parent": parent.id, "rows": rows})
+    ids = [result.scenario.id for result in results]
+    names = [(short_title(result.scenario.title), result.scenario.id) for result in results]
+    at = ids.index(reference) if reference in ids else 0
     return {
         **stamp,
+        "glance": comparison_glance(tables, [name for name, _ in names], at),
+        "reference": {"id": ids[at], "title": names[at][0]},
+        "main_tables": [measure_table(column, tables, names) for column in MAIN_MEASURES],
+        "more_tables": [measure_table(column, tables, names) for column in MORE_MEASURES],
+        "contents": [
+            ("scenarios", "Scenarios"),
+            ("key-numbers", "Key numbers"),
+            ("charts", "Charts"),
+            ("differences", "What each what-if changes"),
+            ("notes", "Notes and sources"),
+            ("files", "Files"),
+        ],
         "scenarios": [
             {
                 "id": r.scenario.id,
                 "title": r.scenario.title,
+                "short": short_title(r.scenario.title),
                 "parent": r.scenario.parent,
                 "colour": colours[r.scenario.id],
             }
@@ -344,9 +373,6 @@ def comparison_context(
         "end": max(result.scenario.end for result in results),
         "same_horizon": len({(result.scenario.start, result.scenario.end) for result in results}) == 1,
         "calibration": calibration,
-        "key_rows": rows,
-        "key_columns": ("scenario", *KEY_COLUMNS),
-        "headings": headings(),
         "charts": list(charts),
         "differences": changed,
         "footnote_entries": notes.entries(),
@@ -379,6 +405,7 @@ def _environments():
     markdown.filters["link"] = markdown_link
     markdown.globals["cite"] = lambda numbers: "".join(f"[^{n}]" for n in numbers)
     markdown.globals["table"] = markdown_table
+    markdown.globals["years_table"] = markdown_key_table
     return html, markdown
 
 
@@ -428,6 +455,17 @@ def markdown_table(rows: Sequence[dict[str, str]], columns: Sequence[str], title
         "|" + "|".join("---" if column in ("scenario", "year", "month") else "---:" for column in columns) + "|",
     ]
     lines += ["| " + " | ".join(markdown_text(row[column]) for column in columns) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def markdown_key_table(table) -> str:
+    """A key-number table (:class:`~simulator.outputs.tables.Table`) in Markdown: years across, numbers right."""
+    heads = [table.title, *(f"{year} {status}" for year, status in zip(table.years, table.status, strict=True))]
+    lines = [
+        "| " + " | ".join(markdown_text(head) for head in heads) + " |",
+        "|---|" + "|".join("---:" for _ in table.years) + "|",
+    ]
+    lines += ["| " + " | ".join(markdown_text(value) for value in row) + " |" for row in markdown_rows(table)]
     return "\n".join(lines)
 
 

@@ -39,6 +39,7 @@ from simulator.outputs.chart_inputs import (
     scenario_chart_inputs,
 )
 from simulator.outputs.chart_parts import scenario_colours
+from simulator.outputs.chartbook import ChartBook, ChartPage, write_chartbook
 from simulator.outputs.data_files import (
     README,
     DataFile,
@@ -79,6 +80,8 @@ from simulator.uncertainty.executors import fork_map
 from simulator.uncertainty.rolling_origin import scores
 
 Progress = Callable[[int, int, str], None]
+CHARTBOOK = "chartbook.pdf"
+"""Every chart of a folder, its key numbers and sources in one PDF."""
 
 
 @dataclass(frozen=True)
@@ -539,7 +542,7 @@ def write_pages(item: Staged, stamp: dict[str, str]) -> None:
     """
     folder, report = item.staging, item.report
     pictures = [picture(folder, chart.name, chart.caption, item.sizes[chart.name]) for chart in item.charts]
-    files = listing(folder, ["index.html", "summary.md", "manifest.json"])  # README.md is written at staging
+    files = listing(folder, ["index.html", "summary.md", "manifest.json", CHARTBOOK])  # README.md: at staging
     if isinstance(report, ScenarioReport):
         result = report.result
         context = scenario_context(
@@ -566,8 +569,36 @@ def write_pages(item: Staged, stamp: dict[str, str]) -> None:
             files,
             report.charts.colours,
             stamp,
+            report.charts.reference,
         )
         pages, results = ("comparison.md.j2", "comparison.html.j2"), list(report.results)
     (folder / "summary.md").write_text(render_markdown(pages[0], context), encoding="utf-8")
     (folder / "index.html").write_text(render_html(pages[1], context), encoding="utf-8")
+    write_book(folder, item, context)
     write_manifest(folder, stamp, results)
+
+
+def write_book(folder: Path, item: Staged, context: dict) -> ChartBook:
+    """``chartbook.pdf`` from what the page shows: its glance, the charts already rendered, the key-number tables and
+    the notes."""
+    report = item.report
+    if isinstance(report, ScenarioReport):
+        scenario = report.result.scenario
+        title, tables = scenario.title, [context["key_years"]]
+        subtitle = f"Scenario {scenario.id} · horizon {scenario.start} to {scenario.end}"
+    else:
+        title, tables = (
+            f"Comparison of {len(report.members)} scenarios",
+            context["main_tables"] + context["more_tables"],
+        )
+        subtitle = f"Each scenario against the reference, {context['reference']['title']}"
+    return write_chartbook(
+        folder / CHARTBOOK,
+        title=title,
+        subtitle=subtitle,
+        glance=context["glance"],
+        charts=[ChartPage(folder / f"{chart.name}.png", chart.caption) for chart in item.charts],
+        tables=tables,
+        notes=[note.text for note in context["footnote_entries"]],
+        made=f"Made with tariff-scenarios {context['version']} on {context['created']}.",
+    )

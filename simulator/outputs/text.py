@@ -132,3 +132,13 @@ def reader_text(text: str) -> str:
     for pattern, replacement in READER_WORDS:
         text = pattern.sub(replacement, text)
     return re.sub(r"(?<=[\s(])-(?=\d)", MINUS, text)
+
+
+def short_title(title: str) -> str:
+    """A scenario's title where space is short (legends, table rows): 'What if: talks fail …' is 'Talks fail …'
+    (the page lists the ids beside the full titles)."""
+    text = clean(title).strip()
+    if text.lower().startswith("what if:"):
+        text = text[len("what if:") :].strip()
+        text = text[:1].upper() + text[1:]
+    return text or "(untitled)"

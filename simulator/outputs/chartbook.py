@@ -1,0 +1,213 @@
+"""``chartbook.pdf``: one file to attach to an e-mail or drop into a deck.
+
+A cover with the 'at a glance' block and the contents, one page per chart, the key-number tables
+and the sources, on A4 pages through matplotlib's PDF backend. The charts are not drawn a second
+time: each page places the chart's PNG, which the report has already rendered (one draw per chart;
+the PDF embeds the pixels as they are, without resampling). Text is embedded as TrueType
+(``pdf.fonttype`` 42), so it can be searched and copied.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+import matplotlib.image
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from simulator.outputs.glance import Glance
+from simulator.outputs.layout import style
+from simulator.outputs.tables import Table, markdown_rows
+from simulator.outputs.text import clean
+
+PAGE = (8.27, 11.69)
+"""A4 portrait [in]."""
+MARGIN = 0.6
+"""Page margin [in]."""
+ROW = 0.19
+"""Height of a table row [in]."""
+NOTE_LINES = 64
+"""Lines of notes per page."""
+PDF_STYLE = {"pdf.fonttype": 42, "pdf.compression": 6}
+"""TrueType text, searchable and copyable; deflate level 6 keeps the embedded chart pixels small."""
+
+
+@dataclass(frozen=True)
+class ChartPage:
+    """A chart for the book: its PNG, already rendered, and its caption."""
+
+    image: Path
+    caption: str
+
+
+@dataclass(frozen=True)
+class ChartBook:
+    """What was written: the file and the title of each page, in order (the cover first)."""
+
+    path: Path
+    pages: tuple[str, ...]
+
+
+def write_chartbook(
+    path: Path,
+    *,
+    title: str,
+    subtitle: str,
+    glance: Glance,
+    charts: Sequence[ChartPage],
+    tables: Sequence[Table],
+    notes: Sequence[str],
+    made: str,
+) -> ChartBook:
+    """Write ``path`` (a PDF): cover, one page per chart, the key-number tables, the notes with their sources.
+
+    ``notes`` are the footnotes as plain sentences ('[3] US imports from China in 2024: …'); ``made`` says what
+    made the book and when, for the cover.
+    """
+    pages: list[str] = []
+    with style(), matplotlib.rc_context(PDF_STYLE), PdfPages(path, metadata={"CreationDate": None}) as pdf:
+        contents = [f"{index + 2}. {chart.caption}" for index, chart in enumerate(charts)]
+        pdf.savefig(_cover(title, subtitle, glance, contents, made))
+        pages.append("cover")
+        for chart in charts:
+            pdf.savefig(_chart_page(chart))
+            pages.append(chart.image.stem)
+        for number, page in enumerate(_table_pages(tables)):
+            pdf.savefig(page)
+            pages.append(f"key numbers {number + 1}")
+        for number, page in enumerate(_note_pages(notes)):
+            pdf.savefig(page)
+            pages.append(f"notes {number + 1}")
+    return ChartBook(path, tuple(pages))
+
+
+def _page() -> Figure:
+    return Figure(figsize=PAGE)
+
+
+def _at(figure: Figure, x: float, y: float, text: str, **style) -> None:
+    """Text at ``x`` [in] from the left and ``y`` [in] from the top of the page."""
+    width, height = PAGE
+    figure.text(x / width, 1 - y / height, clean(text), va="top", ha=style.pop("ha", "left"), **style)
+
+
+def _wrapped(text: str, size: float, width: float = PAGE[0] - 2 * MARGIN) -> list[str]:
+    """Lines of ``text`` that fit ``width`` [in] at ``size`` [pt] (an average glyph is about half its size wide)."""
+    return textwrap.wrap(clean(text), max(20, int(width * 72 / (size * 0.52)))) or [""]
+
+
+def _cover(title: str, subtitle: str, glance: Glance, contents: Sequence[str], made: str) -> Figure:
+    figure = _page()
+    y = MARGIN + 0.3
+    for line in _wrapped(title, 20):
+        _at(figure, MARGIN, y, line, fontsize=20, fontweight="bold")
+        y += 0.4
+    for line in _wrapped(subtitle, 10):
+        _at(figure, MARGIN, y, line, fontsize=10, color="#555555")
+        y += 0.2
+    y += 0.4
+    _at(figure, MARGIN, y, "At a glance", fontsize=13, fontweight="bold")
+    y += 0.45
+    column = (PAGE[0] - 2 * MARGIN) / max(len(glance.figures), 1)
+    for index, item in enumerate(glance.figures):
+        x = MARGIN + index * column
+        _at(figure, x, y, item.value, fontsize=17, fontweight="bold")
+        for offset, line in enumerate(_wrapped(item.caption, 8.5, column - 0.2)):
+            _at(figure, x, y + 0.38 + offset * 0.16, line, fontsize=8.5, color="#555555")
+    y += 1.0
+    for sentence in glance.sentences:
+        for line in _wrapped(sentence, 10.5):
+            _at(figure, MARGIN, y, line, fontsize=10.5)
+            y += 0.21
+        y += 0.08
+    y += 0.4
+    _at(figure, MARGIN, y, "In this book", fontsize=13, fontweight="bold")
+    y += 0.35
+    for entry in [*contents, "Key numbers by year", "Notes: facts and sources"]:
+        for line in _wrapped(entry, 9):
+            _at(figure, MARGIN, y, line, fontsize=9)
+            y += 0.18
+    _at(figure, MARGIN, PAGE[1] - MARGIN, made, fontsize=8, color="#555555")
+    return figure
+
+
+def _chart_page(chart: ChartPage) -> Figure:
+    """The chart's pixels fitted to the page below its caption, never enlarged past the page."""
+    figure = _page()
+    y = MARGIN
+    for line in _wrapped(chart.caption, 10):
+        _at(figure, MARGIN, y, line, fontsize=10)
+        y += 0.2
+    pixels = matplotlib.image.imread(chart.image)
+    rows, columns = pixels.shape[:2]
+    room_width, room_height = PAGE[0] - 2 * MARGIN, PAGE[1] - y - MARGIN - 0.1
+    scale = min(room_width / columns, room_height / rows)
+    width, height = columns * scale, rows * scale
+    top = y + 0.1
+    ax = figure.add_axes(
+        (MARGIN / PAGE[0], 1 - (top + height) / PAGE[1], width / PAGE[0], height / PAGE[1]), frameon=False
+    )
+    ax.imshow(pixels, interpolation="none")  # the PDF keeps the pixels as they are: no resampling
+    ax.set_axis_off()
+    return figure
+
+
+def _table_pages(tables: Sequence[Table]) -> list[Figure]:
+    """The key-number tables, as many to a page as fit: the label column, then one column per year."""
+    pages: list[Figure] = []
+    figure, y = None, 0.0
+    for table in tables:
+        rows = markdown_rows(table)
+        needed = (len(rows) + 3) * ROW + 0.3
+        if figure is None or y + needed > PAGE[1] - MARGIN:
+            figure, y = _page(), MARGIN
+            _at(figure, MARGIN, y, "Key numbers by year", fontsize=13, fontweight="bold")
+            y += 0.45
+            pages.append(figure)
+        y = _table(figure, table, rows, y)
+    return pages
+
+
+def _table(figure: Figure, table: Table, rows: list[list[str]], y: float) -> float:
+    """One table from ``y`` [in] down; returns where the next may start."""
+    label_width = 3.3
+    years = len(table.years)
+    column = (PAGE[0] - 2 * MARGIN - label_width) / max(years, 1)
+    _at(figure, MARGIN, y, table.title, fontsize=9, fontweight="bold")
+    y += ROW * 1.2
+    for index, (year, status) in enumerate(zip(table.years, table.status, strict=True)):
+        right = MARGIN + label_width + (index + 1) * column
+        _at(figure, right, y, year, fontsize=8, ha="right", fontweight="bold")
+        _at(figure, right, y + ROW * 0.8, status, fontsize=6.5, ha="right", color="#666666")
+    y += ROW * 1.9
+    for row in rows:
+        label = row[0] if len(row[0]) <= 62 else row[0][:61] + "…"
+        _at(figure, MARGIN, y, label, fontsize=7.5)
+        for index, value in enumerate(row[1:]):
+            _at(figure, MARGIN + label_width + (index + 1) * column, y, value, fontsize=7.5, ha="right")
+        y += ROW
+    figure.add_artist(
+        Line2D([MARGIN / PAGE[0], 1 - MARGIN / PAGE[0]], [1 - (y + 0.02) / PAGE[1]] * 2, color="#cccccc", linewidth=0.6)
+    )
+    return y + 0.3
+
+
+def _note_pages(notes: Sequence[str]) -> list[Figure]:
+    """The notes, wrapped, :data:`NOTE_LINES` lines to a page."""
+    lines: list[str] = []
+    for note in notes:
+        wrapped = _wrapped(note, 7)
+        lines += [wrapped[0], *("    " + line for line in wrapped[1:])]
+    pages = []
+    for start in range(0, len(lines), NOTE_LINES):
+        figure = _page()
+        _at(figure, MARGIN, MARGIN, "Notes: facts and sources", fontsize=13, fontweight="bold")
+        for offset, line in enumerate(lines[start : start + NOTE_LINES]):
+            _at(figure, MARGIN, MARGIN + 0.45 + offset * 0.15, line, fontsize=7)
+        pages.append(figure)
+    return pages

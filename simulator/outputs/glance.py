@@ -1,0 +1,120 @@
+"""'At a glance': three sentences and three numbers at the top of a page and on a chart book's cover.
+
+Written from the key numbers of the last year the horizon covers whole (the last year when none is
+whole), so they change with the scenario and never need editing by hand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.outputs.text import money, number
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A headline number: its value as shown ('−$278.8bn') and what it is, in a few words."""
+
+    value: str
+    caption: str
+
+
+@dataclass(frozen=True)
+class Glance:
+    """Three sentences and three numbers that sum a page up."""
+
+    sentences: tuple[str, ...]
+    figures: tuple[Figure, ...]
+
+
+def headline_year(table: dict[str, np.ndarray]) -> int:
+    """The index of the last calendar year the horizon covers whole (the last year if none is whole)."""
+    full = [
+        index
+        for index, (year, days) in enumerate(zip(table["year"], table["days"], strict=True))
+        if days == (366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365)
+    ]
+    return full[-1] if full else len(table["year"]) - 1
+
+
+def _balance_words(value: float) -> str:
+    return f"a deficit of {money(-value)}" if value < 0 else f"a surplus of {money(value)}"
+
+
+def scenario_glance(table: dict[str, np.ndarray]) -> Glance:
+    """The imports, the balance and the tariffs of one scenario in its last whole year, against the path without the
+    2025 tariffs and against 2024."""
+    at = headline_year(table)
+    year = int(table["year"][at])
+    imports, change = float(table["imports"][at]), float(table["imports_change"][at])
+    without = imports - change
+    direction = "below" if change < 0 else "above"
+    share = f" ({number(abs(change) / without * 100, 0)}%)" if without > 0 else ""
+    first = (
+        f"In {year}, US imports from China come to {money(imports)}, {money(abs(change))}{share} {direction} "
+        "the path without the 2025 tariffs."
+    )
+    balance = float(table["balance"][at])
+    census = [
+        (int(table["year"][index]), float(table["balance_census"][index]))
+        for index in range(len(table["year"]))
+        if not np.isnan(table["balance_census"][index])
+    ]
+    second = f"The US has {_balance_words(balance)} with China in {year}"
+    second += f", against {_balance_words(census[0][1])} in {census[0][0]} (Census)." if census else "."
+    us_rate, china_rate = float(table["us_rate"][at]), float(table["china_rate"][at])
+    third = (
+        f"US tariffs on Chinese goods average {number(us_rate, 0)}% in {year} (China's on US goods "
+        f"{number(china_rate, 0)}%), and US customs collect {money(float(table['us_revenue'][at]))} on them."
+    )
+    return Glance(
+        (first, second, third),
+        (
+            Figure(money(imports), f"US imports from China in {year}"),
+            Figure(money(balance), f"US balance with China in {year}"),
+            Figure(f"{number(us_rate, 1)}%", f"average US tariff on Chinese goods in {year}"),
+        ),
+    )
+
+
+def comparison_glance(tables: Sequence[dict[str, np.ndarray]], titles: Sequence[str], reference: int) -> Glance:
+    """The spread of imports, balance and US duties across scenarios in the last whole year they share, and the
+    reference's values (``reference`` is its index)."""
+    at = headline_year(tables[reference])
+    year = int(tables[reference]["year"][at])
+    rows = [
+        (title, table)
+        for title, table in zip(titles, tables, strict=True)
+        if at < len(table["year"]) and int(table["year"][at]) == year
+    ]
+
+    def spread(column: str) -> tuple[tuple[float, str], tuple[float, str]]:
+        values = sorted((float(table[column][at]), title) for title, table in rows)
+        return values[0], values[-1]
+
+    (low, low_name), (high, high_name) = spread("imports")
+    first = (
+        f"In {year}, US imports from China range from {money(low)} ({low_name}) to {money(high)} ({high_name}) "
+        f"across the {len(rows)} scenarios."
+    )
+    (least, least_name), (most, most_name) = spread("balance")
+    second = (
+        f"The US balance with China runs from {_balance_words(least)} ({least_name}) to {_balance_words(most)} "
+        f"({most_name})."
+    )
+    reference_table = tables[reference]
+    third = (
+        f"The reference, {titles[reference]}, has imports of {money(float(reference_table['imports'][at]))} and "
+        f"US duties collected of {money(float(reference_table['us_revenue'][at]))} in {year}."
+    )
+    return Glance(
+        (first, second, third),
+        (
+            Figure(f"{money(low)} to {money(high)}", f"US imports from China in {year}, lowest to highest"),
+            Figure(f"{money(least)} to {money(most)}", f"US balance with China in {year}, lowest to highest"),
+            Figure(str(len(rows)), "scenarios compared"),
+        ),
+    )

@@ -1,0 +1,160 @@
+"""Key-number tables as people read them: years across, one row per measure or per scenario, numbers formatted once.
+
+A scenario's page shows one table (a row per measure, a column per year); the comparison shows one
+table per measure (a row per scenario, a column per year), where a year every scenario shares (the
+observed 2024, before any scenario departs) is shown once, across all rows. Every number passes the
+one formatter, :func:`simulator.outputs.text.number`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from simulator.outputs.key_numbers import COLUMNS
+from simulator.outputs.text import number
+
+MEASURE_ROWS = (
+    ("imports", "US imports from China"),
+    ("imports_census", "US imports from China, Census"),
+    ("exports", "US exports to China"),
+    ("exports_census", "US exports to China, Census"),
+    ("balance", "US balance with China (exports − imports)"),
+    ("balance_census", "US balance with China, Census"),
+    ("us_revenue", "US duties collected on goods from China"),
+    ("us_statutory_revenue", "US duties at statutory rates"),
+    ("us_refunds", "US duties refunded to importers"),
+    ("china_revenue", "China's duties collected on US goods"),
+    ("us_rate", "US tariff on Chinese goods, effective [%]"),
+    ("china_rate", "China's tariff on US goods, effective [%]"),
+    ("imports_change", "Imports against the path without the 2025 tariffs"),
+    ("exports_change", "Exports against the path without the 2025 tariffs"),
+    ("balance_change", "Balance against the path without the 2025 tariffs"),
+    ("us_revenue_change", "US duties against the path without the 2025 tariffs"),
+)
+"""Rows of a scenario's key-number table, in reading order: (key-number column, what it is)."""
+
+MAIN_MEASURES = ("imports", "exports", "balance", "us_revenue")
+"""Measures the comparison shows open; the others are folded under them."""
+MORE_MEASURES = (
+    "us_statutory_revenue",
+    "us_refunds",
+    "china_revenue",
+    "us_rate",
+    "china_rate",
+    "imports_change",
+    "balance_change",
+    "us_revenue_change",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of a table: what it is, an optional small second name (a scenario's id), and its cells ('' where a
+    shared cell stands in)."""
+
+    label: str
+    cells: tuple[str, ...]
+    secondary: str = ""
+    kind: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A key-number table: years across.
+
+    Attributes:
+        title: what the numbers are, with their unit.
+        years: the column headings ('2026').
+        status: under each year, whether Census observed it ('observed', 'projected', '8 months observed').
+        rows: the rows, in order.
+        shared: per column, the value every row holds, shown once across the rows ('' where rows differ).
+    """
+
+    title: str
+    years: tuple[str, ...]
+    status: tuple[str, ...]
+    rows: tuple[Row, ...]
+    shared: tuple[str, ...] = ()
+
+    @property
+    def any_shared(self) -> bool:
+        return any(self.shared)
+
+
+def _unit(column: str) -> tuple[int, bool]:
+    """Decimals and sign of a column: one decimal; changes carry '+'."""
+    return 1, column.endswith("_change")
+
+
+def year_headings(table: dict[str, np.ndarray]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Column headings (the year, with its days when the horizon cuts it) and what Census holds of each."""
+    years, status = [], []
+    for index, year in enumerate(table["year"]):
+        days = int(table["days"][index])
+        full = 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365
+        years.append(str(int(year)) if days == full else f"{int(year)} ({days} days)")
+        months = int(table["status"][index])
+        status.append("observed" if months == 12 else "projected" if months == 0 else f"{months} months observed")
+    return tuple(years), tuple(status)
+
+
+def cell(table: dict[str, np.ndarray], column: str, index: int) -> str:
+    decimals, signed = _unit(column)
+    return number(float(table[column][index]), decimals, signed=signed)
+
+
+def scenario_table(table: dict[str, np.ndarray]) -> Table:
+    """One scenario's key numbers: a row per measure, a column per year [USD bn; rates %]. Census rows appear only
+    when Census observed a year of the horizon."""
+    years, status = year_headings(table)
+    rows = []
+    for column, label in MEASURE_ROWS:
+        values = tuple(cell(table, column, index) for index in range(len(years)))
+        if column.endswith("_census") and all(value == "\u2013" for value in values):
+            continue
+        kind = "census" if column.endswith("_census") else "change" if column.endswith("_change") else ""
+        rows.append(Row(label, values, kind=kind))
+    return Table("Key numbers by year [USD bn; rates in %]", years, status, tuple(rows))
+
+
+def measure_table(column: str, tables: Sequence[dict[str, np.ndarray]], names: Sequence[tuple[str, str]]) -> Table:
+    """One measure across scenarios: a row per scenario ((title, id) in ``names``), a column per year; a year where
+    every scenario shows the same number is shown once. Flows, balance and duties get a Census row for observed
+    years."""
+    years, status = year_headings(tables[0])
+    count = len(years)
+    grid = [tuple(cell(table, column, index) for index in range(count)) for table in tables]
+    shared = tuple(
+        grid[0][index] if len(tables) > 1 and all(row[index] == grid[0][index] for row in grid) else ""
+        for index in range(count)
+    )
+    rows = []
+    census = f"{column}_census"
+    if census in COLUMNS:
+        values = tuple(cell(tables[0], census, index) for index in range(count))
+        if any(value != "\u2013" for value in values):
+            rows.append(Row("Census", values, kind="census"))
+    for (title, name), values in zip(names, grid, strict=True):
+        rows.append(Row(title, tuple("" if shared[index] else value for index, value in enumerate(values)), name))
+    label = dict(MEASURE_ROWS)[column]
+    unit = "" if column.endswith("_rate") else " [USD bn]"
+    return Table(f"{label}{unit}", years, status, tuple(rows), shared)
+
+
+def markdown_rows(table: Table) -> list[list[str]]:
+    """The table's rows as Markdown shows them: a shared year's value in the first scenario row, 'same' below."""
+    first = next((index for index, row in enumerate(table.rows) if row.kind != "census"), 0)
+    found = []
+    for position, row in enumerate(table.rows):
+        label = row.label + (f" ({row.secondary})" if row.secondary else "")
+        cells = [
+            value
+            if value or not table.shared or not table.shared[index]
+            else (table.shared[index] if position == first else "same")
+            for index, value in enumerate(row.cells)
+        ]
+        found.append([label, *cells])
+    return found
