@@ -16,9 +16,10 @@ from simulator.inputs.estimates import load_estimates
 from simulator.inputs.facts import load_facts, load_sources
 from simulator.model.variables import VARIABLES
 from simulator.outputs.key_numbers import key_numbers
+from simulator.outputs.provenance import Footnote, citation
 from tests.conftest import HOSTILE_TITLE
 
-CHARTS = ("tariffs", "trade", "balance", "revenue", "backtest")
+CHARTS = ("tariffs", "trade", "diversion", "balance", "revenue", "backtest")
 
 
 def test_scenario_folder_holds_every_output(reports):
@@ -37,6 +38,7 @@ def test_scenario_folder_holds_every_output(reports):
         "tariffs.csv",
         "monthly.csv",
         "backtest.csv",
+        "chartbook.pdf",
     } <= names
     assert not [path for path in reports.iterdir() if path.name.startswith(".")], "no staging folder is left behind"
 
@@ -89,9 +91,10 @@ def test_partial_years_count_their_days(tmp_path):
 
 def test_summary_lists_key_numbers_and_footnotes(reports):
     text = (reports / "documented-2025" / "summary.md").read_text(encoding="utf-8")
-    assert "| 2024, observed | 438.7 | 143.2 | −295.5 |" in text
+    assert "| Key numbers by year \\[USD bn; rates in %\\] | 2024 observed | 2025 observed | 2026 projected |" in text
     imports_2025 = run("documented-2025").annual["us_imports_from_china"].iloc[1]
-    assert f"| 2025, observed | {imports_2025:,.1f} |" in text and "| 2026, projected |" in text
+    assert f"| US imports from China | 438.7 | {imports_2025:,.1f} |" in text
+    assert "| US balance with China (exports − imports) | −295.5 |" in text
     assert "10% for 90 days, then 34%" in text
     numbers = set(re.findall(r"\[\^(\d+)\](?!:)", text))
     defined = set(re.findall(r"^\[\^(\d+)\]:", text, flags=re.MULTILINE))
@@ -121,9 +124,10 @@ def test_every_fact_used_is_a_footnote_with_its_source(reports):
     assert len(notes) >= len(scenario.facts_used())
     for fact_id in scenario.facts_used():
         fact = facts[fact_id]
-        assert (fact.label or fact.id).replace("'", "&#39;") in notes.values(), fact_id
+        label = Footnote(0, fact, []).label
+        assert str(markupsafe.escape(label)) in notes.values(), fact_id
         for source_id in fact.sources:
-            assert str(markupsafe.escape(sources[source_id].publisher)) in page, source_id
+            assert str(markupsafe.escape(citation(sources[source_id]))) in page, source_id
     cited = set(re.findall(r'href="#note-(\d+)"', page))
     assert cited and cited <= set(notes)
 

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from simulator.outputs.glance import Glance
-from simulator.outputs.layout import style
+from simulator.outputs.layout import check_glyphs, style
 from simulator.outputs.tables import Table, markdown_rows
 from simulator.outputs.text import clean
 
@@ -70,6 +70,7 @@ def write_chartbook(
     made the book and when, for the cover.
     """
     pages: list[str] = []
+    check_glyphs([title, subtitle, *glance.sentences, *(row.label for table in tables for row in table.rows)])
     with style(), matplotlib.rc_context(PDF_STYLE), PdfPages(path, metadata={"CreationDate": None}) as pdf:
         contents = [f"{index + 2}. {chart.caption}" for index, chart in enumerate(charts)]
         pdf.savefig(_cover(title, subtitle, glance, contents, made))

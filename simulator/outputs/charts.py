@@ -51,13 +51,20 @@ SCENARIO_CHARTS: dict[str, Chart] = {
     for chart in (
         Chart(
             "tariffs",
-            "Headline and effective additional tariffs in both directions; grey bands are suspension windows (truces).",
+            "Headline and effective additional tariffs in both directions; grey bands are suspension windows (truces) "
+            "of either side.",
             scenario_charts.tariff_chart,
         ),
         Chart(
             "trade",
             "Monthly US imports from and exports to China, against the counterfactual without the 2025 tariffs.",
             scenario_charts.trade_chart,
+        ),
+        Chart(
+            "diversion",
+            "US imports lost from China against the path without the 2025 tariffs, and the part bought from other "
+            "suppliers instead.",
+            scenario_charts.diversion_chart,
         ),
         Chart(
             "balance",
@@ -105,20 +112,33 @@ SCENARIO_CHARTS: dict[str, Chart] = {
 COMPARISON_CHARTS: dict[str, Chart] = {
     chart.name: chart
     for chart in (
-        Chart("imports", "US imports from China by scenario [USD bn/month].", comparison_charts.imports_chart),
-        Chart("exports", "US exports to China by scenario [USD bn/month].", comparison_charts.exports_chart),
+        Chart(
+            "imports",
+            "US imports from China: the reference scenario, and each scenario's difference from it [USD bn/month].",
+            comparison_charts.imports_chart,
+        ),
+        Chart(
+            "exports",
+            "US exports to China: the reference scenario, and each scenario's difference from it [USD bn/month].",
+            comparison_charts.exports_chart,
+        ),
         Chart(
             "balance",
-            "US balance with China by scenario, 12-month rolling sum, against the 2024 deficit.",
+            "US balance with China over the last 12 months: the reference scenario against the 2024 deficit, and "
+            "each scenario's difference from it.",
             comparison_charts.balance_chart,
         ),
         Chart(
             "tariffs",
-            "Effective tariff rates in both directions by scenario (base plus coverage-weighted additional tariffs).",
+            "Effective tariff rates in both directions: the reference scenario, and each scenario's difference from "
+            "it [percentage points].",
             comparison_charts.tariffs_chart,
         ),
         Chart(
-            "revenue", "Tariff revenue in both directions by scenario [USD bn/month].", comparison_charts.revenue_chart
+            "revenue",
+            "Duties collected in both directions: the reference scenario, and each scenario's difference from it "
+            "[USD bn/month].",
+            comparison_charts.revenue_chart,
         ),
     )
 }

@@ -105,23 +105,41 @@ def sameness(differences: dict[str, np.ndarray], tolerance: float) -> dict[str, 
     later). Of two lines that match each other throughout, only the later is listed.
     """
     names = list(differences)
+    same = {
+        name: [other for other in names if other != name and _close(differences[name], differences[other], tolerance)]
+        for name in names
+    }
     found: dict[str, list[str]] = {}
-    for name in names:
+    for position, name in enumerate(names):
         values = differences[name]
-        candidates = ["", *(other for other in names if other != name)]
-        near = np.array([np.abs(values - (differences[other] if other else 0.0)) <= tolerance for other in candidates])
         present = ~np.isnan(values)
-        if not np.any(present) or not np.all(np.any(near, axis=0)[present]):
+        if not np.any(present):
+            continue
+        if _close(values, np.zeros_like(values), tolerance):
+            found[name] = [""]
+            continue
+        earlier = [other for other in same[name] if names.index(other) < position]
+        if earlier:
+            found[name] = [earlier[0]]
+            continue
+        # lines identical to this one are drawn later and say so themselves
+        candidates = ["", *(other for other in names if other != name and other not in same[name])]
+        near = np.array([np.abs(values - (differences[other] if other else 0.0)) <= tolerance for other in candidates])
+        if not np.all(np.any(near, axis=0)[present]):
             continue
         path: list[str] = []
         for column in np.flatnonzero(present):
             if path and near[candidates.index(path[-1]), column]:
                 continue  # still on the same line
             path.append(candidates[int(np.argmax(near[:, column]))])
-        if path == [path[0]] and path[0] and found.get(path[0]) == [name]:
-            continue  # two identical lines: the earlier keeps the note
         found[name] = path
     return found
+
+
+def _close(one: np.ndarray, other: np.ndarray, tolerance: float) -> bool:
+    """Within ``tolerance`` of each other at every date both hold (and they share one)."""
+    both = ~(np.isnan(one) | np.isnan(other))
+    return bool(np.any(both)) and bool(np.all(np.abs(one[both] - other[both]) <= tolerance))
 
 
 def legend_note(matches: list[tuple[Panel, list[str] | None]], titles: dict[str, str], reference: str) -> str:

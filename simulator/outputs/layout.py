@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import io
 import math
 import textwrap
@@ -24,7 +25,9 @@ import matplotlib
 import matplotlib.dates as mdates
 import matplotlib.ticker as ticker
 import numpy as np
+from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
 from matplotlib.text import Text
 
 from simulator.outputs.events import Marker, event_rows, place_events
@@ -61,11 +64,83 @@ DATE_PAD = 10.0
 """Gap between the plot and its date labels [pt]."""
 
 
+CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Sans CJK TC",
+    "Noto Sans CJK KR",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "Droid Sans Fallback",
+    "IPAGothic",
+    "AR PL UMing CN",
+)
+"""Fonts with Chinese, Japanese and Korean glyphs, in order of preference; the first installed one backs up DejaVu
+Sans (Debian: fonts-noto-cjk provides the Noto Sans CJK families, fonts-wqy-zenhei WenQuanYi Zen Hei)."""
+FONT_FIX = "apt-get install fonts-noto-cjk (Debian, Ubuntu) or any font with these characters"
+
+
+class MissingGlyphWarning(UserWarning):
+    """Chart text holds characters no installed chart font can draw: they show as empty boxes."""
+
+
+@functools.cache
+def fallback_font() -> str | None:
+    """The first installed font of :data:`CJK_FONTS`, or None."""
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    return next((name for name in CJK_FONTS if name in installed), None)
+
+
+@functools.cache
+def _covered() -> frozenset[int]:
+    """The characters the chart fonts can draw: DejaVu Sans's, and the fallback font's when one is installed."""
+    found: set[int] = set()
+    for family in ("DejaVu Sans", fallback_font()):
+        if family:
+            path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+            found.update(FT2Font(path).get_charmap())
+    return frozenset(found)
+
+
+def missing_glyphs(texts: Sequence[str]) -> str:
+    """The characters of ``texts`` that no chart font can draw, each once, in order ('' when all can be)."""
+    covered = _covered()
+    return "".join(dict.fromkeys(c for text in texts for c in text if not c.isspace() and ord(c) not in covered))
+
+
+@functools.cache
+def _warn_once() -> None:
+    """Once a session: the same missing font would otherwise be reported for every chart."""
+    warnings.warn(
+        "chart text holds characters (Chinese, Japanese or Korean, for example) that no installed font can draw; "
+        f"they show as empty boxes. To draw them: {FONT_FIX}, then run again.",
+        MissingGlyphWarning,
+        stacklevel=4,
+    )
+
+
+def check_glyphs(texts: Sequence[str]) -> str:
+    """Warn (once a session, :class:`MissingGlyphWarning`, naming the fix) when no chart font can draw some of
+    ``texts``; returns the characters missing."""
+    missing = missing_glyphs(texts)
+    if missing:
+        _warn_once()
+    return missing
+
+
+def chart_style() -> dict:
+    """:data:`STYLE`, with the installed CJK font behind DejaVu Sans (matplotlib takes a missing glyph from the next
+    font of the list)."""
+    fallback = fallback_font()
+    return {**STYLE, "font.family": ["DejaVu Sans", fallback]} if fallback else dict(STYLE)
+
+
 @contextlib.contextmanager
 def style() -> Iterator[None]:
     """Our chart settings for the duration of a block: a user's matplotlib session stays as it was."""
-    with matplotlib.rc_context(STYLE), warnings.catch_warnings():
-        # DejaVu Sans has no CJK glyphs: such titles show boxes (a known limit, see README), without a warning per glyph
+    with matplotlib.rc_context(chart_style()), warnings.catch_warnings():
+        # characters no font has are reported once by check_glyphs, with the fix, rather than once per glyph
         warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
         yield
 
@@ -358,10 +433,14 @@ def save(figure: Figure, stem: Path, formats: Sequence[str] = FORMATS) -> list[P
     Every text of the figure is cleaned first (:func:`simulator.outputs.text.clean`): one control character in a
     label drawn without :func:`plain` would make the SVG malformed XML.
     """
+    texts = []
     for artist in figure.findobj(Text):
         shown = artist.get_text()
-        if shown != clean(shown):
-            artist.set_text(clean(shown))
+        safe = "\n".join(clean(line) for line in shown.split("\n"))  # the line breaks of wrapped titles stay
+        if shown != safe:
+            artist.set_text(safe)
+        texts.append(safe)
+    check_glyphs(texts)
     written = []
     with style():
         for extension in formats:

@@ -15,7 +15,9 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from simulator.inputs.authorities import AUTHORITIES, authorities_of
+from simulator.inputs.parameters import PARAMETERS
 from simulator.inputs.scenario import DIRECTIONS
+from simulator.model.projection import point_parameters
 from simulator.model.timeline import renewal_decisions, windows
 from simulator.outputs.chart_inputs import ScenarioChartInputs
 from simulator.outputs.chart_parts import (
@@ -33,6 +35,7 @@ from simulator.outputs.chart_parts import (
     whole_months,
 )
 from simulator.outputs.layout import (
+    WIDTH,
     MoneyFormatter,
     date_axis,
     frame,
@@ -44,7 +47,7 @@ from simulator.outputs.layout import (
     subtitle,
 )
 from simulator.outputs.provenance import draws_note
-from simulator.outputs.text import plain
+from simulator.outputs.text import MINUS, money, plain, text_width
 from simulator.uncertainty.rolling_origin import BENCHMARKS, FLOWS, FULL, HORIZONS, coverage, scores
 
 # ---------------------------------------------------------------- one scenario
@@ -53,20 +56,20 @@ from simulator.uncertainty.rolling_origin import BENCHMARKS, FLOWS, FULL, HORIZO
 def tariff_chart(inputs: ScenarioChartInputs) -> Figure:
     """Step chart of both directions' headline and effective additional tariffs [%], truce windows shaded."""
     scenario, paths = inputs.scenario, inputs.paths
-    spans = sorted(
-        {
+    spans = merged_spans(
+        [
             (window.start, window.end)
             for direction in DIRECTIONS
             for measure in scenario.tariffs[direction].measures.values()
             for window in windows(measure, scenario.tariffs[direction])
-        }
+        ]
     )
     labels = [
         f"{DIRECTION_NAMES[d]}: {kind}"
         for d in DIRECTIONS
         for kind in ("headline add-on", "effective add-on (coverage-weighted)")
     ]
-    labels += ["suspension window (truce)"] if spans else []
+    labels += ["suspension window (truce) of either side; overlapping windows shown as one"] if spans else []
     policy = "; ".join(decision.describe() for decision in renewal_decisions(scenario))
     note = f"The path as written. In Monte Carlo draws {policy}." if policy else ""
     layout = frame(
@@ -104,7 +107,7 @@ def tariff_chart(inputs: ScenarioChartInputs) -> Figure:
             color="#999999",
             alpha=0.15,
             linewidth=0,
-            label=None if index else "suspension window (truce)",
+            label=None if index else labels[-1],
             zorder=0,
         )
     date_axis(ax, scenario.start, scenario.end)
@@ -115,9 +118,22 @@ def tariff_chart(inputs: ScenarioChartInputs) -> Figure:
     legend_below(layout)
     source_note(
         layout,
-        "Sources: official texts and news reports via seeds/facts.yaml (see the report's notes); coverage shares: PIIE",
+        "Sources: official texts and news reports listed in the report's notes; shares of trade covered: Peterson "
+        "Institute for International Economics",
     )
     return layout.figure
+
+
+def merged_spans(spans: list[tuple[dt.date, dt.date]]) -> list[tuple[dt.date, dt.date]]:
+    """Date spans with overlapping or touching ones joined, in order: windows of both sides that overlap would
+    otherwise shade darker with nothing to say why."""
+    joined: list[tuple[dt.date, dt.date]] = []
+    for start, end in sorted(spans):
+        if joined and start <= joined[-1][1] + dt.timedelta(days=1):
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return joined
 
 
 def trade_chart(inputs: ScenarioChartInputs) -> Figure:
@@ -167,6 +183,37 @@ def trade_chart(inputs: ScenarioChartInputs) -> Figure:
     return layout.figure
 
 
+def diversion_chart(inputs: ScenarioChartInputs) -> Figure:
+    """US imports lost from China against the path without the 2025 tariffs, and the part bought from other
+    suppliers instead [USD bn/month]."""
+    result = inputs.result
+    scenario = result.scenario
+    months, values = whole_month_values(result)
+    lost = values["us_imports_counterfactual"] - values["us_imports_from_china"]
+    diverted = values["us_imports_diverted_to_third_countries"]
+    labels = [
+        "US imports lost from China (path without the 2025 tariffs minus imports)",
+        "bought from other suppliers instead (diverted)",
+        "not replaced",
+    ]
+    layout = frame(
+        f"Trade diverted to other suppliers: {scenario.title}",
+        scenario.start,
+        scenario.end,
+        events=events_of([scenario]),
+        legend_rows=legend_rows(labels),
+        note="Imports the tariffs keep out of the US from China, and the share of them US buyers get from other "
+        "countries instead; the rest is not bought at all.",
+    )
+    ax = layout.axes[0]
+    ax.fill_between(months, 0, diverted, color="#1a9850", alpha=0.55, linewidth=0, label=labels[1])
+    ax.fill_between(months, diverted, lost, color=FLOW_COLOURS["imports"], alpha=0.18, linewidth=0, label=labels[2])
+    ax.plot(months, lost, color=FLOW_COLOURS["imports"], linewidth=2, label=labels[0])
+    ax.axhline(0, color="black", linewidth=0.6)
+    finish_monthly(layout, MODEL_SOURCE, floor=None)
+    return layout.figure
+
+
 def balance_chart(inputs: ScenarioChartInputs) -> Figure:
     """Monthly balance and its 12-month rolling sum against the 2024 balance [USD bn]."""
     result, reference_balance = inputs.result, inputs.reference_balance
@@ -201,9 +248,8 @@ def balance_chart(inputs: ScenarioChartInputs) -> Figure:
     subtitle(layout, bottom, "Sum of the last twelve months [USD bn per 12 months]")
     finish_monthly(
         layout,
-        f"Sources: US Census Bureau (2024 balance {reference_balance:,.1f} USD bn, the ~$295bn deficit of the seed "
-        "articles); "
-        "model projection",
+        f"Sources: US Census Bureau (2024 balance {money(reference_balance)}, "
+        "reported as about $295bn in the press); model projection",
         floor=None,
     )
     bottom.yaxis.label.set_text("[USD bn per 12 months]")
@@ -458,10 +504,37 @@ def fan_chart(inputs: ScenarioChartInputs) -> Figure:
     finish_monthly(
         layout,
         f"Model projection over Monte Carlo draws of {' and '.join(drawn) or 'nothing uncertain'}; "
-        "ranges from seeds/parameters.yaml unless the scenario gives them",
+        "ranges as the model's documentation gives them, unless the scenario sets its own",
         floor=None,
     )
     return layout.figure
+
+
+UNIT_SUFFIXES = {"percent per year": "/yr", "days": " days", "years": " years"}
+"""What a tornado label adds to an input's values for its unit (a percent sign is already there)."""
+
+
+def input_centres(scenario) -> dict[str, tuple[str, str]]:
+    """Each parameter's label → (its central value as shown, the unit suffix), for the tornado's labels."""
+    central = point_parameters(scenario)
+    found = {}
+    for name, spec in PARAMETERS.items():
+        if name not in central:
+            continue
+        percent = spec.unit.startswith("percent")
+        value = central[name] * (100.0 if percent else 1.0)
+        found[spec.label] = (
+            f"{value:.3g}{'%' if percent else ''}".replace("-", MINUS),
+            UNIT_SUFFIXES.get(spec.unit, ""),
+        )
+    return found
+
+
+def swing_label(swing, centres: dict[str, tuple[str, str]]) -> str:
+    """'pass-through: 60% … 98.7%/yr, central 100%': the input's range with its unit, and where its centre is."""
+    centre, suffix = centres.get(swing.name, ("", ""))
+    text = f"{swing.name}: {swing.low_input}{suffix} … {swing.high_input}{suffix}"
+    return text + (f", central {centre}{suffix}" if centre else "")
 
 
 def tornado_chart(inputs: ScenarioChartInputs, variable_label: str = "US balance with China") -> Figure:
@@ -485,6 +558,9 @@ def tornado_chart(inputs: ScenarioChartInputs, variable_label: str = "US balance
     ]
     note = f"Each bar sets one input to its 5th and its 95th percentile, the others central [USD bn in {year}]."
     note += f" No effect: {', '.join(idle)}." if idle else ""
+    centres = input_centres(scenario)
+    names = [plain(swing_label(swing, centres)) for swing in swings]
+    widest = max([text_width(name, 8) for name in names] + [0.0]) / 72
     layout = frame(
         f"What moves the {variable_label} in {year}: {scenario.title}",
         scenario.start,
@@ -492,7 +568,7 @@ def tornado_chart(inputs: ScenarioChartInputs, variable_label: str = "US balance
         panel_height=0.42 * max(len(swings), 1) + 0.5,
         dates=False,
         legend_rows=legend_rows(labels),
-        left_margin=3.3,
+        left_margin=min(max(3.3, widest + 0.35), 5.5),  # room for the longest input label
         note=note,
     )
     ax = layout.axes[0]
@@ -515,12 +591,12 @@ def tornado_chart(inputs: ScenarioChartInputs, variable_label: str = "US balance
             label=labels[1] if row == rows[0] else None,
         )
     ax.axvline(central, color="black", linewidth=1, label=labels[2])
-    ax.set_yticks(
-        rows, [plain(f"{swing.name} ({swing.low_input} … {swing.high_input})") for swing in swings], fontsize=8
-    )
+    ax.set_yticks(rows, names, fontsize=8)
     ax.set_ylim(-0.6, max(len(swings), 1) - 0.4)
     reach = max([abs(value - central) for swing in swings for value in (swing.low, swing.high)] + [1.0])
     ax.set_xlim(central - 1.1 * reach, central + 1.1 * reach)  # centred, so the central line is never on the edge
+    box = ax.get_position()  # room on the right for half a tick label at the edge
+    ax.set_position((box.x0, box.y0, box.width - 0.35 / WIDTH, box.height))
     ax.tick_params(axis="x", labelsize=8)
     ax.xaxis.set_major_formatter(MoneyFormatter())
     ax.set_xlabel(f"{variable_label} in {year} [USD bn]", fontsize=8)
@@ -529,7 +605,7 @@ def tornado_chart(inputs: ScenarioChartInputs, variable_label: str = "US balance
     legend_below(layout)
     source_note(
         layout,
-        "Model projection; parameter ranges from seeds/parameters.yaml (low/high as 5th/95th percentiles) or the "
-        "scenario",
+        "Model projection; each input's range as the model's documentation gives it (low and high as 5th and 95th "
+        "percentiles), unless the scenario sets its own",
     )
     return layout.figure

@@ -145,11 +145,12 @@ def measure_table(column: str, tables: Sequence[dict[str, np.ndarray]], names: S
 
 
 def markdown_rows(table: Table) -> list[list[str]]:
-    """The table's rows as Markdown shows them: a shared year's value in the first scenario row, 'same' below."""
+    """The table's rows as Markdown and the chart book show them: a shared year's value in the first scenario row,
+    'same' below; titles only (the ids are in the list of scenarios)."""
     first = next((index for index, row in enumerate(table.rows) if row.kind != "census"), 0)
     found = []
     for position, row in enumerate(table.rows):
-        label = row.label + (f" ({row.secondary})" if row.secondary else "")
+        label = row.label
         cells = [
             value
             if value or not table.shared or not table.shared[index]

@@ -1,0 +1,219 @@
+"""Reports a reader forwards without editing: no internal words, numbers formatted once, a chart book that opens,
+glance and tables generated from the result, every script drawn or reported."""
+
+import html
+import json
+import re
+import warnings
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+
+from simulator.api import run
+from simulator.model.observed import observed
+from simulator.outputs import layout
+from simulator.outputs.chart_inputs import reference_of
+from simulator.outputs.comparison_charts import sameness
+from simulator.outputs.glance import scenario_glance
+from simulator.outputs.key_numbers import key_numbers
+from simulator.outputs.scenario_charts import merged_spans
+from simulator.outputs.tables import measure_table, scenario_table
+from simulator.outputs.text import number, reader_text
+
+FORBIDDEN = (
+    r"(?<![-\w])seeds?(?![-\w])",  # the project's word for its source articles and its data folder; '--seed' is a flag
+    r"seeds/",
+    r"\.ya?ml\b",
+    r"docs/",
+    r"\bderived:",
+    r"renewal probability that can act",
+    r"\bbaseline-2024\b(?! \w)",  # an id where a reader needs a name (the scenario table names it with its title)
+    r"\b[a-z]+(?:-[a-z0-9]+){3,}\b",  # a fact id such as us-fentanyl-2025-03-04
+    r"\bmonthly csv\b",
+)
+"""Internal words that must not reach a reader."""
+ALLOWED = re.compile(r"https?://\S+|--seed \d+|\b[\w.-]+\.(?:html|csv|svg|png|pdf|parquet|json|md)\b")
+"""What may hold such words all the same: web addresses (sources), the command line that repeats a run, file names."""
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees on a page: no tags, attributes, styles or inlined images."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        self._skip += (
+            tag in ("style", "code", "span") and any(name == "class" and value == "id" for name, value in attrs)
+        ) or tag == "style"
+
+    def handle_endtag(self, tag):
+        if tag == "style" or (tag == "span" and self._skip):
+            self._skip = max(0, self._skip - 1)
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _visible_html(text: str) -> str:
+    parser = _Visible()
+    parser.feed(text)
+    return " ".join(parser.parts)
+
+
+def _svg_text(text: str) -> str:
+    return " ".join(html.unescape(part) for part in re.findall(r"<text[^>]*>(.*?)</text>", text, flags=re.DOTALL))
+
+
+def _markdown(text: str) -> str:
+    return re.sub(r"`[^`]*`", " ", text)  # code spans hold ids and commands on purpose
+
+
+def _offences(text: str) -> list[str]:
+    text = ALLOWED.sub(" ", text)
+    return [match.group(0) for pattern in FORBIDDEN for match in re.finditer(pattern, text, flags=re.IGNORECASE)]
+
+
+@pytest.mark.parametrize("folder", ["documented-2025", "truce-expires", "comparison"])
+def test_reports_speak_without_internal_words(reports, folder):
+    found = {}
+    for path in sorted((reports / folder).iterdir()):
+        if path.suffix == ".html":
+            shown = _visible_html(path.read_text(encoding="utf-8"))
+        elif path.name == "summary.md":
+            shown = _markdown(path.read_text(encoding="utf-8"))
+        elif path.suffix == ".svg":
+            shown = _svg_text(path.read_text(encoding="utf-8"))
+        else:
+            continue
+        offences = _offences(shown)
+        if offences:
+            found[path.name] = sorted(set(offences))[:8]
+    assert not found, f"internal words a reader would see: {found}"
+
+
+def test_the_scan_catches_internal_words():
+    assert _offences("the deficit of the seed articles, from seeds/facts.yaml") == [
+        "seed",
+        "seeds",
+        "seeds/",
+        ".yaml",
+    ]
+    assert _offences("Derived: 100 - electronics-carve-out-share (22)") == ["Derived:", "electronics-carve-out-share"]
+    assert not _offences("repeat them with --seed 7; see chartbook.pdf and https://example.org/seeds/a.yaml")
+
+
+def test_one_formatter_true_minus_signs_everywhere(reports):
+    assert number(-1234.56) == "−1,234.6" and number(0.04, signed=True) == "+0.0" and number(-0.01) == "0.0"
+    assert number(float("nan")) == "–" and number(3, 0, signed=True, unit="%") == "+3%"
+    for folder in ("documented-2025", "comparison"):
+        page = _visible_html((reports / folder / "index.html").read_text(encoding="utf-8"))
+        # a hyphen before a digit, after a space or bracket, is a minus sign typed as a hyphen
+        assert not re.findall(r"(?:^|[\s(])-\d", page), folder
+        summary = _markdown((reports / folder / "summary.md").read_text(encoding="utf-8"))
+        assert not re.findall(r"(?:^|[\s(|])-\d", summary), folder
+    assert reader_text("fell -41.4% (seed)") == "fell −41.4%"
+
+
+def test_key_numbers_read_across_years_and_shared_years_show_once():
+    documented, deal = run("documented-2025"), run("deal")
+    baseline = run("baseline-2024")
+    tables = [key_numbers(result, baseline, observed()) for result in (documented, deal)]
+    single = scenario_table(tables[0])
+    assert single.years == ("2024", "2025", "2026", "2027") and single.status[:2] == ("observed", "observed")
+    assert single.rows[0].label == "US imports from China" and single.rows[0].cells[0] == "438.7"
+    imports = measure_table("imports", tables, [("Documented", "documented-2025"), ("Deal", "deal")])
+    assert imports.rows[0].label == "Census" and imports.rows[0].cells[:2] == ("438.7", "308.4")
+    assert imports.shared[0] == "438.7" and imports.rows[1].cells[0] == imports.rows[2].cells[0] == ""
+    assert imports.shared[3] == ""  # 2027: the scenarios differ
+
+
+def test_at_a_glance_is_three_sentences_and_three_numbers_from_the_result():
+    documented = run("documented-2025")
+    table = key_numbers(documented, run("baseline-2024"), observed())
+    glance = scenario_glance(table)
+    assert len(glance.sentences) == 3 and len(glance.figures) == 3
+    assert glance.figures[0].value == f"${table['imports'][-1]:,.1f}bn"
+    assert glance.figures[1].value.startswith("−$") and "2027" in glance.sentences[0]
+    assert "below the path without the 2025 tariffs" in glance.sentences[0]
+
+
+def test_the_reference_defaults_to_the_documented_path():
+    assert reference_of(["deal", "documented-2025"]) == "documented-2025"
+    assert reference_of(["deal", "escalation"]) == "deal"
+    assert reference_of(["deal", "escalation"], "escalation") == "escalation"
+    assert reference_of(["deal", "escalation"], "missing") == "deal"
+
+
+def test_a_line_hidden_on_others_is_found():
+    zero, rise = np.zeros(6), np.array([0, 0, 0, 5, 5, 5.0])
+    later = np.array([0, 3, 3, 3, 3, 3.0])
+    found = sameness({"a": rise, "b": rise.copy(), "c": zero.copy(), "d": later, "e": np.r_[0, 3, 3, 5, 5, 5.0]}, 0.1)
+    assert found["b"] == ["a"]  # identical: the later one says so
+    assert found["c"] == [""]  # on the zero line, the reference
+    assert "d" not in found  # shows where it departs
+    assert found["e"] == ["", "d", "a"]  # runs on the zero line, then on d, then on a
+    assert found["a"] == ["", "e"]  # covered by the zero line, then by e, drawn later
+    assert "a" not in sameness({"a": rise, "b": rise.copy()}, 0.1)
+
+
+def test_overlapping_windows_are_merged():
+    import datetime as dt
+
+    day = dt.date
+    spans = [
+        (day(2025, 5, 14), day(2025, 8, 11)),
+        (day(2025, 5, 14), day(2025, 8, 11)),
+        (day(2025, 8, 1), day(2025, 11, 9)),
+    ]
+    assert merged_spans(spans) == [(day(2025, 5, 14), day(2025, 11, 9))]
+    assert merged_spans([(day(2025, 1, 1), day(2025, 1, 31)), (day(2025, 3, 1), day(2025, 3, 2))]) == [
+        (day(2025, 1, 1), day(2025, 1, 31)),
+        (day(2025, 3, 1), day(2025, 3, 2)),
+    ]
+
+
+def test_text_in_any_script_is_drawn_or_reported_once(monkeypatch):
+    monkeypatch.setattr(layout, "fallback_font", lambda: None)
+    layout._covered.cache_clear()
+    layout._warn_once.cache_clear()
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            assert layout.check_glyphs(["中美关税", "US–China −5%"]) == "中美关税"
+            layout.check_glyphs(["関税"])
+        messages = [str(item.message) for item in caught if issubclass(item.category, layout.MissingGlyphWarning)]
+        assert len(messages) == 1 and "fonts-noto-cjk" in messages[0]
+    finally:
+        layout._covered.cache_clear()
+        layout._warn_once.cache_clear()
+
+
+@pytest.mark.skipif(layout.fallback_font() is None, reason="no CJK font installed (Debian: fonts-noto-cjk)")
+def test_an_installed_cjk_font_backs_up_the_chart_font():
+    layout._covered.cache_clear()
+    assert layout.missing_glyphs(["中美关税"]) == ""
+    assert layout.chart_style()["font.family"] == ["DejaVu Sans", layout.fallback_font()]
+
+
+@pytest.mark.parametrize("folder", ["documented-2025", "comparison"])
+def test_the_chart_book_opens_with_the_expected_pages(reports, folder):
+    pypdf = pytest.importorskip("pypdf")
+    path = reports / folder / "chartbook.pdf"
+    reader = pypdf.PdfReader(path)
+    charts = sorted(p.stem for p in (reports / folder).glob("*.png"))
+    texts = [page.extract_text() for page in reader.pages]
+    assert "At a glance" in texts[0]
+    chart_pages = texts[1 : 1 + len(charts)]
+    assert len(chart_pages) == len(charts) and all(text.strip() for text in chart_pages)
+    rest = texts[1 + len(charts) :]
+    assert rest and "Key numbers by year" in rest[0]
+    assert "Notes: facts and sources" in rest[-1]
+    assert all("Key numbers by year" in text or "Notes: facts and sources" in text for text in rest)
+    manifest = json.loads((reports / folder / "manifest.json").read_text())
+    assert "chartbook.pdf" in manifest["outputs"]
+    assert 'href="chartbook.pdf"' in (reports / folder / "index.html").read_text(encoding="utf-8")
