@@ -115,7 +115,7 @@ def engine_against_numpy() -> None:
     import numpy as np
 
     from simulator.model.projection import project
-    from simulator.model.timeline import tariff_arrays
+    from simulator.model.tariff_paths import tariff_arrays
     from simulator.uncertainty.draws import CHUNK, draw_parameters, parameter_distributions
 
     scenario = scenario_from_data(
@@ -126,20 +126,13 @@ def engine_against_numpy() -> None:
     chunks = [
         draw_parameters(scenario, parameter_distributions(scenario), generator, CHUNK) for _ in range(10_000 // CHUNK)
     ]
-    arguments = (
-        paths.days,
-        paths.total("us_on_china"),
-        paths.base["us_on_china"],
-        paths.total("china_on_us"),
-        paths.base["china_on_us"],
-    )
 
     def engine() -> None:
         for parameters in chunks:
-            project(*arguments, parameters)
+            project(paths, parameters)
 
     base = np.random.default_rng(2).uniform(0.5, 2.0, size=(CHUNK, len(paths.days)))
-    outputs = len(project(*arguments, chunks[0]))
+    outputs = len(project(paths, chunks[0]))
 
     def reference(repeat: int = 1) -> None:
         for _ in range(10_000 // CHUNK * repeat):
