@@ -179,25 +179,25 @@ def test_overlapping_windows_are_merged():
 
 def test_text_in_any_script_is_drawn_or_reported_once(monkeypatch):
     monkeypatch.setattr(layout, "fallback_font", lambda: None)
-    layout._covered.cache_clear()
     layout._warn_once.cache_clear()
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            assert layout.check_glyphs(["中美关税", "US–China −5%"]) == "中美关税"
+            assert layout.missing_glyphs(["中美关税", "US–China −5%"]) == "中美关税"
+            assert not layout.check_glyphs(["US–China −5%, “quoted” …"])  # DejaVu Sans draws these
+            assert not layout.check_glyphs(["中美关税"])  # no font to fall back on
             layout.check_glyphs(["関税"])
         messages = [str(item.message) for item in caught if issubclass(item.category, layout.MissingGlyphWarning)]
         assert len(messages) == 1 and "fonts-noto-cjk" in messages[0]
     finally:
-        layout._covered.cache_clear()
         layout._warn_once.cache_clear()
 
 
 @pytest.mark.skipif(layout.fallback_font() is None, reason="no CJK font installed (Debian: fonts-noto-cjk)")
 def test_an_installed_cjk_font_backs_up_the_chart_font():
-    layout._covered.cache_clear()
-    assert layout.missing_glyphs(["中美关税"]) == ""
+    assert layout.missing_glyphs(["中美关税"]) == "" and layout.check_glyphs(["中美关税"])
     assert layout.chart_style()["font.family"] == ["DejaVu Sans", layout.fallback_font()]
+    assert "font.family" not in layout.chart_style(fallback=False)
 
 
 @pytest.mark.parametrize("folder", ["documented-2025", "comparison"])
@@ -212,8 +212,8 @@ def test_the_chart_book_opens_with_the_expected_pages(reports, folder):
     assert len(chart_pages) == len(charts) and all(text.strip() for text in chart_pages)
     rest = texts[1 + len(charts) :]
     assert rest and "Key numbers by year" in rest[0]
-    assert "Notes: facts and sources" in rest[-1]
-    assert all("Key numbers by year" in text or "Notes: facts and sources" in text for text in rest)
+    assert "Sources" in rest[-1] and "Census Bureau" in " ".join(rest)
+    assert all("Key numbers by year" in text or "Sources" in text for text in rest)
     manifest = json.loads((reports / folder / "manifest.json").read_text())
     assert "chartbook.pdf" in manifest["outputs"]
     assert 'href="chartbook.pdf"' in (reports / folder / "index.html").read_text(encoding="utf-8")

@@ -32,9 +32,9 @@ MARGIN = 0.6
 ROW = 0.19
 """Height of a table row [in]."""
 NOTE_LINES = 64
-"""Lines of notes per page."""
-PDF_STYLE = {"pdf.fonttype": 42, "pdf.compression": 6}
-"""TrueType text, searchable and copyable; deflate level 6 keeps the embedded chart pixels small."""
+"""Lines of sources per page."""
+PDF_STYLE = {"pdf.fonttype": 42, "pdf.compression": 1}
+"""TrueType text, searchable and copyable; the fastest deflate level (the chart pixels compress as well at 6)."""
 
 
 @dataclass(frozen=True)
@@ -61,17 +61,23 @@ def write_chartbook(
     glance: Glance,
     charts: Sequence[ChartPage],
     tables: Sequence[Table],
-    notes: Sequence[str],
+    sources: Sequence[str],
     made: str,
 ) -> ChartBook:
-    """Write ``path`` (a PDF): cover, one page per chart, the key-number tables, the notes with their sources.
+    """Write ``path`` (a PDF): cover, one page per chart, the key-number tables, the sources.
 
-    ``notes`` are the footnotes as plain sentences ('[3] US imports from China in 2024: …'); ``made`` says what
-    made the book and when, for the cover.
+    ``sources`` are the publications the numbers come from, one line each (author, publisher, title, date,
+    address); the facts taken from each are in the HTML page's notes, which the book points to (set as text they
+    cost more time than every chart of the book together). ``made`` says what made the book and when, for the
+    cover.
     """
     pages: list[str] = []
-    check_glyphs([title, subtitle, *glance.sentences, *(row.label for table in tables for row in table.rows)])
-    with style(), matplotlib.rc_context(PDF_STYLE), PdfPages(path, metadata={"CreationDate": None}) as pdf:
+    texts = [title, subtitle, *glance.sentences, *(row.label for table in tables for row in table.rows), *sources]
+    with (
+        style(fallback=check_glyphs(texts)),
+        matplotlib.rc_context(PDF_STYLE),
+        PdfPages(path, metadata={"CreationDate": None}) as pdf,
+    ):
         contents = [f"{index + 2}. {chart.caption}" for index, chart in enumerate(charts)]
         pdf.savefig(_cover(title, subtitle, glance, contents, made))
         pages.append("cover")
@@ -81,9 +87,9 @@ def write_chartbook(
         for number, page in enumerate(_table_pages(tables)):
             pdf.savefig(page)
             pages.append(f"key numbers {number + 1}")
-        for number, page in enumerate(_note_pages(notes)):
+        for number, page in enumerate(_note_pages(sources)):
             pdf.savefig(page)
-            pages.append(f"notes {number + 1}")
+            pages.append(f"sources {number + 1}")
     return ChartBook(path, tuple(pages))
 
 
@@ -129,7 +135,7 @@ def _cover(title: str, subtitle: str, glance: Glance, contents: Sequence[str], m
     y += 0.4
     _at(figure, MARGIN, y, "In this book", fontsize=13, fontweight="bold")
     y += 0.35
-    for entry in [*contents, "Key numbers by year", "Notes: facts and sources"]:
+    for entry in [*contents, "Key numbers by year", "Sources"]:
         for line in _wrapped(entry, 9):
             _at(figure, MARGIN, y, line, fontsize=9)
             y += 0.18
@@ -144,7 +150,7 @@ def _chart_page(chart: ChartPage) -> Figure:
     for line in _wrapped(chart.caption, 10):
         _at(figure, MARGIN, y, line, fontsize=10)
         y += 0.2
-    pixels = matplotlib.image.imread(chart.image)
+    pixels = matplotlib.image.imread(chart.image)[..., :3]  # opaque charts: no alpha mask to write
     rows, columns = pixels.shape[:2]
     room_width, room_height = PAGE[0] - 2 * MARGIN, PAGE[1] - y - MARGIN - 0.1
     scale = min(room_width / columns, room_height / rows)
@@ -198,16 +204,20 @@ def _table(figure: Figure, table: Table, rows: list[list[str]], y: float) -> flo
     return y + 0.3
 
 
-def _note_pages(notes: Sequence[str]) -> list[Figure]:
-    """The notes, wrapped, :data:`NOTE_LINES` lines to a page."""
-    lines: list[str] = []
-    for note in notes:
-        wrapped = _wrapped(note, 7)
+def _note_pages(sources: Sequence[str]) -> list[Figure]:
+    """The sources, wrapped, :data:`NOTE_LINES` lines to a page."""
+    lines: list[str] = [
+        "Each number of the charts and tables comes from these publications and the model; the page index.html",
+        "says which fact comes from which, and how each was worked out.",
+        "",
+    ]
+    for index, source in enumerate(sources):
+        wrapped = _wrapped(f"{index + 1}. {source}", 7)
         lines += [wrapped[0], *("    " + line for line in wrapped[1:])]
     pages = []
     for start in range(0, len(lines), NOTE_LINES):
         figure = _page()
-        _at(figure, MARGIN, MARGIN, "Notes: facts and sources", fontsize=13, fontweight="bold")
+        _at(figure, MARGIN, MARGIN, "Sources", fontsize=13, fontweight="bold")
         for offset, line in enumerate(lines[start : start + NOTE_LINES]):
             _at(figure, MARGIN, MARGIN + 0.45 + offset * 0.15, line, fontsize=7)
         pages.append(figure)

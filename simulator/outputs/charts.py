@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 
 from simulator.outputs import comparison_charts, scenario_charts
 from simulator.outputs.chart_inputs import ComparisonChartInputs, ScenarioChartInputs
-from simulator.outputs.layout import style
+from simulator.outputs.layout import check_glyphs, style
 
 Need = Literal["backtest", "skill", "draws", "tornado"]
 NEEDS: dict[str, str] = {
@@ -166,5 +166,13 @@ def draw(chart: Chart, inputs: ScenarioChartInputs | ComparisonChartInputs) -> F
     absent = missing(chart, inputs)
     if absent:
         raise ValueError(f"the {chart.name} chart needs {'; '.join(NEEDS[need] for need in absent)}")
-    with style():
+    with style(fallback=check_glyphs(_texts(inputs))):  # fonts are fixed when the texts are made
         return chart.draw(inputs)
+
+
+def _texts(inputs: ScenarioChartInputs | ComparisonChartInputs) -> list[str]:
+    """The texts a chart takes from its scenarios: titles, ids and event labels (the rest is ours, in DejaVu Sans)."""
+    scenarios = [inputs.scenario] if isinstance(inputs, ScenarioChartInputs) else [r.scenario for r in inputs.results]
+    return [
+        text for scenario in scenarios for text in (scenario.title, scenario.id, *(e.label for e in scenario.events))
+    ]

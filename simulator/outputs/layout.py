@@ -93,19 +93,17 @@ def fallback_font() -> str | None:
 
 
 @functools.cache
-def _covered() -> frozenset[int]:
-    """The characters the chart fonts can draw: DejaVu Sans's, and the fallback font's when one is installed."""
-    found: set[int] = set()
-    for family in ("DejaVu Sans", fallback_font()):
-        if family:
-            path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
-            found.update(FT2Font(path).get_charmap())
-    return frozenset(found)
+def _covered(family: str) -> frozenset[int]:
+    """The characters an installed font family can draw."""
+    path = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    return frozenset(FT2Font(path).get_charmap())
 
 
-def missing_glyphs(texts: Sequence[str]) -> str:
-    """The characters of ``texts`` that no chart font can draw, each once, in order ('' when all can be)."""
-    covered = _covered()
+def missing_glyphs(texts: Sequence[str], fonts: Sequence[str | None] | None = None) -> str:
+    """The characters of ``texts`` that none of ``fonts`` (by default DejaVu Sans and the installed CJK font) can
+    draw, each once, in order ('' when all can be)."""
+    families = [family for family in (fonts if fonts is not None else ("DejaVu Sans", fallback_font())) if family]
+    covered = frozenset().union(*(_covered(family) for family in families))
     return "".join(dict.fromkeys(c for text in texts for c in text if not c.isspace() and ord(c) not in covered))
 
 
@@ -120,26 +118,28 @@ def _warn_once() -> None:
     )
 
 
-def check_glyphs(texts: Sequence[str]) -> str:
-    """Warn (once a session, :class:`MissingGlyphWarning`, naming the fix) when no chart font can draw some of
-    ``texts``; returns the characters missing."""
-    missing = missing_glyphs(texts)
-    if missing:
+def check_glyphs(texts: Sequence[str]) -> bool:
+    """Whether ``texts`` need the fallback font (characters DejaVu Sans lacks); warns once a session
+    (:class:`MissingGlyphWarning`, naming the fix) when no installed font can draw some of them."""
+    if not missing_glyphs(texts, ["DejaVu Sans"]):
+        return False
+    if missing_glyphs(texts):
         _warn_once()
-    return missing
+    return fallback_font() is not None
 
 
-def chart_style() -> dict:
-    """:data:`STYLE`, with the installed CJK font behind DejaVu Sans (matplotlib takes a missing glyph from the next
-    font of the list)."""
-    fallback = fallback_font()
-    return {**STYLE, "font.family": ["DejaVu Sans", fallback]} if fallback else dict(STYLE)
+def chart_style(fallback: bool = True) -> dict:
+    """:data:`STYLE`, with the installed CJK font behind DejaVu Sans when ``fallback`` (matplotlib takes a missing
+    glyph from the next font of the list; only texts that need it pay for the search, a fifth of a chart's time)."""
+    font = fallback_font() if fallback else None
+    return {**STYLE, "font.family": ["DejaVu Sans", font]} if font else dict(STYLE)
 
 
 @contextlib.contextmanager
-def style() -> Iterator[None]:
-    """Our chart settings for the duration of a block: a user's matplotlib session stays as it was."""
-    with matplotlib.rc_context(chart_style()), warnings.catch_warnings():
+def style(fallback: bool = True) -> Iterator[None]:
+    """Our chart settings for the duration of a block: a user's matplotlib session stays as it was. ``fallback``:
+    a CJK font backs up DejaVu Sans (see :func:`check_glyphs`)."""
+    with matplotlib.rc_context(chart_style(fallback)), warnings.catch_warnings():
         # characters no font has are reported once by check_glyphs, with the fix, rather than once per glyph
         warnings.filterwarnings("ignore", message="Glyph .* missing from font", category=UserWarning)
         yield
@@ -440,9 +440,8 @@ def save(figure: Figure, stem: Path, formats: Sequence[str] = FORMATS) -> list[P
         if shown != safe:
             artist.set_text(safe)
         texts.append(safe)
-    check_glyphs(texts)
     written = []
-    with style():
+    with style(fallback=check_glyphs(texts)):
         for extension in formats:
             path = stem.with_suffix(f".{extension}")
             if extension == "png":

@@ -303,18 +303,6 @@ class Footnote:
         return derivation(self.fact)
 
     @property
-    def text(self) -> str:
-        """The whole note as plain sentences, for the chart book."""
-        sources = "; ".join(f"{text} ({url})" if url else text for text, url in self.citations)
-        parts = [
-            f"[{self.number}] {self.label}: {self.value}.",
-            self.description,
-            self.derivation,
-            f"Sources: {sources}.",
-        ]
-        return " ".join(part for part in parts if part)
-
-    @property
     def citations(self) -> list[tuple[str, str | None]]:
         """Each source as (publisher, title and date, its web address or None)."""
         return [(citation(source), source.url or None) for source in self.sources]

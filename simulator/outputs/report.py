@@ -578,6 +578,15 @@ def write_pages(item: Staged, stamp: dict[str, str]) -> None:
     write_manifest(folder, stamp, results)
 
 
+def publications(notes) -> list[str]:
+    """Every publication the notes cite, once, in order of first citation: 'publisher, “title”, date (address)'."""
+    found: dict[str, None] = {}
+    for note in notes:
+        for text, url in note.citations:
+            found.setdefault(f"{text} ({url})" if url else text)
+    return list(found)
+
+
 def write_book(folder: Path, item: Staged, context: dict) -> ChartBook:
     """``chartbook.pdf`` from what the page shows: its glance, the charts already rendered, the key-number tables and
     the notes."""
@@ -599,6 +608,6 @@ def write_book(folder: Path, item: Staged, context: dict) -> ChartBook:
         glance=context["glance"],
         charts=[ChartPage(folder / f"{chart.name}.png", chart.caption) for chart in item.charts],
         tables=tables,
-        notes=[note.text for note in context["footnote_entries"]],
+        sources=publications(context["footnote_entries"]),
         made=f"Made with tariff-scenarios {context['version']} on {context['created']}.",
     )
