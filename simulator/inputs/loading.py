@@ -15,7 +15,7 @@ from typing import Any
 
 from simulator.inputs.authorities import AUTHORITIES, authorities_of
 from simulator.inputs.facts import load_facts, load_sources
-from simulator.inputs.locations import bundled_ids, scenarios_dir
+from simulator.inputs.locations import bundled_ids, find_scenario
 from simulator.inputs.parameters import PARAMETERS, ParameterValues, default_parameters, disorder, ordering_message
 from simulator.inputs.problems import FieldPath, InputError, Problem, did_you_mean, dotted
 from simulator.inputs.scenario import (
@@ -81,28 +81,12 @@ def _display(path: Path) -> str:
 
 
 def locate(path_or_id: str | os.PathLike[str], near: Path | None = None) -> Path:
-    """The file a name stands for: a path as given, or a scenario id in ``near`` or among the bundled ones.
-
-    A relative path in an ``extends`` (``near`` given) is read beside the file that names it.
-    """
-    path = Path(path_or_id)
-    if near is not None and not path.is_absolute() and _exists(near / path):
-        return near / path
-    if path.suffix in (".yaml", ".yml") or _exists(path) or os.sep in str(path_or_id):
-        return path
-    for folder in (near, scenarios_dir()):
-        if folder is not None and _exists(folder / f"{path_or_id}.yaml"):
-            return folder / f"{path_or_id}.yaml"
+    """The file a name stands for (:func:`~simulator.inputs.locations.find_scenario`); a located problem if none."""
+    found = find_scenario(path_or_id, near)
+    if found is not None:
+        return found
     hint = did_you_mean(str(path_or_id), bundled_ids())
     raise InputError([Problem(str(path_or_id), 1, 1, "", f"no such scenario file or bundled scenario id{hint}")])
-
-
-def _exists(path: Path) -> bool:
-    """Whether something is at ``path``; a name the system refuses (too long, say) is nothing."""
-    try:
-        return path.exists()
-    except (OSError, ValueError):
-        return False
 
 
 MAX_EXTENDS_DEPTH = 16

@@ -6,6 +6,7 @@ In a checkout they sit beside the package; an installed wheel carries copies und
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 
@@ -31,3 +32,28 @@ def scenarios_dir() -> Path:
 def bundled_ids() -> list[str]:
     """Ids of the bundled scenarios, sorted."""
     return sorted(path.stem for path in scenarios_dir().glob("*.yaml"))
+
+
+def find_scenario(path_or_id: str | os.PathLike[str], near: Path | None = None) -> Path | None:
+    """The file a name stands for, or None: a path as given, or a scenario id in ``near`` or among the bundled ones.
+
+    A relative path in an ``extends`` (``near`` given) is read beside the file that names it. Plain path logic,
+    no parsing, so that deciding whether a report is up to date stays cheap.
+    """
+    path = Path(path_or_id)
+    if near is not None and not path.is_absolute() and _exists(near / path):
+        return near / path
+    if path.suffix in (".yaml", ".yml") or _exists(path) or os.sep in str(path_or_id):
+        return path
+    for folder in (near, scenarios_dir()):
+        if folder is not None and _exists(folder / f"{path_or_id}.yaml"):
+            return folder / f"{path_or_id}.yaml"
+    return None
+
+
+def _exists(path: Path) -> bool:
+    """Whether something is at ``path``; a name the system refuses (too long, say) is nothing."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
