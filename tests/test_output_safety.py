@@ -93,7 +93,7 @@ def _check_html(page: str) -> None:
         if tag == "a":
             href = attrs["href"]
             assert not href.lower().startswith(("javascript:", "data:", "vbscript:")), href
-            assert re.match(r"(#note-\d+|https?://|\.\./[^\"<>]*/index\.html$|[\w.-]+$)", href), href
+            assert re.match(r"(#note-\d+|#[a-z-]+$|https?://|\.\./[^\"<>]*/index\.html$|[\w.-]+$)", href), href
 
 
 def test_every_chart_is_well_formed_xml_without_control_characters(hostile_reports):

@@ -138,7 +138,8 @@ def test_simulate_draws_adds_fan_and_tornado(tmp_path):
     assert "quantile" not in point.columns and len(point) == len(tidy) // 5
     page = (folder / "index.html").read_text()
     assert (
-        "Uncertainty over 300 Monte Carlo draws" in page and page.count("<img ") == len(list(folder.glob("*.svg"))) == 9
+        "Uncertainty over 300 Monte Carlo draws" in page
+        and page.count("<img ") == len(list(folder.glob("*.svg"))) == 10
     )
 
 

@@ -86,19 +86,22 @@ def comparison_glance(tables: Sequence[dict[str, np.ndarray]], titles: Sequence[
     at = headline_year(tables[reference])
     year = int(tables[reference]["year"][at])
     rows = [
-        (title, table)
+        (title, table, int(np.flatnonzero(table["year"] == year)[0]))
         for title, table in zip(titles, tables, strict=True)
-        if at < len(table["year"]) and int(table["year"][at]) == year
+        if np.any(table["year"] == year)
     ]
 
     def spread(column: str) -> tuple[tuple[float, str], tuple[float, str]]:
-        values = sorted((float(table[column][at]), title) for title, table in rows)
+        values = sorted((float(table[column][index]), title) for title, table, index in rows)
         return values[0], values[-1]
 
+    covered = (
+        f"the {len(rows)} scenarios" if len(rows) == len(tables) else f"the {len(rows)} scenarios that reach {year}"
+    )
     (low, low_name), (high, high_name) = spread("imports")
     first = (
         f"In {year}, US imports from China range from {money(low)} ({low_name}) to {money(high)} ({high_name}) "
-        f"across the {len(rows)} scenarios."
+        f"across {covered}."
     )
     (least, least_name), (most, most_name) = spread("balance")
     second = (

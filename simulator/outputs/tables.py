@@ -121,27 +121,41 @@ def scenario_table(table: dict[str, np.ndarray]) -> Table:
 
 
 def measure_table(column: str, tables: Sequence[dict[str, np.ndarray]], names: Sequence[tuple[str, str]]) -> Table:
-    """One measure across scenarios: a row per scenario ((title, id) in ``names``), a column per year; a year where
-    every scenario shows the same number is shown once. Flows, balance and duties get a Census row for observed
-    years."""
-    years, status = year_headings(tables[0])
-    count = len(years)
-    grid = [tuple(cell(table, column, index) for index in range(count)) for table in tables]
+    """One measure across scenarios: a row per scenario ((title, id) in ``names``), a column per year of any of them
+    ('–' where a horizon does not reach); a year where every scenario shows the same number is shown once. Flows
+    and the balance get a Census row for observed years."""
+    widest = max(tables, key=lambda table: (len(table["year"]), -int(table["year"][0])))
+    years = sorted({int(year) for table in tables for year in table["year"]})
+    headings, states = year_headings(widest)
+    known = {int(year): (heading, state) for year, heading, state in zip(widest["year"], headings, states, strict=True)}
+    grid = [tuple(_cell_of(table, column, year) for year in years) for table in tables]
     shared = tuple(
         grid[0][index] if len(tables) > 1 and all(row[index] == grid[0][index] for row in grid) else ""
-        for index in range(count)
+        for index in range(len(years))
     )
     rows = []
     census = f"{column}_census"
     if census in COLUMNS:
-        values = tuple(cell(tables[0], census, index) for index in range(count))
+        values = tuple(max((_cell_of(table, census, year) for table in tables), key=len) for year in years)
         if any(value != "\u2013" for value in values):
             rows.append(Row("Census", values, kind="census"))
     for (title, name), values in zip(names, grid, strict=True):
         rows.append(Row(title, tuple("" if shared[index] else value for index, value in enumerate(values)), name))
     label = dict(MEASURE_ROWS)[column]
     unit = "" if column.endswith("_rate") else " [USD bn]"
-    return Table(f"{label}{unit}", years, status, tuple(rows), shared)
+    return Table(
+        f"{label}{unit}",
+        tuple(known.get(year, (str(year), ""))[0] for year in years),
+        tuple(known.get(year, ("", ""))[1] for year in years),
+        tuple(rows),
+        shared,
+    )
+
+
+def _cell_of(table: dict[str, np.ndarray], column: str, year: int) -> str:
+    """The formatted value of ``year``, or '–' when the table's horizon does not reach it."""
+    found = np.flatnonzero(table["year"] == year)
+    return cell(table, column, int(found[0])) if len(found) else "\u2013"
 
 
 def markdown_rows(table: Table) -> list[list[str]]:
