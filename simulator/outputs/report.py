@@ -7,7 +7,8 @@ A short pipeline of small steps:
 2. **stage** each folder: a hidden temporary sibling holding the data files;
 3. **draw** every chart of every folder as one pool of jobs on forked workers (nearly all of
    the time goes here);
-4. **write** the pages (``summary.md``, a self-contained ``index.html``) and ``manifest.json``;
+4. **write** the pages (``summary.md``, a self-contained ``index.html``, ``chartbook.pdf``) and
+   ``manifest.json``, a folder per forked worker;
 5. **swap** the staged folder into place.
 
 A failed run leaves no partial folder; a rerun replaces the old one cleanly. Steps 2 to 5 hold the
@@ -148,6 +149,7 @@ class Staged:
     charts: list[registry.Chart]
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
     failure: str | None = None
+    written: bool = False
 
     @property
     def name(self) -> str:
@@ -232,6 +234,7 @@ def _write(
             else:
                 staged.append(outcome)
         draw(staged, workers, progress)
+        write_all_pages(staged, stamp, workers)
         outcomes = {name: Outcome(name, error=reason) for name, reason in failures.items()}
         outcomes.update({item.name: finish(item, stamp) for item in staged})
     except BaseException:  # interrupted (Ctrl-C, SIGTERM) or broken: leave nothing half-written
@@ -518,12 +521,36 @@ def _draw_one(job: tuple[Staged, registry.Chart]) -> tuple[int, int] | Failure:
 # ---------------------------------------------------------------- 4. write and 5. swap
 
 
+def write_all_pages(staged: list[Staged], stamp: dict[str, str], workers: int | None) -> None:
+    """Step 4 for every folder whose charts were drawn, on forked workers: the chart books take most of the time.
+
+    A folder whose pages fail is marked failed; an error of the output folder itself ends the run (raised here).
+    """
+    ready = [item for item in staged if item.failure is None]
+    for item, outcome in zip(ready, fork_map(lambda item: _pages(item, stamp), ready, workers), strict=True):
+        if isinstance(outcome, Failure):
+            item.failure = outcome.reason
+        else:
+            item.written = True
+
+
+def _pages(item: Staged, stamp: dict[str, str]) -> Failure | None:
+    try:
+        write_pages(item, stamp)
+    except OSError:
+        raise  # the output folder's fault (full disk, read-only): it ends the run, see write_reports
+    except Exception as error:
+        return Failure(item.name, reason(error))
+    return None
+
+
 def finish(item: Staged, stamp: dict[str, str]) -> Outcome:
     """Write a staged folder's pages and manifest and move it into place, or remove it."""
     try:
         if item.failure is not None:
             raise RuntimeError(item.failure)
-        write_pages(item, stamp)
+        if not item.written:
+            write_pages(item, stamp)
         replace_folder(item.staging, item.target)
     except OSError as error:
         shutil.rmtree(item.staging, ignore_errors=True)
