@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
-import matplotlib.image
+import numpy as np
+import PIL.Image
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -150,7 +151,8 @@ def _chart_page(chart: ChartPage) -> Figure:
     for line in _wrapped(chart.caption, 10):
         _at(figure, MARGIN, y, line, fontsize=10)
         y += 0.2
-    pixels = matplotlib.image.imread(chart.image)[..., :3]  # opaque charts: no alpha mask to write
+    with PIL.Image.open(chart.image) as image:  # 8-bit RGB as it is: no float conversion, no alpha mask to write
+        pixels = np.asarray(image.convert("RGB"))
     rows, columns = pixels.shape[:2]
     room_width, room_height = PAGE[0] - 2 * MARGIN, PAGE[1] - y - MARGIN - 0.1
     scale = min(room_width / columns, room_height / rows)
