@@ -69,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="no progress bar or closing line, only errors (these are off anyway when stderr is not a terminal)",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild every folder, even those whose inputs did not change since they were written",
+    )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     return parser
 
@@ -159,7 +164,6 @@ def main(argv: list[str] | None = None) -> int:
     import signal
 
     from simulator.inputs.problems import InputError
-    from simulator.outputs.folders import OutputFolderError
 
     if argv is None:  # a terminated run cleans up like an interrupted one
         signal.signal(signal.SIGTERM, _interrupt)
@@ -181,7 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     except InputError as error:
         _print_problems(error.problems)
         return EXIT_INPUT
-    except OutputFolderError as error:
+    except Exception as error:
+        from simulator.outputs.folders import OutputFolderError  # here, so that a run with nothing to do stays light
+
+        if not isinstance(error, OutputFolderError):
+            raise
         print(f"simulate: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except KeyboardInterrupt:
@@ -267,16 +275,12 @@ def _check(arguments) -> int:
 def _simulate(arguments) -> int:
     import time
 
-    from simulator.api import baseline_scenario
-    from simulator.inputs.loading import is_sweep_file
-    from simulator.outputs.notebook import presentable
-    from simulator.outputs.report import write_reports
-    from simulator.outputs.text import clean
+    from simulator.inputs.locations import may_be_sweep
 
     began = time.perf_counter()
     names = _names(arguments)
     # a sweep file among the scenarios is run as a sweep, as --check validates it as one
-    sweeps = [name for name in names if is_sweep_file(name)]
+    sweeps = [name for name in names if may_be_sweep(name) and _is_sweep(name)]
     if sweeps and (arguments.draws or arguments.seed is not None):
         print("simulate: a sweep file takes no --draws or --seed: " + ", ".join(sweeps), file=sys.stderr)
         return EXIT_INPUT
@@ -284,10 +288,27 @@ def _simulate(arguments) -> int:
     names = [name for name in names if name not in sweeps]
     if not names:
         return max(codes, default=EXIT_OK)
+    current, compare_current = _up_to_date(names, arguments)
+    interactive = not arguments.quiet and sys.stderr.isatty()
+    if len(current) == len(names) and compare_current:
+        if interactive:
+            count = len(names) + (len(names) > 1)
+            print(
+                f"Nothing to rebuild: {count} folder{'s' if count != 1 else ''} in {arguments.out}/ up to date.",
+                file=sys.stderr,
+            )
+        return EXIT_OK
+    # the heavy modules only now, so that a run with nothing to do stays light
+    from simulator.api import baseline_scenario
+    from simulator.outputs.notebook import presentable
+    from simulator.outputs.report import write_reports
+    from simulator.outputs.text import clean
+
+    # an up-to-date scenario is loaded only when the comparison, which shows it, is rebuilt
+    names = [name for name in names if not compare_current or Path(name).stem not in current]
     loaded, problems = _load(names)
     scenarios = [presentable(scenario) for scenario in loaded]
-    interactive = not arguments.quiet and sys.stderr.isatty()
-    bar = ProgressBar() if interactive and scenarios else None
+    bar = ProgressBar(len(current)) if interactive and scenarios else None
     outcomes = write_reports(
         scenarios,
         arguments.out,
@@ -295,6 +316,8 @@ def _simulate(arguments) -> int:
         draws=arguments.draws,
         seed=arguments.seed,
         progress=bar.update if bar else None,
+        compare=not compare_current,
+        current=current,
     )
     if bar:
         bar.close()
@@ -304,16 +327,62 @@ def _simulate(arguments) -> int:
     if problems:
         _print_problems(problems)
     if interactive:
-        written = sum(1 for outcome in outcomes if outcome.path)
+        written = sum(1 for outcome in outcomes if outcome.path and not outcome.current)
+        kept = len(current) + (1 if compare_current and len(names) > 1 else 0)
         print(
-            f"Wrote {written} report folder{'s' if written != 1 else ''} to {arguments.out}/ in "
-            f"{time.perf_counter() - began:.1f} s"
+            f"Rebuilt {written} report folder{'s' if written != 1 else ''} in {arguments.out}/ in "
+            f"{time.perf_counter() - began:.1f} s; {kept} up to date"
             f"{f'; {len(failed)} failed' if failed else ''}{'; some input was invalid' if problems else ''}.",
             file=sys.stderr,
         )
     if problems:
         return EXIT_INPUT
     return EXIT_FAILURE if failed or any(codes) else EXIT_OK
+
+
+def _is_sweep(name: str) -> bool:
+    from simulator.inputs.loading import is_sweep_file
+
+    return is_sweep_file(name)
+
+
+def _up_to_date(names: list[str], arguments) -> tuple[set[str], bool]:
+    """Scenario folders that need no rebuild, and whether the comparison needs none (reads manifests, no YAML).
+
+    A draws run without ``--seed`` asks for fresh random numbers, so it rebuilds everything, as ``--force`` does.
+    """
+    from simulator.inputs.locations import find_scenario
+    from simulator.outputs.incremental import COMPARISON, Options, check_folder, member_keys
+
+    if arguments.force or (arguments.draws and arguments.seed is None):
+        return set(), False
+    options = Options(arguments.draws, arguments.seed if arguments.draws else None)
+    checks = {}
+    for name in names:
+        leaf = find_scenario(name)
+        if leaf is None:
+            return set(), False
+        checks[leaf.stem] = check_folder(arguments.out / leaf.stem, options, leaf=leaf, entries=_seed_entries)
+    current = {stem for stem, check in checks.items() if check.current}
+    if len(names) < 2:
+        return current, True
+    keys = member_keys(checks)
+    compare_current = (
+        len(keys) == len(checks)
+        and check_folder(arguments.out / COMPARISON, options, keys, entries=_seed_entries).current
+    )
+    return current, compare_current
+
+
+def _seed_entries(kind: str):
+    """The facts or the sources by id; parsed only when a check needs them (their file changed)."""
+    from simulator.inputs.facts import load_facts, load_sources
+    from simulator.inputs.problems import InputError
+
+    try:
+        return load_facts() if kind == "facts" else load_sources()
+    except InputError:
+        return {}
 
 
 def _sweep(arguments) -> int:
@@ -657,11 +726,14 @@ def _backtest(argv: list[str]) -> int:
 
 
 class ProgressBar:
-    """A tqdm bar over the charts drawn, on the terminal only."""
+    """A tqdm bar over the draws and charts, on the terminal only; every step is shown (no throttling), and the
+    folders left as they were are named in its label.
+    """
 
-    def __init__(self) -> None:
+    def __init__(self, up_to_date: int = 0) -> None:
         self.bar = None
         self.what = ""
+        self.note = f" ({up_to_date} folder{'s' if up_to_date != 1 else ''} up to date)" if up_to_date else ""
 
     def update(self, done: int, total: int, what: str = "charts") -> None:
         if self.bar is None or what != self.what:
@@ -671,11 +743,13 @@ class ProgressBar:
             self.what = what
             self.bar = tqdm(
                 total=total,
-                desc=f"simulate: {what}",
+                desc=f"simulate: {what}{self.note}",
                 unit=what.rstrip("s"),
                 file=sys.stderr,
                 leave=False,
                 dynamic_ncols=True,
+                mininterval=0,
+                miniters=1,
             )
         self.bar.update(done - self.bar.n)
 

@@ -7,7 +7,11 @@ In a checkout they sit beside the package; an installed wheel carries copies und
 from __future__ import annotations
 
 import os
+import re
+import stat
 from pathlib import Path
+
+_SWEEP_KEYS = re.compile(r"^grid\s*:", re.MULTILINE)
 
 
 def project_root() -> Path:
@@ -56,4 +60,17 @@ def _exists(path: Path) -> bool:
     try:
         return path.exists()
     except (OSError, ValueError):
+        return False
+
+
+def may_be_sweep(path_or_id: str | os.PathLike[str]) -> bool:
+    """Whether a name could be a sweep file (a regular file with a top-level ``grid:``); no YAML is parsed, so a
+    run can set sweep files apart cheaply before it confirms them.
+    """
+    path = find_scenario(path_or_id)
+    try:
+        if path is None or not stat.S_ISREG(path.stat().st_mode) or path.stat().st_size > 1_000_000:
+            return False
+        return bool(_SWEEP_KEYS.search(path.read_text(encoding="utf-8", errors="replace")))
+    except OSError:
         return False

@@ -75,8 +75,12 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def write_manifest(folder: Path, stamp: dict[str, str], results: Sequence[Result]) -> None:
-    """``manifest.json``: what went in (files and their hashes, parameters), with which software, and what came out."""
+def write_manifest(folder: Path, stamp: dict[str, str], results: Sequence[Result], build: dict | None = None) -> None:
+    """``manifest.json``: what went in (files and their hashes, parameters), with which software, and what came out.
+
+    ``build``: what the folder was built from (:mod:`simulator.outputs.incremental`), so that a later run can tell
+    whether it is up to date.
+    """
     manifest = {
         "created": stamp["created"],
         "package": {"name": PACKAGE, "version": stamp["version"]},
@@ -84,6 +88,7 @@ def write_manifest(folder: Path, stamp: dict[str, str], results: Sequence[Result
         "scenarios": [_scenario_entry(result) for result in results],
         "seeds": {path.name: sha256(path) for path in sorted(seeds_dir().iterdir()) if path.is_file()},
         "outputs": {path.name: sha256(path) for path in sorted(folder.iterdir()) if path.is_file()},
+        "build": build,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 

@@ -29,9 +29,7 @@ from pathlib import Path
 
 from simulator.inputs.problems import InputError, Problem
 from simulator.inputs.scenario import Scenario
-
-COMPARISON = "comparison"
-"""The name of the folder comparing the scenarios of a run."""
+from simulator.outputs.incremental import COMPARISON
 
 OLD_SUFFIX = "-old"
 """The previous folder is ``.<name>-old`` while the new one is renamed into place."""

@@ -21,13 +21,14 @@ a failure of the output folder itself (not a folder, read-only, full disk) ends 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from simulator.inputs.facts import load_facts, load_sources
 from simulator.inputs.scenario import Scenario
 from simulator.model.projection import counterfactual, point_projection
 from simulator.model.result import Result
@@ -63,8 +64,9 @@ from simulator.outputs.folders import (
     replace_folder,
     staging_folder,
 )
+from simulator.outputs.incremental import Options, scenario_record
 from simulator.outputs.key_numbers import key_csv_frame, key_numbers
-from simulator.outputs.layout import save
+from simulator.outputs.layout import FORMATS, save
 from simulator.outputs.pages import (
     comparison_context,
     picture,
@@ -92,6 +94,8 @@ class Outcome:
     name: str
     path: Path | None = None
     error: str | None = None
+    current: bool = False
+    """The folder was up to date and left as it was."""
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,9 @@ class Staged:
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
     failure: str | None = None
     written: bool = False
+    formats: tuple[str, ...] = FORMATS
+    build: dict | None = None
+    """What the folder is built from, for its manifest (:mod:`simulator.outputs.incremental`)."""
 
     @property
     def name(self) -> str:
@@ -167,6 +174,8 @@ def write_reports(
     seed: int | None = None,
     progress: Progress | None = None,
     reference: str | None = None,
+    formats: Sequence[str] = FORMATS,
+    current: Collection[str] = (),
 ) -> list[Outcome]:
     """Write a folder per scenario (and ``comparison/`` for two or more) under ``out``.
 
@@ -182,6 +191,10 @@ def write_reports(
     Raises :class:`~simulator.outputs.folders.OutputFolderError` (one line, for the user) when ``out`` cannot take
     the folders: checked before any work, and for any error of the output folder while writing, after which no
     partial folder is left. Waits while another run writes into ``out``.
+
+    ``formats``: the chart files written (SVG is always written: the page inlines it). ``current``: scenarios whose
+    folders are up to date (:mod:`simulator.outputs.incremental`); they are computed for the comparison but not
+    written again. Every manifest records what its folder was built from.
     """
     check_names(scenarios, compare)
     prepare(out)
@@ -195,7 +208,10 @@ def write_reports(
     with locked(out):
         try:
             remove_leftovers(out, [scenario.id for scenario in scenarios] + [COMPARISON])
-            outcomes = _write(reports, failures, out, colours, compare, stamp, workers, progress, reference)
+            options = Options(draws, seed if draws else None, tuple(formats), reference)
+            outcomes = _write(
+                reports, failures, out, colours, compare, stamp, workers, progress, reference, options, current
+            )
         except OSError as error:
             if not about_output(out, error):
                 raise
@@ -213,29 +229,42 @@ def _write(
     stamp: dict[str, str],
     workers: int | None,
     progress: Progress | None,
-    reference: str | None = None,
+    reference: str | None,
+    options: Options,
+    current: Collection[str],
 ) -> dict[str, Outcome]:
     """Steps 2 to 5 for every computed report: stage, draw, write, swap; nothing staged is left if it raises."""
     staged: list[Staged] = []
+    keys: dict[str, str] = {}
     try:
         for report in reports:
-            outcome = stage(report, out)
+            record = scenario_record(
+                options, [report.result.scenario, report.baseline.scenario], load_facts(), load_sources()
+            )
+            keys[report.name] = record["key"]
+            if report.name in current:
+                continue
+            outcome = stage(report, out, options.formats)
             if isinstance(outcome, Failure):
                 failures[outcome.name] = outcome.reason
             else:
+                outcome.build = record
                 staged.append(outcome)
-        written = [item.report for item in staged]
-        if compare and len(written) >= 2:
-            members = tuple(report for report in written if isinstance(report, ScenarioReport))
+        members = tuple(report for report in reports if report.name not in failures)
+        if compare and len(members) >= 2:
             inputs = comparison_chart_inputs([member.result for member in members], colours, reference)
-            outcome = stage(ComparisonReport(members, inputs), out)
+            outcome = stage(ComparisonReport(members, inputs), out, options.formats)
             if isinstance(outcome, Failure):
                 failures[outcome.name] = outcome.reason
             else:
+                scenarios = [item for member in members for item in (member.result.scenario, member.baseline.scenario)]
+                built = {member.name: keys[member.name] for member in members}
+                outcome.build = scenario_record(options, scenarios, load_facts(), load_sources(), built)
                 staged.append(outcome)
         draw(staged, workers, progress)
         write_all_pages(staged, stamp, workers)
         outcomes = {name: Outcome(name, error=reason) for name, reason in failures.items()}
+        outcomes.update({name: Outcome(name, path=out / name, current=True) for name in current if name in keys})
         outcomes.update({item.name: finish(item, stamp) for item in staged})
     except BaseException:  # interrupted (Ctrl-C, SIGTERM) or broken: leave nothing half-written
         for item in staged:
@@ -326,7 +355,7 @@ def reason(error: BaseException) -> str:
 # ---------------------------------------------------------------- 2. stage
 
 
-def stage(report: ScenarioReport | ComparisonReport, out: Path) -> Staged | Failure:
+def stage(report: ScenarioReport | ComparisonReport, out: Path, formats: Sequence[str] = FORMATS) -> Staged | Failure:
     """A staging folder holding the report's data files, and the charts still to draw into it."""
     staging = staging_folder(out, report.name)
     try:
@@ -349,7 +378,7 @@ def stage(report: ScenarioReport | ComparisonReport, out: Path) -> Staged | Fail
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return Staged(report, staging, out / report.name, charts)
+    return Staged(report, staging, out / report.name, charts, formats=tuple(formats))
 
 
 FIT_UNITS = {
@@ -509,7 +538,7 @@ def _draw_one(job: tuple[Staged, registry.Chart]) -> tuple[int, int] | Failure:
     except Exception as error:
         return Failure(chart.name, reason(error))
     try:
-        save(figure, item.staging / chart.name)
+        save(figure, item.staging / chart.name, item.formats)
     except OSError:
         raise  # the output folder's fault (full disk, read-only): it ends the run, see write_reports
     except Exception as error:
@@ -602,7 +631,7 @@ def write_pages(item: Staged, stamp: dict[str, str]) -> None:
     (folder / "summary.md").write_text(render_markdown(pages[0], context), encoding="utf-8")
     (folder / "index.html").write_text(render_html(pages[1], context), encoding="utf-8")
     write_book(folder, item, context)
-    write_manifest(folder, stamp, results)
+    write_manifest(folder, stamp, results, item.build)
 
 
 def publications(notes) -> list[str]:

@@ -1,0 +1,251 @@
+"""Incremental builds: a report folder is rebuilt only when something it depends on changed.
+
+A folder's ``manifest.json`` records, under ``build``, what it was built from: the options of the
+run, the program (its version and a hash of its code), every input file with its hash (the
+scenario's ``extends`` chain, the baseline's, the observed data, parameters and estimates),
+and the facts and sources it cites, one hash per entry, so that editing one fact rebuilds only
+the folders that cite it. It also records every output file's hash, so a folder edited by hand
+or damaged is found and rebuilt.
+
+Checking a folder reads its manifest and hashes files; it parses no YAML unless the facts or
+sources file changed, and imports nothing heavy, so that a run with nothing to do stays fast.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from simulator.inputs.locations import seeds_dir
+
+MANIFEST = "manifest.json"
+COMPARISON = "comparison"
+"""The name of the folder comparing the scenarios of a run."""
+FACTS_FILE, SOURCES_FILE = "facts.yaml", "sources.yaml"
+_PACKAGE = Path(__file__).resolve().parent.parent
+_NOT_READ = {"README.md"}
+"""Files in ``seeds/`` that no report reads."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """The run options a folder depends on: draws, seed (None: fresh each run), chart formats, the comparison's
+    reference scenario.
+    """
+
+    draws: int = 0
+    seed: int | None = None
+    formats: tuple[str, ...] = ("png", "svg")
+    reference: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"draws": self.draws, "seed": self.seed, "formats": list(self.formats), "reference": self.reference}
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def code_hash() -> str:
+    """One hash of the package's code and templates: a changed program rebuilds every folder."""
+    digest = hashlib.sha256()
+    for path in sorted(_PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts and "bundled" not in path.parts:
+            digest.update(str(path.relative_to(_PACKAGE)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def entry_hash(entry: Any) -> str:
+    """A stable hash of one fact or source (any dataclass or pydantic model): its fields as sorted JSON."""
+    if hasattr(entry, "model_dump"):
+        data = entry.model_dump()
+    elif hasattr(entry, "__dataclass_fields__"):
+        data = {name: getattr(entry, name) for name in entry.__dataclass_fields__}
+    else:
+        data = entry
+    text = json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def shared_inputs() -> list[Path]:
+    """The files in ``seeds/`` every folder reads whole (data, parameters, estimates, the kept backtest)."""
+    return sorted(
+        path
+        for path in seeds_dir().iterdir()
+        if path.is_file() and path.name not in _NOT_READ | {FACTS_FILE, SOURCES_FILE}
+    )
+
+
+def build_record(
+    options: Options,
+    files: Iterable[str | Path],
+    facts: Mapping[str, Any],
+    sources: Mapping[str, Any],
+    members: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """What a folder was built from, for its manifest: ``files`` are the scenario files it read (the ``extends``
+    chains of the scenario and of the baseline); ``facts`` and ``sources`` the entries it cites, by id; ``members``
+    the build keys of a comparison's scenarios.
+    """
+    inputs = {str(Path(name).resolve()): file_hash(Path(name)) for name in dict.fromkeys(files) if Path(name).is_file()}
+    inputs.update({str(path): file_hash(path) for path in shared_inputs()})
+    record = {
+        "options": options.as_dict(),
+        "program": code_hash(),
+        "inputs": inputs,
+        "facts_file": _seed_hash(FACTS_FILE),
+        "facts": {name: entry_hash(entry) for name, entry in sorted(facts.items())},
+        "sources_file": _seed_hash(SOURCES_FILE),
+        "sources": {name: entry_hash(entry) for name, entry in sorted(sources.items())},
+        "members": dict(members or {}),
+    }
+    record["key"] = _key(record)
+    return record
+
+
+def _key(record: Mapping[str, Any]) -> str:
+    """The hash of a build record: the folder's identity, and a check that nobody edited it.
+
+    The hashes of the whole facts and sources files are left out: they only spare parsing the files when nothing
+    changed, and an edit to an entry the folder does not cite must not change its identity.
+    """
+    body = {name: value for name, value in record.items() if name not in ("key", "facts_file", "sources_file")}
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
+
+
+def _seed_hash(name: str) -> str | None:
+    path = seeds_dir() / name
+    return file_hash(path) if path.is_file() else None
+
+
+@dataclass(frozen=True)
+class Check:
+    """Whether a folder is up to date, and if not, why, in words (for the closing line and tests)."""
+
+    current: bool
+    reason: str
+    key: str | None = None
+
+
+Entries = Callable[[str], Mapping[str, Any]]
+"""The current facts (``'facts'``) or sources (``'sources'``) by id, read only when their file changed."""
+
+
+def check_folder(
+    folder: Path,
+    options: Options,
+    members: Mapping[str, str] | None = None,
+    leaf: Path | None = None,
+    entries: Entries | None = None,
+) -> Check:
+    """Whether ``folder`` was built from exactly what it would be built from now, and is as it was written.
+
+    ``members`` (comparison only): the current build keys of the scenarios it compares, by id. ``leaf``: the
+    scenario file the run would read now (another file of the same name makes the folder stale). ``entries``:
+    reads the facts or sources when their file changed, to see whether an entry the folder cites did (without it,
+    any change of the file makes the folder stale).
+    """
+    manifest = _read_manifest(folder)
+    if manifest is None:
+        return Check(False, "new" if not folder.exists() else "no readable manifest")
+    build = manifest.get("build")
+    if not isinstance(build, dict) or "key" not in build:
+        return Check(False, "built by an older version")
+    if build["key"] != _key(build):
+        return Check(False, "its manifest was edited")
+    if build.get("options") != options.as_dict():
+        return Check(False, "run options changed")
+    if build.get("program") != code_hash():
+        return Check(False, "the program changed")
+    for name, digest in build.get("inputs", {}).items():
+        path = Path(name)
+        if not path.is_file() or file_hash(path) != digest:
+            return Check(False, f"{path.name} changed")
+    if {str(path) for path in shared_inputs()} - set(build.get("inputs", {})):
+        return Check(False, "a new data file")
+    if leaf is not None and str(leaf.resolve()) not in build.get("inputs", {}):
+        return Check(False, "another scenario file of that name")
+    for kind, file in (("facts", FACTS_FILE), ("sources", SOURCES_FILE)):
+        if build.get(f"{kind}_file") != _seed_hash(file):
+            changed = _changed_entries(build.get(kind, {}), entries(kind) if entries else None)
+            if changed:
+                return Check(False, f"{kind[:-1]} {changed[0]} changed")
+    if members is not None and build.get("members") != dict(members):
+        return Check(False, "a scenario it compares changed")
+    damaged = _damaged_outputs(folder, manifest.get("outputs", {}))
+    if damaged:
+        # built from what it would be built from now: a rebuild gives the same key, and a comparison showing it
+        # need not change
+        return Check(False, f"{damaged} was edited or is missing", build["key"])
+    return Check(True, "up to date", build["key"])
+
+
+def _read_manifest(folder: Path) -> dict[str, Any] | None:
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return manifest if isinstance(manifest, dict) else None
+
+
+def _changed_entries(recorded: Mapping[str, str], current: Mapping[str, Any] | None) -> list[str]:
+    """Cited facts (or sources) whose entry differs from when the folder was built (their file was edited)."""
+    if current is None:
+        return ["(the file changed)"]
+    return [name for name, digest in recorded.items() if name not in current or entry_hash(current[name]) != digest]
+
+
+def _damaged_outputs(folder: Path, outputs: Mapping[str, str]) -> str | None:
+    """The first output that differs from the manifest's record (missing, extra or edited), else None."""
+    present = {path.name for path in folder.iterdir() if path.is_file()} - {MANIFEST}
+    for name in sorted(present ^ set(outputs)):
+        return name
+    for name, digest in sorted(outputs.items()):
+        if file_hash(folder / name) != digest:
+            return name
+    return None
+
+
+def scenario_record(
+    options: Options,
+    scenarios: Sequence[Any],
+    facts: Mapping[str, Any],
+    sources: Mapping[str, Any],
+    members: Mapping[str, str] | None = None,
+) -> dict:
+    """The build record of a folder showing ``scenarios`` (validated, with their ``extends`` chains resolved): the
+    files they read and the facts and sources (all of them, by id) they cite, with the baseline among them.
+    """
+    cited = {name: facts[name] for scenario in scenarios for name in scenario.facts_used() if name in facts}
+    publications = {
+        name: sources[name]
+        for name in [source for fact in cited.values() for source in fact.sources]
+        + [source for scenario in scenarios for source in scenario.references]
+        if name in sources
+    }
+    files = [name for scenario in scenarios for name in scenario.files]
+    return build_record(options, files, cited, publications, members)
+
+
+def member_keys(checks: Mapping[str, Check]) -> dict[str, str]:
+    """The build keys the scenario folders will have, for the comparison's check: those up to date, or only damaged
+    (a member whose inputs changed has none, so the comparison is rebuilt).
+    """
+    return {name: check.key for name, check in checks.items() if check.key}
+
+
+def folder_names(paths: Sequence[Path]) -> list[str]:
+    """The folder each scenario file writes: its stem (the scenario id)."""
+    return [path.stem for path in paths]

@@ -1,0 +1,138 @@
+"""Incremental builds: a folder is rebuilt exactly when something it depends on changed.
+
+Each test works on a copy of the project (package, seeds, scenarios) in a temporary folder, so that it
+can edit a fact or a scenario without touching the repository; a folder counts as rebuilt when it was
+swapped for a new one (its inode changes).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+WHAT_IF = "title: Mine, a small what-if\nextends: documented-2025\nparameters: {pass_through: 90%}\n"
+FOLDERS = ("documented-2025", "geneva-truce", "mine", "comparison")
+FACT = "china-coal-lng-coverage-share"
+"""A fact the documented path (and so the what-if extending it) cites, and `geneva-truce` does not."""
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    copy = tmp_path_factory.mktemp("project")
+    for folder in ("simulator", "seeds", "scenarios"):
+        shutil.copytree(ROOT / folder, copy / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "mine.yaml").write_text(WHAT_IF, encoding="utf-8")
+    return copy
+
+
+def simulate(project: Path, *extra: str) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "PYTHONPATH": str(project)}
+    command = [sys.executable, "-m", "simulator", "documented-2025", "geneva-truce", "mine.yaml", "--out", "out"]
+    done = subprocess.run(
+        [*command, "--quiet", *extra], cwd=project, env=environment, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def identities(project: Path) -> dict[str, int]:
+    return {name: (project / "out" / name).stat().st_ino for name in FOLDERS}
+
+
+def rebuilt(before: dict[str, int], after: dict[str, int]) -> set[str]:
+    return {name for name in FOLDERS if before[name] != after[name]}
+
+
+def test_only_what_changed_is_rebuilt(project):
+    simulate(project)
+    first = identities(project)
+
+    simulate(project)
+    assert rebuilt(first, identities(project)) == set(), "touching nothing rebuilds nothing"
+
+    mine = project / "mine.yaml"
+    mine.write_text(WHAT_IF.replace("90%", "85%"), encoding="utf-8")
+    before = identities(project)
+    simulate(project)
+    assert rebuilt(before, identities(project)) == {"mine", "comparison"}
+
+    facts = project / "seeds" / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    start = text.index(f"- id: {FACT}") if f"- id: {FACT}" in text else text.index(f"{FACT}:")
+    line_end = text.index("\n", start)
+    facts.write_text(text[:line_end] + "  # edited\n" + text[line_end + 1 :], encoding="utf-8")
+    before = identities(project)
+    simulate(project)
+    assert rebuilt(before, identities(project)) == set(), "a comment changes no fact"
+
+    edited = text.replace(text[start:], _with_new_label(text[start:]), 1)
+    facts.write_text(edited, encoding="utf-8")
+    before = identities(project)
+    simulate(project)
+    assert rebuilt(before, identities(project)) == {"documented-2025", "mine", "comparison"}
+
+
+def _with_new_label(entry_onwards: str) -> str:
+    """The fact's entry with its description (or label) changed, the rest of the file as it was."""
+    for key in ("description: ", "label: "):
+        at = entry_onwards.find(key)
+        if at != -1:
+            return entry_onwards[: at + len(key)] + "Edited " + entry_onwards[at + len(key) :]
+    raise AssertionError("the fact has no description or label to edit")
+
+
+def test_a_damaged_folder_is_rebuilt_and_force_rebuilds_everything(project):
+    simulate(project)
+    summary = project / "out" / "geneva-truce" / "summary.md"
+    summary.write_text(summary.read_text(encoding="utf-8") + "\nhand-edited\n", encoding="utf-8")
+    (project / "out" / "documented-2025" / "trade.svg").unlink()
+    before = identities(project)
+    simulate(project)
+    assert rebuilt(before, identities(project)) == {"geneva-truce", "documented-2025"}
+    assert "hand-edited" not in summary.read_text(encoding="utf-8")
+
+    before = identities(project)
+    simulate(project, "--force")
+    assert rebuilt(before, identities(project)) == set(FOLDERS)
+
+
+CHECKS = """
+import json, sys
+from pathlib import Path
+from simulator.outputs.incremental import Options, check_folder
+folder = Path("out/geneva-truce")
+found = [check_folder(folder, Options()).reason, check_folder(folder, Options(draws=50, seed=3)).reason]
+manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+build = manifest["build"]
+found.append(sorted(Path(name).name for name in build["inputs"] if name.endswith(".yaml")))
+found.append(["geneva-agreement" in build["facts"], sys.argv[1] in build["facts"]])
+build["options"]["draws"] = 7  # edited by hand: the key no longer matches
+(folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+found.append(check_folder(folder, Options(draws=7)).reason)
+print(json.dumps(found))
+"""
+
+
+def test_a_manifest_records_what_the_folder_depends_on(project):
+    """Options, inputs and cited entries are recorded; each one changed makes the folder stale, said in words."""
+    import json
+
+    simulate(project)
+    environment = {**os.environ, "PYTHONPATH": str(project)}
+    done = subprocess.run(
+        [sys.executable, "-c", CHECKS, FACT], cwd=project, env=environment, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [
+        "up to date",
+        "run options changed",
+        ["baseline-2024.yaml", "estimates.yaml", "geneva-truce.yaml", "parameters.yaml"],
+        [True, False],
+        "its manifest was edited",
+    ]
