@@ -70,6 +70,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="no progress bar or closing line, only errors (these are off anyway when stderr is not a terminal)",
     )
     parser.add_argument(
+        "--reference",
+        metavar="ID",
+        help="the scenario the comparison draws the others against (default: documented-2025 when it is in the "
+        "run, else the first)",
+    )
+    parser.add_argument(
         "--force",
         action="store_true",
         help="rebuild every folder, even those whose inputs did not change since they were written",
@@ -308,6 +314,9 @@ def _simulate(arguments) -> int:
     names = [name for name in names if not compare_current or Path(name).stem not in current]
     loaded, problems = _load(names)
     scenarios = [presentable(scenario) for scenario in loaded]
+    if arguments.reference and arguments.reference not in [Path(name).stem for name in names]:
+        print(f"simulate: --reference {arguments.reference} is not a scenario of this run", file=sys.stderr)
+        return EXIT_INPUT
     bar = ProgressBar(len(current)) if interactive and scenarios else None
     outcomes = write_reports(
         scenarios,
@@ -318,6 +327,7 @@ def _simulate(arguments) -> int:
         progress=bar.update if bar else None,
         compare=not compare_current,
         current=current,
+        reference=arguments.reference,
     )
     if bar:
         bar.close()
@@ -356,7 +366,7 @@ def _up_to_date(names: list[str], arguments) -> tuple[set[str], bool]:
 
     if arguments.force or (arguments.draws and arguments.seed is None):
         return set(), False
-    options = Options(arguments.draws, arguments.seed if arguments.draws else None)
+    options = Options(arguments.draws, arguments.seed if arguments.draws else None, reference=arguments.reference)
     checks = {}
     for name in names:
         leaf = find_scenario(name)
@@ -592,6 +602,7 @@ def _update_lines(done, base: str) -> list[str]:
 
 def _data_show(arguments) -> int:
     from simulator.inputs import trade_data
+    from simulator.inputs.problems import printable
 
     path = arguments.file or trade_data.default_path()
     try:
@@ -610,8 +621,10 @@ def _data_show(arguments) -> int:
     print("vintages:")
     for cover in held.vintages:
         print(
-            f"  {cover.vintage}: {_spans(trade_data.runs(cover.months))} ({_count_months(cover.months)}), "
-            f"retrieved {', '.join(cover.retrieved)}"
+            printable(
+                f"  {cover.vintage}: {_spans(trade_data.runs(cover.months))} ({_count_months(cover.months)}), "
+                f"retrieved {', '.join(cover.retrieved)}"
+            )
         )
     if held.years:
         print("annual totals of complete years [USD bn]:")
@@ -646,12 +659,19 @@ def build_fit_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--starts",
-        type=_count,
+        type=_starts,
         default=3,
         metavar="N",
-        help="starting points of the optimiser; the report says whether they agree (default: 3)",
+        help="starting points of the optimiser, 1 to 20; the report says whether they agree (default: 3)",
     )
     return parser
+
+
+def _starts(text: str) -> int:
+    value = _count(text)
+    if not 1 <= value <= 20:
+        raise argparse.ArgumentTypeError(f"expected 1 to 20 starting points, not {value}")
+    return value
 
 
 def _fit(argv: list[str]) -> int:
@@ -661,7 +681,7 @@ def _fit(argv: list[str]) -> int:
     from simulator.outputs.skill import estimates_table, in_sample_table
 
     try:
-        estimation = fit(starts=max(arguments.starts, 1))
+        estimation = fit(starts=arguments.starts)
     except KeyboardInterrupt:
         print("simulate fit: interrupted; nothing written.", file=sys.stderr)
         return EXIT_INTERRUPTED

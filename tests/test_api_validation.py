@@ -210,8 +210,8 @@ def test_what_if_errors_point_at_the_field():
     assert paths == ["horizon.start", "parameters.pass_through", "parameters.short_run_elastcity"]
     lines = str(error).splitlines()
     assert (
-        lines[0] == "what_if(): horizon.start: '2025-13-01' is not a real date (month must be in 1..12; expected "
-        "YYYY-MM-DD)"
+        lines[0] == "what_if(): horizon.start: '2025-13-01' is not a real date (expected YYYY-MM-DD, a month 01 "
+        "to 12 and a day that month has)"
     )
     assert lines[1].startswith("what_if(): parameters.pass_through: a ")
     assert "1:1" not in str(error)

@@ -373,6 +373,16 @@ def _refunds(state: _Merged, problems: list[Problem]) -> dict[str, Refund]:
                 )
             )
             continue
+        if refund.start.date < state.authority_ends[name].date:
+            problems.append(
+                _problem(
+                    state,
+                    ("refunds", name),
+                    f"refunds start on {refund.start.date}, before {AUTHORITIES[name].label} duties end "
+                    f"({state.authority_ends[name].date}): duties are paid back only once they are no longer collected",
+                )
+            )
+            continue
         found[name] = Refund(refund.share, refund.start, refund.days)
     return found
 

@@ -104,15 +104,24 @@ KINDS = {
 }
 
 
-def value_type(kind: Kind) -> Any:
-    """A parameter field: a point value checked by the kind's parser, or a distribution over its domain."""
+def value_type(kind: Kind, limits: tuple[float, float] | None = None) -> Any:
+    """A parameter field: a point value checked by the kind's parser (and within ``limits``, in the written unit,
+    when given), or a distribution over its domain.
+    """
+    domain = limits or kind.domain
+
+    def point(value: Any, info: ValidationInfo) -> Number | Percent:
+        result = kind.parse(value, info)
+        if not domain[0] <= result.value <= domain[1]:
+            raise ValueError(f"{result.value:g} is outside what the model supports ({domain[0]:g} to {domain[1]:g})")
+        return result
 
     def parse(value: Any, info: ValidationInfo) -> Number | Percent | Distribution:
         if isinstance(value, Distribution):
             return value
         if is_distribution(value):
-            return parse_distribution(value, info, kind.parse, kind.domain, kind.percent)
-        return kind.parse(value, info)
+            return parse_distribution(value, info, point, domain, kind.percent)
+        return point(value, info)
 
     return Annotated[Number | Percent | Distribution, BeforeValidator(parse)]
 
@@ -168,6 +177,9 @@ class ParameterSpec(Strict):
     facts: list[str] = Field(default_factory=list)
     at_most: str | None = None
     why: str | None = None
+    limits: tuple[float, float] | None = None
+    """The values a scenario may set, in the written unit, where the kind's own range allows values the model
+    cannot use (None: the kind's range)."""
 
     @model_validator(mode="after")
     def _sourced_or_estimated(self) -> ParameterSpec:
@@ -329,7 +341,7 @@ Parameters = create_model(  # type: ignore[call-overload]
     __base__=ParameterValues,
     __module__=__name__,
     __doc__="Parameters of the trade model, one field per entry of the registry (see docs/model.md).",
-    **{name: (value_type(spec.rules) | None, None) for name, spec in PARAMETERS.items()},
+    **{name: (value_type(spec.rules, spec.limits) | None, None) for name, spec in PARAMETERS.items()},
 )
 
 

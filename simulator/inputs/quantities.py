@@ -90,7 +90,7 @@ def parse_percent(
     elif isinstance(value, bool) or value is None:
         raise invalid("percent", "expected a rate with a percent sign, such as '30%'")
     elif isinstance(value, (int, float)):
-        raise invalid("percent", _percent_hint(_as_float(value), share=(low, high) == (0.0, 100.0)))
+        raise invalid("percent", _percent_hint(_as_float(value), low, high))
     elif isinstance(value, str):
         match = _PERCENT.match(value)
         if not match:
@@ -107,26 +107,27 @@ def parse_percent(
     return result
 
 
-def _percent_hint(value: float, share: bool) -> str:
-    """What to write instead of a bare number, never suggesting a value that could change what was meant.
+def _percent_hint(value: float, low: float, high: float) -> str:
+    """What to write instead of a bare number, never suggesting a value that could change what was meant or that
+    the field refuses.
 
-    A number from 0 to 1 may be a fraction (1.0 = 100%) or a percentage already; both readings are offered,
-    the fraction first for shares (which a fraction usually means).
+    A number from 0 to 1 may be a fraction (1.0 = 100%) or a percentage already; both readings are offered (those
+    within [low, high] [%]), the fraction first for shares (which a fraction usually means).
     """
+    share = (low, high) == (0.0, 100.0)
+    what = "share" if share else "rate"
     if not math.isfinite(value):
-        return "expected a rate with a percent sign, such as '30%'"
-    if 0 < value <= 1:
-        as_fraction, as_percent = f"{100 * value:g}%", f"{value:g}%"
-        if share:
-            return (
-                f"a share needs a percent sign: write '{as_fraction}' if {value:g} is a fraction of the whole, or "
-                f"'{as_percent}' if you mean {value:g} percent"
-            )
-        return (
-            f"a rate needs a percent sign: write '{as_percent}' for {value:g} percent, or '{as_fraction}' if "
-            f"{value:g} is a fraction"
-        )
-    return f"a {'share' if share else 'rate'} needs a percent sign: write '{value:g}%' for {value:g} percent"
+        return f"expected a {what} with a percent sign, such as '30%'"
+    readings = (
+        [(f"{value * 100:g}%", f"if {value:g} is a fraction of the whole", value * 100)] if 0 < value <= 1 else []
+    )
+    readings.append((f"{value:g}%", f"if you mean {value:g} percent", value))
+    if not share:
+        readings.reverse()
+    shown = [f"'{text}' {meaning}" for text, meaning, number in readings if low <= number <= high]
+    if not shown:
+        return f"a {what} needs a percent sign, from {low:g}% to {high:g}% (such as '30%')"
+    return f"a {what} needs a percent sign: write " + ", or ".join(shown)
 
 
 def parse_number(value: Any, info: ValidationInfo | None) -> Number:
@@ -171,8 +172,10 @@ def parse_date(value: Any, info: ValidationInfo | None) -> dt.date:
         raise invalid("date", "expected a date written YYYY-MM-DD, such as 2025-05-14")
     try:
         date = dt.date.fromisoformat(value.strip())
-    except ValueError as error:
-        raise invalid("date", f"'{value}' is not a real date ({error}; expected YYYY-MM-DD)") from None
+    except ValueError:
+        raise invalid(
+            "date", f"'{value}' is not a real date (expected YYYY-MM-DD, a month 01 to 12 and a day that month has)"
+        ) from None
     if not EARLIEST_DATE <= date <= LATEST_DATE:
         raise invalid("date", f"{date} is outside the dates the model handles ({EARLIEST_DATE} to {LATEST_DATE})")
     return date

@@ -164,6 +164,12 @@ class MeasureFile(Strict):
     ends: EndDate | None = None
     path: list[PathEntry] | None = Field(default=None, min_length=1)
 
+    @model_validator(mode="after")
+    def _distinct(self) -> MeasureFile:
+        if self.not_on is not None and len(set(self.not_on)) != len(self.not_on):
+            raise ValueError("'not_on' names an authority twice: name each once")
+        return self
+
 
 class RefundFile(Strict):
     """Duties of an ended authority paid back: ``share`` of what was collected, evenly over ``days`` from ``start``."""

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from simulator.inputs import census_api
 from simulator.inputs.locations import seeds_dir
+from simulator.inputs.problems import printable
 
 MONTHLY_FILE = "us_china_goods_trade_monthly.csv"
 COLUMNS = (
@@ -115,17 +116,40 @@ def runs(months: Sequence[str]) -> list[tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------------- read, write
 
 
+MAX_FILE_BYTES = 10_000_000
+"""The largest monthly file read [bytes]: a century of months is 10 kB."""
+
+
 def read(path: Path) -> list[MonthRow]:
     """The rows of a monthly file, in file order. Raises :class:`TradeDataError` for a missing column or a value
     that is not a number.
     """
-    with open(path, newline="", encoding="utf-8") as handle:
+    path = Path(path)
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise TradeDataError(str(path), [f"cannot be read ({error.strerror or error})"]) from None
+    if not stat.S_ISREG(status.st_mode):
+        raise TradeDataError(str(path), ["is not a regular file (expected a CSV file)"])
+    if status.st_size > MAX_FILE_BYTES:
+        raise TradeDataError(str(path), [f"is {status.st_size:,} bytes, more than the {MAX_FILE_BYTES:,} allowed"])
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = path.read_bytes()[: error.start].count(b"\n") + 1
+        raise TradeDataError(str(path), [f"line {line}: not UTF-8 text (save the file as UTF-8)"]) from None
+    with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
         missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
         if missing:
             raise TradeDataError(str(path), [f"no column {column}" for column in missing])
         rows, problems = [], []
         for record in reader:
+            if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(record["month"])):
+                problems.append(
+                    f"line {reader.line_num}: month {printable(str(record['month']))!r} is not written YYYY-MM"
+                )
+                continue
             try:
                 rows.append(
                     MonthRow(

@@ -92,9 +92,9 @@ def prepare(out: Path) -> None:
 
     Raises :class:`OutputFolderError` with the reason in words.
     """
-    if out.exists() and not out.is_dir():
-        raise OutputFolderError(out, "not a folder")
     try:
+        if out.exists() and not out.is_dir():
+            raise OutputFolderError(out, "not a folder")
         out.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise folder_error(out, error) from None
@@ -130,6 +130,10 @@ def locked(out: Path, wait: float | None = None) -> Iterator[None]:
         os.close(handle)  # closing the descriptor releases the lock
 
 
+MAX_NAME_BYTES = 200
+"""The longest scenario id that names a folder [bytes]: the staging folder adds 10 to it, and systems allow 255."""
+
+
 def check_names(scenarios: Sequence[Scenario], compare: bool) -> None:
     """Each folder name once: two files with one stem, or a scenario called 'comparison', would overwrite each other."""
     problems = []
@@ -145,6 +149,17 @@ def check_names(scenarios: Sequence[Scenario], compare: bool) -> None:
                     "",
                     f"another scenario in this run is also named '{scenario.id}' "
                     f"({seen[scenario.id].files[-1]}); their report folders would collide: rename one file",
+                )
+            )
+        elif scenario.id.startswith(".") or len(scenario.id.encode()) > MAX_NAME_BYTES:
+            problems.append(
+                Problem(
+                    where,
+                    1,
+                    1,
+                    "",
+                    "the file's name cannot name a report folder (it starts with a dot, or is longer than "
+                    f"{MAX_NAME_BYTES} bytes): rename the file",
                 )
             )
         elif compare and scenario.id == COMPARISON and len(scenarios) > 1:
@@ -214,6 +229,8 @@ def replace_folder(staging: Path, target: Path) -> None:
     (:func:`restore_swaps`).
     """
     old = None
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise OutputFolderError(target, "something that is not a report folder is in the way: move it away")
     if target.exists():
         old = old_folder(target)
         shutil.rmtree(old, ignore_errors=True)

@@ -155,8 +155,21 @@ def check_folder(
     ``members`` (comparison only): the current build keys of the scenarios it compares, by id. ``leaf``: the
     scenario file the run would read now (another file of the same name makes the folder stale). ``entries``:
     reads the facts or sources when their file changed, to see whether an entry the folder cites did (without it,
-    any change of the file makes the folder stale).
+    any change of the file makes the folder stale). A folder that cannot be read is stale (the run says why).
     """
+    try:
+        return _check(folder, options, members, leaf, entries)
+    except (OSError, ValueError) as error:
+        return Check(False, f"cannot be read ({error})")
+
+
+def _check(
+    folder: Path,
+    options: Options,
+    members: Mapping[str, str] | None,
+    leaf: Path | None,
+    entries: Entries | None,
+) -> Check:
     manifest = _read_manifest(folder)
     if manifest is None:
         return Check(False, "new" if not folder.exists() else "no readable manifest")

@@ -69,6 +69,7 @@ from simulator.outputs.key_numbers import key_csv_frame, key_numbers
 from simulator.outputs.layout import FORMATS, save
 from simulator.outputs.pages import (
     comparison_context,
+    markdown_text,
     picture,
     render_html,
     render_markdown,
@@ -366,7 +367,7 @@ def stage(report: ScenarioReport | ComparisonReport, out: Path, formats: Sequenc
             files = _write_comparison_data(report, staging)
             charts = registry.drawable(registry.COMPARISON_CHARTS, report.charts)
         title = report.name if isinstance(report, ComparisonReport) else report.result.scenario.title
-        (staging / README).write_text(readme(clean(title), files), encoding="utf-8")
+        (staging / README).write_text(readme(markdown_text(title), files), encoding="utf-8")
     except OSError as error:  # the output folder's fault (full disk, read-only) ends the run; an input's is its own
         shutil.rmtree(staging, ignore_errors=True)
         if about_output(out, error):
@@ -566,8 +567,10 @@ def write_all_pages(staged: list[Staged], stamp: dict[str, str], workers: int | 
 def _pages(item: Staged, stamp: dict[str, str]) -> Failure | None:
     try:
         write_pages(item, stamp)
-    except OSError:
-        raise  # the output folder's fault (full disk, read-only): it ends the run, see write_reports
+    except OSError as error:
+        if about_output(item.target.parent, error):
+            raise  # the output folder's fault (full disk, read-only): it ends the run, see write_reports
+        return Failure(item.name, reason(error))  # an input that cannot be read is the folder's own failure
     except Exception as error:
         return Failure(item.name, reason(error))
     return None

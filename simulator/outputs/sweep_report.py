@@ -16,8 +16,7 @@ from simulator.inputs.scenario import Scenario
 from simulator.outputs.data_files import README, describe, readme, unit_suffix
 from simulator.outputs.files import PACKAGE, run_stamp, sha256, write_tidy, written_value
 from simulator.outputs.folders import staged_folder
-from simulator.outputs.pages import markdown_code, markdown_table, number
-from simulator.outputs.text import clean
+from simulator.outputs.pages import markdown_code, markdown_table, markdown_text, number
 from simulator.uncertainty.tornado import last_full_year
 
 
@@ -38,7 +37,7 @@ def write_sweep_folder(
             "Every grid point, period and variable as one long table: the grid's parameter values (percentages "
             "[%] where the column says so), then each value with its unit. Also as Parquet: sweep.parquet.",
         )
-        (staging / README).write_text(readme(f"sweep {clean(name)}", [about]), encoding="utf-8")
+        (staging / README).write_text(readme(f"sweep {markdown_text(name)}", [about]), encoding="utf-8")
         year = (
             last_full_year(scenario)
             if scenario.end.year > scenario.start.year or scenario.end.month == 12

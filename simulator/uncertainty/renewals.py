@@ -52,6 +52,10 @@ def renewed(scenario: Scenario, decisions: list[RenewalDecision], counts: tuple[
     return dataclasses.replace(scenario, tariffs=tariffs)
 
 
+MAX_KEPT = 64
+"""Renewal combinations whose tariff paths are kept between chunks of draws (usually a handful exist)."""
+
+
 class PolicyPaths:
     """Tariff paths for each combination of renewals met so far (a handful), built once each."""
 
@@ -62,6 +66,8 @@ class PolicyPaths:
 
     def get(self, counts: tuple[int, ...]) -> TariffPaths:
         if counts not in self.paths:
+            if len(self.paths) >= MAX_KEPT:  # many short windows renewed many times: keep memory bounded
+                self.paths.clear()
             self.paths[counts] = tariff_arrays(renewed(self.scenario, self.decisions, counts))
         return self.paths[counts]
 

@@ -45,6 +45,8 @@ from simulator.model.variables import VARIABLES, unit
 from simulator.uncertainty.executors import local_pool
 
 MAX_POINTS = 1_000_000
+MAX_ROWS = 250_000
+"""Grid points × periods at most: a 1,000-point monthly sweep over 20 years takes about a minute and 2 GB."""
 BATCH = 256
 """Grid points per task: enough to amortise a task's overhead, small enough to spread over workers."""
 
@@ -71,6 +73,10 @@ def read_sweep(path: str | os.PathLike[str]) -> tuple[Scenario, dict[str, list],
     document = read_document(path, os.path.relpath(path) if path.is_absolute() else str(path))
     problems: list[Problem] = []
     content = None
+    data = document.data
+    if isinstance(data, dict) and "grid" not in data and ({"tariffs", "extends", "horizon"} & set(data)):
+        message = "this is a scenario file, not a sweep file (it has no 'grid'): run it with 'simulate FILE'"
+        raise InputError([document.problem((), message)])
     try:
         content = validate(SweepFile, document, {"facts": load_facts()})
     except InputError as error:
@@ -103,7 +109,9 @@ def read_sweep(path: str | os.PathLike[str]) -> tuple[Scenario, dict[str, list],
         )
     if grid and scenario is not None and not problems:
         try:
-            _check_size(grid, document.problem(("grid",), ""))
+            months = (scenario.end.year - scenario.start.year) * 12 + scenario.end.month - scenario.start.month + 1
+            periods = months if content.frequency == "monthly" else scenario.end.year - scenario.start.year + 1  # type: ignore[union-attr]
+            _check_size(grid, document.problem(("grid",), ""), periods)
             _check_order(
                 {key: np.array([_model_value(key, value) for value in values]) for key, values in grid.items()},
                 point_parameters(scenario),
@@ -116,20 +124,20 @@ def read_sweep(path: str | os.PathLike[str]) -> tuple[Scenario, dict[str, list],
     return scenario, grid, content.frequency  # type: ignore[return-value, union-attr]
 
 
-def _check_size(grid: Mapping[str, Sequence], where: Problem) -> None:
+def _check_size(grid: Mapping[str, Sequence], where: Problem, periods: int = 1) -> None:
+    """At most :data:`MAX_POINTS` grid points and :data:`MAX_ROWS` points × periods (the table's size and the time
+    it takes grow with both)."""
     size = math.prod(len(values) for values in grid.values())
+    message = None
     if size > MAX_POINTS:
-        raise InputError(
-            [
-                Problem(
-                    where.file,
-                    where.line,
-                    where.column,
-                    where.path,
-                    f"the grid has {size:,} points; at most {MAX_POINTS:,} are allowed",
-                )
-            ]
+        message = f"the grid has {size:,} points; at most {MAX_POINTS:,} are allowed"
+    elif size * periods > MAX_ROWS:
+        message = (
+            f"the grid's {size:,} points over {periods:,} periods make {size * periods:,} rows per variable; at most "
+            f"{MAX_ROWS:,} are allowed (fewer values, a shorter horizon, or frequency: annual)"
         )
+    if message:
+        raise InputError([Problem(where.file, where.line, where.column, where.path, message)])
 
 
 def _validated(grid: Mapping[str, Sequence[Any]]) -> dict[str, list]:

@@ -78,6 +78,9 @@ def tornado(scenario: Scenario, variable: str = "us_trade_balance_with_china", y
         if name in noise.PARAMETERS:  # they widen the draws but do not move a projection
             continue
         low, high = distribution.percentile(5), distribution.percentile(95)
+        # the swing spans the central value too: a centre at the edge of the valid values (pass-through at 100%)
+        # lies outside its own 5th-95th percentile range
+        low, high = min(low, float(central[name])), max(high, float(central[name]))
         outcomes = [value(put_in_order(dict(central, **{name: setting}), {name})) for setting in (low, high)]
         unit = "%" if distribution.percent else ""
         scale = 100.0 if distribution.percent else 1.0
