@@ -13,6 +13,10 @@ Run `python benchmarks/speed.py draws` for the Monte Carlo figures only.
 Targets (issue 12): one point projection < 5 ms of engine time; 10,000 draws < 2 s; the
 estimation (`simulate fit`, three starting points) < 60 s on 2 cores. Run
 `python benchmarks/speed.py fit` for the estimation figures only.
+Targets (issue 15): every bundled scenario plus the comparison from scratch <= 4 s; a second run
+with nothing changed <= 0.5 s; after editing one what-if <= 1.5 s; one scenario from scratch
+<= 1 s; peak memory of the bundled set with --draws 10000 < 1.5 GiB. Run
+`python benchmarks/speed.py builds` for these only.
 """
 
 from __future__ import annotations
@@ -206,8 +210,71 @@ def estimation_figures() -> None:
         print(f"estimation with {starts} starting point(s): median {seconds:.1f} s (target < 60 s)")
 
 
+def build_figures(repeat: int = 3) -> None:
+    """The analyst's loop: `simulate` from scratch, with nothing changed, after one edit (medians of ``repeat``)."""
+    import pathlib
+    import shutil
+
+    def timed(arguments: list[str], folder: str) -> float:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "simulator", *arguments, "--out", folder, "--quiet"], check=True)
+        return time.perf_counter() - start
+
+    with tempfile.TemporaryDirectory() as scratch:
+        root = pathlib.Path(scratch)
+        what_if = root / "what-if.yaml"
+        names = [*simulator.bundled_ids(), str(what_if)]
+        text = "title: A what-if to edit\nextends: documented-2025\nparameters: {{pass_through: {}%}}\n"
+        what_if.write_text(text.format(90), encoding="utf-8")
+        scratch_runs, rerun, edited, single = [], [], [], []
+        for index in range(repeat):
+            out = str(root / f"out-{index}")
+            scratch_runs.append(timed(names, out))
+            rerun.append(timed(names, out))
+            what_if.write_text(text.format(80 + index), encoding="utf-8")
+            edited.append(timed(names, out))
+            single.append(timed(["documented-2025"], str(root / f"single-{index}")))
+            shutil.rmtree(out)
+        draws = subprocess.run(
+            [
+                "/usr/bin/time",
+                "-f",
+                "%M",
+                sys.executable,
+                "-m",
+                "simulator",
+                *simulator.bundled_ids(),
+                "--draws",
+                "10000",
+                "--seed",
+                "1",
+                "--out",
+                str(root / "draws"),
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    peak = int(draws.stderr.strip().splitlines()[-1]) / 2**20
+    count = len(names)
+    print(
+        f"`simulate`, {count} scenarios + comparison from scratch: median {statistics.median(scratch_runs):.2f} s "
+        "(target <= 4 s)"
+    )
+    print(f"the same again, nothing changed: median {statistics.median(rerun):.2f} s (target <= 0.5 s)")
+    print(f"after editing one what-if: median {statistics.median(edited):.2f} s (target <= 1.5 s)")
+    print(f"one scenario from scratch: median {statistics.median(single):.2f} s (target <= 1 s)")
+    print(
+        f"bundled set with --draws 10000: peak resident memory of the parent {peak:.2f} GiB (target < 1.5 GiB; "
+        "forked workers peak separately)"
+    )
+
+
 if __name__ == "__main__":
-    if sys.argv[1:] == ["draws"]:
+    if sys.argv[1:] == ["builds"]:
+        build_figures()
+    elif sys.argv[1:] == ["draws"]:
         monte_carlo_figures()
     elif sys.argv[1:] == ["fit"]:
         estimation_figures()

@@ -18,13 +18,14 @@ from simulator.outputs import comparison_charts, scenario_charts
 from simulator.outputs.chart_inputs import ComparisonChartInputs, ScenarioChartInputs
 from simulator.outputs.layout import check_glyphs, style
 
-Need = Literal["backtest", "skill", "draws", "tornado"]
+Need = Literal["backtest", "skill", "draws", "tornado", "year"]
 NEEDS: dict[str, str] = {
     "backtest": "an observed month after the calibration year inside the horizon",
     "skill": "an observed month after the calibration year inside the horizon, and a current out-of-sample backtest "
     "(simulate backtest)",
     "draws": "Monte Carlo draws: simulator.run(scenario, draws=2000)",
     "tornado": "Monte Carlo draws and a horizon with a whole calendar year",
+    "year": "a reference scenario whose horizon holds twelve months (for sums over the last 12 months)",
 }
 """What each need asks of the inputs, in words for an error message."""
 
@@ -127,6 +128,7 @@ COMPARISON_CHARTS: dict[str, Chart] = {
             "US balance with China over the last 12 months: the reference scenario against the 2024 deficit, and "
             "each scenario's difference from it.",
             comparison_charts.balance_chart,
+            needs=("year",),
         ),
         Chart(
             "tariffs",
@@ -152,6 +154,7 @@ def missing(chart: Chart, inputs: ScenarioChartInputs | ComparisonChartInputs) -
         "skill": getattr(inputs, "skill", None) is not None,
         "draws": bool(getattr(inputs, "draws", False)),
         "tornado": getattr(inputs, "tornado", None) is not None,
+        "year": not isinstance(inputs, ComparisonChartInputs) or len(inputs.reference_result.monthly) >= 12,
     }
     return [need for need in chart.needs if not present[need]]
 

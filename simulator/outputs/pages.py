@@ -455,7 +455,7 @@ def markdown_table(rows: Sequence[dict[str, str]], columns: Sequence[str], title
         "|" + "|".join("---" if column in ("scenario", "year", "month") else "---:" for column in columns) + "|",
     ]
     lines += ["| " + " | ".join(markdown_text(row[column]) for column in columns) + " |" for row in rows]
-    return "\n".join(lines)
+    return markupsafe.Markup("\n".join(lines))  # cells escaped above; its line breaks must survive the finalizer
 
 
 def markdown_key_table(table) -> str:
@@ -466,7 +466,7 @@ def markdown_key_table(table) -> str:
         "|---|" + "|".join("---:" for _ in table.years) + "|",
     ]
     lines += ["| " + " | ".join(markdown_text(value) for value in row) + " |" for row in markdown_rows(table)]
-    return "\n".join(lines)
+    return markupsafe.Markup("\n".join(lines))  # cells escaped above; its line breaks must survive the finalizer
 
 
 def render_html(template: str, context: dict[str, Any]) -> str:
