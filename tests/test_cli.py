@@ -160,7 +160,12 @@ def test_progress_bar_and_closing_line_on_a_terminal_only(tmp_path, monkeypatch,
     assert main(["geneva-truce", "deal", "--out", str(tmp_path)]) == 0
     shown = terminal.getvalue()
     assert "simulate:" in shown and "chart" in shown  # the tqdm bar
-    assert re.search(r"Wrote 3 report folders to .+ in \d+\.\d s\.", shown)
+    assert re.search(r"Rebuilt 3 report folders in .+ in \d+\.\d s; 0 up to date\.", shown)
+    terminal.seek(0)
+    terminal.truncate(0)
+    assert main(["geneva-truce", "deal", "--out", str(tmp_path)]) == 0
+    assert terminal.getvalue().endswith("up to date.\n") and "Nothing to rebuild: 3 folders in" in terminal.getvalue()
+    terminal.seek(0)
     terminal.truncate(0)
     assert main(["geneva-truce", "--out", str(tmp_path), "--quiet"]) == 0
     assert terminal.getvalue() == ""
