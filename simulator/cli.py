@@ -85,12 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
+    from simulator import __version__  # the package's one reading of its metadata
 
-    try:
-        return version("tariff-scenarios")
-    except PackageNotFoundError:  # a source tree that was never installed
-        return "unknown (not installed)"
+    return __version__
 
 
 COMMANDS = ("data", "fit", "backtest")

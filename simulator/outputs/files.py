@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import platform
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from simulator.inputs.quantities import Number, Percent
 from simulator.inputs.scenario import Scenario
 from simulator.model.result import Result
 from simulator.outputs.data_files import clean_text
+from simulator.outputs.incremental import file_hash
 
 PACKAGE = "tariff-scenarios"
 """The distribution name the package is installed under."""
@@ -72,7 +72,8 @@ def written_parameters(scenario: Scenario) -> dict[str, float | str]:
 
 
 def sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The file's SHA-256, as the up-to-date check computes it (one hashing for manifests and checks)."""
+    return file_hash(path)
 
 
 def write_manifest(folder: Path, stamp: dict[str, str], results: Sequence[Result], build: dict | None = None) -> None:
