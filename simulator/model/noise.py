@@ -10,6 +10,8 @@ counterfactual and the flow alike, so it changes levels, not the effect of tarif
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 FLOWS = ("imports", "exports")
@@ -23,18 +25,39 @@ def months_after(days: np.ndarray, month: np.datetime64) -> np.ndarray:
     return (days.astype("datetime64[M]") - np.datetime64(month, "M")).astype(int)
 
 
+@dataclass(frozen=True)
+class Deviations:
+    """Deviations of the flows from the model, one value per calendar month of a day grid [log points].
+
+    A deviation is constant within its month, so it is kept per month (the exponential is taken
+    once a month, not once a day) and spread to the days only where it scales the counterfactual.
+    """
+
+    month_of_day: np.ndarray
+    """Index of each day's month on the month axis [index], shape (days,)."""
+    imports: np.ndarray
+    """US imports from China [log points], shape (..., months)."""
+    exports: np.ndarray
+    """US exports to China [log points], shape (..., months)."""
+
+
+def grid_months(days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The calendar months of a day grid (as ``datetime64[M]``) and each day's index among them."""
+    return np.unique(days.astype("datetime64[M]"), return_inverse=True)
+
+
 def anchor_shocks(
     days: np.ndarray, month: np.datetime64, anchors: dict[str, float], persistence: np.ndarray | float
-) -> dict[str, np.ndarray]:
-    """The last observed deviations carried forward [log points per day]: ρ^h × r for the h-th month after ``month``.
+) -> Deviations:
+    """The last observed deviations carried forward: ρ^h × r for the h-th month after ``month`` [log points].
 
-    ``persistence`` (ρ, a share) may carry a draw axis; days up to ``month`` get 0.
+    ``persistence`` (ρ, a share) may carry a draw axis; months up to ``month`` get 0.
     """
-    ahead = months_after(days, month)
-    later = ahead > 0
+    months, month_of_day = grid_months(days)
+    ahead = months_after(months, month)
     rho = np.asarray(persistence, dtype=float)[..., None]
-    decay = np.where(later, rho ** np.maximum(ahead, 0), 0.0)
-    return {flow: anchors.get(flow, 0.0) * decay for flow in FLOWS}
+    decay = np.where(ahead > 0, rho ** np.maximum(ahead, 0), 0.0)
+    return Deviations(month_of_day, anchors.get("imports", 0.0) * decay, anchors.get("exports", 0.0) * decay)
 
 
 def innovations(
@@ -60,8 +83,10 @@ def innovations(
     return paths
 
 
-def daily_shocks(days: np.ndarray, month: np.datetime64, monthly: np.ndarray) -> np.ndarray:
-    """Monthly deviations after ``month`` (draws × months) spread to each day of their month [log points]."""
-    ahead = months_after(days, month)
+def with_innovations(deviations: Deviations, days: np.ndarray, month: np.datetime64, flow: str, monthly: np.ndarray) -> np.ndarray:
+    """``flow``'s deviations plus innovations for the months after ``month`` (draws × months after it) [log points]."""
+    months, _ = grid_months(days)
+    ahead = months_after(months, month)
     index = np.clip(ahead - 1, 0, max(monthly.shape[-1] - 1, 0))
-    return np.where(ahead > 0, monthly[..., index], 0.0) if monthly.shape[-1] else np.zeros((len(monthly), len(days)))
+    added = np.where(ahead > 0, monthly[..., index], 0.0) if monthly.shape[-1] else 0.0
+    return getattr(deviations, flow) + added

@@ -13,6 +13,7 @@ from simulator.model import noise, revenue, trade
 from simulator.model.observed import calibration_months
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths, tariff_arrays
+from simulator.model.variables import RATES
 
 SIDES = {
     "us_on_china": ("us_imports_from_china", "us_statutory_tariff_revenue_from_china", "us_tariff_revenue_from_china"),
@@ -49,34 +50,35 @@ def response(parameters: dict[str, np.ndarray | float], count: int) -> dict[str,
     }
 
 
-def planned_duty(paths: TariffPaths, direction: str, lapse_probability: np.ndarray | float) -> np.ndarray | None:
-    """The log duty factor buyers plan on in ``direction`` (None where no truce window is open: the duty itself)."""
+def planned_duty(paths: TariffPaths, direction: str, lapse_probability: np.ndarray | float) -> trade.Steps | None:
+    """The log duty factor buyers plan on in ``direction``, per stretch (None where no truce window is open: the
+    duty itself)."""
     gap, stated = paths.gaps(direction)
     if not np.any(gap) and not np.any(stated):
         return None
     total = paths.total(direction) + stated
-    return trade.expected_duty(total, np.asarray(gap), paths.base[direction], lapse_probability)
+    return trade.expected_duty(total, gap, paths.base[direction], lapse_probability)
 
 
 def flows(
-    paths: TariffPaths, parameters: dict[str, np.ndarray | float], shocks: dict[str, np.ndarray] | None = None
+    paths: TariffPaths, parameters: dict[str, np.ndarray | float], shocks: noise.Deviations | None = None
 ) -> dict[str, np.ndarray]:
     """Daily trade flows [USD bn/day] for given tariff paths and parameters (model units).
 
     Parameters may be scalars or arrays with a leading draw axis; the paths may carry it too.
-    ``shocks`` are deviations the model does not explain [log points per day] for ``imports``
-    and ``exports`` (see :mod:`simulator.model.noise`); they scale the counterfactual and the
-    flow alike.
+    ``shocks`` are the deviations the model does not explain, per calendar month of the grid
+    (see :mod:`simulator.model.noise`); they scale the counterfactual and the flow alike.
     """
     days = paths.days
     calibration_imports, calibration_exports = calibration_months()
     behaviour = response(parameters, len(days))
     lapse = parameters["truce_lapse_probability"]
-    imports_counterfactual = trade.baseline_flow(days, calibration_imports, parameters["import_growth"])
-    exports_counterfactual = trade.baseline_flow(days, calibration_exports, parameters["export_growth"])
-    if shocks is not None:
-        imports_counterfactual = imports_counterfactual * np.exp(shocks["imports"])
-        exports_counterfactual = exports_counterfactual * np.exp(shocks["exports"])
+    imports_counterfactual = trade.baseline_flow(
+        days, calibration_imports, parameters["import_growth"], None if shocks is None else shocks.imports
+    )
+    exports_counterfactual = trade.baseline_flow(
+        days, calibration_exports, parameters["export_growth"], None if shocks is None else shocks.exports
+    )
     us_duty = trade.duty_factor(paths.total("us_on_china"), paths.base["us_on_china"])
     china_duty = trade.duty_factor(paths.total("china_on_us"), paths.base["china_on_us"])
     imports = imports_counterfactual * trade.import_value_factor(
@@ -94,12 +96,8 @@ def flows(
     return {
         "us_imports_from_china": imports,
         "us_exports_to_china": exports,
-        "us_trade_balance_with_china": exports - imports,
         "us_imports_counterfactual": np.broadcast_to(imports_counterfactual, imports.shape),
         "us_exports_counterfactual": np.broadcast_to(exports_counterfactual, exports.shape),
-        "us_imports_diverted_to_third_countries": trade.diverted(
-            imports_counterfactual, imports, parameters["diversion_share"]
-        ),
     }
 
 
@@ -118,19 +116,42 @@ def duties(
         entered = {"base": revenue.duties(np.asarray(paths.base[direction]), value, share)}
         for authority in authorities_of(direction):
             rate = paths.by_authority[direction][authority]
+            # an authority with no duty on the path collects nothing: one row of zeros, shared by the draws
             entered[authority] = (
-                revenue.duties(revenue.rate_paid(rate, in_transit), value, share) if np.any(rate) else 0.0 * value
+                revenue.duties(revenue.rate_paid(rate, in_transit), value, share)
+                if np.any(rate)
+                else np.zeros(value.shape[-1])
             )
         for name, daily in entered.items():
-            found[f"{collected_name}_{name}"] = revenue.receipts(daily, lag)
-        found[collected_name] = sum(found[f"{collected_name}_{name}"] for name in entered)
+            found[f"{collected_name}_{name}"] = revenue.receipts(daily, lag) if np.any(daily) else daily
         if direction == "us_on_china":
             paid_back = sum(
                 (revenue.refunds(entered[plan.authority], plan) for plan in paths.refunds.get(direction, ())),
-                np.zeros(value.shape),
+                np.zeros(value.shape[-1]),
             )
-            found["us_tariff_refunds_to_importers"] = np.broadcast_to(paid_back, value.shape)
-            found["us_net_tariff_revenue_from_china"] = found[collected_name] - paid_back
+            found["us_tariff_refunds_to_importers"] = paid_back
+    return found
+
+
+def totals(parts: dict[str, np.ndarray], parameters: dict[str, np.ndarray | float]) -> dict[str, np.ndarray]:
+    """The reported variables that add up others: the balance, diversion, duties collected in all, net revenue.
+
+    Each is linear in its parts, so it holds for daily values [USD bn/day] and for their sums over months
+    [USD bn/month] alike: Monte Carlo runs add up months, not days (a trailing period axis either way).
+    """
+    imports = parts["us_imports_from_china"]
+    found = {
+        "us_trade_balance_with_china": parts["us_exports_to_china"] - imports,
+        "us_imports_diverted_to_third_countries": trade.diverted(
+            parts["us_imports_counterfactual"], imports, parameters["diversion_share"]
+        ),
+    }
+    for direction, (_, _, collected_name) in SIDES.items():
+        names = ("base", *authorities_of(direction))
+        found[collected_name] = sum(parts[f"{collected_name}_{name}"] for name in names)
+    found["us_net_tariff_revenue_from_china"] = (
+        found["us_tariff_revenue_from_china"] - parts["us_tariff_refunds_to_importers"]
+    )
     return found
 
 
@@ -152,11 +173,24 @@ def rates(paths: TariffPaths) -> dict[str, np.ndarray]:
 
 
 def project(
-    paths: TariffPaths, parameters: dict[str, np.ndarray | float], shocks: dict[str, np.ndarray] | None = None
+    paths: TariffPaths, parameters: dict[str, np.ndarray | float], shocks: noise.Deviations | None = None
 ) -> dict[str, np.ndarray]:
     """Every reported variable, daily [USD bn/day and %], for tariff paths and parameters (model units).
 
     ``shocks``: deviations the model does not explain, as :func:`flows` takes them.
+    """
+    series = parts(paths, parameters, shocks)
+    series.update(totals(series, parameters))
+    shape = np.broadcast_shapes(*(np.shape(value) for name, value in series.items() if name not in RATES))
+    return {name: np.broadcast_to(value, shape) if name not in RATES else value for name, value in series.items()}
+
+
+def parts(
+    paths: TariffPaths, parameters: dict[str, np.ndarray | float], shocks: noise.Deviations | None = None
+) -> dict[str, np.ndarray]:
+    """The reported variables other than :func:`totals`, daily: flows, duties by authority, refunds and rates.
+
+    A series the draws share (a rate, an authority that collects nothing) has no draw axis.
     """
     series = flows(paths, parameters, shocks)
     series.update(duties(paths, series, parameters))
@@ -164,8 +198,8 @@ def project(
     return series
 
 
-def anchors(days: np.ndarray, parameters: dict[str, np.ndarray | float]) -> dict[str, np.ndarray] | None:
-    """The last observed month's deviations from the model carried into the months after it [log points per day].
+def anchors(days: np.ndarray, parameters: dict[str, np.ndarray | float]) -> noise.Deviations | None:
+    """The last observed month's deviations from the model carried into the months after it [log points].
 
     They come from the estimates (None before the first fit) and fade at ``noise_persistence``.
     """

@@ -25,13 +25,23 @@ from simulator.model.trade import delayed
 
 def rate_paid(rate: np.ndarray, in_transit_days: np.ndarray | int) -> np.ndarray:
     """The rate goods entering each day pay [%]: today's rate, or the lower rate of their shipping day."""
+    lag = np.asarray(in_transit_days)
+    if rate.ndim == 1 and lag.ndim == 1:
+        # one rate path and a transit time per draw: whole days take few values, so the rate paid is worked
+        # out once per value and each draw picks its row
+        values, which = np.unique(np.maximum(lag, 0), return_inverse=True)
+        return np.stack([np.minimum(rate, delayed(rate, int(value))) for value in values])[which]
     return np.minimum(rate, delayed(rate, in_transit_days))
 
 
 def duties(rate: np.ndarray, value: np.ndarray, collection_share: np.ndarray | float = 1.0) -> np.ndarray:
     """Duties on a day's entries [USD bn/day]: ``collection_share`` × rate [%] × customs value [USD bn/day]."""
-    share = np.asarray(collection_share)[..., None]
-    return share * rate / 100.0 * value
+    share = np.asarray(collection_share)[..., None] / 100.0
+    found = np.multiply(rate, value)
+    if np.broadcast_shapes(found.shape, share.shape) != found.shape:
+        return found * share
+    found *= share  # in place: this runs on draws × days
+    return found
 
 
 def receipts(entered: np.ndarray, payment_lag_days: np.ndarray | int) -> np.ndarray:

@@ -8,27 +8,68 @@ The equations are written out in docs/model.md.
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 
 DAYS_PER_YEAR = 365.25
 
 
-def baseline_flow(days: np.ndarray, calibration: np.ndarray, growth: np.ndarray | float) -> np.ndarray:
+@dataclass(frozen=True)
+class Steps:
+    """A step function over a day grid: ``values[..., k]`` holds from day ``starts[k]`` until the next start.
+
+    Tariffs change on a few days, so a quantity made from them for each draw (the duty buyers plan on) is kept
+    per stretch, not per day: :func:`adjust` reads nothing else.
+    """
+
+    starts: np.ndarray
+    """First day of each stretch [index on the grid], the first 0."""
+    values: np.ndarray
+    """Value in each stretch, shape (..., stretches)."""
+    days: int
+    """Days on the grid."""
+
+
+def as_steps(signal: np.ndarray) -> Steps:
+    """The step form of a signal with a trailing day axis."""
+    starts = change_days(signal)
+    return Steps(starts, signal[..., starts], signal.shape[-1])
+
+
+def change_days(*signals: np.ndarray | float) -> np.ndarray:
+    """The first day of each stretch over which none of ``signals`` (trailing day axis) changes [indices], from 0."""
+    changed = None
+    for signal in signals:
+        signal = np.asarray(signal)
+        if signal.ndim == 0:
+            continue
+        rows = signal.reshape(-1, signal.shape[-1])
+        moved = (rows[:, 1:] != rows[:, :-1]).any(axis=0)
+        changed = moved if changed is None else changed | moved
+    return np.r_[0, np.flatnonzero(changed) + 1] if changed is not None else np.zeros(1, dtype=int)
+
+
+def baseline_flow(
+    days: np.ndarray, calibration: np.ndarray, growth: np.ndarray | float, deviation: np.ndarray | None = None
+) -> np.ndarray:
     """Counterfactual daily flow [USD bn/day]: the calibration year's month, spread evenly over
     its days, grown by ``growth`` [share/year] per calendar year after (or before) 2024.
 
     ``calibration`` holds the 12 monthly values of 2024 [USD bn/month]; ``growth`` may carry
-    leading draw axes.
+    leading draw axes. ``deviation``, when given, scales each calendar month of the grid by
+    e^deviation [log points, shape (..., months of the grid)]: what the model does not explain.
     """
-    months = days.astype("datetime64[M]")
+    months, month_index = np.unique(days.astype("datetime64[M]"), return_inverse=True)
     month_of_year = months.astype(int) % 12
-    years, year_index = np.unique(months.astype("datetime64[Y]").astype(int) + 1970 - 2024, return_inverse=True)
+    years = months.astype("datetime64[Y]").astype(int) + 1970 - 2024
     month_length = ((months + 1).astype("datetime64[D]") - months.astype("datetime64[D]")).astype(float)
-    per_day = calibration[month_of_year] / month_length
-    growth = np.asarray(growth)[..., None]
-    # one power per year and draw, then spread over the days (the power is the costly step)
-    return per_day * ((1.0 + growth) ** years)[..., year_index]
+    per_day = (calibration[month_of_year] / month_length)[month_index]
+    # one power (and one exponential) per month and draw, then spread over the days: the per-day work is one product
+    factor = (1.0 + np.asarray(growth)[..., None]) ** years
+    if deviation is not None:
+        factor = factor * np.exp(deviation)
+    return per_day * factor[..., month_index]
 
 
 def duty_factor(total_rate: np.ndarray, base_rate: float) -> np.ndarray:
@@ -55,9 +96,15 @@ def delayed(signal: np.ndarray, lag_days: np.ndarray | int) -> np.ndarray:
         return np.concatenate([first, signal[..., : max(count - lag, 0)]], axis=-1)
     # one lag per draw: each run of equal lags is one block copy, a handful when the draws are
     # sorted by lag (see simulator.uncertainty.draws)
-    signal = np.broadcast_to(signal, (len(lag), count))
-    shifted = np.empty(signal.shape)
     edges = [0, *(np.flatnonzero(np.diff(lag)) + 1).tolist(), len(lag)]
+    if signal.ndim == 1 or signal.shape[0] == 1:
+        values, which = np.unique(lag, return_inverse=True)
+        if len(values) < len(edges) - 1:
+            # one signal shared by the draws, unsorted lags: delay it once per distinct lag (whole days take few
+            # values) and give each draw its row
+            return np.stack([delayed(signal.reshape(-1), int(value)) for value in values.tolist()])[which]
+        signal = np.broadcast_to(signal, (len(lag), count))
+    shifted = np.empty(signal.shape)
     for first, stop in itertools.pairwise(edges):
         days = min(int(lag[first]), count)
         shifted[first:stop, days:] = signal[first:stop, : count - days]
@@ -78,9 +125,15 @@ def delayed_fraction(signal: np.ndarray, lag_days: np.ndarray | float) -> np.nda
     if not np.any(part):
         return delayed(signal, whole)
     early = delayed(signal, whole)
-    late = delayed(signal, whole + 1)
+    if early is signal:
+        early = early.copy()
+    late = delayed(early, 1)  # a day later than the whole-day delay: one slice, whatever the lags
     part = part[..., None] if part.ndim else part
-    return early + part * (late - early)
+    # early + part × (late − early), in place: this runs on draws × days
+    late -= early
+    late *= part
+    early += late
+    return early
 
 
 def ahead(signal: np.ndarray, days: np.ndarray | int) -> np.ndarray:
@@ -99,7 +152,7 @@ def decay_table(time_constant_days: np.ndarray | float, count: int) -> np.ndarra
 
 
 def adjust(
-    signal: np.ndarray,
+    signal: np.ndarray | Steps,
     time_constant_days: np.ndarray | float,
     table: np.ndarray | None = None,
     falling_table: np.ndarray | None = None,
@@ -110,24 +163,23 @@ def adjust(
     the first value (in steady state). The signal is a step function, so each stretch between
     changes has the closed form ``target + (start - target) * exp(-k / T)``: the loop runs over
     the few change days, the arithmetic over whole stretches of days (and all draws) at once.
+    ``signal`` is an array (trailing day axis) or its :class:`Steps`, which spares finding the change days.
     ``table`` is :func:`decay_table` for these time constants, when the caller already has it.
     ``falling_table``, when given, is the decay table used while the state falls towards a lower
     target: a tariff cut is answered more slowly than a rise (see :func:`import_value_factor`).
     """
-    signal = np.asarray(signal)
+    steps = signal if isinstance(signal, Steps) else as_steps(np.asarray(signal))
+    days = steps.days
     scale = np.asarray(time_constant_days)[..., None]
-    table = decay_table(time_constant_days, signal.shape[-1]) if table is None else table
-    shape = np.broadcast_shapes(signal.shape, (*scale.shape[:-1], signal.shape[-1]))
+    table = decay_table(time_constant_days, days) if table is None else table
+    shape = np.broadcast_shapes((*steps.values.shape[:-1], days), (*scale.shape[:-1], days))
     if falling_table is not None:
         shape = np.broadcast_shapes(shape, falling_table.shape)
-    signal = np.broadcast_to(signal, shape)
-    rows = signal.reshape(-1, shape[-1])
-    changed = np.flatnonzero((rows[:, 1:] != rows[:, :-1]).any(axis=0)) + 1
-    bounds = [0, *changed.tolist(), shape[-1]]
+    bounds = [*steps.starts.tolist(), days]
     state = np.empty(shape)
-    current = signal[..., 0].copy()
-    for first, stop in itertools.pairwise(bounds):
-        target = signal[..., first]
+    current = np.broadcast_to(steps.values[..., 0], shape[:-1]).copy()
+    for index, (first, stop) in enumerate(itertools.pairwise(bounds)):
+        target = np.broadcast_to(steps.values[..., index], shape[:-1])
         stretch = state[..., first:stop]
         decay = table[..., : stop - first]
         if falling_table is not None:
@@ -141,18 +193,22 @@ def adjust(
 
 
 def expected_duty(
-    total_rate: np.ndarray, lapse_gap: np.ndarray, base_rate: float, lapse_probability: np.ndarray | float
-) -> np.ndarray:
-    """Log duty factor that buyers plan on: ln((1 + τ + q·gap) / (1 + τ0)).
+    total_rate: np.ndarray, lapse_gap: np.ndarray | float, base_rate: float, lapse_probability: np.ndarray | float
+) -> Steps:
+    """Log duty factor that buyers plan on: ln((1 + τ + q·gap) / (1 + τ0)), per stretch of unchanged rates.
 
     During a truce window the rate may snap back by ``lapse_gap`` [%] when the window ends; a
     buyer who expects that with probability ``lapse_probability`` (q) answers the expected rate,
     so a window's cut is only partly believed. Outside windows the gap is 0 and this is the
-    duty factor of :func:`duty_factor`.
+    duty factor of :func:`duty_factor`. The rates change on a few days, so with a probability per
+    draw the result is kept per stretch (:class:`Steps`), not per draw and day.
     """
+    total_rate, lapse_gap = np.broadcast_arrays(np.asarray(total_rate, dtype=float), np.asarray(lapse_gap, dtype=float))
+    starts = change_days(total_rate, lapse_gap)
     lapse = np.asarray(lapse_probability)
     lapse = lapse[..., None] if lapse.ndim else lapse
-    return np.log1p((total_rate + lapse * lapse_gap) / 100.0) - np.log1p(base_rate / 100.0)
+    values = np.log1p((total_rate[..., starts] + lapse * lapse_gap[..., starts]) / 100.0) - np.log1p(base_rate / 100.0)
+    return Steps(starts, values, total_rate.shape[-1])
 
 
 def anticipation(log_duty: np.ndarray, share: np.ndarray | float, days: np.ndarray | int) -> np.ndarray:
@@ -168,6 +224,14 @@ def anticipation(log_duty: np.ndarray, share: np.ndarray | float, days: np.ndarr
     if not np.any(share):
         return np.zeros(np.broadcast_shapes(log_duty.shape, (*share.shape, 1)))
     share = share[..., None] if share.ndim else share
+    window = np.asarray(days)
+    if log_duty.ndim == 1 and window.ndim == 1:
+        # one duty path, a window per draw: whole days take few values, so the second difference is worked out
+        # once per value and each draw takes its row
+        values, which = np.unique(window, return_inverse=True)
+        change = np.stack([anticipation(log_duty, 1.0, int(value)) for value in values.tolist()])[which]
+        change *= share
+        return change
     return share * (ahead(log_duty, days) - 2.0 * log_duty + delayed(log_duty, days))
 
 
@@ -199,23 +263,27 @@ def import_value_factor(
     one while duties fall (None: as fast as they rise), shared by callers that project both flows.
     """
     pass_through = np.asarray(pass_through)[..., None]
-    fast_elasticity = (np.asarray(short_run_elasticity) + np.asarray(supplier_switching_elasticity))[..., None]
-    slow_elasticity = (np.asarray(long_run_elasticity) - np.asarray(short_run_elasticity))[..., None]
-    planned = log_duty if planned_duty is None else planned_duty
+    # the pass-through scales the volume response: folded into the elasticities, one number per draw
+    fast_elasticity = pass_through * (np.asarray(short_run_elasticity) + np.asarray(supplier_switching_elasticity))[
+        ..., None
+    ]
+    slow_elasticity = pass_through * (np.asarray(long_run_elasticity) - np.asarray(short_run_elasticity))[..., None]
+    planned = as_steps(log_duty) if planned_duty is None else planned_duty
     # adjustment is time-invariant, so it commutes with the shipping delay: adjusting the shared
     # tariff signal first keeps its few change days (per-draw lags would multiply them)
     fast_table, slow_table, falling_table = tables or (None, None, None)
     fast = adjust(planned, adjustment_days, fast_table, falling_table)
     slow = adjust(planned, long_run_adjustment_days, slow_table)
-    # log volume = pass-through × delayed(fast elasticity × fast + slow elasticity × slow); in place where it can
-    # be, as this runs on draws × days (the delay adds the lags' draw axis itself)
-    shape = np.broadcast_shapes(
-        fast.shape, slow.shape, fast_elasticity.shape, slow_elasticity.shape, pass_through.shape
-    )
+    # log value = delayed(fast elasticity × fast + slow elasticity × slow), pass-through included; in place where
+    # it can be, as this runs on draws × days (the delay adds the lags' draw axis itself)
+    shape = np.broadcast_shapes(fast.shape, slow.shape, fast_elasticity.shape, slow_elasticity.shape)
     volume = np.multiply(fast_elasticity, fast, out=np.empty(shape))
-    volume += slow_elasticity * slow
+    if slow.shape == shape:  # a fresh array of the full shape: scaled in place
+        slow *= slow_elasticity
+        volume += slow
+    else:
+        volume += slow_elasticity * slow
     log_value = delayed_fraction(volume, shipping_lag_days)
-    log_value *= pass_through
     log_value += (pass_through - 1.0) * log_duty  # the price the exporter absorbs lowers the customs value now
     if np.any(anticipation_share):
         log_value = log_value + anticipation(log_duty, anticipation_share, anticipation_days)
@@ -224,7 +292,7 @@ def import_value_factor(
 
 def tariff_revenue(total_rate: np.ndarray, import_value: np.ndarray) -> np.ndarray:
     """Duties collected [USD bn/day]: the effective total rate [%] times the customs value."""
-    return total_rate / 100.0 * import_value
+    return (total_rate / 100.0) * import_value  # the rate is one path shared by the draws: divide it once
 
 
 def diverted(counterfactual: np.ndarray, actual: np.ndarray, diversion_share: np.ndarray | float) -> np.ndarray:

@@ -13,6 +13,7 @@ so a seed fixes every draw whatever the machine.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Callable
 
@@ -23,7 +24,7 @@ from simulator.inputs.estimates import load_estimates
 from simulator.inputs.parameters import PARAMETERS, put_in_order
 from simulator.inputs.scenario import Scenario
 from simulator.model import noise
-from simulator.model.projection import anchors, point_parameters, project
+from simulator.model.projection import anchors, parts, point_parameters, totals
 from simulator.model.result import DrawsSummary, period_starts
 from simulator.model.timeline import renewal_decisions
 from simulator.model.variables import RATES, VARIABLES
@@ -31,10 +32,11 @@ from simulator.uncertainty.quantiles import QUANTILES, QuantileAccumulator
 from simulator.uncertainty.renewals import PolicyPaths, draw_renewals
 
 CHUNK = 2000
-"""Draws computed together: large enough for numpy to dominate, small enough to stay in memory."""
-CHUNK_CELLS = 3_000_000
-"""At most this many draw-days per chunk [draws × days]: a long horizon takes fewer draws per chunk, so that
-memory stays bounded (the bundled horizons of about four years keep chunks of :data:`CHUNK`)."""
+"""Draws that share a random stream: their parameters, renewals and deviations are drawn together."""
+CHUNK_CELLS = 1_000_000
+"""At most this many draw-days are projected together [draws × days]: about 8 MB an array, so the dozens of
+arrays a projection makes stay within the processor's cache and memory stays bounded on any horizon (larger
+slices measured slower on a 2-core machine)."""
 
 Progress = Callable[[int, int], None]
 
@@ -97,18 +99,33 @@ def draw_parameters(
 
 def deviations(
     days: np.ndarray, parameters: dict[str, np.ndarray | float], generator: np.random.Generator, count: int
-) -> dict[str, np.ndarray] | None:
-    """Each draw's deviations from the model after the last observed month [log points per day]: the anchors
+) -> noise.Deviations | None:
+    """Each draw's deviations from the model after the last observed month [log points per month]: the anchors
     fading at its persistence plus AR(1) innovations of its spread (None before the first fit)."""
     estimates = load_estimates()
     if estimates is None:
         return None
     shocks = anchors(days, parameters)
     months = max(int(noise.months_after(days[-1:], estimates.anchor_month)[0]), 0)
+    added = {}
     for flow, spread in (("imports", "import_noise"), ("exports", "export_noise")):
         monthly = noise.innovations(generator, count, months, parameters[spread], parameters["noise_persistence"])
-        shocks[flow] = shocks[flow] + noise.daily_shocks(days, estimates.anchor_month, monthly)  # type: ignore[index]
-    return shocks
+        added[flow] = noise.with_innovations(shocks, days, estimates.anchor_month, flow, monthly)  # type: ignore[arg-type]
+    return dataclasses.replace(shocks, **added)  # type: ignore[arg-type]
+
+
+def sliced(value: np.ndarray | float, rows: slice, count: int) -> np.ndarray | float:
+    """The draws ``rows`` of a parameter that varies across ``count`` draws; a fixed one as it is."""
+    return value[rows] if isinstance(value, np.ndarray) and value.shape[:1] == (count,) else value
+
+
+def sliced_deviations(deviations: noise.Deviations, rows: slice, count: int) -> noise.Deviations:
+    """The draws ``rows`` of each flow's deviations (draws × months), or the shared ones as they are."""
+    return dataclasses.replace(
+        deviations,
+        imports=sliced(deviations.imports, rows, count) if deviations.imports.ndim > 1 else deviations.imports,
+        exports=sliced(deviations.exports, rows, count) if deviations.exports.ndim > 1 else deviations.exports,
+    )
 
 
 def monte_carlo(
@@ -128,7 +145,7 @@ def monte_carlo(
     policy = PolicyPaths(scenario, decisions)
     paths = policy.get(tuple(0 for _ in decisions))
     days = paths.days
-    chunk = max(1, min(chunk, CHUNK_CELLS // len(days)))
+    step = max(1, CHUNK_CELLS // len(days))
     sequence = np.random.SeedSequence(seed)
     streams = sequence.spawn(math.ceil(draws / chunk))
     groups = {frequency: period_starts(days, frequency) for frequency in ("monthly", "annual")}
@@ -142,20 +159,28 @@ def monte_carlo(
         count = min(chunk, draws - done)
         generator = np.random.default_rng(stream)
         parameters = draw_parameters(scenario, distributions, generator, count)
-        chosen = policy.stacked(draw_renewals(decisions, scenario.end, generator, count)) if decisions else paths
-        series = project(chosen, parameters, deviations(days, parameters, generator, count))
-        monthly = np.stack(
-            [
-                np.add.reduceat(np.broadcast_to(series[name], (count, len(days))), month_starts, axis=1)
-                for name in VARIABLES
-            ],
-            axis=1,
-        )
-        annual = np.add.reduceat(monthly, year_of_month, axis=2)  # sums of the months, which are sums of the days
-        for frequency, totals in (("monthly", monthly), ("annual", annual)):
-            lengths = groups[frequency][1]
-            totals[:, rate_rows] /= lengths  # rates are averages over days
-            accumulators[frequency].add(totals.reshape(count, -1))
+        renewals = draw_renewals(decisions, scenario.end, generator, count) if decisions else None
+        shocks = deviations(days, parameters, generator, count)
+        # the random numbers are drawn per chunk (so a seed gives the same draws whatever the horizon); the days are
+        # projected in slices of at most CHUNK_CELLS draw-days, which keeps the arrays within the processor's cache
+        for first in range(0, count, step):
+            rows = slice(first, min(first + step, count))
+            size = rows.stop - rows.start
+            chosen = policy.stacked(renewals[rows]) if renewals is not None else paths
+            drawn = {name: sliced(value, rows, count) for name, value in parameters.items()}
+            series = parts(chosen, drawn, None if shocks is None else sliced_deviations(shocks, rows, count))
+            # sums over months first: the totals are linear in their parts; a series the draws share (a rate, a row
+            # of zeros) is summed once
+            monthly = {name: np.add.reduceat(value, month_starts, axis=-1) for name, value in series.items()}
+            monthly.update(totals(monthly, drawn))
+            table = np.stack(
+                [np.broadcast_to(monthly[name], (size, len(month_starts))) for name in VARIABLES], axis=1
+            )
+            annual = np.add.reduceat(table, year_of_month, axis=2)  # sums of the months, which are sums of the days
+            for frequency, values in (("monthly", table), ("annual", annual)):
+                lengths = groups[frequency][1]
+                values[:, rate_rows] /= lengths  # rates are averages over days
+                accumulators[frequency].add(values.reshape(size, -1))
         done += count
         if progress is not None:
             progress(done, draws)

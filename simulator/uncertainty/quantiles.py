@@ -61,7 +61,13 @@ class QuantileAccumulator:
     def quantiles(self, levels: tuple[float, ...]) -> np.ndarray:
         """Values at ``levels`` [%] per cell: (levels × cells)."""
         if self.counts is None:
-            return np.percentile(np.concatenate(self.kept), levels, axis=0)
+            values = np.concatenate(self.kept)
+            low, high = values.min(axis=0), values.max(axis=0)
+            found = np.repeat(low[None, :], len(levels), axis=0)  # a cell equal in every draw has that value
+            varying = np.flatnonzero(low != high)
+            # numpy partitions along the last axis fastest: the varying cells as rows, the draws along them
+            found[:, varying] = np.percentile(values.T[varying], levels, axis=1)
+            return found
         cumulative = np.cumsum(self.counts, axis=1)
         cells = np.arange(self.counts.shape[0])
         result = []
