@@ -83,7 +83,9 @@ def innovations(
     return paths
 
 
-def with_innovations(deviations: Deviations, days: np.ndarray, month: np.datetime64, flow: str, monthly: np.ndarray) -> np.ndarray:
+def with_innovations(
+    deviations: Deviations, days: np.ndarray, month: np.datetime64, flow: str, monthly: np.ndarray
+) -> np.ndarray:
     """``flow``'s deviations plus innovations for the months after ``month`` (draws × months after it) [log points]."""
     months, _ = grid_months(days)
     ahead = months_after(months, month)

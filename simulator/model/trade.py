@@ -264,9 +264,9 @@ def import_value_factor(
     """
     pass_through = np.asarray(pass_through)[..., None]
     # the pass-through scales the volume response: folded into the elasticities, one number per draw
-    fast_elasticity = pass_through * (np.asarray(short_run_elasticity) + np.asarray(supplier_switching_elasticity))[
-        ..., None
-    ]
+    fast_elasticity = (
+        pass_through * (np.asarray(short_run_elasticity) + np.asarray(supplier_switching_elasticity))[..., None]
+    )
     slow_elasticity = pass_through * (np.asarray(long_run_elasticity) - np.asarray(short_run_elasticity))[..., None]
     planned = as_steps(log_duty) if planned_duty is None else planned_duty
     # adjustment is time-invariant, so it commutes with the shipping delay: adjusting the shared

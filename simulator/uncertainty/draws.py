@@ -173,9 +173,7 @@ def monte_carlo(
             # of zeros) is summed once
             monthly = {name: np.add.reduceat(value, month_starts, axis=-1) for name, value in series.items()}
             monthly.update(totals(monthly, drawn))
-            table = np.stack(
-                [np.broadcast_to(monthly[name], (size, len(month_starts))) for name in VARIABLES], axis=1
-            )
+            table = np.stack([np.broadcast_to(monthly[name], (size, len(month_starts))) for name in VARIABLES], axis=1)
             annual = np.add.reduceat(table, year_of_month, axis=2)  # sums of the months, which are sums of the days
             for frequency, values in (("monthly", table), ("annual", annual)):
                 lengths = groups[frequency][1]
