@@ -98,10 +98,17 @@ def draw_parameters(
 
 
 def deviations(
-    days: np.ndarray, parameters: dict[str, np.ndarray | float], generator: np.random.Generator, count: int
+    days: np.ndarray,
+    parameters: dict[str, np.ndarray | float],
+    generator: np.random.Generator,
+    count: int,
+    widening: dict[str, float] | None = None,
 ) -> noise.Deviations | None:
     """Each draw's deviations from the model after the last observed month [log points per month]: the anchors
-    fading at its persistence plus AR(1) innovations of its spread (None before the first fit)."""
+    fading at its persistence plus AR(1) innovations of its spread (None before the first fit).
+
+    ``widening`` scales a flow's spread [ratio]: :func:`simulator.model.noise.spread_widening` where the spread
+    comes from the fit, 1 where the scenario sets it."""
     estimates = load_estimates()
     if estimates is None:
         return None
@@ -109,7 +116,10 @@ def deviations(
     months = max(int(noise.months_after(days[-1:], estimates.anchor_month)[0]), 0)
     added = {}
     for flow, spread in (("imports", "import_noise"), ("exports", "export_noise")):
-        monthly = noise.innovations(generator, count, months, parameters[spread], parameters["noise_persistence"])
+        scale = (widening or {}).get(flow, 1.0)
+        monthly = noise.innovations(
+            generator, count, months, np.asarray(parameters[spread]) * scale, parameters["noise_persistence"]
+        )
         added[flow] = noise.with_innovations(shocks, days, estimates.anchor_month, flow, monthly)  # type: ignore[arg-type]
     return dataclasses.replace(shocks, **added)  # type: ignore[arg-type]
 
@@ -154,13 +164,19 @@ def monte_carlo(
     month_stamps = days[month_starts].astype("datetime64[Y]")
     year_of_month = np.flatnonzero(np.r_[True, month_stamps[1:] != month_stamps[:-1]])
     rate_rows = [index for index, name in enumerate(VARIABLES) if name in RATES]
+    joint = jointly_drawn(scenario, distributions)
+    estimates = load_estimates()
+    widening = {
+        flow: noise.spread_widening(estimates) if estimates is not None and spread in joint else 1.0
+        for flow, spread in (("imports", "import_noise"), ("exports", "export_noise"))
+    }
     done = 0
     for stream in streams:
         count = min(chunk, draws - done)
         generator = np.random.default_rng(stream)
         parameters = draw_parameters(scenario, distributions, generator, count)
         renewals = draw_renewals(decisions, scenario.end, generator, count) if decisions else None
-        shocks = deviations(days, parameters, generator, count)
+        shocks = deviations(days, parameters, generator, count, widening)
         # the random numbers are drawn per chunk (so a seed gives the same draws whatever the horizon); the days are
         # projected in slices of at most CHUNK_CELLS draw-days, which keeps the arrays within the processor's cache
         for first in range(0, count, step):

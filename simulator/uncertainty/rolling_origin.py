@@ -97,13 +97,15 @@ def forecast_draws(estimation: Fit, origin_row: int, rows: np.ndarray, generator
     """Forecast draws of both flows for grid ``rows`` after the origin [USD bn/month], draws × months each.
 
     Parameters come jointly from the origin's posterior; each draw starts from its own deviation
-    at the origin (the record less that draw's model) and adds AR(1) innovations.
+    at the origin (the record less that draw's model) and adds AR(1) innovations, their spread widened for the
+    parameters the origin's fit learned from the same months (:func:`simulator.model.noise.spread_widening`).
     """
     setup = estimation.setup
     drawn = estimation.estimates.draw(generator, count)
     parameters = {**estimation.parameters, **drawn}
     imports, exports = monthly(setup, parameters)
     record = setup.record
+    widening = noise.spread_widening(estimation.estimates)
     results = {}
     for flow, values, actual, spread in (
         ("imports", imports, record.imports[-1], parameters["import_noise"]),
@@ -112,7 +114,7 @@ def forecast_draws(estimation: Fit, origin_row: int, rows: np.ndarray, generator
         rho = np.broadcast_to(parameters["noise_persistence"], (count,))
         start = np.log(actual) - np.log(values[:, origin_row])
         ahead = np.arange(1, len(rows) + 1)
-        path = noise.innovations(generator, count, len(rows), spread, rho)
+        path = noise.innovations(generator, count, len(rows), np.asarray(spread) * widening, rho)
         results[flow] = values[:, rows] * np.exp(start[:, None] * rho[:, None] ** ahead + path)
     return results
 
