@@ -32,14 +32,15 @@ class QuantileAccumulator:
     def add(self, values: np.ndarray) -> None:
         self.count += len(values)
         if self.counts is None:
-            self.kept.append(np.asarray(values, dtype=float))
+            # kept as cells × draws: quantiles partition along the last axis, fastest on contiguous rows
+            self.kept.append(np.asarray(values, dtype=float).T.copy())
             if self.count > self.exact or self.count * values.shape[1] > self.cells_kept:
                 self._start_sketch()
         else:
             self._count(values)
 
     def _start_sketch(self) -> None:
-        kept = np.concatenate(self.kept)
+        kept = np.concatenate(self.kept, axis=1).T
         self.kept = []
         low, high = kept.min(axis=0), kept.max(axis=0)
         spread = np.maximum(high - low, 1e-12 * np.maximum(1.0, np.abs(low)))
@@ -61,12 +62,11 @@ class QuantileAccumulator:
     def quantiles(self, levels: tuple[float, ...]) -> np.ndarray:
         """Values at ``levels`` [%] per cell: (levels × cells)."""
         if self.counts is None:
-            values = np.concatenate(self.kept)
-            low, high = values.min(axis=0), values.max(axis=0)
+            values = np.concatenate(self.kept, axis=1)
+            low, high = values.min(axis=1), values.max(axis=1)
             found = np.repeat(low[None, :], len(levels), axis=0)  # a cell equal in every draw has that value
             varying = np.flatnonzero(low != high)
-            # numpy partitions along the last axis fastest: the varying cells as rows, the draws along them
-            found[:, varying] = np.percentile(values.T[varying], levels, axis=1)
+            found[:, varying] = np.percentile(values[varying], levels, axis=1, overwrite_input=True)
             return found
         cumulative = np.cumsum(self.counts, axis=1)
         cells = np.arange(self.counts.shape[0])
