@@ -60,6 +60,14 @@ def planned_duty(paths: TariffPaths, direction: str, lapse_probability: np.ndarr
     return trade.expected_duty(total, gap, paths.base[direction], lapse_probability)
 
 
+def scaled(factor: np.ndarray, counterfactual: np.ndarray) -> np.ndarray:
+    """The counterfactual flow [USD bn/day] times a fresh factor [ratio]; in place when it has the full shape."""
+    if np.broadcast_shapes(factor.shape, counterfactual.shape) == factor.shape:
+        factor *= counterfactual
+        return factor
+    return counterfactual * factor
+
+
 def flows(
     paths: TariffPaths, parameters: dict[str, np.ndarray | float], shocks: noise.Deviations | None = None
 ) -> dict[str, np.ndarray]:
@@ -81,17 +89,23 @@ def flows(
     )
     us_duty = trade.duty_factor(paths.total("us_on_china"), paths.base["us_on_china"])
     china_duty = trade.duty_factor(paths.total("china_on_us"), paths.base["china_on_us"])
-    imports = imports_counterfactual * trade.import_value_factor(
-        us_duty,
-        planned_duty=planned_duty(paths, "us_on_china", lapse),
-        supplier_switching_elasticity=parameters["import_switching_elasticity"],
-        **behaviour,
+    imports = scaled(
+        trade.import_value_factor(
+            us_duty,
+            planned_duty=planned_duty(paths, "us_on_china", lapse),
+            supplier_switching_elasticity=parameters["import_switching_elasticity"],
+            **behaviour,
+        ),
+        imports_counterfactual,
     )
-    exports = exports_counterfactual * trade.import_value_factor(
-        china_duty,
-        planned_duty=planned_duty(paths, "china_on_us", lapse),
-        supplier_switching_elasticity=parameters["export_switching_elasticity"],
-        **behaviour,
+    exports = scaled(
+        trade.import_value_factor(
+            china_duty,
+            planned_duty=planned_duty(paths, "china_on_us", lapse),
+            supplier_switching_elasticity=parameters["export_switching_elasticity"],
+            **behaviour,
+        ),
+        exports_counterfactual,
     )
     return {
         "us_imports_from_china": imports,
@@ -114,16 +128,16 @@ def duties(
         share = parameters["collection_share"]
         found[statutory_name] = trade.tariff_revenue(paths.total(direction), value)
         entered = {"base": revenue.duties(np.asarray(paths.base[direction]), value, share)}
+        collecting = {"base"} if paths.base[direction] else set()
         for authority in authorities_of(direction):
             rate = paths.by_authority[direction][authority]
-            # an authority with no duty on the path collects nothing: one row of zeros, shared by the draws
-            entered[authority] = (
-                revenue.duties(revenue.rate_paid(rate, in_transit), value, share)
-                if np.any(rate)
-                else np.zeros(value.shape[-1])
-            )
+            if np.any(rate):
+                entered[authority] = revenue.duties(revenue.rate_paid(rate, in_transit), value, share)
+                collecting.add(authority)
+            else:  # an authority with no duty on the path collects nothing: one row of zeros, shared by the draws
+                entered[authority] = np.zeros(value.shape[-1])
         for name, daily in entered.items():
-            found[f"{collected_name}_{name}"] = revenue.receipts(daily, lag) if np.any(daily) else daily
+            found[f"{collected_name}_{name}"] = revenue.receipts(daily, lag) if name in collecting else daily
         if direction == "us_on_china":
             paid_back = sum(
                 (revenue.refunds(entered[plan.authority], plan) for plan in paths.refunds.get(direction, ())),

@@ -286,7 +286,11 @@ def import_value_factor(
     log_value = delayed_fraction(volume, shipping_lag_days)
     log_value += (pass_through - 1.0) * log_duty  # the price the exporter absorbs lowers the customs value now
     if np.any(anticipation_share):
-        log_value = log_value + anticipation(log_duty, anticipation_share, anticipation_days)
+        ahead_buying = anticipation(log_duty, anticipation_share, anticipation_days)
+        if np.broadcast_shapes(log_value.shape, ahead_buying.shape) == log_value.shape:
+            log_value += ahead_buying
+        else:
+            log_value = log_value + ahead_buying
     return np.exp(log_value, out=log_value)
 
 
