@@ -205,7 +205,7 @@ def test_the_chart_book_opens_with_the_expected_pages(reports, folder):
     pypdf = pytest.importorskip("pypdf")
     path = reports / folder / "chartbook.pdf"
     reader = pypdf.PdfReader(path)
-    charts = sorted(p.stem for p in (reports / folder).glob("*.png"))
+    charts = sorted(p.stem for p in (reports / folder).glob("*.svg"))
     texts = [page.extract_text() for page in reader.pages]
     assert "At a glance" in texts[0]
     chart_pages = texts[1 : 1 + len(charts)]
