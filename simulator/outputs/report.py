@@ -11,7 +11,7 @@ A short pipeline of small steps:
    and ``manifest.json`` (nearly all of the time goes here);
 4. **swap** the staged folder into place.
 
-A failed run leaves no partial folder; a rerun replaces the old one cleanly. Steps 2 to 5 hold the
+A failed run leaves no partial folder; a rerun replaces the old one cleanly. Steps 2 to 4 hold the
 output folder's lock, so two runs into one folder take turns (:mod:`simulator.outputs.folders`). A
 scenario whose model or chart fails is reported in its :class:`Outcome` and the others are written;
 a failure of the output folder itself (not a folder, read-only, full disk) ends the run with an
@@ -268,7 +268,7 @@ def _write(
         build(staged, stamp, workers, progress)
         outcomes = {name: Outcome(name, error=reason) for name, reason in failures.items()}
         outcomes.update({name: Outcome(name, path=out / name, current=True) for name in current if name in keys})
-        outcomes.update({item.name: finish(item, stamp) for item in staged})
+        outcomes.update({item.name: finish(item) for item in staged})
     except BaseException:  # interrupted (Ctrl-C, SIGTERM) or broken: leave nothing half-written
         for item in staged:
             shutil.rmtree(item.staging, ignore_errors=True)
@@ -556,7 +556,7 @@ def _build_one(item: Staged, stamp: dict[str, str]) -> Failure | None:
 # ---------------------------------------------------------------- 4. swap
 
 
-def finish(item: Staged, stamp: dict[str, str]) -> Outcome:
+def finish(item: Staged) -> Outcome:
     """Move a written folder into place, or remove it when it failed."""
     try:
         if item.failure is not None:
