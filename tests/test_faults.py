@@ -142,7 +142,7 @@ def test_an_old_folder_beside_a_complete_one_is_removed_and_foreign_folders_are_
 def test_an_interrupted_report_run_leaves_the_previous_folder(tmp_path, monkeypatch, short, baseline):
     _folder(tmp_path, "one-year", "previous run")
 
-    def interrupted(item, stamp):
+    def interrupted(item):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(report, "finish", interrupted)
