@@ -76,6 +76,14 @@ def build_parser() -> argparse.ArgumentParser:
         "run, else the first)",
     )
     parser.add_argument(
+        "--formats",
+        type=_formats,
+        default=("svg",),
+        metavar="LIST",
+        help="chart files to write, separated by commas: svg (always; the page inlines it) and png, e.g. svg,png "
+        "(default: svg)",
+    )
+    parser.add_argument(
         "--force",
         action="store_true",
         help="rebuild every folder, even those whose inputs did not change since they were written",
@@ -139,6 +147,15 @@ def _count(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"expected 0 or more, not {value}")
     return value
+
+
+def _formats(text: str) -> tuple[str, ...]:
+    from simulator.outputs.incremental import chart_formats  # light: no matplotlib
+
+    try:
+        return chart_formats([word.strip().lower() for word in text.split(",") if word.strip()])
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _draws(text: str) -> int:
@@ -325,6 +342,7 @@ def _simulate(arguments) -> int:
         compare=not compare_current,
         current=current,
         reference=arguments.reference,
+        formats=arguments.formats,
     )
     if bar:
         bar.close()
@@ -363,7 +381,9 @@ def _up_to_date(names: list[str], arguments) -> tuple[set[str], bool]:
 
     if arguments.force or (arguments.draws and arguments.seed is None):
         return set(), False
-    options = Options(arguments.draws, arguments.seed if arguments.draws else None, reference=arguments.reference)
+    options = Options(
+        arguments.draws, arguments.seed if arguments.draws else None, arguments.formats, arguments.reference
+    )
     checks = {}
     for name in names:
         leaf = find_scenario(name)

@@ -232,3 +232,33 @@ def test_money_ticks_keep_the_decimals_their_spacing_needs(ticks, labels):
     from simulator.outputs.layout import MoneyFormatter
 
     assert MoneyFormatter().format_ticks(ticks) == labels
+
+
+def test_a_chart_drawn_for_its_svg_and_a_book_page_at_once_writes_the_same_svg(results, tmp_path):
+    """The chart book's page takes every drawing call of the SVG (layout.TwoRenderers); the SVG must be exactly what
+    it is when drawn alone, and the page must receive the chart's texts."""
+    import io
+
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfFile, RendererPdf
+
+    from simulator.outputs import charts
+    from simulator.outputs.layout import save
+
+    inputs = scenario_chart_inputs(results[1])
+    chart = charts.SCENARIO_CHARTS["balance"]
+    (alone,) = save(charts.draw(chart, inputs), tmp_path / "alone")
+    figure = charts.draw(chart, inputs)
+    width, height = figure.get_size_inches()
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"pdf.fonttype": 3, "pdf.compression": 0}):
+        book = PdfFile(buffer)
+        book.newPage(width, height)
+        (both,) = save(figure, tmp_path / "both", copy_to=RendererPdf(book, 72, height, width))
+        book.endStream()
+        book.finalize()
+    assert both.read_bytes() == alone.read_bytes()
+    assert figure.copy_to is None  # the second renderer is not kept for a later draw
+    assert buffer.getvalue().count(b" Tf") > 50  # the page's texts (ticks, titles, labels) were drawn on it
+    with pytest.raises(ValueError, match="must include 'svg'"):
+        save(figure, tmp_path / "png-only", ("png",), copy_to=RendererPdf(book, 72, height, width))

@@ -1,12 +1,14 @@
 """The simulate command: light start-up, outputs on disk, --out."""
 
 import io
+import json
 import os
 import re
 import subprocess
 import sys
 
 import pandas as pd
+import pytest
 
 from simulator.cli import main
 from tests.conftest import ROOT
@@ -31,8 +33,9 @@ def test_help_imports_neither_pandas_nor_matplotlib():
 def test_simulate_writes_tariff_chart_and_table(tmp_path):
     assert main([str(ROOT / "scenarios" / "documented-2025.yaml"), "--out", str(tmp_path), "--quiet"]) == 0
     folder = tmp_path / "documented-2025"
-    png = (folder / "tariffs.png").read_bytes()
-    assert png.startswith(b"\x89PNG") and len(png) > 20_000
+    svg = (folder / "tariffs.svg").read_bytes()
+    assert b"<svg" in svg[:500] and len(svg) > 10_000
+    assert not (folder / "tariffs.png").exists()  # PNG only when asked for: --formats svg,png
     lines = (folder / "tariffs.csv").read_text().splitlines()
     us = [
         f"us_effective_additional_tariff_on_china_{name}"
@@ -58,11 +61,45 @@ def test_simulate_writes_tariff_chart_and_table(tmp_path):
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")]
 
 
+def test_formats_asks_for_png_beside_the_svg(tmp_path):
+    assert main(["geneva-truce", "--out", str(tmp_path), "--quiet", "--formats", "png,svg"]) == 0
+    folder = tmp_path / "geneva-truce"
+    png = (folder / "tariffs.png").read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 20_000
+    assert b"<svg" in (folder / "tariffs.svg").read_bytes()[:500]
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert '<a href="tariffs.png">tariffs.png</a>' in page and '<a href="tariffs.svg">' in page
+    assert "(tariffs.svg) ([PNG](tariffs.png))" in (folder / "summary.md").read_text(encoding="utf-8")
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert {"tariffs.png", "tariffs.svg"} <= set(manifest["outputs"]) and manifest["build"]["options"]["formats"] == [
+        "svg",
+        "png",
+    ]
+
+
+def test_without_formats_no_png_is_written_or_linked(tmp_path):
+    assert main(["geneva-truce", "--out", str(tmp_path), "--quiet"]) == 0
+    folder = tmp_path / "geneva-truce"
+    assert not list(folder.glob("*.png"))
+    assert ".png" not in (folder / "index.html").read_text(encoding="utf-8")
+    assert ".png" not in (folder / "summary.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value", ["jpg", "svg,gif", "png;svg"])
+def test_an_unknown_chart_format_exits_2_naming_the_option(tmp_path, capsys, value):
+    with pytest.raises(SystemExit) as done:
+        main(["geneva-truce", "--out", str(tmp_path), "--formats", value])
+    assert done.value.code == 2
+    error = capsys.readouterr().err
+    assert "argument --formats: unknown chart format" in error and "expected svg or png" in error
+    assert not (tmp_path / "geneva-truce").exists()
+
+
 def test_simulate_writes_projection_charts_and_backtest(tmp_path):
     assert main(["documented-2025", "--out", str(tmp_path), "--quiet"]) == 0
     folder = tmp_path / "documented-2025"
     for chart in ("tariffs", "trade", "balance", "revenue", "backtest"):
-        assert (folder / f"{chart}.png").read_bytes().startswith(b"\x89PNG"), chart
+        assert b"<svg" in (folder / f"{chart}.svg").read_bytes()[:500], chart
     monthly = (folder / "monthly.csv").read_text().splitlines()
     assert monthly[0].startswith(
         "date,us_imports_from_china_usd_bn_per_month,us_exports_to_china_usd_bn_per_month,"
@@ -96,9 +133,9 @@ def test_a_scenario_ending_before_2025_has_no_backtest(tmp_path):
     short = tmp_path / "short.yaml"
     short.write_text("title: Only 2024\nextends: baseline-2024\nhorizon: {start: 2024-01-01, end: 2024-12-31}\n")
     assert main([str(short), "--out", str(tmp_path / "out"), "--quiet"]) == 0
-    assert (tmp_path / "out" / "short" / "trade.png").exists()
-    assert not (tmp_path / "out" / "short" / "backtest.png").exists()
-    assert not (tmp_path / "out" / "short" / "skill.png").exists()
+    assert (tmp_path / "out" / "short" / "trade.svg").exists()
+    assert not (tmp_path / "out" / "short" / "backtest.svg").exists()
+    assert not (tmp_path / "out" / "short" / "skill.svg").exists()
     assert not (tmp_path / "out" / "short" / "backtest.csv").exists()
 
 

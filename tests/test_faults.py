@@ -142,7 +142,7 @@ def test_an_old_folder_beside_a_complete_one_is_removed_and_foreign_folders_are_
 def test_an_interrupted_report_run_leaves_the_previous_folder(tmp_path, monkeypatch, short, baseline):
     _folder(tmp_path, "one-year", "previous run")
 
-    def interrupted(item, stamp):
+    def interrupted(item):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(report, "finish", interrupted)
@@ -280,10 +280,10 @@ def test_a_full_disk_ends_the_run_with_one_line_and_no_partial_folder(tmp_path, 
 def test_a_full_disk_while_saving_a_chart_ends_the_run(tmp_path, monkeypatch, short, baseline):
     saved = report.save
 
-    def save(figure, stem, *formats):
+    def save(figure, stem, *formats, **keywords):
         if stem.name == "trade":
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(stem) + ".png")
-        return saved(figure, stem, *formats)
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(stem) + ".svg")
+        return saved(figure, stem, *formats, **keywords)
 
     monkeypatch.setattr(report, "save", save)
     with pytest.raises(OutputFolderError, match=r"the disk is full$"):

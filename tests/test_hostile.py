@@ -70,7 +70,7 @@ REPORT_FILES = (
     "key-numbers.csv",
     "monthly.csv",
     "tariffs.csv",
-    *(f"{chart}.{suffix}" for chart in ("tariffs", "trade", "balance", "revenue") for suffix in ("png", "svg")),
+    *(f"{chart}.{suffix}" for chart in ("tariffs", "trade", "balance", "revenue") for suffix in ("svg",)),
 )
 SWEEP_FILES = ("summary.md", "manifest.json", "sweep.csv", "sweep.parquet")
 

@@ -102,6 +102,21 @@ def test_a_damaged_folder_is_rebuilt_and_force_rebuilds_everything(project):
     assert rebuilt(before, identities(project)) == set(FOLDERS)
 
 
+def test_changed_chart_formats_rebuild_the_folders_with_the_files_asked_for(project):
+    simulate(project)
+    before = identities(project)
+    simulate(project, "--formats", "png,svg")
+    assert rebuilt(before, identities(project)) == set(FOLDERS), "formats are part of what a folder is built from"
+    for name in FOLDERS:
+        folder = project / "out" / name
+        assert {path.stem for path in folder.glob("*.png")} == {path.stem for path in folder.glob("*.svg")} != set()
+    before = identities(project)
+    simulate(project, "--formats", "svg,png")  # the same formats in another order: nothing to do
+    assert rebuilt(before, identities(project)) == set()
+    simulate(project)  # back to the default: SVG only
+    assert not list((project / "out").glob("*/*.png"))
+
+
 CHECKS = """
 import json, sys
 from pathlib import Path

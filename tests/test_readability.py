@@ -205,7 +205,7 @@ def test_the_chart_book_opens_with_the_expected_pages(reports, folder):
     pypdf = pytest.importorskip("pypdf")
     path = reports / folder / "chartbook.pdf"
     reader = pypdf.PdfReader(path)
-    charts = sorted(p.stem for p in (reports / folder).glob("*.png"))
+    charts = sorted(p.stem for p in (reports / folder).glob("*.svg"))
     texts = [page.extract_text() for page in reader.pages]
     assert "At a glance" in texts[0]
     chart_pages = texts[1 : 1 + len(charts)]
@@ -217,3 +217,25 @@ def test_the_chart_book_opens_with_the_expected_pages(reports, folder):
     manifest = json.loads((reports / folder / "manifest.json").read_text())
     assert "chartbook.pdf" in manifest["outputs"]
     assert 'href="chartbook.pdf"' in (reports / folder / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_chart_book_draws_each_chart_as_the_svg_does(reports):
+    """A chart's page is a vector drawing made in the pass that writes its SVG: the page holds the chart's own texts
+    (its title, tick labels) as text, no picture, and sits inside the A4 page under its caption."""
+    pypdf = pytest.importorskip("pypdf")
+    folder = reports / "documented-2025"
+    reader = pypdf.PdfReader(folder / "chartbook.pdf")
+    page = reader.pages[1 + _page_order(folder).index("balance")]
+    text = page.extract_text()
+    svg = (folder / "balance.svg").read_text(encoding="utf-8")
+    assert "12-month rolling sum" in svg and "12-month rolling sum" in text
+    assert "Each month" in text and "Apr" in text  # panel title and date ticks, set as text
+    assert not page.images  # no pixels: the chart is drawn, not placed
+    width, height = (float(value) for value in page.mediabox.upper_right)
+    assert (round(width), round(height)) == (595, 842)  # A4
+
+
+def _page_order(folder) -> list[str]:
+    """Chart names in the book's order (the page's order of figures)."""
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    return re.findall(r'<figure id="chart-([a-z_]+)">', page)

@@ -26,8 +26,8 @@ def test_scenario_folder_holds_every_output(reports):
     folder = reports / "documented-2025"
     names = {path.name for path in folder.iterdir()}
     for chart in CHARTS:
-        assert (folder / f"{chart}.png").read_bytes().startswith(b"\x89PNG")
         assert b"<svg" in (folder / f"{chart}.svg").read_bytes()[:500]
+    assert not list(folder.glob("*.png"))  # PNG only when asked for (formats)
     assert {
         "projection.csv",
         "projection.parquet",
@@ -173,7 +173,7 @@ def test_scenario_text_is_escaped(reports):
 def test_comparison_folder(reports):
     folder = reports / "comparison"
     for chart in ("imports", "exports", "balance", "tariffs", "revenue"):
-        assert (folder / f"{chart}.png").exists() and (folder / f"{chart}.svg").exists()
+        assert (folder / f"{chart}.svg").exists() and not (folder / f"{chart}.png").exists()
     keys = pd.read_csv(folder / "key-numbers.csv")
     assert list(keys["scenario"].unique()) == ["baseline-2024", "documented-2025", "truce-expires", "hostile"]
     assert len(keys) == 16
@@ -260,8 +260,9 @@ def test_rerun_writes_identical_charts(tmp_path):
     from simulator.outputs.report import write_reports
 
     scenario = load_scenario("geneva-truce")
-    first = write_reports([scenario], tmp_path / "a", load_scenario("baseline-2024"))[0].path
-    second = write_reports([scenario], tmp_path / "b", load_scenario("baseline-2024"))[0].path
+    both = ("png", "svg")
+    first = write_reports([scenario], tmp_path / "a", load_scenario("baseline-2024"), formats=both)[0].path
+    second = write_reports([scenario], tmp_path / "b", load_scenario("baseline-2024"), formats=both)[0].path
     for chart in ("tariffs", "trade"):
-        for extension in ("png", "svg"):
+        for extension in both:
             assert (first / f"{chart}.{extension}").read_bytes() == (second / f"{chart}.{extension}").read_bytes()

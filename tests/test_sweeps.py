@@ -129,7 +129,7 @@ def test_simulate_draws_adds_fan_and_tornado(tmp_path):
     assert main(["truce-expires", "--draws", "300", "--seed", "7", "--out", str(tmp_path), "--quiet"]) == 0
     folder = tmp_path / "truce-expires"
     for chart in ("fan", "tornado"):
-        assert (folder / f"{chart}.png").exists() and (folder / f"{chart}.svg").exists()
+        assert (folder / f"{chart}.svg").exists()
     manifest = json.loads((folder / "manifest.json").read_text())["scenarios"][0]
     assert manifest["draws"] == 300 and manifest["seed"] == 7 and "short_run_elasticity" in manifest["distributions"]
     tidy = pd.read_parquet(folder / "projection-quantiles.parquet")
@@ -175,4 +175,4 @@ def test_draws_on_a_horizon_without_a_whole_year_skip_the_tornado(tmp_path):
     short.write_text("title: Part of 2025\nextends: geneva-truce\nhorizon: {start: 2025-02-01, end: 2025-12-30}\n")
     assert main([str(short), "--draws", "200", "--seed", "1", "--out", str(tmp_path / "out"), "--quiet"]) == 0
     folder = tmp_path / "out" / "part"
-    assert (folder / "fan.png").exists() and not (folder / "tornado.png").exists()
+    assert (folder / "fan.svg").exists() and not (folder / "tornado.svg").exists()

@@ -1,23 +1,21 @@
 """``chartbook.pdf``: one file to attach to an e-mail or drop into a deck.
 
 A cover with the 'at a glance' block and the contents, one page per chart, the key-number tables
-and the sources, on A4 pages through matplotlib's PDF backend. The charts are not drawn a second
-time: each page places the chart's PNG, which the report has already rendered (one draw per chart;
-the PDF embeds the pixels as they are, without resampling). Text stays text (Type 3 fonts), so it can be
-searched and copied.
+and the sources, on A4 pages through matplotlib's PDF backend. The charts are vector drawings, and
+not drawn a second time: each chart page receives the drawing calls of the chart's SVG as it is
+written (:class:`simulator.outputs.layout.TwoRenderers`), scaled onto the page, so a chart costs one
+pass over its artists for both files. Text stays text (Type 3 fonts), so it can be searched and copied.
 """
 
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
-import numpy as np
-import PIL.Image
-from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.backends.backend_pdf import Op, PdfFile, RendererPdf
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -39,12 +37,19 @@ PDF_STYLE = {"pdf.fonttype": 3, "pdf.compression": 1}
 book's cost); the fastest deflate level (the chart pixels compress as well at 6)."""
 
 
+PDF_DPI = 72
+"""Matplotlib's vector backends draw at 72 dpi: a point is a unit of the page."""
+
+
 @dataclass(frozen=True)
 class ChartPage:
-    """A chart for the book: its PNG, already rendered, and its caption."""
+    """A chart for the book: its name, caption, size [in], and ``draw(renderer)``, which draws the chart through the
+    given PDF renderer (the report writes the chart's SVG in the same pass)."""
 
-    image: Path
+    name: str
     caption: str
+    size: tuple[float, float]
+    draw: Callable[[RendererPdf], None]
 
 
 @dataclass(frozen=True)
@@ -75,28 +80,69 @@ def write_chartbook(
     """
     pages: list[str] = []
     texts = [title, subtitle, *glance.sentences, *(row.label for table in tables for row in table.rows), *sources]
-    with (
-        style(fallback=check_glyphs(texts)),
-        matplotlib.rc_context(PDF_STYLE),
-        PdfPages(path, metadata={"CreationDate": None}) as pdf,
-    ):
-        contents = [f"{index + 2}. {chart.caption}" for index, chart in enumerate(charts)]
-        pdf.savefig(_cover(title, subtitle, glance, contents, made))
-        pages.append("cover")
-        for chart in charts:
-            pdf.savefig(_chart_page(chart))
-            pages.append(chart.image.stem)
-        for number, page in enumerate(_table_pages(tables)):
-            pdf.savefig(page)
-            pages.append(f"key numbers {number + 1}")
-        for number, page in enumerate(_note_pages(sources)):
-            pdf.savefig(page)
-            pages.append(f"sources {number + 1}")
+    with style(fallback=check_glyphs(texts)), matplotlib.rc_context(PDF_STYLE):
+        book = PdfFile(path, metadata={"CreationDate": None})
+        try:
+            contents = [f"{index + 2}. {chart.caption}" for index, chart in enumerate(charts)]
+            _write_page(book, _cover(title, subtitle, glance, contents, made))
+            pages.append("cover")
+            for chart in charts:
+                _write_chart_page(book, chart)
+                pages.append(chart.name)
+            for number, page in enumerate(_table_pages(tables)):
+                _write_page(book, page)
+                pages.append(f"key numbers {number + 1}")
+            for number, page in enumerate(_note_pages(sources)):
+                _write_page(book, page)
+                pages.append(f"sources {number + 1}")
+            book.finalize()
+        finally:
+            book.close()
     return ChartBook(path, tuple(pages))
 
 
 def _page() -> Figure:
-    return Figure(figsize=PAGE)
+    return Figure(figsize=PAGE, dpi=PDF_DPI)
+
+
+def _write_page(book: PdfFile, figure: Figure, chart: ChartPage | None = None, top: float = 0.0) -> None:
+    """One A4 page: ``figure`` (drawn at 72 dpi, as ``savefig`` would), then ``chart`` placed from ``top`` [in]."""
+    book.newPage(*PAGE)
+    renderer = RendererPdf(book, PDF_DPI, PAGE[1], PAGE[0])
+    figure.draw(renderer)
+    renderer.finalize()
+    if chart is not None:
+        _place_chart(book, chart, top)
+    book.endStream()
+
+
+def _write_chart_page(book: PdfFile, chart: ChartPage) -> None:
+    """The chart's caption, then the chart, fitted to the page below it, never enlarged past the page."""
+    figure = _page()
+    y = MARGIN
+    for line in _wrapped(chart.caption, 10):
+        _at(figure, MARGIN, y, line, fontsize=10)
+        y += 0.2
+    _write_page(book, figure, chart, top=y + 0.1)
+
+
+def _place_chart(book: PdfFile, chart: ChartPage, top: float) -> None:
+    """Draw the chart in its own coordinates [pt], scaled and moved onto the page by the PDF's transformation matrix;
+    the file's page size is the chart's while it draws (the file clips paths to its current page size)."""
+    width, height = chart.size
+    room_width, room_height = PAGE[0] - 2 * MARGIN, PAGE[1] - top - MARGIN
+    scale = min(room_width / width, room_height / height)
+    bottom = PAGE[1] - top - height * scale
+    book.output(Op.gsave)
+    book.output(scale, 0, 0, scale, MARGIN * PDF_DPI, bottom * PDF_DPI, Op.concat_matrix)
+    book.width, book.height = width, height
+    renderer = RendererPdf(book, PDF_DPI, height, width)
+    try:
+        chart.draw(renderer)
+        renderer.finalize()
+    finally:
+        book.width, book.height = PAGE
+    book.output(Op.grestore)
 
 
 def _at(figure: Figure, x: float, y: float, text: str, **style) -> None:
@@ -141,28 +187,6 @@ def _cover(title: str, subtitle: str, glance: Glance, contents: Sequence[str], m
             _at(figure, MARGIN, y, line, fontsize=9)
             y += 0.18
     _at(figure, MARGIN, PAGE[1] - MARGIN, made, fontsize=8, color="#555555")
-    return figure
-
-
-def _chart_page(chart: ChartPage) -> Figure:
-    """The chart's pixels fitted to the page below its caption, never enlarged past the page."""
-    figure = _page()
-    y = MARGIN
-    for line in _wrapped(chart.caption, 10):
-        _at(figure, MARGIN, y, line, fontsize=10)
-        y += 0.2
-    with PIL.Image.open(chart.image) as image:  # 8-bit RGB as it is: no float conversion, no alpha mask to write
-        pixels = np.asarray(image.convert("RGB"))
-    rows, columns = pixels.shape[:2]
-    room_width, room_height = PAGE[0] - 2 * MARGIN, PAGE[1] - y - MARGIN - 0.1
-    scale = min(room_width / columns, room_height / rows)
-    width, height = columns * scale, rows * scale
-    top = y + 0.1
-    ax = figure.add_axes(
-        (MARGIN / PAGE[0], 1 - (top + height) / PAGE[1], width / PAGE[0], height / PAGE[1]), frameon=False
-    )
-    ax.imshow(pixels, interpolation="none")  # the PDF keeps the pixels as they are: no resampling
-    ax.set_axis_off()
     return figure
 
 

@@ -32,6 +32,19 @@ _NOT_READ = {"README.md"}
 """Files in ``seeds/`` that no report reads."""
 
 
+CHART_FORMATS = ("svg", "png")
+"""The chart files a report can write, in the order they are written; SVG always (the page inlines it)."""
+
+
+def chart_formats(formats: Sequence[str]) -> tuple[str, ...]:
+    """The chart files to write, in a fixed order, SVG always among them; ValueError naming the formats there are
+    for one that is not."""
+    unknown = [extension for extension in formats if extension not in CHART_FORMATS]
+    if unknown:
+        raise ValueError(f"unknown chart format {unknown[0]!r}: expected {' or '.join(CHART_FORMATS)}")
+    return tuple(extension for extension in CHART_FORMATS if extension in formats or extension == "svg")
+
+
 @dataclass(frozen=True)
 class Options:
     """The run options a folder depends on: draws, seed (None: fresh each run), chart formats, the comparison's
@@ -40,7 +53,7 @@ class Options:
 
     draws: int = 0
     seed: int | None = None
-    formats: tuple[str, ...] = ("png", "svg")
+    formats: tuple[str, ...] = ("svg",)
     reference: str | None = None
 
     def as_dict(self) -> dict[str, Any]:

@@ -26,6 +26,7 @@ import matplotlib.dates as mdates
 import matplotlib.ticker as ticker
 import numpy as np
 from matplotlib import font_manager
+from matplotlib.backend_bases import RendererBase
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
 from matplotlib.text import Text
@@ -59,7 +60,9 @@ WIDTH = 10.0
 DPI = 110
 LEFT, RIGHT = 0.95, 0.3
 """Margins beside the plots [in]: room for money tick labels and the axis label on the left."""
-FORMATS = ("png", "svg")
+FORMATS = ("svg",)
+"""The chart files written by default: SVG, which the page inlines; PNG costs twice the SVG's time and is written
+only when asked for (every format: :data:`simulator.outputs.incremental.CHART_FORMATS`)."""
 DATE_PAD = 10.0
 """Gap between the plot and its date labels [pt]."""
 
@@ -149,13 +152,65 @@ def style(fallback: bool = True) -> Iterator[None]:
 
 
 class ChartFigure(Figure):
-    """A matplotlib Figure that shows itself in Jupyter as a PNG, whatever backend the notebook uses."""
+    """A matplotlib Figure that shows itself in Jupyter as a PNG, whatever backend the notebook uses, and can be
+    drawn onto a second renderer in the same pass (see :func:`save`)."""
+
+    copy_to: RendererBase | None = None
+    """A renderer that receives every drawing call of the next draw as well (set by :func:`save` only)."""
 
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()
         with style():
             self.savefig(buffer, format="png")
         return buffer.getvalue()
+
+    def draw(self, renderer) -> None:
+        super().draw(renderer if self.copy_to is None else TwoRenderers(renderer, self.copy_to))
+
+
+class TwoRenderers:
+    """Hands every drawing call to two vector renderers, so one pass over a figure's artists (their layout, ticks and
+    texts: nearly all of a chart's time) writes two files, e.g. the SVG and the chart book's PDF page.
+
+    Measurements (text sizes, canvas size, scale) come from the first, which therefore draws exactly as it would
+    alone; the graphics contexts come from the second, whose drawing calls check them more strictly (a PDF context is
+    also a complete context for SVG). Both must draw at 72 dpi, as matplotlib's vector backends do.
+    """
+
+    DRAWING = frozenset({"open_group", "close_group"})
+
+    def __init__(self, first: RendererBase, second: RendererBase) -> None:
+        self._first, self._second = first, second
+
+    def new_gc(self):
+        return self._second.new_gc()
+
+    def draw_text(self, gc, x, y, text, prop, angle, ismath=False, mtext=None) -> None:
+        self._first.draw_text(gc, x, y, text, prop, angle, ismath, mtext)
+        self._second.draw_text(gc, x, self._flipped(y), text, prop, angle, ismath, mtext)
+
+    def draw_tex(self, gc, x, y, text, prop, angle, *, mtext=None) -> None:
+        self._first.draw_tex(gc, x, y, text, prop, angle, mtext=mtext)
+        self._second.draw_tex(gc, x, self._flipped(y), text, prop, angle, mtext=mtext)
+
+    def _flipped(self, y: float) -> float:
+        """``y`` for the second renderer: a text's position arrives measured from the top when the first counts from
+        the top (SVG) and from the bottom when it does not (PDF); paths carry their own transform and need nothing."""
+        if self._first.flipy() == self._second.flipy():
+            return y
+        return self._first.get_canvas_width_height()[1] - y
+
+    def __getattr__(self, name: str):
+        first = getattr(self._first, name)
+        if not (name.startswith("draw_") or name in self.DRAWING):
+            return first
+        second = getattr(self._second, name)
+
+        def both(*arguments, **keywords):
+            first(*arguments, **keywords)
+            return second(*arguments, **keywords)
+
+        return both
 
 
 @dataclass
@@ -427,12 +482,18 @@ def source_note(layout: Frame, text: str) -> None:
     )
 
 
-def save(figure: Figure, stem: Path, formats: Sequence[str] = FORMATS) -> list[Path]:
-    """Write ``stem.png`` and ``stem.svg`` with fixed metadata, so reruns give identical files.
+def save(
+    figure: Figure, stem: Path, formats: Sequence[str] = FORMATS, copy_to: RendererBase | None = None
+) -> list[Path]:
+    """Write ``stem.svg`` (and ``stem.png`` when ``formats`` ask for it) with fixed metadata, so reruns give identical
+    files. ``copy_to``: a renderer at 72 dpi (a chart book's page) that receives the SVG's drawing in the same pass;
+    ``figure`` must then be a :class:`ChartFigure`.
 
     Every text of the figure is cleaned first (:func:`simulator.outputs.text.clean`): one control character in a
     label drawn without :func:`plain` would make the SVG malformed XML.
     """
+    if copy_to is not None and "svg" not in formats:
+        raise ValueError("a copy of the drawing is made while the SVG is written; formats must include 'svg'")
     texts = []
     for artist in figure.findobj(Text):
         shown = artist.get_text()
@@ -447,7 +508,13 @@ def save(figure: Figure, stem: Path, formats: Sequence[str] = FORMATS) -> list[P
             if extension == "png":
                 # zlib level 1: a fifth of the encoding time for files 3% larger
                 figure.savefig(path, metadata={"Software": None}, pil_kwargs={"compress_level": 1})
-            else:
+            elif copy_to is None:
                 figure.savefig(path, metadata={"Date": None, "Creator": None})
+            else:
+                figure.copy_to = copy_to  # type: ignore[attr-defined]
+                try:
+                    figure.savefig(path, metadata={"Date": None, "Creator": None})
+                finally:
+                    figure.copy_to = None  # type: ignore[attr-defined]
             written.append(path)
     return written

@@ -85,19 +85,33 @@ BACKTEST_HEADINGS = {
 
 @dataclass(frozen=True)
 class Picture:
-    """A chart as the page shows it: file stem, caption, size [px] and the SVG inlined as a data URI."""
+    """A chart as the page shows it: file stem, caption, size [px], the folder that holds its files and their
+    extensions (``svg`` first, inlined; ``png`` when asked for)."""
 
     name: str
     caption: str
-    uri: str
+    folder: Path
     width: int
     height: int
+    formats: tuple[str, ...] = ("svg",)
+
+    @property
+    def uri(self) -> str:
+        """The SVG as a data URI, read when the page is rendered (the chart may be drawn after the page's context is
+        made, in the pass that also draws the chart book)."""
+        svg = (self.folder / f"{self.name}.svg").read_bytes()
+        return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+    @property
+    def files(self) -> list[str]:
+        return [f"{self.name}.{extension}" for extension in self.formats]
 
 
-def picture(folder: Path, name: str, caption: str, size: tuple[int, int]) -> Picture:
-    """Inline ``folder/name.svg`` for the page."""
-    svg = (folder / f"{name}.svg").read_bytes()
-    return Picture(name, caption, "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii"), *size)
+def picture(
+    folder: Path, name: str, caption: str, size: tuple[int, int], formats: Sequence[str] = ("svg",)
+) -> Picture:
+    """A chart for the page: ``folder/name.svg`` inlined, and links to each of its files."""
+    return Picture(name, caption, folder, *size, formats=tuple(formats))
 
 
 def number(value: float, unit: str, signed: bool = False) -> str:

@@ -5,13 +5,13 @@ A short pipeline of small steps:
 1. **compute** each scenario's result (Monte Carlo draws on forked workers), its counterfactual,
    key numbers and chart inputs, then the comparison's;
 2. **stage** each folder: a hidden temporary sibling holding the data files;
-3. **draw** every chart of every folder as one pool of jobs on forked workers (nearly all of
-   the time goes here);
-4. **write** the pages (``summary.md``, a self-contained ``index.html``, ``chartbook.pdf``) and
-   ``manifest.json``, a folder per forked worker;
-5. **swap** the staged folder into place.
+3. **draw and write** each folder on a forked worker (a job per folder, the comparison, the
+   largest, first): every chart is drawn once, into its SVG and its page of ``chartbook.pdf`` in
+   the same pass (PNG too when asked for), then ``summary.md``, a self-contained ``index.html``
+   and ``manifest.json`` (nearly all of the time goes here);
+4. **swap** the staged folder into place.
 
-A failed run leaves no partial folder; a rerun replaces the old one cleanly. Steps 2 to 5 hold the
+A failed run leaves no partial folder; a rerun replaces the old one cleanly. Steps 2 to 4 hold the
 output folder's lock, so two runs into one folder take turns (:mod:`simulator.outputs.folders`). A
 scenario whose model or chart fails is reported in its :class:`Outcome` and the others are written;
 a failure of the output folder itself (not a folder, read-only, full disk) ends the run with an
@@ -20,13 +20,16 @@ a failure of the output folder itself (not a folder, read-only, full disk) ends 
 
 from __future__ import annotations
 
+import functools
 import shutil
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.backend_bases import RendererBase
+from matplotlib.figure import Figure
 
 from simulator.inputs.facts import load_facts, load_sources
 from simulator.inputs.scenario import Scenario
@@ -64,7 +67,7 @@ from simulator.outputs.folders import (
     replace_folder,
     staging_folder,
 )
-from simulator.outputs.incremental import Options, scenario_record
+from simulator.outputs.incremental import Options, chart_formats, scenario_record
 from simulator.outputs.key_numbers import key_csv_frame, key_numbers
 from simulator.outputs.layout import FORMATS, save
 from simulator.outputs.pages import (
@@ -146,15 +149,13 @@ class ComparisonReport:
 
 @dataclass
 class Staged:
-    """A folder being written: its report, its staging folder, and the charts drawn into it so far [px]."""
+    """A folder being written: its report, its staging folder, and the charts to draw into it."""
 
     report: ScenarioReport | ComparisonReport
     staging: Path
     target: Path
     charts: list[registry.Chart]
-    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
     failure: str | None = None
-    written: bool = False
     formats: tuple[str, ...] = FORMATS
     build: dict | None = None
     """What the folder is built from, for its manifest (:mod:`simulator.outputs.incremental`)."""
@@ -193,10 +194,12 @@ def write_reports(
     the folders: checked before any work, and for any error of the output folder while writing, after which no
     partial folder is left. Waits while another run writes into ``out``.
 
-    ``formats``: the chart files written (SVG is always written: the page inlines it). ``current``: scenarios whose
-    folders are up to date (:mod:`simulator.outputs.incremental`); they are computed for the comparison but not
-    written again. Every manifest records what its folder was built from.
+    ``formats``: the chart files written (:data:`~simulator.outputs.incremental.CHART_FORMATS`; SVG is always
+    written: the page inlines it; ValueError for another). ``current``: scenarios whose folders are up to date
+    (:mod:`simulator.outputs.incremental`); they are computed for the comparison but not written again. Every
+    manifest records what its folder was built from.
     """
+    formats = chart_formats(formats)
     check_names(scenarios, compare)
     prepare(out)
     if draws and seed is None:
@@ -209,7 +212,7 @@ def write_reports(
     with locked(out):
         try:
             remove_leftovers(out, [scenario.id for scenario in scenarios] + [COMPARISON])
-            options = Options(draws, seed if draws else None, tuple(formats), reference)
+            options = Options(draws, seed if draws else None, formats, reference)
             outcomes = _write(
                 reports, failures, out, colours, compare, stamp, workers, progress, reference, options, current
             )
@@ -262,11 +265,10 @@ def _write(
                 built = {member.name: keys[member.name] for member in members}
                 outcome.build = scenario_record(options, scenarios, load_facts(), load_sources(), built)
                 staged.append(outcome)
-        draw(staged, workers, progress)
-        write_all_pages(staged, stamp, workers)
+        build(staged, stamp, workers, progress)
         outcomes = {name: Outcome(name, error=reason) for name, reason in failures.items()}
         outcomes.update({name: Outcome(name, path=out / name, current=True) for name in current if name in keys})
-        outcomes.update({item.name: finish(item, stamp) for item in staged})
+        outcomes.update({item.name: finish(item) for item in staged})
     except BaseException:  # interrupted (Ctrl-C, SIGTERM) or broken: leave nothing half-written
         for item in staged:
             shutil.rmtree(item.staging, ignore_errors=True)
@@ -509,64 +511,39 @@ def _write_comparison_data(report: ComparisonReport, folder: Path) -> list[DataF
     return files
 
 
-# ---------------------------------------------------------------- 3. draw
+# ---------------------------------------------------------------- 3. draw and write
 
 
-def draw(staged: list[Staged], workers: int | None, progress: Progress | None) -> None:
-    """Every chart of every staged folder, drawn and saved as PNG and SVG on forked workers.
+def build(staged: list[Staged], stamp: dict[str, str], workers: int | None, progress: Progress | None) -> None:
+    """Draw and write every staged folder, a folder per job on forked workers; ``progress`` counts charts.
 
-    A folder whose chart fails is marked failed, and so is the comparison if a scenario it shows failed.
+    A folder whose chart or page fails is marked failed, and so is the comparison if a scenario it shows failed; an
+    error of the output folder itself ends the run (raised here).
     """
-    jobs = [(item, chart) for item in staged for chart in item.charts]
+    jobs = sorted(staged, key=lambda item: item.name != COMPARISON)  # the largest job first: no idle core at the end
+    total, done = sum(len(item.charts) for item in jobs), 0
     text_width("Load the font once, before the workers fork", 8)
-    for index, ((item, chart), outcome) in enumerate(zip(jobs, fork_map(_draw_one, jobs, workers), strict=True)):
+    for item, outcome in zip(jobs, fork_map(lambda item: _build_one(item, stamp), jobs, workers), strict=True):
         if isinstance(outcome, Failure):
-            item.failure = item.failure or f"chart {chart.name}: {outcome.reason}"
-        else:
-            item.sizes[chart.name] = outcome
+            item.failure = outcome.reason
+        done += len(item.charts)
         if progress is not None:
-            progress(index + 1, len(jobs), "charts")
+            progress(done, total, "charts")
     broken = [item.name for item in staged if item.failure and item.name != COMPARISON]
     for item in staged:  # a comparison must not show or link to a scenario whose folder is missing
         if item.name == COMPARISON and broken and not item.failure:
             item.failure = f"not written because {', '.join(broken)} failed"
 
 
-def _draw_one(job: tuple[Staged, registry.Chart]) -> tuple[int, int] | Failure:
-    item, chart = job
+def _build_one(item: Staged, stamp: dict[str, str]) -> Failure | None:
+    figures = {}
+    for chart in item.charts:
+        try:
+            figures[chart.name] = registry.draw(chart, item.report.charts)
+        except Exception as error:
+            return Failure(item.name, f"chart {chart.name}: {reason(error)}")
     try:
-        figure = registry.draw(chart, item.report.charts)
-    except Exception as error:
-        return Failure(chart.name, reason(error))
-    try:
-        save(figure, item.staging / chart.name, item.formats)
-    except OSError:
-        raise  # the output folder's fault (full disk, read-only): it ends the run, see write_reports
-    except Exception as error:
-        return Failure(chart.name, reason(error))
-    width, height = figure.get_size_inches() * figure.dpi
-    return round(width), round(height)
-
-
-# ---------------------------------------------------------------- 4. write and 5. swap
-
-
-def write_all_pages(staged: list[Staged], stamp: dict[str, str], workers: int | None) -> None:
-    """Step 4 for every folder whose charts were drawn, on forked workers: the chart books take most of the time.
-
-    A folder whose pages fail is marked failed; an error of the output folder itself ends the run (raised here).
-    """
-    ready = [item for item in staged if item.failure is None]
-    for item, outcome in zip(ready, fork_map(lambda item: _pages(item, stamp), ready, workers), strict=True):
-        if isinstance(outcome, Failure):
-            item.failure = outcome.reason
-        else:
-            item.written = True
-
-
-def _pages(item: Staged, stamp: dict[str, str]) -> Failure | None:
-    try:
-        write_pages(item, stamp)
+        write_pages(item, stamp, figures)
     except OSError as error:
         if about_output(item.target.parent, error):
             raise  # the output folder's fault (full disk, read-only): it ends the run, see write_reports
@@ -576,13 +553,14 @@ def _pages(item: Staged, stamp: dict[str, str]) -> Failure | None:
     return None
 
 
-def finish(item: Staged, stamp: dict[str, str]) -> Outcome:
-    """Write a staged folder's pages and manifest and move it into place, or remove it."""
+# ---------------------------------------------------------------- 4. swap
+
+
+def finish(item: Staged) -> Outcome:
+    """Move a written folder into place, or remove it when it failed."""
     try:
         if item.failure is not None:
             raise RuntimeError(item.failure)
-        if not item.written:
-            write_pages(item, stamp)
         replace_folder(item.staging, item.target)
     except OSError as error:
         shutil.rmtree(item.staging, ignore_errors=True)
@@ -595,13 +573,17 @@ def finish(item: Staged, stamp: dict[str, str]) -> Outcome:
     return Outcome(item.name, path=item.target)
 
 
-def write_pages(item: Staged, stamp: dict[str, str]) -> None:
-    """The last files of a folder, once its charts exist: ``summary.md``, ``index.html`` (charts inlined),
-    ``manifest.json``.
+def write_pages(item: Staged, stamp: dict[str, str], figures: dict[str, Figure]) -> None:
+    """The charts and the last files of a folder: ``chartbook.pdf`` with each chart's files written in the same pass,
+    then ``summary.md``, ``index.html`` (charts inlined) and ``manifest.json``.
     """
     folder, report = item.staging, item.report
-    pictures = [picture(folder, chart.name, chart.caption, item.sizes[chart.name]) for chart in item.charts]
-    files = listing(folder, ["index.html", "summary.md", "manifest.json", CHARTBOOK])  # README.md: at staging
+    pictures = [
+        picture(folder, chart.name, chart.caption, _pixels(figures[chart.name]), item.formats) for chart in item.charts
+    ]
+    files = listing(
+        folder, ["index.html", "summary.md", "manifest.json", CHARTBOOK, *(f for p in pictures for f in p.files)]
+    )  # README.md: at staging
     if isinstance(report, ScenarioReport):
         result = report.result
         context = scenario_context(
@@ -631,10 +613,16 @@ def write_pages(item: Staged, stamp: dict[str, str]) -> None:
             report.charts.reference,
         )
         pages, results = ("comparison.md.j2", "comparison.html.j2"), list(report.results)
+    write_book(folder, item, context, figures)
     (folder / "summary.md").write_text(render_markdown(pages[0], context), encoding="utf-8")
     (folder / "index.html").write_text(render_html(pages[1], context), encoding="utf-8")
-    write_book(folder, item, context)
     write_manifest(folder, stamp, results, item.build)
+
+
+def _pixels(figure: Figure) -> tuple[int, int]:
+    """A chart's size on the page [px]."""
+    width, height = figure.get_size_inches() * figure.dpi
+    return round(width), round(height)
 
 
 def publications(notes) -> list[str]:
@@ -646,9 +634,9 @@ def publications(notes) -> list[str]:
     return list(found)
 
 
-def write_book(folder: Path, item: Staged, context: dict) -> ChartBook:
-    """``chartbook.pdf`` from what the page shows: its glance, the charts already rendered, the key-number tables and
-    the notes."""
+def write_book(folder: Path, item: Staged, context: dict, figures: dict[str, Figure]) -> ChartBook:
+    """``chartbook.pdf`` from what the page shows: its glance, the charts, the key-number tables and the notes; each
+    chart's files are written as its page is drawn (one pass over the chart for both)."""
     report = item.report
     if isinstance(report, ScenarioReport):
         scenario = report.result.scenario
@@ -665,8 +653,21 @@ def write_book(folder: Path, item: Staged, context: dict) -> ChartBook:
         title=title,
         subtitle=subtitle,
         glance=context["glance"],
-        charts=[ChartPage(folder / f"{chart.name}.png", chart.caption) for chart in item.charts],
+        charts=[
+            ChartPage(
+                chart.name,
+                chart.caption,
+                tuple(figures[chart.name].get_size_inches()),
+                functools.partial(_save_chart, figures[chart.name], folder / chart.name, item.formats),
+            )
+            for chart in item.charts
+        ],
         tables=tables,
         sources=publications(context["footnote_entries"]),
         made=f"Made with tariff-scenarios {context['version']} on {context['created']}.",
     )
+
+
+def _save_chart(figure: Figure, stem: Path, formats: tuple[str, ...], page: RendererBase) -> None:
+    """A chart's files, its book ``page`` drawn in the same pass as its SVG."""
+    save(figure, stem, formats, copy_to=page)
