@@ -6,7 +6,7 @@ from pathlib import Path
 from simulator.inputs.parameters import markdown_table
 from simulator.model.estimation import fit
 from simulator.outputs.skill import docs_blocks, with_blocks
-from simulator.uncertainty.rolling_origin import read_cache
+from simulator.uncertainty.scores import read_cache
 
 DOCS = Path(__file__).resolve().parent / "model.md"
 

@@ -55,10 +55,8 @@ if TYPE_CHECKING:
         InputError,
         Result,
         Scenario,
-        backtest,
         bundled_ids,
         compare,
-        fit,
         load_scenario,
         run,
         scenario_from_data,
@@ -66,10 +64,13 @@ if TYPE_CHECKING:
         tariff_paths,
         what_if,
     )
+    from simulator.fitting import backtest, fit
 
 
 def __getattr__(name: str) -> Any:
     # lazy, so that `import simulator` (and `simulate --help`) stays light
+    if name in ("fit", "backtest"):  # the estimation needs scipy, which nothing else does
+        return getattr(importlib.import_module("simulator.fitting"), name)
     if name in __all__:
         return getattr(importlib.import_module("simulator.api"), name)
     raise AttributeError(f"module 'simulator' has no attribute {name!r}")

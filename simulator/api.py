@@ -1,7 +1,7 @@
 """The public API: the one place that turns ids and paths into scenarios and chooses a point run or Monte Carlo.
 
 Everything here is re-exported by ``import simulator`` (lazily, so that importing the package
-stays light)::
+stays light), as are ``fit`` and ``backtest`` from :mod:`simulator.fitting`, which need scipy::
 
     scenario = simulator.load_scenario("documented-2025")
     paths = simulator.tariff_paths(scenario)       # daily tariff rates [%]
@@ -36,18 +36,14 @@ from simulator.inputs.loading import scenario_from_data as _from_data
 from simulator.inputs.locations import bundled_ids
 from simulator.inputs.problems import InputError, Problem
 from simulator.inputs.scenario import Scenario as _Scenario
-from simulator.model import estimation
-from simulator.model.estimation import Fit
 from simulator.model.projection import counterfactual, point_projection
 from simulator.model.tariff_paths import paths_frame, tariff_arrays
 from simulator.outputs.chart_parts import scenario_colours
 from simulator.outputs.key_numbers import BASELINE_ID
 from simulator.outputs.notebook import Comparison, Result, Scenario, presentable
-from simulator.outputs.skill import skill_rows
 from simulator.uncertainty import sweeps
 from simulator.uncertainty.draws import monte_carlo
 from simulator.uncertainty.quantiles import QUANTILES
-from simulator.uncertainty.rolling_origin import cached_backtest, scores
 
 __all__ = [
     "MAX_DRAWS",
@@ -56,10 +52,8 @@ __all__ = [
     "InputError",
     "Result",
     "Scenario",
-    "backtest",
     "bundled_ids",
     "compare",
-    "fit",
     "load_scenario",
     "run",
     "scenario_from_data",
@@ -385,26 +379,3 @@ def _scenario(scenario: _Scenario | str | os.PathLike[str], function: str) -> Sc
     if isinstance(scenario, _Scenario):
         return presentable(scenario)
     return presentable(load_file(locate(scenario)))
-
-
-def fit(last_month: str | None = None, starts: int = 1) -> Fit:
-    """Estimate the behaviour parameters on the Census months (up to ``last_month``, 'YYYY-MM', if given).
-
-    Returns the :class:`~simulator.model.estimation.Fit`: ``fit.parameters`` [model units],
-    ``fit.estimates`` (mode, covariance, ``interval(name)``), ``fit.residuals`` (log deviations
-    of each month). ``simulate fit`` runs the same and writes ``seeds/estimates.yaml``; this
-    writes nothing. About 4 s per starting point.
-    """
-    return estimation.fit(last_month, starts=starts)
-
-
-def backtest(refresh: bool = False) -> pd.DataFrame:
-    """The rolling-origin out-of-sample score (docs/model.md, "Out-of-sample skill") as a table.
-
-    One row per forecaster (the model, each variant with a mechanism switched, the two naive
-    benchmarks), flow and months ahead: MAPE and bias [%], and for the model the share of months
-    its 50% and 90% ranges held [%]. The kept result is used when current; else it is computed
-    (a few minutes) and kept.
-    """
-    forecasts, _ = cached_backtest(refresh=refresh)
-    return pd.DataFrame(skill_rows(scores(forecasts)))

@@ -11,7 +11,7 @@ from simulator.inputs.estimates import load_estimates
 from simulator.inputs.parameters import PARAMETERS, default_parameters
 from simulator.model import estimation, noise
 from simulator.model.estimation import MECHANISMS, SWITCHED_OFF, Record, fit, monthly
-from simulator.uncertainty import rolling_origin
+from simulator.uncertainty import rolling_origin, scores
 
 
 @pytest.fixture(scope="module")
@@ -148,18 +148,18 @@ def test_forecast_ranges_cover_simulated_truth_at_their_nominal_rate():
 
 
 def test_the_kept_backtest_is_current():
-    assert rolling_origin.is_current(), "the data or the model changed: run `simulate backtest --refresh`"
+    assert scores.is_current(), "the data or the model changed: run `simulate backtest --refresh`"
 
 
 def test_one_origin_of_the_kept_backtest_recomputes_to_the_same_forecasts():
-    _, kept = rolling_origin.read_cache()
+    _, kept = scores.read_cache()
     origin = "2025-08"
-    fitted = fit(origin, SWITCHED_OFF, months_ahead=rolling_origin.HORIZONS)
+    fitted = fit(origin, SWITCHED_OFF, months_ahead=scores.HORIZONS)
     imports, _ = monthly(fitted.setup, fitted.parameters)
     grid_months = fitted.setup.paths.days[fitted.setup.month_starts].astype("datetime64[M]")
     rho = fitted.parameters["noise_persistence"]
     for row in kept:
-        if row.variant == rolling_origin.FULL and row.origin == origin and row.flow == "imports":
+        if row.variant == scores.FULL and row.origin == origin and row.flow == "imports":
             value = imports[np.searchsorted(grid_months, np.datetime64(row.month, "M"))]
             expected = value * np.exp(fitted.estimates.anchors["imports"] * rho**row.horizon)
             assert row.model == pytest.approx(expected, rel=1e-3)
@@ -182,5 +182,5 @@ def test_the_docs_tables_are_the_current_estimates_and_backtest(bundled_fit):
 
     docs = Path(__file__).resolve().parents[1] / "docs" / "model.md"
     text = docs.read_text(encoding="utf-8")
-    _, kept = rolling_origin.read_cache()
+    _, kept = scores.read_cache()
     assert text == with_blocks(text, docs_blocks(bundled_fit, kept)), "regenerate the tables: python docs/tables.py"

@@ -14,7 +14,7 @@ from simulator.model.backtest import Backtest, backtest
 from simulator.model.observed import Observed, observed
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths, tariff_arrays
-from simulator.uncertainty.rolling_origin import Forecast, is_current, read_cache
+from simulator.uncertainty.scores import Forecast, is_current, read_cache
 from simulator.uncertainty.tornado import Tornado, full_years, tornado
 
 

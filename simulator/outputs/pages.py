@@ -45,7 +45,7 @@ from simulator.outputs.provenance import (
 from simulator.outputs.tables import MAIN_MEASURES, MORE_MEASURES, markdown_rows, measure_table, scenario_table
 from simulator.outputs.text import clean, short_title, web_url
 from simulator.outputs.text import number as format_number
-from simulator.uncertainty.rolling_origin import BENCHMARKS, FULL, scores
+from simulator.uncertainty.scores import BENCHMARKS, FULL, scores
 
 KEY_COLUMNS = (
     "year",
@@ -107,9 +107,7 @@ class Picture:
         return [f"{self.name}.{extension}" for extension in self.formats]
 
 
-def picture(
-    folder: Path, name: str, caption: str, size: tuple[int, int], formats: Sequence[str] = ("svg",)
-) -> Picture:
+def picture(folder: Path, name: str, caption: str, size: tuple[int, int], formats: Sequence[str] = ("svg",)) -> Picture:
     """A chart for the page: ``folder/name.svg`` inlined, and links to each of its files."""
     return Picture(name, caption, folder, *size, formats=tuple(formats))
 

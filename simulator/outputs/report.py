@@ -84,7 +84,7 @@ from simulator.outputs.skill import skill_rows
 from simulator.outputs.text import clean, text_width
 from simulator.uncertainty.draws import monte_carlo
 from simulator.uncertainty.executors import fork_map
-from simulator.uncertainty.rolling_origin import scores
+from simulator.uncertainty.scores import scores
 
 Progress = Callable[[int, int, str], None]
 CHARTBOOK = "chartbook.pdf"

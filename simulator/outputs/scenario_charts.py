@@ -48,7 +48,7 @@ from simulator.outputs.layout import (
 )
 from simulator.outputs.provenance import draws_note
 from simulator.outputs.text import MINUS, money, plain, text_width
-from simulator.uncertainty.rolling_origin import BENCHMARKS, FLOWS, FULL, HORIZONS, coverage, scores
+from simulator.uncertainty.scores import BENCHMARKS, FLOWS, FULL, HORIZONS, coverage, scores
 
 # ---------------------------------------------------------------- one scenario
 

@@ -7,7 +7,7 @@ import numpy as np
 from simulator.inputs.estimates import Estimates
 from simulator.inputs.parameters import PARAMETERS
 from simulator.model.estimation import Fit
-from simulator.uncertainty.rolling_origin import BENCHMARKS, FLOWS, FULL, HORIZONS, Forecast, Score, coverage, scores
+from simulator.uncertainty.scores import BENCHMARKS, FLOWS, FULL, HORIZONS, Forecast, Score, coverage, scores
 
 FLOW_NAMES = {"imports": "US imports from China", "exports": "US exports to China"}
 
