@@ -30,6 +30,23 @@ def test_help_imports_neither_pandas_nor_matplotlib():
     assert done.stdout.strip() == ""
 
 
+def test_a_report_imports_no_scipy_and_fit_does(tmp_path):
+    """Only the estimation needs scipy: a simulate run with its report and charts does not import it."""
+    code = (
+        "import sys\n"
+        "from simulator.cli import main\n"
+        f"assert main(['deal', '--out', {str(tmp_path)!r}, '--quiet']) == 0\n"
+        "print('scipy' in sys.modules)\n"
+        "import simulator\n"
+        "simulator.fit\n"
+        "print('scipy' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "True"]
+    assert (tmp_path / "deal" / "skill.svg").exists()  # the kept backtest is still read and charted
+
+
 def test_simulate_writes_tariff_chart_and_table(tmp_path):
     assert main([str(ROOT / "scenarios" / "documented-2025.yaml"), "--out", str(tmp_path), "--quiet"]) == 0
     folder = tmp_path / "documented-2025"

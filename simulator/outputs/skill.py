@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from simulator.inputs.estimates import Estimates
 from simulator.inputs.parameters import PARAMETERS
-from simulator.model.estimation import Fit
 from simulator.uncertainty.scores import BENCHMARKS, FLOWS, FULL, HORIZONS, Forecast, Score, coverage, scores
+
+if TYPE_CHECKING:  # the estimation imports scipy, which a report does not need: a Fit is only passed in
+    from simulator.model.estimation import Fit
 
 FLOW_NAMES = {"imports": "US imports from China", "exports": "US exports to China"}
 
