@@ -44,6 +44,13 @@ def imports(path: Path, known: set[str]) -> list[tuple[str, int, bool]]:
     """Package modules imported by a file: (module, line, at module top level)."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     top = {id(node) for node in tree.body}
+    # a type-only import (`if TYPE_CHECKING:` at module level) is never run, so it hides nothing
+    top |= {
+        id(inner)
+        for node in tree.body
+        if isinstance(node, ast.If) and isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+        for inner in node.body
+    }
     found = []
     for node in ast.walk(tree):
         targets = []
