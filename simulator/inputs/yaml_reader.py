@@ -348,8 +348,7 @@ def _scalar(node: Any) -> Any:
     Raises ValueError, in words for the reader, when an explicit tag (``!!float abc``) does not fit the text.
     """
     kind = node.tag.removeprefix(_CORE)
-    # ruamel marks the fold points of a folded (>) scalar with BEL characters, for round-tripping
-    text = node.value.replace("\a", "") if node.style == ">" else node.value
+    text = node.value
     if kind == "null":
         if text.strip() not in ("", "~", "null", "Null", "NULL"):
             raise ValueError(f"'{text}' is not null (write null or leave the value out)")
