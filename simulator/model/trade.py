@@ -177,9 +177,10 @@ def adjust(
         shape = np.broadcast_shapes(shape, falling_table.shape)
     bounds = [*steps.starts.tolist(), days]
     state = np.empty(shape)
-    current = np.broadcast_to(steps.values[..., 0], shape[:-1]).copy()
+    values = np.broadcast_to(steps.values, (*shape[:-1], len(steps.starts)))
+    current = values[..., 0].copy()
     for index, (first, stop) in enumerate(itertools.pairwise(bounds)):
-        target = np.broadcast_to(steps.values[..., index], shape[:-1])
+        target = values[..., index]
         stretch = state[..., first:stop]
         decay = table[..., : stop - first]
         if falling_table is not None:
