@@ -89,6 +89,22 @@ def test_a_switched_off_mechanism_is_held_at_its_neutral_value():
             assert prepared.fixed[name] == value
 
 
+def test_forecast_spreads_are_widened_by_the_parameters_the_record_determined():
+    stored = load_estimates()
+    months = int((stored.anchor_month - stored.first_month).astype(int)) + 1
+    assert months == 12
+    mean = [name for name in stored.names if name not in noise.PARAMETERS]
+    priors = np.array([PARAMETERS[name].prior_spread() for name in stored.names])
+    # nothing learned (the posterior is the prior): no widening
+    unlearned = dataclasses.replace(stored, covariance=np.diag(priors**2))
+    assert noise.spread_widening(unlearned) == pytest.approx(1.0)
+    # every mean parameter pinned down by the record: n = 24 values less one per parameter
+    learned = dataclasses.replace(stored, covariance=np.zeros_like(stored.covariance))
+    assert noise.spread_widening(learned) == pytest.approx(np.sqrt(24 / (24 - len(mean))))
+    # the bundled fit: about 4.7 effective parameters, 12% wider
+    assert noise.spread_widening(stored) == pytest.approx(1.1156, abs=1e-3)
+
+
 # ---------------------------------------------------------------- coverage on simulated data
 
 REPLICATIONS = 16
