@@ -1,5 +1,6 @@
 """Monte Carlo draws: distributions, seeds, quantiles, truce renewals, tornado."""
 
+import time
 from statistics import NormalDist
 
 import numpy as np
@@ -12,6 +13,7 @@ from simulator.inputs.distributions import Distribution, normal_quantile
 from simulator.inputs.parameters import PARAMETERS
 from simulator.model.variables import VARIABLES
 from simulator.uncertainty.draws import monte_carlo, parameter_distributions
+from simulator.uncertainty.executors import fork_map, fork_map_unordered
 from simulator.uncertainty.quantiles import QuantileAccumulator
 from simulator.uncertainty.tornado import last_full_year, tornado
 
@@ -303,3 +305,15 @@ def test_a_renewal_that_cannot_act_is_not_a_decision_and_is_named():
 def test_quantile_levels_are_percent():
     with pytest.raises(ValueError, match="percent levels"):
         run("geneva-truce", draws=10, seed=1, quantiles=(0.05, 0.95))
+
+
+def test_forked_work_comes_back_in_order_or_as_soon_as_done():
+    def work(seconds):
+        time.sleep(seconds)
+        return seconds * 10
+
+    assert list(fork_map(work, [0.5, 0.0, 0.0], workers=2)) == [5.0, 0.0, 0.0]
+    found = list(fork_map_unordered(work, [0.5, 0.0, 0.0], workers=2))
+    assert sorted(found) == [(0, 5.0), (1, 0.0), (2, 0.0)]
+    assert found[0][0] != 0  # the long first item does not hold back the two short ones started after it
+    assert list(fork_map_unordered(work, [0.0, 0.0], workers=1)) == [(0, 0.0), (1, 0.0)]

@@ -83,7 +83,7 @@ from simulator.outputs.provenance import differences
 from simulator.outputs.skill import skill_rows
 from simulator.outputs.text import clean, text_width
 from simulator.uncertainty.draws import monte_carlo
-from simulator.uncertainty.executors import fork_map
+from simulator.uncertainty.executors import fork_map, fork_map_unordered
 from simulator.uncertainty.scores import scores
 
 Progress = Callable[[int, int, str], None]
@@ -523,7 +523,9 @@ def build(staged: list[Staged], stamp: dict[str, str], workers: int | None, prog
     jobs = sorted(staged, key=lambda item: item.name != COMPARISON)  # the largest job first: no idle core at the end
     total, done = sum(len(item.charts) for item in jobs), 0
     text_width("Load the font once, before the workers fork", 8)
-    for item, outcome in zip(jobs, fork_map(lambda item: _build_one(item, stamp), jobs, workers), strict=True):
+    # each folder counts when it is done, so a long job started first does not hold the bar back
+    for index, outcome in fork_map_unordered(lambda item: _build_one(item, stamp), jobs, workers):
+        item = jobs[index]
         if isinstance(outcome, Failure):
             item.failure = outcome.reason
         done += len(item.charts)

@@ -33,6 +33,24 @@ def fork_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int 
         _WORK = None
 
 
+def fork_map_unordered(
+    function: Callable[[Any], Any], items: Sequence[Any], workers: int | None = None
+) -> Iterator[tuple[int, Any]]:
+    """``(index, function(item))`` for each item as soon as it is done (not in order); on up to ``workers`` forked
+    processes. A long item does not hold back the report of shorter ones started after it."""
+    global _WORK
+    workers = min(len(items), workers or os.cpu_count() or 1)
+    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from ((index, function(item)) for index, item in enumerate(items))
+        return
+    _WORK = (function, items)
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_signals) as pool:
+            yield from pool.imap_unordered(_call_indexed, range(len(items)))
+    finally:
+        _WORK = None
+
+
 def _quiet_signals() -> None:
     """Workers leave Ctrl-C to the parent, which cleans up, and die at once when it terminates them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -42,6 +60,10 @@ def _quiet_signals() -> None:
 def _call(index: int) -> Any:
     function, items = _WORK  # type: ignore[misc]
     return function(items[index])
+
+
+def _call_indexed(index: int) -> tuple[int, Any]:
+    return index, _call(index)
 
 
 def local_pool(tasks: int) -> Executor:
