@@ -79,7 +79,7 @@ from simulator.outputs.pages import (
     scenario_context,
     spread_rows,
 )
-from simulator.outputs.provenance import differences
+from simulator.outputs.provenance import day, differences
 from simulator.outputs.skill import skill_rows
 from simulator.outputs.text import clean, text_width
 from simulator.uncertainty.draws import monte_carlo
@@ -643,7 +643,7 @@ def write_book(folder: Path, item: Staged, context: dict, figures: dict[str, Fig
     if isinstance(report, ScenarioReport):
         scenario = report.result.scenario
         title, tables = scenario.title, [context["key_years"]]
-        subtitle = f"Scenario {scenario.id} · horizon {scenario.start} to {scenario.end}"
+        subtitle = f"Monthly projection from {day(scenario.start)} to {day(scenario.end)}"
     else:
         title, tables = (
             f"Comparison of {len(report.members)} scenarios",
