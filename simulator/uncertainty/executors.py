@@ -20,17 +20,7 @@ _WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 def fork_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int | None = None) -> Iterator[Any]:
     """``function(item)`` for each item, in order; on up to ``workers`` forked processes."""
-    global _WORK
-    workers = min(len(items), workers or os.cpu_count() or 1)
-    if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-        yield from (function(item) for item in items)
-        return
-    _WORK = (function, items)
-    try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_signals) as pool:
-            yield from pool.imap(_call, range(len(items)))
-    finally:
-        _WORK = None
+    yield from (result for _, result in _forked(function, items, workers, ordered=True))
 
 
 def fork_map_unordered(
@@ -38,6 +28,13 @@ def fork_map_unordered(
 ) -> Iterator[tuple[int, Any]]:
     """``(index, function(item))`` for each item as soon as it is done (not in order); on up to ``workers`` forked
     processes. A long item does not hold back the report of shorter ones started after it."""
+    yield from _forked(function, items, workers, ordered=False)
+
+
+def _forked(
+    function: Callable[[Any], Any], items: Sequence[Any], workers: int | None, ordered: bool
+) -> Iterator[tuple[int, Any]]:
+    """``(index, function(item))`` from forked workers (a plain loop where one worker, or no fork, is available)."""
     global _WORK
     workers = min(len(items), workers or os.cpu_count() or 1)
     if workers <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -46,7 +43,8 @@ def fork_map_unordered(
     _WORK = (function, items)
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_signals) as pool:
-            yield from pool.imap_unordered(_call_indexed, range(len(items)))
+            take = pool.imap if ordered else pool.imap_unordered
+            yield from take(_call_indexed, range(len(items)))
     finally:
         _WORK = None
 
@@ -57,13 +55,9 @@ def _quiet_signals() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _call(index: int) -> Any:
-    function, items = _WORK  # type: ignore[misc]
-    return function(items[index])
-
-
 def _call_indexed(index: int) -> tuple[int, Any]:
-    return index, _call(index)
+    function, items = _WORK  # type: ignore[misc]
+    return index, function(items[index])
 
 
 def local_pool(tasks: int) -> Executor:
