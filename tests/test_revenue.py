@@ -5,10 +5,13 @@ import csv
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import simulator
 from simulator.inputs.facts import load_facts
 from simulator.inputs.locations import seeds_dir
+from simulator.model import revenue
 from simulator.model.tariff_paths import tariff_arrays
 
 
@@ -95,3 +98,25 @@ def test_goods_on_the_water_pay_the_rate_of_their_shipping_day_when_a_rate_rises
     assert ieepa[day] > 90 and paid[day] == ieepa[day - 25]  # the peak is not paid by goods shipped before it
     cut = np.flatnonzero(paths.days == np.datetime64("2025-05-14"))[0]
     assert paid[cut] == ieepa[cut]  # a cut applies at once
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 6),
+    st.integers(5, 80),
+    st.lists(st.integers(0, 120), min_size=1, max_size=6),
+    st.sets(st.integers(1, 79), max_size=6),
+    st.integers(0, 2**32 - 1),
+)
+def test_period_receipts_are_the_monthly_sums_of_the_daily_receipts(draws, days, lags, starts, seed):
+    """Monte Carlo sums receipts per period straight from the entered duties; the sums equal those of the delayed days,
+    for lags shorter or longer than a period, the whole grid, zero, one or one per draw."""
+    entered = np.random.default_rng(seed).uniform(0.0, 1.0, (draws, days))
+    starts = np.array(sorted({0} | {start for start in starts if start < days}))
+    for lag in (lags[0], np.resize(lags, draws)):
+        expected = np.add.reduceat(revenue.receipts(entered, np.broadcast_to(lag, draws)), starts, axis=-1)
+        np.testing.assert_allclose(revenue.period_receipts(entered, lag, starts), expected, rtol=1e-12, atol=1e-12)
+    one = entered[0]
+    per_draw = np.resize(lags, draws)
+    expected = np.add.reduceat(revenue.receipts(one, per_draw), starts, axis=-1)
+    np.testing.assert_allclose(revenue.period_receipts(one, per_draw, starts), expected, rtol=1e-12, atol=1e-12)

@@ -1,5 +1,6 @@
 """Monte Carlo draws: distributions, seeds, quantiles, truce renewals, tornado."""
 
+import itertools
 import time
 from statistics import NormalDist
 
@@ -13,7 +14,7 @@ from simulator.inputs.distributions import Distribution, normal_quantile
 from simulator.inputs.parameters import PARAMETERS
 from simulator.model.variables import VARIABLES
 from simulator.uncertainty.draws import monte_carlo, parameter_distributions
-from simulator.uncertainty.executors import fork_map, fork_map_unordered
+from simulator.uncertainty.executors import fork_map, fork_map_unordered, thread_map
 from simulator.uncertainty.quantiles import QuantileAccumulator
 from simulator.uncertainty.tornado import last_full_year, tornado
 
@@ -189,7 +190,7 @@ def test_renewal_is_one_decision_for_both_sides_of_a_truce():
     )  # renewals starting 2026-11-10 and 2027-11-10 fall inside the horizon
 
 
-def test_progress_is_reported_per_chunk():
+def test_progress_is_reported_per_slice_of_draws():
     calls = []
     monte_carlo(
         renewable("50%", fixed=False),
@@ -198,7 +199,11 @@ def test_progress_is_reported_per_chunk():
         chunk=1000,
         progress=lambda done, total: calls.append((done, total)),
     )
-    assert calls == [(1000, 2500), (2000, 2500), (2500, 2500)]
+    done = [count for count, _ in calls]
+    assert {total for _, total in calls} == {2500}
+    assert done == sorted(set(done)) and done[-1] == 2500
+    assert {1000, 2000} <= set(done)  # a chunk's last slice ends on its last draw
+    assert len(done) > 3  # the slices of each chunk, not only the chunks
 
 
 @settings(max_examples=25, deadline=None)
@@ -317,3 +322,21 @@ def test_forked_work_comes_back_in_order_or_as_soon_as_done():
     assert sorted(found) == [(0, 5.0), (1, 0.0), (2, 0.0)]
     assert found[0][0] != 0  # the long first item does not hold back the two short ones started after it
     assert list(fork_map_unordered(work, [0.0, 0.0], workers=1)) == [(0, 0.0), (1, 0.0)]
+
+
+def test_thread_map_keeps_order_and_takes_items_only_as_results_are_taken():
+    def work(seconds):
+        time.sleep(seconds)
+        return seconds * 10
+
+    assert list(thread_map(work, [0.2, 0.0, 0.1, 0.0], workers=2)) == [2.0, 0.0, 1.0, 0.0]
+    assert list(thread_map(work, [0.0, 0.1], workers=1)) == [0.0, 1.0]
+    taken = []
+
+    def endless():
+        for number in itertools.count():
+            taken.append(number)
+            yield 0.0
+
+    assert list(itertools.islice(thread_map(work, endless(), workers=2), 3)) == [0.0, 0.0, 0.0]
+    assert len(taken) <= 3 + 2 * 2  # never more than two items per thread ahead of the results taken

@@ -116,9 +116,16 @@ def flows(
 
 
 def duties(
-    paths: TariffPaths, values: dict[str, np.ndarray], parameters: dict[str, np.ndarray | float]
+    paths: TariffPaths,
+    values: dict[str, np.ndarray],
+    parameters: dict[str, np.ndarray | float],
+    periods: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
-    """Duties of both sides [USD bn/day]: statutory, collected by authority and in all, and refunds (US)."""
+    """Duties of both sides [USD bn/day]: statutory, collected by authority and in all, and refunds (US).
+
+    ``periods``: the first day of each period [indices]; the duties are then summed over the periods [USD bn/period]
+    (what Monte Carlo keeps), the payment delay applied to the sums rather than to every draw's days.
+    """
     found = {}
     in_transit = np.rint(parameters["in_transit_days"]).astype(int)
     for direction, (flow, statutory_name, collected_name) in SIDES.items():
@@ -137,13 +144,20 @@ def duties(
             else:  # an authority with no duty on the path collects nothing: one row of zeros, shared by the draws
                 entered[authority] = np.zeros(value.shape[-1])
         for name, daily in entered.items():
-            found[f"{collected_name}_{name}"] = revenue.receipts(daily, lag) if name in collecting else daily
+            delay = lag if name in collecting else 0
+            if periods is None:
+                found[f"{collected_name}_{name}"] = revenue.receipts(daily, delay)
+            else:
+                found[f"{collected_name}_{name}"] = revenue.period_receipts(daily, delay, periods)
         if direction == "us_on_china":
             paid_back = sum(
                 (revenue.refunds(entered[plan.authority], plan) for plan in paths.refunds.get(direction, ())),
                 np.zeros(value.shape[-1]),
             )
             found["us_tariff_refunds_to_importers"] = paid_back
+    if periods is not None:
+        for name in (*(statutory for _, statutory, _ in SIDES.values()), "us_tariff_refunds_to_importers"):
+            found[name] = np.add.reduceat(found[name], periods, axis=-1)
     return found
 
 
@@ -200,15 +214,23 @@ def project(
 
 
 def parts(
-    paths: TariffPaths, parameters: dict[str, np.ndarray | float], shocks: noise.Deviations | None = None
+    paths: TariffPaths,
+    parameters: dict[str, np.ndarray | float],
+    shocks: noise.Deviations | None = None,
+    periods: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """The reported variables other than :func:`totals`, daily: flows, duties by authority, refunds and rates.
 
-    A series the draws share (a rate, an authority that collects nothing) has no draw axis.
+    A series the draws share (a rate, an authority that collects nothing) has no draw axis. ``periods``: the first
+    day of each period [indices]; every series is then summed over the periods (rates too: divide by the periods'
+    lengths for their averages).
     """
     series = flows(paths, parameters, shocks)
-    series.update(duties(paths, series, parameters))
+    collected = duties(paths, series, parameters, periods)
     series.update(rates(paths))
+    if periods is not None:
+        series = {name: np.add.reduceat(value, periods, axis=-1) for name, value in series.items()}
+    series.update(collected)
     return series
 
 

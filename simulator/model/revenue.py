@@ -49,6 +49,38 @@ def receipts(entered: np.ndarray, payment_lag_days: np.ndarray | int) -> np.ndar
     return delayed(entered, payment_lag_days)
 
 
+def period_receipts(entered: np.ndarray, payment_lag_days: np.ndarray | int, starts: np.ndarray) -> np.ndarray:
+    """:func:`receipts` summed over periods [USD bn/period], without the daily array: the periods begin on the days
+    ``starts`` [indices, from 0] and the last runs to the end of the grid.
+
+    A period [a, b) receives the duties entered on days a − L to b − L − 1, those before the grid at the first day's
+    amount. Each draw's shifted periods are summed in one pass over the entered duties (Monte Carlo needs only the
+    months), rather than shifting a copy of every draw's days first.
+    """
+    lag = np.maximum(np.asarray(payment_lag_days), 0)
+    if entered.ndim == 1 and lag.ndim == 1:  # one series, a lag per draw: once per distinct lag
+        values, which = np.unique(lag, return_inverse=True)
+        return np.stack([period_receipts(entered, int(value), starts) for value in values.tolist()])[which]
+    if not np.any(lag):
+        return np.add.reduceat(entered, starts, axis=-1)
+    count = entered.shape[-1]
+    rows = np.ascontiguousarray(entered).reshape(-1, count)
+    bounds = np.r_[starts, count] - np.broadcast_to(lag, entered.shape[:-1]).reshape(-1, 1)
+    inside = np.clip(bounds, 0, count)
+    flat = rows.ravel()
+    # one reduceat over all rows, each row's period bounds in turn (the sum from a row's last bound to the next row's
+    # first is dropped); reduceat needs every index inside the array, so an end on the array's end is taken apart
+    index = (inside + (np.arange(len(rows)) * count)[:, None]).ravel()
+    end = int(index[-1])
+    index[-1] = min(end, flat.size - 1)
+    sums = np.add.reduceat(flat, index).reshape(inside.shape)[:, :-1]
+    if end == flat.size:
+        sums[-1, -1] = flat[index[-2] :].sum()
+    sums = np.where(inside[:, 1:] > inside[:, :-1], sums, 0.0)  # reduceat gives an empty period one value, not 0
+    sums += np.diff(np.minimum(bounds, 0), axis=-1) * rows[:, :1]  # days received from before the grid
+    return sums.reshape(*entered.shape[:-1], len(starts))
+
+
 def refunds(collected: np.ndarray, plan: RefundPlan) -> np.ndarray:
     """Refund payments [USD bn/day]: ``plan.share`` of all duties ``collected`` [USD bn/day], over the plan's days.
 

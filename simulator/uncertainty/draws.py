@@ -14,6 +14,7 @@ so a seed fixes every draw whatever the machine.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from collections.abc import Callable
 
@@ -26,8 +27,10 @@ from simulator.inputs.scenario import Scenario
 from simulator.model import noise
 from simulator.model.projection import anchors, parts, point_parameters, totals
 from simulator.model.result import DrawsSummary, period_starts
-from simulator.model.timeline import renewal_decisions
+from simulator.model.tariff_paths import TariffPaths
+from simulator.model.timeline import RenewalDecision, renewal_decisions
 from simulator.model.variables import RATES, VARIABLES
+from simulator.uncertainty.executors import thread_map
 from simulator.uncertainty.quantiles import QUANTILES, QuantileAccumulator
 from simulator.uncertainty.renewals import PolicyPaths, draw_renewals
 
@@ -138,6 +141,59 @@ def sliced_deviations(deviations: noise.Deviations, rows: slice, count: int) -> 
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class Chunk:
+    """The random part of a chunk of draws, drawn from its own stream: parameters [model units], truce renewals
+    (draws × windows, None without windows) and deviations (None before the first fit)."""
+
+    count: int
+    parameters: dict[str, np.ndarray | float]
+    renewals: np.ndarray | None
+    shocks: noise.Deviations | None
+
+
+def draw_chunk(
+    stream: np.random.SeedSequence,
+    count: int,
+    scenario: Scenario,
+    distributions: dict[str, Distribution],
+    decisions: list[RenewalDecision],
+    days: np.ndarray,
+    widening: dict[str, float],
+) -> Chunk:
+    """``count`` draws of ``scenario``'s uncertain inputs from ``stream``, in this order: parameters, renewals,
+    deviations (the order fixes which random numbers each takes)."""
+    generator = np.random.default_rng(stream)
+    parameters = draw_parameters(scenario, distributions, generator, count)
+    renewals = draw_renewals(decisions, scenario.end, generator, count) if decisions else None
+    return Chunk(count, parameters, renewals, deviations(days, parameters, generator, count, widening))
+
+
+def period_sums(
+    months: np.ndarray, years: np.ndarray, lengths: dict[str, np.ndarray], job: tuple[Chunk, slice, TariffPaths]
+) -> dict[str, np.ndarray]:
+    """The draws ``rows`` of a chunk, on their tariff paths (``job``), projected and summed by month and by year:
+    draws × variables × periods [USD bn/period; rates as averages over the period's days, %].
+
+    ``months``: the first day of each month [day indices]; ``years``: the first month of each year [month indices];
+    ``lengths``: days per period, by frequency.
+    """
+    chunk, rows, paths = job
+    size = rows.stop - rows.start
+    drawn = {name: sliced(value, rows, chunk.count) for name, value in chunk.parameters.items()}
+    shocks = None if chunk.shocks is None else sliced_deviations(chunk.shocks, rows, chunk.count)
+    # sums over months first: the totals are linear in their parts; a series the draws share (a rate, a row of
+    # zeros) is summed once
+    monthly = parts(paths, drawn, shocks, months)
+    monthly.update(totals(monthly, drawn))
+    table = np.stack([np.broadcast_to(monthly[name], (size, len(months))) for name in VARIABLES], axis=1)
+    found = {"monthly": table, "annual": np.add.reduceat(table, years, axis=2)}  # years: sums of months
+    rates = [index for index, name in enumerate(VARIABLES) if name in RATES]
+    for frequency, values in found.items():
+        values[:, rates] /= lengths[frequency]  # rates are averages over days
+    return found
+
+
 def monte_carlo(
     scenario: Scenario,
     draws: int,
@@ -163,39 +219,30 @@ def monte_carlo(
     month_starts = groups["monthly"][0]
     month_stamps = days[month_starts].astype("datetime64[Y]")
     year_of_month = np.flatnonzero(np.r_[True, month_stamps[1:] != month_stamps[:-1]])
-    rate_rows = [index for index, name in enumerate(VARIABLES) if name in RATES]
+    lengths = {frequency: length for frequency, (_, length) in groups.items()}
     joint = jointly_drawn(scenario, distributions)
     estimates = load_estimates()
     widening = {
         flow: noise.spread_widening(estimates) if estimates is not None and spread in joint else 1.0
         for flow, spread in (("imports", "import_noise"), ("exports", "export_noise"))
     }
+    chunks = (
+        draw_chunk(stream, min(chunk, draws - first), scenario, distributions, decisions, days, widening)
+        for first, stream in zip(range(0, draws, chunk), streams, strict=True)
+    )
+    # the random numbers are drawn per chunk (so a seed gives the same draws whatever the horizon); the days are
+    # projected in slices of at most CHUNK_CELLS draw-days, which keeps the arrays within the processor's cache, on
+    # every core (numpy works without Python's lock). Tariff paths are chosen here, in one thread: they are cached.
+    jobs = (
+        (batch, rows, policy.stacked(batch.renewals[rows]) if batch.renewals is not None else paths)
+        for batch in chunks
+        for rows in (slice(first, min(first + step, batch.count)) for first in range(0, batch.count, step))
+    )
     done = 0
-    for stream in streams:
-        count = min(chunk, draws - done)
-        generator = np.random.default_rng(stream)
-        parameters = draw_parameters(scenario, distributions, generator, count)
-        renewals = draw_renewals(decisions, scenario.end, generator, count) if decisions else None
-        shocks = deviations(days, parameters, generator, count, widening)
-        # the random numbers are drawn per chunk (so a seed gives the same draws whatever the horizon); the days are
-        # projected in slices of at most CHUNK_CELLS draw-days, which keeps the arrays within the processor's cache
-        for first in range(0, count, step):
-            rows = slice(first, min(first + step, count))
-            size = rows.stop - rows.start
-            chosen = policy.stacked(renewals[rows]) if renewals is not None else paths
-            drawn = {name: sliced(value, rows, count) for name, value in parameters.items()}
-            series = parts(chosen, drawn, None if shocks is None else sliced_deviations(shocks, rows, count))
-            # sums over months first: the totals are linear in their parts; a series the draws share (a rate, a row
-            # of zeros) is summed once
-            monthly = {name: np.add.reduceat(value, month_starts, axis=-1) for name, value in series.items()}
-            monthly.update(totals(monthly, drawn))
-            table = np.stack([np.broadcast_to(monthly[name], (size, len(month_starts))) for name in VARIABLES], axis=1)
-            annual = np.add.reduceat(table, year_of_month, axis=2)  # sums of the months, which are sums of the days
-            for frequency, values in (("monthly", table), ("annual", annual)):
-                lengths = groups[frequency][1]
-                values[:, rate_rows] /= lengths  # rates are averages over days
-                accumulators[frequency].add(values.reshape(size, -1))
-        done += count
+    for tables in thread_map(functools.partial(period_sums, month_starts, year_of_month, lengths), jobs):
+        for frequency, values in tables.items():
+            accumulators[frequency].add(values.reshape(len(values), -1))
+        done += len(tables["monthly"])
         if progress is not None:
             progress(done, draws)
     periods = {}

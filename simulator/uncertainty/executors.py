@@ -1,4 +1,5 @@
-"""Where parallel work runs: forked workers for the report, process pools and dask clusters for sweeps.
+"""Where parallel work runs: forked workers for the report, threads for Monte Carlo, process pools and dask clusters
+for sweeps.
 
 :func:`fork_map` runs a function over items on forked worker processes, falling back to a
 plain loop. Forked workers inherit the parent's memory, so the items (results, figures' data)
@@ -8,14 +9,20 @@ value back.
 
 from __future__ import annotations
 
+import collections
+import itertools
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 _WORK: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
+
+
+POLL_SECONDS = 0.1
+"""How often a parent waiting on forked workers calls its ``waiting`` function [s]."""
 
 
 def fork_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int | None = None) -> Iterator[Any]:
@@ -24,15 +31,43 @@ def fork_map(function: Callable[[Any], Any], items: Sequence[Any], workers: int 
 
 
 def fork_map_unordered(
-    function: Callable[[Any], Any], items: Sequence[Any], workers: int | None = None
+    function: Callable[[Any], Any],
+    items: Sequence[Any],
+    workers: int | None = None,
+    waiting: Callable[[], None] | None = None,
 ) -> Iterator[tuple[int, Any]]:
     """``(index, function(item))`` for each item as soon as it is done (not in order); on up to ``workers`` forked
-    processes. A long item does not hold back the report of shorter ones started after it."""
-    yield from _forked(function, items, workers, ordered=False)
+    processes. A long item does not hold back the report of shorter ones started after it. ``waiting`` is called
+    every :data:`POLL_SECONDS` while the workers are busy (e.g. to show what a :class:`SharedCount` counted)."""
+    yield from _forked(function, items, workers, ordered=False, waiting=waiting)
+
+
+class SharedCount:
+    """A count that forked workers add to and their parent reads (in shared memory); a plain count without fork."""
+
+    def __init__(self) -> None:
+        forked = "fork" in multiprocessing.get_all_start_methods()
+        self._shared = multiprocessing.get_context("fork").Value("q", 0) if forked else None
+        self._plain = 0
+
+    def add(self, amount: int = 1) -> None:
+        if self._shared is None:
+            self._plain += amount
+            return
+        with self._shared.get_lock():
+            self._shared.value += amount
+
+    @property
+    def value(self) -> int:
+        return self._plain if self._shared is None else int(self._shared.value)
 
 
 def _forked(
-    function: Callable[[Any], Any], items: Sequence[Any], workers: int | None, ordered: bool
+    function: Callable[[Any], Any],
+    items: Sequence[Any],
+    workers: int | None,
+    ordered: bool,
+    waiting: Callable[[], None] | None = None,
 ) -> Iterator[tuple[int, Any]]:
     """``(index, function(item))`` from forked workers (a plain loop where one worker, or no fork, is available)."""
     global _WORK
@@ -43,8 +78,14 @@ def _forked(
     _WORK = (function, items)
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_signals) as pool:
-            take = pool.imap if ordered else pool.imap_unordered
-            yield from take(_call_indexed, range(len(items)))
+            results = (pool.imap if ordered else pool.imap_unordered)(_call_indexed, range(len(items)))
+            while True:
+                try:
+                    yield results.next(timeout=POLL_SECONDS if waiting is not None else None)
+                except multiprocessing.TimeoutError:
+                    waiting()  # type: ignore[misc]
+                except StopIteration:
+                    return
     finally:
         _WORK = None
 
@@ -58,6 +99,25 @@ def _quiet_signals() -> None:
 def _call_indexed(index: int) -> tuple[int, Any]:
     function, items = _WORK  # type: ignore[misc]
     return index, function(items[index])
+
+
+def thread_map(function: Callable[[Any], Any], items: Iterable[Any], workers: int | None = None) -> Iterator[Any]:
+    """``function(item)`` for each item, in order, on up to ``workers`` threads (by default one per core).
+
+    For numpy work, which runs without Python's global lock. Items are taken from ``items`` only as results are
+    taken (two per thread ahead at most), so a long run holds a bounded number of results in memory.
+    """
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1:
+        yield from map(function, items)
+        return
+    source = iter(items)
+    with ThreadPoolExecutor(workers) as pool:
+        pending = collections.deque(pool.submit(function, item) for item in itertools.islice(source, 2 * workers))
+        while pending:
+            result = pending.popleft().result()
+            pending.extend(pool.submit(function, item) for item in itertools.islice(source, 1))
+            yield result
 
 
 def local_pool(tasks: int) -> Executor:
