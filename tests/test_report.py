@@ -256,6 +256,32 @@ def test_a_draws_run_writes_the_point_projection_and_the_quantiles(tmp_path):
     assert np.all(median > 0) and len(median) == 48
 
 
+def test_progress_counts_each_chart_as_its_files_are_written(tmp_path):
+    from simulator.outputs.report import write_reports
+
+    baseline = load_scenario("baseline-2024")
+    calls = []
+    (alone,) = write_reports(
+        [load_scenario("deal")], tmp_path / "one", baseline, progress=lambda *call: calls.append(call)
+    )
+    charts = len(list(alone.path.glob("*.svg")))
+    assert [call for call in calls if call[2] == "charts"] == [
+        (done, charts, "charts") for done in range(1, charts + 1)
+    ]
+
+    calls.clear()
+    scenarios = [load_scenario("geneva-truce"), load_scenario("deal")]
+    outcomes = write_reports(
+        scenarios, tmp_path / "two", baseline, workers=2, progress=lambda *call: calls.append(call)
+    )
+    total = sum(len(list(outcome.path.glob("*.svg"))) for outcome in outcomes)
+    done = [call[0] for call in calls if call[2] == "charts"]
+    assert {call[1] for call in calls if call[2] == "charts"} == {total}
+    assert done == sorted(done) and done[-1] == total
+    # forked workers count as they go: the bar moves between folders, not only when one is done
+    assert len(set(done)) > len(outcomes)
+
+
 def test_rerun_writes_identical_charts(tmp_path):
     from simulator.outputs.report import write_reports
 

@@ -21,6 +21,7 @@ a failure of the output folder itself (not a folder, read-only, full disk) ends 
 from __future__ import annotations
 
 import functools
+import os
 import shutil
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
@@ -83,7 +84,7 @@ from simulator.outputs.provenance import day, differences
 from simulator.outputs.skill import skill_rows
 from simulator.outputs.text import clean, text_width
 from simulator.uncertainty.draws import monte_carlo
-from simulator.uncertainty.executors import fork_map, fork_map_unordered
+from simulator.uncertainty.executors import SharedCount, fork_map, fork_map_unordered
 from simulator.uncertainty.scores import scores
 
 Progress = Callable[[int, int, str], None]
@@ -521,23 +522,34 @@ def build(staged: list[Staged], stamp: dict[str, str], workers: int | None, prog
     error of the output folder itself ends the run (raised here).
     """
     jobs = sorted(staged, key=lambda item: item.name != COMPARISON)  # the largest job first: no idle core at the end
-    total, done = sum(len(item.charts) for item in jobs), 0
+    total = sum(len(item.charts) for item in jobs)
     text_width("Load the font once, before the workers fork", 8)
-    # each folder counts when it is done, so a long job started first does not hold the bar back
-    for index, outcome in fork_map_unordered(lambda item: _build_one(item, stamp), jobs, workers):
-        item = jobs[index]
+    # every chart counts as its files are written: workers add to a shared count, which the parent shows while it
+    # waits (a job in the parent's own process shows it at once)
+    written, parent, shown = SharedCount(), os.getpid(), [0]
+
+    def show() -> None:
+        if progress is not None and written.value != shown[0]:
+            shown[0] = written.value
+            progress(shown[0], total, "charts")
+
+    def chart_written() -> None:
+        written.add()
+        if os.getpid() == parent:
+            show()
+
+    builds = fork_map_unordered(lambda item: _build_one(item, stamp, chart_written), jobs, workers, waiting=show)
+    for index, outcome in builds:
         if isinstance(outcome, Failure):
-            item.failure = outcome.reason
-        done += len(item.charts)
-        if progress is not None:
-            progress(done, total, "charts")
+            jobs[index].failure = outcome.reason
+        show()
     broken = [item.name for item in staged if item.failure and item.name != COMPARISON]
     for item in staged:  # a comparison must not show or link to a scenario whose folder is missing
         if item.name == COMPARISON and broken and not item.failure:
             item.failure = f"not written because {', '.join(broken)} failed"
 
 
-def _build_one(item: Staged, stamp: dict[str, str]) -> Failure | None:
+def _build_one(item: Staged, stamp: dict[str, str], chart_written: Callable[[], None]) -> Failure | None:
     figures = {}
     for chart in item.charts:
         try:
@@ -545,7 +557,7 @@ def _build_one(item: Staged, stamp: dict[str, str]) -> Failure | None:
         except Exception as error:
             return Failure(item.name, f"chart {chart.name}: {reason(error)}")
     try:
-        write_pages(item, stamp, figures)
+        write_pages(item, stamp, figures, chart_written)
     except OSError as error:
         if about_output(item.target.parent, error):
             raise  # the output folder's fault (full disk, read-only): it ends the run, see write_reports
@@ -575,9 +587,12 @@ def finish(item: Staged) -> Outcome:
     return Outcome(item.name, path=item.target)
 
 
-def write_pages(item: Staged, stamp: dict[str, str], figures: dict[str, Figure]) -> None:
+def write_pages(
+    item: Staged, stamp: dict[str, str], figures: dict[str, Figure], chart_written: Callable[[], None] = lambda: None
+) -> None:
     """The charts and the last files of a folder: ``chartbook.pdf`` with each chart's files written in the same pass,
-    then ``summary.md``, ``index.html`` (charts inlined) and ``manifest.json``.
+    then ``summary.md``, ``index.html`` (charts inlined) and ``manifest.json``. ``chart_written`` is called as each
+    chart's files are written.
     """
     folder, report = item.staging, item.report
     pictures = [
@@ -615,7 +630,7 @@ def write_pages(item: Staged, stamp: dict[str, str], figures: dict[str, Figure])
             report.charts.reference,
         )
         pages, results = ("comparison.md.j2", "comparison.html.j2"), list(report.results)
-    write_book(folder, item, context, figures)
+    write_book(folder, item, context, figures, chart_written)
     (folder / "summary.md").write_text(render_markdown(pages[0], context), encoding="utf-8")
     (folder / "index.html").write_text(render_html(pages[1], context), encoding="utf-8")
     write_manifest(folder, stamp, results, item.build)
@@ -636,9 +651,16 @@ def publications(notes) -> list[str]:
     return list(found)
 
 
-def write_book(folder: Path, item: Staged, context: dict, figures: dict[str, Figure]) -> ChartBook:
+def write_book(
+    folder: Path,
+    item: Staged,
+    context: dict,
+    figures: dict[str, Figure],
+    chart_written: Callable[[], None] = lambda: None,
+) -> ChartBook:
     """``chartbook.pdf`` from what the page shows: its glance, the charts, the key-number tables and the notes; each
-    chart's files are written as its page is drawn (one pass over the chart for both)."""
+    chart's files are written as its page is drawn (one pass over the chart for both), then ``chart_written`` is
+    called."""
     report = item.report
     if isinstance(report, ScenarioReport):
         scenario = report.result.scenario
@@ -660,7 +682,7 @@ def write_book(folder: Path, item: Staged, context: dict, figures: dict[str, Fig
                 chart.name,
                 chart.caption,
                 tuple(figures[chart.name].get_size_inches()),
-                functools.partial(_save_chart, figures[chart.name], folder / chart.name, item.formats),
+                functools.partial(_save_chart, figures[chart.name], folder / chart.name, item.formats, chart_written),
             )
             for chart in item.charts
         ],
@@ -670,6 +692,9 @@ def write_book(folder: Path, item: Staged, context: dict, figures: dict[str, Fig
     )
 
 
-def _save_chart(figure: Figure, stem: Path, formats: tuple[str, ...], page: RendererBase) -> None:
-    """A chart's files, its book ``page`` drawn in the same pass as its SVG."""
+def _save_chart(
+    figure: Figure, stem: Path, formats: tuple[str, ...], written: Callable[[], None], page: RendererBase
+) -> None:
+    """A chart's files, its book ``page`` drawn in the same pass as its SVG; then ``written()``."""
     save(figure, stem, formats, copy_to=page)
+    written()
