@@ -213,6 +213,9 @@ def test_the_chart_book_opens_with_the_expected_pages(reports, folder):
     rest = texts[1 + len(charts) :]
     assert rest and "Key numbers by year" in rest[0]
     assert "Sources" in rest[-1] and "Census Bureau" in " ".join(rest)
+    # letters, not ligatures: a search finds every 'tariffs' (a Type 3 font cannot map an 'ff' glyph back to text)
+    words = re.findall(r"\w+", " ".join(texts).lower())
+    assert "tariffs" in words and not {"tari", "ffs", "speci", "fic"} & set(words)
     assert all("Key numbers by year" in text or "Sources" in text for text in rest)
     manifest = json.loads((reports / folder / "manifest.json").read_text())
     assert "chartbook.pdf" in manifest["outputs"]

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from simulator.outputs.glance import Glance
-from simulator.outputs.layout import check_glyphs, style
+from simulator.outputs.layout import check_glyphs, style, without_ligatures
 from simulator.outputs.tables import Table, markdown_rows
 from simulator.outputs.text import clean, plain
 
@@ -148,7 +148,8 @@ def _place_chart(book: PdfFile, chart: ChartPage, top: float) -> None:
 def _at(figure: Figure, x: float, y: float, text: str, **style) -> None:
     """Text at ``x`` [in] from the left and ``y`` [in] from the top of the page."""
     width, height = PAGE
-    figure.text(x / width, 1 - y / height, plain(text), va="top", ha=style.pop("ha", "left"), **style)
+    placed = figure.text(x / width, 1 - y / height, plain(text), va="top", ha=style.pop("ha", "left"), **style)
+    without_ligatures(placed)
 
 
 def _wrapped(text: str, size: float, width: float = PAGE[0] - 2 * MARGIN) -> list[str]:

@@ -138,6 +138,18 @@ def chart_style(fallback: bool = True) -> dict:
     return {**STYLE, "font.family": ["DejaVu Sans", font]} if font else dict(STYLE)
 
 
+def without_ligatures(artist: Text) -> None:
+    """Draw ``artist`` letter by letter, without ligatures ('ff' as two glyphs).
+
+    Since version 3.11 matplotlib shapes text, and DejaVu Sans joins 'ff' and 'fi'. A PDF's Type 3 font cannot say
+    which letters such a glyph stands for, so a chart book with ligatures would find no 'tariffs' when searched or
+    copied ('tari ffs'). Older versions draw no ligatures and have no setting for it.
+    """
+    setter = getattr(artist, "set_fontfeatures", None)
+    if setter is not None:
+        setter(("-liga",))
+
+
 @contextlib.contextmanager
 def style(fallback: bool = True) -> Iterator[None]:
     """Our chart settings for the duration of a block: a user's matplotlib session stays as it was. ``fallback``:
@@ -500,6 +512,7 @@ def save(
         safe = "\n".join(clean(line) for line in shown.split("\n"))  # the line breaks of wrapped titles stay
         if shown != safe:
             artist.set_text(safe)
+        without_ligatures(artist)  # for the chart book's copy (SVG text is shaped by the reader's browser)
         texts.append(safe)
     written = []
     with style(fallback=check_glyphs(texts)):
