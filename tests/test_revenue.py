@@ -5,14 +5,14 @@ import csv
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 import simulator
 from simulator.inputs.facts import load_facts
 from simulator.inputs.locations import seeds_dir
 from simulator.model import revenue
-from simulator.model.tariff_paths import tariff_arrays
+from simulator.model.tariff_paths import RefundPlan, tariff_arrays
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +108,7 @@ def test_goods_on_the_water_pay_the_rate_of_their_shipping_day_when_a_rate_rises
     st.sets(st.integers(1, 79), max_size=6),
     st.integers(0, 2**32 - 1),
 )
+@example(draws=2, days=40, lags=[3, 0], starts={10, 31}, seed=1)  # the last draw's last period ends on the grid's end
 def test_period_receipts_are_the_monthly_sums_of_the_daily_receipts(draws, days, lags, starts, seed):
     """Monte Carlo sums receipts per period straight from the entered duties; the sums equal those of the delayed days,
     for lags shorter or longer than a period, the whole grid, zero, one or one per draw."""
@@ -120,3 +121,17 @@ def test_period_receipts_are_the_monthly_sums_of_the_daily_receipts(draws, days,
     per_draw = np.resize(lags, draws)
     expected = np.add.reduceat(revenue.receipts(one, per_draw), starts, axis=-1)
     np.testing.assert_allclose(revenue.period_receipts(one, per_draw, starts), expected, rtol=1e-12, atol=1e-12)
+
+
+def test_refunds_pay_each_draw_its_share_of_its_own_duties_evenly_over_the_days_of_the_plan_inside_the_grid():
+    collected = np.array([[1.0] * 10, [2.0] * 10])  # two draws of ten days [USD bn/day]
+    paid = revenue.refunds(collected, RefundPlan("ieepa", 0.5, first=0, days=4))
+    np.testing.assert_allclose(paid, [[1.25] * 4 + [0.0] * 6, [2.5] * 4 + [0.0] * 6])
+    early = revenue.refunds(collected, RefundPlan("ieepa", 0.5, first=-2, days=4))  # half the plan before the grid
+    np.testing.assert_allclose(early, [[1.25] * 2 + [0.0] * 8, [2.5] * 2 + [0.0] * 8])
+    late = revenue.refunds(collected, RefundPlan("ieepa", 0.5, first=8, days=4))  # half after it
+    np.testing.assert_allclose(late, [[0.0] * 8 + [1.25] * 2, [0.0] * 8 + [2.5] * 2])
+    assert not revenue.refunds(collected, RefundPlan("ieepa", 0.5, first=-6, days=4)).any()  # all before the grid
+    assert not revenue.refunds(collected, RefundPlan("ieepa", 0.5, first=10, days=4)).any()  # all after it
+    one = revenue.refunds(collected[1], RefundPlan("ieepa", 0.25, first=3, days=2))  # one path, no draw axis
+    np.testing.assert_allclose(one, [0.0] * 3 + [2.5] * 2 + [0.0] * 5)

@@ -66,7 +66,7 @@ def period_receipts(entered: np.ndarray, payment_lag_days: np.ndarray | int, sta
     count = entered.shape[-1]
     rows = np.ascontiguousarray(entered).reshape(-1, count)
     bounds = np.r_[starts, count] - np.broadcast_to(lag, entered.shape[:-1]).reshape(-1, 1)
-    inside = np.clip(bounds, 0, count)
+    inside = np.maximum(bounds, 0)  # a bound is at most the grid's end: periods start inside it and lags are >= 0
     flat = rows.ravel()
     # one reduceat over all rows, each row's period bounds in turn (the sum from a row's last bound to the next row's
     # first is dropped); reduceat needs every index inside the array, so an end on the array's end is taken apart
@@ -77,7 +77,7 @@ def period_receipts(entered: np.ndarray, payment_lag_days: np.ndarray | int, sta
     if end == flat.size:
         sums[-1, -1] = flat[index[-2] :].sum()
     sums = np.where(inside[:, 1:] > inside[:, :-1], sums, 0.0)  # reduceat gives an empty period one value, not 0
-    sums += np.diff(np.minimum(bounds, 0), axis=-1) * rows[:, :1]  # days received from before the grid
+    sums += np.diff(np.minimum(bounds, 0)) * rows[:, :1]  # days received from before the grid
     return sums.reshape(*entered.shape[:-1], len(starts))
 
 
