@@ -282,3 +282,49 @@ def test_extends_override_leaves_every_day_before_its_first_date_unchanged(measu
     for direction in ("us_on_china", "china_on_us"):
         assert np.array_equal(before_child.headline[direction][keep], before_parent.headline[direction][keep])
         assert np.array_equal(before_child.effective[direction][keep], before_parent.effective[direction][keep])
+
+
+def test_a_window_keeps_the_coverage_in_force_into_its_follow_up():
+    """A follow-up changes the rate, not the share of trade the measure covers: after a stated follow-up, the window's
+    coverage; after a revert, the coverage before the window (a coverage left unset is the measure's default)."""
+    stated = schedule(
+        [
+            entry(date="2025-04-10", rate="125%", coverage="60%"),
+            entry(date="2025-05-14", rate="10%", days=90, then="34%", coverage="40%"),
+        ]
+    )
+    assert [(change.date, change.percent, change.coverage) for change in stated.changes] == [
+        (D(2025, 4, 10), 125, 60),
+        (D(2025, 5, 14), 10, 40),
+        (D(2025, 8, 12), 34, 40),
+    ]
+    reverted = schedule(
+        [
+            entry(date="2025-04-10", rate="125%", coverage="60%"),
+            entry(date="2025-05-14", rate="10%", days=90, coverage="40%"),
+        ]
+    )
+    assert reverted.changes[-1] == reverted.changes[-1].__class__(D(2025, 8, 12), 125, 60)
+
+
+def test_an_entry_on_or_after_the_measures_end_never_applies():
+    """The end (a statute's or its authority's) is the first day without the measure: an entry from that day on is
+    dropped, with its window, and the measure is 0% from the end."""
+    entries = [entry(date="2025-04-10", rate="125%"), entry(date="2026-02-24", rate="10%", days=90)]
+    ended = schedule(entries, D(2026, 2, 24))
+    assert [(change.date, change.percent) for change in ended.changes] == [(D(2025, 4, 10), 125), (D(2026, 2, 24), 0)]
+    assert ended.windows == ()
+
+
+def test_rate_on_a_day_counts_the_measures_end_when_given_its_side():
+    from simulator.model.timeline import rate_on
+
+    scenario = simulator.load_scenario("documented-2025")
+    side = scenario.tariffs["us_on_china"]
+    ended = [name for name, measure in side.measures.items() if side.end_of(measure) is not None]
+    assert ended, "the documented path ends IEEPA's measures on the ruling"
+    measure = side.measures[ended[0]]
+    end = side.end_of(measure)
+    written = rate_on(measure, end)  # the entries as written, ignoring the end
+    assert written > 0 and rate_on(measure, end, side) == 0
+    assert rate_on(measure, end - dt.timedelta(days=1), side) == rate_on(measure, end - dt.timedelta(days=1))
