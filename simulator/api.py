@@ -25,6 +25,7 @@ import functools
 import math
 import numbers
 import os
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Executor
 from typing import Any
@@ -220,19 +221,23 @@ def _from_code(data: dict[str, Any], scenario_id: str, name: str, renames: Mappi
         raise ArgumentError(problems) from None
 
 
-def what_if(base: str | os.PathLike[str], title: str, scenario_id: str = "what-if", **fields: Any) -> Scenario:
+def what_if(base: str | os.PathLike[str], title: str, scenario_id: str | None = None, **fields: Any) -> Scenario:
     """A scenario extending ``base`` (a bundled id or YAML path), built in code and checked exactly as a YAML file.
 
     ``fields`` are the scenario file's keys: ``tariffs``, ``parameters``, ``horizon``,
-    ``events``, ``description``; values as in YAML (``"30%"``, ``{"fact": "..."}``).
+    ``events``, ``description``; values as in YAML (``"30%"``, ``{"fact": "..."}``). ``scenario_id`` is its
+    short name in tables and file names; by default the title's words joined by hyphens ('Lower pass-through'
+    gives 'lower-pass-through'), so what-ifs with different titles can be compared.
 
     Raises :class:`ArgumentError` listing every problem at once, each at its field:
-    ``what_if(): parameters.pass_through: a rate needs a percent sign: write '80%' rather than 80``
+    ``what_if(): parameters.pass_through: a share needs a percent sign: write '80%' if you mean 80 percent``
     (problems inside ``base``'s own file keep their file, line and column).
     """
     _check_source("what_if", "base", base, scenario_objects=False)
     if not isinstance(title, str):
         raise _refuse("what_if", "title", f"expected the what-if's title as text, not {title!r}")
+    if scenario_id is None:
+        scenario_id = "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:60].strip("-") or "what-if"
     if not isinstance(scenario_id, str) or not scenario_id.strip():
         raise _refuse("what_if", "scenario_id", f"expected a name such as 'my-what-if', not {scenario_id!r}")
     if "extends" in fields or "title" in fields:
@@ -330,6 +335,20 @@ def compare(
     if problems:
         raise ArgumentError(problems)
     loaded = [_scenario(item, "compare") for item in items]
+    seen: dict[str, int] = {}
+    for index, scenario in enumerate(loaded):
+        if scenario.id in seen:
+            problems.append(
+                _argument(
+                    "compare",
+                    f"scenarios[{index}]",
+                    f"scenarios[{seen[scenario.id]}] is also named {scenario.id!r}: tables and charts could not tell "
+                    "them apart; give each its own scenario_id",
+                )
+            )
+        seen.setdefault(scenario.id, index)
+    if problems:
+        raise ArgumentError(problems)
     results = tuple(run(scenario, draws=draws, seed=seed, max_draws=max_draws) for scenario in loaded)
     return Comparison(results, scenario_colours([scenario.id for scenario in loaded]))
 

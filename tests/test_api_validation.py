@@ -263,3 +263,18 @@ def test_dir_lists_the_public_api_only():
     assert not {"Any", "TYPE_CHECKING", "annotations", "importlib", "version"} & set(names)
     assert all(not name.startswith("_") or name == "__version__" for name in names)
     assert set(simulator.api.__all__) >= {"ArgumentError", "MAX_DRAWS"}
+
+
+def test_what_ifs_are_named_after_their_titles_and_compare_refuses_two_of_one_name():
+    lower = simulator.what_if("documented-2025", "Lower pass-through (80%)", parameters={"pass_through": "80%"})
+    lowest = simulator.what_if("documented-2025", "Lowest pass-through", parameters={"pass_through": "60%"})
+    assert (lower.id, lowest.id) == ("lower-pass-through-80", "lowest-pass-through")
+    assert simulator.what_if("documented-2025", "中美关税").id == "what-if"  # no Latin letters or digits to name it
+    assert only(refused(simulator.compare, [lower, "deal", lower])) == Problem(
+        "compare()",
+        0,
+        0,
+        "scenarios[2]",
+        "scenarios[0] is also named 'lower-pass-through-80': tables and charts could not tell them apart; give each "
+        "its own scenario_id",
+    )

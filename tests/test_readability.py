@@ -216,6 +216,13 @@ def test_the_chart_book_opens_with_the_expected_pages(reports, folder):
     # letters, not ligatures: a search finds every 'tariffs' (a Type 3 font cannot map an 'ff' glyph back to text)
     words = re.findall(r"\w+", " ".join(texts).lower())
     assert "tariffs" in words and not {"tari", "ffs", "speci", "fic"} & set(words)
+    # the contents give every part's page; the file carries the book's title; no source is split across pages
+    first_table = 1 + len(charts)
+    first_source = next(index for index, text in enumerate(texts) if text.lstrip().startswith("Sources"))
+    assert f"{first_table + 1}. Key numbers by year" in texts[0] and f"{first_source + 1}. Sources" in texts[0]
+    assert reader.metadata.title and reader.metadata.title.split()[0] in texts[0]
+    for text in texts[first_source + 1 :]:
+        assert re.match(r"Sources\s+\d+\. ", text.lstrip()), text[:120]
     assert all("Key numbers by year" in text or "Sources" in text for text in rest)
     manifest = json.loads((reports / folder / "manifest.json").read_text())
     assert "chartbook.pdf" in manifest["outputs"]

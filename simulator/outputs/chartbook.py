@@ -81,18 +81,21 @@ def write_chartbook(
     pages: list[str] = []
     texts = [title, subtitle, *glance.sentences, *(row.label for table in tables for row in table.rows), *sources]
     with style(fallback=check_glyphs(texts)), matplotlib.rc_context(PDF_STYLE):
-        book = PdfFile(path, metadata={"CreationDate": None})
+        book = PdfFile(path, metadata={"CreationDate": None, "Title": clean(title)})
         try:
+            table_pages, note_pages = _table_pages(tables), _note_pages(sources)
             contents = [f"{index + 2}. {chart.caption}" for index, chart in enumerate(charts)]
+            contents += [f"{len(charts) + 2}. Key numbers by year"] if table_pages else []
+            contents += [f"{len(charts) + len(table_pages) + 2}. Sources"]
             _write_page(book, _cover(title, subtitle, glance, contents, made))
             pages.append("cover")
             for chart in charts:
                 _write_chart_page(book, chart)
                 pages.append(chart.name)
-            for number, page in enumerate(_table_pages(tables)):
+            for number, page in enumerate(table_pages):
                 _write_page(book, page)
                 pages.append(f"key numbers {number + 1}")
-            for number, page in enumerate(_note_pages(sources)):
+            for number, page in enumerate(note_pages):
                 _write_page(book, page)
                 pages.append(f"sources {number + 1}")
             book.finalize()
@@ -183,7 +186,7 @@ def _cover(title: str, subtitle: str, glance: Glance, contents: Sequence[str], m
     y += 0.4
     _at(figure, MARGIN, y, "In this book", fontsize=13, fontweight="bold")
     y += 0.35
-    for entry in [*contents, "Key numbers by year", "Sources"]:
+    for entry in contents:
         for line in _wrapped(entry, 9):
             _at(figure, MARGIN, y, line, fontsize=9)
             y += 0.18
@@ -232,20 +235,24 @@ def _table(figure: Figure, table: Table, rows: list[list[str]], y: float) -> flo
 
 
 def _note_pages(sources: Sequence[str]) -> list[Figure]:
-    """The sources, wrapped, :data:`NOTE_LINES` lines to a page."""
-    lines: list[str] = [
+    """The sources, wrapped, at most :data:`NOTE_LINES` lines to a page; a source is never split across two pages."""
+    introduction = [
         "Each number of the charts and tables comes from these publications and the model; the page index.html",
         "says which fact comes from which, and how each was worked out.",
         "",
     ]
+    pages: list[list[str]] = [introduction]
     for index, source in enumerate(sources):
         wrapped = _wrapped(f"{index + 1}. {source}", 7)
-        lines += [wrapped[0], *("    " + line for line in wrapped[1:])]
-    pages = []
-    for start in range(0, len(lines), NOTE_LINES):
+        lines = [wrapped[0], *("    " + line for line in wrapped[1:])][:NOTE_LINES]
+        if len(pages[-1]) + len(lines) > NOTE_LINES:
+            pages.append([])
+        pages[-1] += lines
+    figures = []
+    for lines in pages:
         figure = _page()
         _at(figure, MARGIN, MARGIN, "Sources", fontsize=13, fontweight="bold")
-        for offset, line in enumerate(lines[start : start + NOTE_LINES]):
+        for offset, line in enumerate(lines):
             _at(figure, MARGIN, MARGIN + 0.45 + offset * 0.15, line, fontsize=7)
-        pages.append(figure)
-    return pages
+        figures.append(figure)
+    return figures

@@ -321,8 +321,8 @@ def tariffs_chart(inputs: ComparisonChartInputs) -> Figure:
         inputs,
         "Effective tariff rates by scenario",
         panels,
-        "Effective rate: the pre-2025 average tariff plus each later measure times the share of trade it covers "
-        "(Peterson Institute shares); sources in the report's notes",
+        "Effective rate: the pre-2025 average tariff plus each later measure times the share of trade it covers; "
+        "the sources of rates and shares are in the report's notes",
     )
 
 

@@ -41,6 +41,7 @@ from simulator.outputs.provenance import (
     draws_note,
     in_force,
     inputs,
+    moment,
 )
 from simulator.outputs.tables import MAIN_MEASURES, MORE_MEASURES, markdown_rows, measure_table, scenario_table
 from simulator.outputs.text import clean, short_title, web_url
@@ -257,6 +258,7 @@ def scenario_context(
     contents += [("inputs", "Inputs"), ("notes", "Notes and sources"), ("files", "Files")]
     return {
         **stamp,
+        "created": moment(stamp["created"]),  # the manifest keeps the ISO stamp
         "glance": scenario_glance(table),
         "key_years": scenario_table(table),
         "contents": contents,
@@ -359,6 +361,7 @@ def comparison_context(
     at = ids.index(reference) if reference in ids else 0
     return {
         **stamp,
+        "created": moment(stamp["created"]),  # the manifest keeps the ISO stamp
         "glance": comparison_glance(tables, [name for name, _ in names], at),
         "reference": {"id": ids[at], "title": names[at][0]},
         "main_tables": [measure_table(column, tables, names) for column in MAIN_MEASURES],

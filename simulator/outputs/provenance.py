@@ -65,6 +65,12 @@ def day(date) -> str:
     return f"{date.day} {date:%b %Y}"
 
 
+def moment(stamp: str) -> str:
+    """An ISO time stamp (UTC) as a reader writes it: '30 Nov 2026 at 11:30 UTC'."""
+    when = dt.datetime.fromisoformat(stamp)
+    return f"{day(when)} at {when:%H:%M} UTC"
+
+
 def entry_text(entry: PathEntry, prior: float) -> str:
     """A path entry in words: '30% for 90 days, then 34%'; ``prior`` is the rate before it [%]."""
     text = f"{_number(entry.percent.value)}%"

@@ -118,8 +118,8 @@ def tariff_chart(inputs: ScenarioChartInputs) -> Figure:
     legend_below(layout)
     source_note(
         layout,
-        "Sources: official texts and news reports listed in the report's notes; shares of trade covered: Peterson "
-        "Institute for International Economics",
+        "Sources: official texts, news reports and the shares of trade each measure covers, listed in the report's "
+        "notes",
     )
     return layout.figure
 

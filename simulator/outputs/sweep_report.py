@@ -17,6 +17,8 @@ from simulator.outputs.data_files import README, describe, readme, unit_suffix
 from simulator.outputs.files import PACKAGE, run_stamp, sha256, write_tidy, written_value
 from simulator.outputs.folders import staged_folder
 from simulator.outputs.pages import markdown_code, markdown_table, markdown_text, number
+from simulator.outputs.provenance import moment
+from simulator.outputs.text import MINUS
 from simulator.uncertainty.tornado import last_full_year
 
 
@@ -79,7 +81,7 @@ def _summary(
     last = frame[frame["date"].dt.year == year]
     for point, group in last.groupby("point", sort=True):
         values = dict(zip(group["variable"], group["value"], strict=True))
-        row = {parameter: f"{group[parameter].iloc[0]:g}" for parameter in grid}
+        row = {parameter: f"{group[parameter].iloc[0]:g}".replace("-", MINUS) for parameter in grid}
         row.update(
             {
                 "point": str(point),
@@ -103,7 +105,7 @@ def _summary(
     return (
         f"# Sweep {markdown_code(name)} of {markdown_code(scenario.id)}\n\n"
         f"{len(rows)} grid points; made with tariff-scenarios "
-        f"{stamp['version']} on {stamp['created']}. "
+        f"{stamp['version']} on {moment(stamp['created'])}. "
         f"The full table (every period and variable) is `sweep.csv` / `sweep.parquet`.\n\n## {year}\n\n"
         + markdown_table(rows, columns, titles)
         + "\n"
