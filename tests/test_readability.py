@@ -31,6 +31,8 @@ FORBIDDEN = (
     r"\bbaseline-2024\b(?! \w)",  # an id where a reader needs a name (the scenario table names it with its title)
     r"\b[a-z]+(?:-[a-z0-9]+){3,}\b",  # a fact id such as us-fentanyl-2025-03-04
     r"\bmonthly csv\b",
+    r"\bthe fork\b",  # the public fork of the Yale tracker, which a reader must be told
+    r"\breference list\b",
 )
 """Internal words that must not reach a reader."""
 ALLOWED = re.compile(r"https?://\S+|--seed \d+|\b[\w.-]+\.(?:html|csv|svg|png|pdf|parquet|json|md)\b")
@@ -93,6 +95,23 @@ def test_reports_speak_without_internal_words(reports, folder):
         offences = _offences(shown)
         if offences:
             found[path.name] = sorted(set(offences))[:8]
+    assert not found, f"internal words a reader would see: {found}"
+
+
+def test_every_bundled_description_and_fact_note_speaks_to_readers():
+    """What every report could show: the bundled scenarios' titles and descriptions, each fact's label, description
+    and worked-out note (the report folders above are three of the bundled scenarios)."""
+    from simulator.api import bundled_ids, load_scenario
+    from simulator.inputs.facts import load_facts
+    from simulator.outputs.provenance import derivation
+
+    shown = {}
+    for name in bundled_ids():
+        scenario = load_scenario(name)
+        shown[name] = f"{scenario.title} {scenario.description or ''}"
+    for fact in load_facts().values():
+        shown[fact.id] = reader_text(f"{fact.label or ''} {fact.description or ''} {derivation(fact)}")
+    found = {name: offences for name, text in shown.items() if (offences := _offences(text))}
     assert not found, f"internal words a reader would see: {found}"
 
 

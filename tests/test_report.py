@@ -292,3 +292,16 @@ def test_rerun_writes_identical_charts(tmp_path):
     for chart in ("tariffs", "trade"):
         for extension in both:
             assert (first / f"{chart}.{extension}").read_bytes() == (second / f"{chart}.{extension}").read_bytes()
+
+
+def test_a_what_if_page_lists_what_it_changes_and_keeps_no_description_of_its_parent(reports):
+    """``truce-expires`` extends another scenario; ``documented-2025`` extends none."""
+    from simulator.api import scenario_from_data
+
+    page = (reports / "truce-expires" / "index.html").read_text(encoding="utf-8")
+    summary = (reports / "truce-expires" / "summary.md").read_text(encoding="utf-8")
+    assert '<h2 id="changes">What this what-if changes</h2>' in page and "## What this what-if changes" in summary
+    assert 'href="#changes"' in page
+    assert "What this what-if changes" not in (reports / "documented-2025" / "index.html").read_text(encoding="utf-8")
+    bare = scenario_from_data({"title": "A what-if", "extends": "documented-2025"}, "bare")
+    assert bare.description == "" and load_scenario("documented-2025").description

@@ -252,7 +252,7 @@ def resolve(layers: list[_Layer]) -> Scenario:
     """Merge a validated chain (root first) into one :class:`Scenario`."""
     leaf = layers[-1]
     problems: list[Problem] = []
-    title = description = None
+    title = None
     horizon = None
     events: list[Event] = []
     references: list[str] = []
@@ -262,7 +262,6 @@ def resolve(layers: list[_Layer]) -> Scenario:
     for layer in layers:
         content = layer.content
         title = content.title or title
-        description = content.description if content.description is not None else description
         horizon = content.horizon or horizon
         parameters = parameters.overlay(content.parameters)
         explicit.update(content.parameters.values() if content.parameters else ())
@@ -298,7 +297,9 @@ def resolve(layers: list[_Layer]) -> Scenario:
     return Scenario(
         id=leaf.id,
         title=title,  # type: ignore[arg-type]
-        description=(description or "").strip(),
+        # a description speaks for its own file: a what-if without one must not read as its parent (its report lists
+        # what it changes instead)
+        description=(leaf.content.description or "").strip(),
         parent=layers[-2].id if len(layers) > 1 else None,
         start=horizon.start,  # type: ignore[union-attr]
         end=horizon.end,  # type: ignore[union-attr]

@@ -241,6 +241,21 @@ def scenario_context(
     """Everything the scenario templates show; footnotes are numbered in reading order."""
     notes = Notes()
     calibration = notes.cite(CALIBRATION_FACTS)
+    parent = scenario.extended
+    changes = (
+        [
+            {
+                "section": row.section,
+                "name": row.name,
+                "before": row.before,
+                "after": row.after,
+                "notes": notes.cite(row.facts),
+            }
+            for row in differences(scenario, parent)
+        ]
+        if parent is not None
+        else None
+    )
     record = _record(scenario, table, paths, history, notes)
     sections: dict[str, list[dict[str, Any]]] = {}
     for row in inputs(scenario):
@@ -249,6 +264,7 @@ def scenario_context(
         )
     notes.cite(all_facts(scenario))
     contents = [("key-numbers", "Key numbers by year")]
+    contents += [("changes", "What this what-if changes")] if changes is not None else []
     contents += [("authorities", "Legal authorities in force")] if record["in_force"] else []
     contents += [("assumptions", "Assumptions")] if record["assumptions"] else []
     contents += [("charts", "Charts")]
@@ -265,6 +281,8 @@ def scenario_context(
         "scenario": scenario,
         "colour": colour,
         "calibration": calibration,
+        "changes": changes,
+        "parent_title": parent.title if parent is not None else "",
         "key_rows": key_rows(table),
         "key_columns": KEY_COLUMNS,
         "headings": headings(),

@@ -339,7 +339,7 @@ OPERATORS = ((" - ", " \u2212 "), (" x ", " \u00d7 "), (" / ", " \u00f7 "))
 def derivation(fact: Fact) -> str:
     """A fact's ``derived`` note as a sentence: each fact id named by its label, true operators ('' without one).
 
-    'us-fentanyl-2025-03-04 (20) + us-reciprocal-2025-04-05 (10).' becomes 'Worked out as: the fentanyl duty of
+    'us-fentanyl-2025-03-04 (20) + us-reciprocal-2025-04-05 (10).' becomes 'Worked out as: US fentanyl duty of
     4 March 2025 (20) + ...' with the labels the facts carry.
     """
     if not fact.derived:
@@ -357,7 +357,7 @@ def derivation(fact: Fact) -> str:
     for raw, shown in OPERATORS:
         text = text.replace(raw, shown)
     text = reader_text(text)
-    return f"Worked out as: {text[0].lower() + text[1:] if text[:1].isupper() and text[1:2].islower() else text}"
+    return f"Worked out as: {text}"  # as written: a lowered first letter turned 'Census' and 'January' into words
 
 
 PATH_NOTE = re.compile(r"\s*\([^()]*(?:/|\.ya?ml\b|\.csv\b|\.py\b)[^()]*\)")
