@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from simulator.outputs.key_numbers import whole_year_days
 from simulator.outputs.text import money, number
 
 
@@ -35,7 +36,7 @@ def headline_year(table: dict[str, np.ndarray]) -> int:
     full = [
         index
         for index, (year, days) in enumerate(zip(table["year"], table["days"], strict=True))
-        if days == (366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365)
+        if days == whole_year_days(int(year))
     ]
     return full[-1] if full else len(table["year"]) - 1
 
@@ -48,7 +49,9 @@ def scenario_glance(table: dict[str, np.ndarray]) -> Glance:
     """The imports, the balance and the tariffs of one scenario in its last whole year, against the path without the
     2025 tariffs and against 2024."""
     at = headline_year(table)
-    year = int(table["year"][at])
+    year: int | str = int(table["year"][at])
+    if int(table["days"][at]) != whole_year_days(int(year)):  # no year is whole: say how much of it is counted
+        year = f"{year} (the {int(table['days'][at])} days of it in the horizon)"
     imports, change = float(table["imports"][at]), float(table["imports_change"][at])
     without = imports - change
     direction = "below" if change < 0 else "above"

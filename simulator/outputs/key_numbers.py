@@ -70,9 +70,17 @@ def key_numbers(result: Result, baseline: Result, history: Observed | None = Non
         table[column] = values[variable]
     for column in CHANGES:
         table[f"{column}_change"] = values[MEASURES[column]] - reference[MEASURES[column]]
+    whole = [int(count) == whole_year_days(int(year)) for year, count in zip(years, days, strict=True)]
     for column, flow in (("imports_census", "imports"), ("exports_census", "exports"), ("balance_census", "balance")):
-        table[column] = np.array([_census_total(history, int(year), flow) for year in years])
+        # a year the horizon cuts has no Census total to set beside it: the model's figure counts only its days
+        totals = [_census_total(history, int(year), flow) for year in years]
+        table[column] = np.where(whole, totals, np.nan)
     return table
+
+
+def whole_year_days(year: int) -> int:
+    """Days in a calendar year."""
+    return 366 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 365
 
 
 def census_months(years: np.ndarray, history: Observed | None) -> np.ndarray:

@@ -37,6 +37,7 @@ from simulator.outputs.provenance import (
     Notes,
     all_facts,
     assumptions,
+    day,
     differences,
     draws_note,
     in_force,
@@ -283,6 +284,7 @@ def scenario_context(
         "calibration": calibration,
         "changes": changes,
         "parent_title": parent.title if parent is not None else "",
+        "start_note": start_note(scenario, history),
         "key_rows": key_rows(table),
         "key_columns": KEY_COLUMNS,
         "headings": headings(),
@@ -305,6 +307,21 @@ def scenario_context(
         "spread_headings": SPREAD_HEADINGS,
         **record,
     }
+
+
+def start_note(scenario, history: Observed | None) -> str:
+    """A warning for a horizon that starts after the record does ('' otherwise): the model starts in steady state at
+    its first day's tariffs (docs/model.md, "Known limits")."""
+    if history is None or not len(history.months):
+        return ""
+    first = history.months[0].astype("datetime64[D]").astype(dt.date)
+    if scenario.start <= first:
+        return ""
+    return (
+        f"This horizon starts on {day(scenario.start)}, after the record does ({day(first)}). The model starts in "
+        "steady state at that day's tariffs: it does not carry the response to earlier changes still under way, so "
+        f"its first months can differ from the Census record. Start the horizon on {day(first)} to compare with it."
+    )
 
 
 def _record(scenario, table, paths: TariffPaths | None, history: Observed | None, notes: Notes) -> dict[str, Any]:
