@@ -187,7 +187,7 @@ def test_comparison_folder(reports):
     ]  # the what-if drops the November cut
     assert (november["before"], november["after"]) == ("10%", "no step on this date; 20% in force")
     hostile = differences[differences["scenario"] == "hostile"]
-    assert list(hostile["input"]) == ["short run elasticity"]
+    assert list(hostile["input"]) == ["short-run elasticity"]
     estimated = f"{load_estimates().value('short_run_elasticity'):.4g}".replace("-", "−")
     assert (hostile.iloc[0]["before"], hostile.iloc[0]["after"]) == (
         f"{estimated} (estimated from the monthly record)",

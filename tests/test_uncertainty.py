@@ -241,7 +241,7 @@ def test_tornado_swings_are_point_runs_at_the_percentiles():
     assert [abs(swing.high - swing.low) for swing in swings] == sorted(
         (abs(swing.high - swing.low) for swing in swings), reverse=True
     )
-    short = next(swing for swing in swings if swing.name == "short run elasticity")
+    short = next(swing for swing in swings if swing.name == "short-run elasticity")
     low_value = parameter_distributions(scenario)["short_run_elasticity"].percentile(5)
     manual = scenario_from_data(
         {"title": "Low elasticity", "extends": "documented-2025", "parameters": {"short_run_elasticity": low_value}},

@@ -155,6 +155,7 @@ class ParameterSpec(Strict):
     """One entry of ``seeds/parameters.yaml``.
 
     Attributes:
+        label: the parameter as a reader names it, in reports and charts ('pass-through of duties to prices').
         kind: one of :data:`KINDS`.
         default: the sourced default, as a scenario would write it (``{fact: id}``, ``63%``, ``-0.76``);
             for an estimated parameter, the estimate of ``seeds/estimates.yaml`` (the prior's centre before
@@ -167,6 +168,7 @@ class ParameterSpec(Strict):
     """
 
     name: str = ""
+    label: str = Field(min_length=3)
     kind: Literal["elasticity", "share", "growth", "positive", "non_negative"]
     default: Any = None
     unit: str
@@ -235,11 +237,6 @@ class ParameterSpec(Strict):
     @property
     def rules(self) -> Kind:
         return KINDS[self.kind]
-
-    @property
-    def label(self) -> str:
-        """The parameter as a reader names it."""
-        return self.name.replace("_", " ")
 
     def model_value(self, value: Number | Percent | Distribution) -> float:
         """A written value in the model's unit (a share in [0, 1] for percentages); a distribution's centre."""

@@ -394,7 +394,13 @@ def draws_note(result: Result) -> str:
     text = f"{result.draws:,} draws of {drawn or 'no input'}."
     text += f" Truce renewals drawn too: {policy}." if policy else " Every truce ends as written: none may be renewed."
     ignored = ignored_renewals(result.scenario)
-    return text + (f" Renewal ignored: {'; '.join(ignored)}." if ignored else "")
+    text += f" Renewal ignored: {'; '.join(ignored)}." if ignored else ""
+    return text + (
+        " The point projection (the key numbers, and the dashed line of the fan chart) sets every input at its central "
+        "value; the median of the draws need not match it, even in months Census has published, because some ranges "
+        "are not symmetric around their centre (pass-through cannot exceed 100%, for one) and the model is not linear "
+        "in its inputs."
+    )
 
 
 @dataclass(frozen=True)

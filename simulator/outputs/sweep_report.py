@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from simulator.inputs.parameters import PARAMETERS
 from simulator.inputs.quantities import Percent
 from simulator.inputs.scenario import Scenario
 from simulator.outputs.data_files import README, describe, readme, unit_suffix
@@ -95,7 +96,7 @@ def _summary(
     titles = {
         "point": "Point",
         **{
-            parameter: parameter.replace("_", " ") + (" [%]" if isinstance(grid[parameter][0], Percent) else "")
+            parameter: PARAMETERS[parameter].label + (" [%]" if isinstance(grid[parameter][0], Percent) else "")
             for parameter in grid
         },
         "imports": f"US imports {year} [USD bn]",
