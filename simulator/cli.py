@@ -180,7 +180,11 @@ def main(argv: list[str] | None = None) -> int:
         return _fit(words[1:])
     if words[:1] == ["backtest"]:
         return _backtest(words[1:])
-    arguments = build_parser().parse_args(argv)
+    try:
+        arguments = build_parser().parse_args(argv)  # --draws imports the package: a Ctrl-C may land here
+    except KeyboardInterrupt:
+        print("simulate: interrupted before any work began.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     import signal
 
     from simulator.inputs.problems import InputError

@@ -152,7 +152,14 @@ EXPECTED = {
     ),
     "deep-nesting.yaml": (1, 1, "", "nesting is too deep"),
     "horizon-backwards.yaml": (2, 10, "horizon", "ends (2024-01-01) on or before it starts (2026-12-31)"),
-    "horizon-too-long.yaml": (2, 10, "horizon", "spans more than 20 years"),
+    "horizon-too-long.yaml": (2, 10, "horizon", "spans more than 20 years (expected an end on or before 2043-12-31)"),
+    # past int64, a day count wrapped to 0 days and passed as valid
+    "day-count-too-large.yaml": (
+        9,
+        21,
+        "parameters.payment_lag_days",
+        "1e+300 is outside what the model supports (0 to 36600)",
+    ),
 }
 
 
@@ -230,3 +237,25 @@ def test_simulate_on_bad_input_exits_2_without_traceback_or_output(invalid_dir, 
     assert "Traceback" not in done.stderr
     assert "explicit YAML tag" in done.stderr
     assert not (tmp_path / "out" / "python-tag").exists()
+
+
+@pytest.mark.parametrize(("end", "valid"), [("2043-12-31", True), ("2044-01-01", False), ("2044-01-15", False)])
+def test_a_horizon_holds_at_most_twenty_years_to_the_day(tmp_path, end, valid):
+    scenario = tmp_path / "twenty.yaml"
+    scenario.write_text(f"title: Twenty years\nextends: geneva-truce\nhorizon: {{start: 2024-01-01, end: {end}}}\n")
+    if valid:
+        assert load_scenario(scenario).end.isoformat() == end
+    else:
+        with pytest.raises(InputError, match="more than 20 years"):
+            load_scenario(scenario)
+
+
+def test_an_interrupt_while_the_arguments_are_read_exits_130_without_a_traceback(monkeypatch, capsys):
+    import simulator.cli as cli
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "build_parser", interrupted)
+    assert main(["geneva-truce", "--draws", "10"]) == 130
+    assert capsys.readouterr().err == "simulate: interrupted before any work began.\n"

@@ -224,8 +224,11 @@ class HorizonFile(Strict):
             )
         if self.end <= self.start:
             raise ValueError(f"the horizon ends ({self.end}) on or before it starts ({self.start})")
-        if (self.end - self.start).days > MAX_HORIZON_YEARS * 366:
-            raise ValueError(f"the horizon spans more than {MAX_HORIZON_YEARS} years")
+        last = _years_later(self.start, MAX_HORIZON_YEARS) - dt.timedelta(days=1)
+        if self.end > last:
+            raise ValueError(
+                f"the horizon spans more than {MAX_HORIZON_YEARS} years (expected an end on or before {last})"
+            )
         first_full = self.start if self.start.day == 1 else _next_month(self.start)
         if _next_month(first_full) - dt.timedelta(days=1) > self.end:
             needed = _next_month(first_full) - dt.timedelta(days=1)
@@ -234,6 +237,14 @@ class HorizonFile(Strict):
                 f"after {needed})"
             )
         return self
+
+
+def _years_later(day: dt.date, years: int) -> dt.date:
+    """The same day ``years`` later (29 February becomes 1 March in a common year)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 3, 1)
 
 
 def _next_month(day: dt.date) -> dt.date:
