@@ -104,7 +104,7 @@ def test_simulate_sweep_writes_a_folder(tmp_path, capsys):
     assert table["point"].nunique() == 4 and set(table["scenario"]) == {"mine"}
     summary = (folder / "summary.md").read_text()
     assert "| 0 | −0.5 | 80 |" in summary and "-0.5" not in summary  # one formatter: a true minus sign
-    assert "| Point | short-run elasticity | pass-through of duties to prices [%] |" in summary
+    assert "| Point | short-run elasticity | pass-through of duties to prices \\[%\\] |" in summary
     manifest = json.loads((folder / "manifest.json").read_text())
     assert manifest["grid"] == {"short_run_elasticity": [-0.5, -1.0], "pass_through": ["80%", "100%"]}
     assert {entry["path"].rsplit("/", 1)[-1] for entry in manifest["files"]} >= {
