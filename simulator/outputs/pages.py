@@ -243,20 +243,7 @@ def scenario_context(
     notes = Notes()
     calibration = notes.cite(CALIBRATION_FACTS)
     parent = scenario.extended
-    changes = (
-        [
-            {
-                "section": row.section,
-                "name": row.name,
-                "before": row.before,
-                "after": row.after,
-                "notes": notes.cite(row.facts),
-            }
-            for row in differences(scenario, parent)
-        ]
-        if parent is not None
-        else None
-    )
+    changes = change_rows(scenario, parent, notes) if parent is not None else None
     record = _record(scenario, table, paths, history, notes)
     sections: dict[str, list[dict[str, Any]]] = {}
     for row in inputs(scenario):
@@ -307,6 +294,20 @@ def scenario_context(
         "spread_headings": SPREAD_HEADINGS,
         **record,
     }
+
+
+def change_rows(scenario, parent, notes: Notes) -> list[dict[str, Any]]:
+    """What a what-if changes against ``parent``, a row per input (before, after, the footnotes of its sources)."""
+    return [
+        {
+            "section": row.section,
+            "name": row.name,
+            "before": row.before,
+            "after": row.after,
+            "notes": notes.cite(row.facts),
+        }
+        for row in differences(scenario, parent)
+    ]
 
 
 def start_note(scenario, history: Observed | None) -> str:
@@ -380,16 +381,7 @@ def comparison_context(
         parent = parents.get(scenario.id)
         if parent is None:
             continue
-        rows = [
-            {
-                "section": row.section,
-                "name": row.name,
-                "before": row.before,
-                "after": row.after,
-                "notes": notes.cite(row.facts),
-            }
-            for row in differences(scenario, parent)
-        ]
+        rows = change_rows(scenario, parent, notes)
         changed.append({"id": scenario.id, "title": scenario.title, "parent": parent.id, "rows": rows})
     ids = [result.scenario.id for result in results]
     names = [(short_title(result.scenario.title), result.scenario.id) for result in results]
