@@ -18,7 +18,14 @@ from simulator.inputs.scenario import PathEntry
 from simulator.model import trade
 from simulator.model.observed import calibration_months
 from simulator.model.projection import project
-from simulator.model.tariff_paths import TariffPaths, day_grid, step_values, tariff_arrays
+from simulator.model.tariff_paths import (
+    TariffPaths,
+    coverage_values,
+    day_grid,
+    step_table,
+    step_values,
+    tariff_arrays,
+)
 from simulator.model.timeline import Change, ignored_renewals, rate_on, renewal_decisions, schedule, windows
 from tests import reference_model
 
@@ -282,6 +289,48 @@ def test_rate_on_a_date_and_daily_steps():
     assert [str(day) for day in days] == ["2025-01-30", "2025-01-31", "2025-02-01", "2025-02-02"]
     assert step_values([], days).tolist() == [0.0] * 4
     assert step_values([Change(D(2025, 1, 31), 7.0), Change(D(2025, 2, 2), 3.0)], days).tolist() == [0.0, 7.0, 7.0, 3.0]
+
+
+CHANGES = st.lists(
+    st.tuples(
+        st.integers(-40, 80),  # days from the grid's first day: before it, on it, after its last
+        st.sampled_from([0.0, 2.5, 7.5, 10.0, 12.5, 30.0, 145.0]),
+        st.none() | st.sampled_from([0.0, 16.67, 40.0, 100.0]),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(CHANGES, st.sampled_from([100.0, 45.0, 0.0])), max_size=5), st.integers(1, 40))
+def test_the_table_of_all_measures_equals_each_measure_stepped_alone(measures, length):
+    start = D(2025, 3, 1)
+    days = day_grid(start, start + dt.timedelta(days=length - 1))
+    changes = [
+        tuple(
+            Change(start + dt.timedelta(days=offset), rate, coverage)
+            for offset, rate, coverage in sorted(points, key=lambda point: point[0])
+        )
+        for points, _ in measures
+    ]
+    defaults = [default for _, default in measures]
+    rates, coverages = step_table(changes, days, defaults)
+    assert rates.shape == coverages.shape == (len(measures), length)
+    for row, (points, default) in enumerate(zip(changes, defaults, strict=True)):
+        assert rates[row].tobytes() == step_values(points, days).tobytes()
+        assert coverages[row].tobytes() == coverage_values(points, days, default).tobytes()
+
+
+def test_the_table_of_measures_on_a_short_grid_field_by_field():
+    days = day_grid(D(2025, 1, 30), D(2025, 2, 2))
+    changes = [
+        (Change(D(2025, 1, 1), 5.0), Change(D(2025, 1, 31), 7.0, 50.0), Change(D(2025, 2, 2), 3.0)),
+        (),
+        (Change(D(2025, 2, 3), 9.0, 10.0),),  # after the grid: never in force
+    ]
+    rates, coverages = step_table(changes, days, [100.0, 40.0, 20.0])
+    assert rates.tolist() == [[5.0, 7.0, 7.0, 3.0], [0.0] * 4, [0.0] * 4]
+    assert coverages.tolist() == [[1.0, 0.5, 0.5, 1.0], [0.4] * 4, [0.2] * 4]
 
 
 def test_tariff_arrays_keep_each_measure_and_sum_headline_and_coverage_weighted_rates():
