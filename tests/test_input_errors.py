@@ -1,12 +1,13 @@
 """Bad input gets one located, readable message per problem, never a traceback."""
 
+import datetime as dt
 import os
 import subprocess
 import sys
 
 import pytest
 
-from simulator.api import load_scenario
+from simulator.api import load_scenario, scenario_from_data
 from simulator.cli import main
 from simulator.inputs.loading import check_files
 from simulator.inputs.problems import InputError
@@ -42,6 +43,24 @@ EXPECTED = {
         13,
         "tariffs.us_on_china.measures.surcharge.path[1]",
         "comes on or after the day the measure ends (2026-07-24)",
+    ),
+    "entry-after-authority-end.yaml": (
+        9,
+        13,
+        "tariffs.us_on_china.measures.reciprocal.path[1]",
+        (
+            "this entry (2026-05-01) comes on or after the end of IEEPA (emergency powers) duties (2026-02-24, "
+            "authority_ends.ieepa), so it would change nothing"
+        ),
+    ),
+    "measure-misspelt.yaml": (
+        7,
+        9,
+        "tariffs.us_on_china.measures.recipocal",
+        (
+            "measure 'recipocal' is not in the scenario it extends (did you mean 'reciprocal'?); a new measure needs "
+            "its 'authority' (expected one of: ieepa, other, section_122, section_232, section_301)"
+        ),
     ),
     "refund-without-end.yaml": (
         7,
@@ -259,3 +278,51 @@ def test_an_interrupt_while_the_arguments_are_read_exits_130_without_a_traceback
     monkeypatch.setattr(cli, "build_parser", interrupted)
     assert main(["geneva-truce", "--draws", "10"]) == 130
     assert capsys.readouterr().err == "simulate: interrupted before any work began.\n"
+
+
+def test_what_a_what_if_may_still_do_with_measures_and_authority_ends():
+    reciprocal = {"path": [{"fact": "us-reciprocal-extension-2025-11-10"}, {"date": "2026-05-01", "rate": "34%"}]}
+    # the same late entry is fine where the same file keeps the IEEPA duties going
+    kept = scenario_from_data(
+        {
+            "title": "Kept",
+            "extends": "documented-2025",
+            "tariffs": {
+                "us_on_china": {
+                    "authority_ends": {"ieepa": "never"},
+                    "refunds": {"ieepa": "never"},
+                    "measures": {"reciprocal": reciprocal},
+                }
+            },
+        },
+        "kept",
+    )
+    assert kept.tariffs["us_on_china"].measures["reciprocal"].entries[-1].start == dt.date(2026, 5, 1)
+    # an end set by a later file cuts its parents' entries on purpose (a ruling), without a complaint
+    early = scenario_from_data(
+        {
+            "title": "Early ruling",
+            "extends": "ieepa-upheld",
+            "tariffs": {"us_on_china": {"authority_ends": {"ieepa": "2025-06-01"}}},
+        },
+        "early",
+    )
+    assert early.tariffs["us_on_china"].end_of(early.tariffs["us_on_china"].measures["reciprocal"]) == dt.date(
+        2025, 6, 1
+    )
+    # a new measure with its authority is welcome
+    added = scenario_from_data(
+        {
+            "title": "New duty",
+            "extends": "documented-2025",
+            "tariffs": {
+                "us_on_china": {
+                    "measures": {
+                        "section_301_2027": {"authority": "section_301", "path": [{"date": "2027-01-01", "rate": "5%"}]}
+                    }
+                }
+            },
+        },
+        "added",
+    )
+    assert added.tariffs["us_on_china"].measures["section_301_2027"].authority == "section_301"

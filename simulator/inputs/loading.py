@@ -17,7 +17,7 @@ from simulator.inputs.authorities import AUTHORITIES, authorities_of
 from simulator.inputs.facts import load_facts, load_sources
 from simulator.inputs.locations import bundled_ids, find_scenario
 from simulator.inputs.parameters import PARAMETERS, ParameterValues, default_parameters, disorder, ordering_message
-from simulator.inputs.problems import FieldPath, InputError, Problem, did_you_mean, dotted
+from simulator.inputs.problems import FieldPath, InputError, Problem, did_you_mean, dotted, expected_one_of
 from simulator.inputs.scenario import (
     DIRECTIONS,
     Direction,
@@ -246,6 +246,8 @@ class _Merged:
     refunds: dict[str, Any] = field(default_factory=dict)
     measures: dict[str, dict[str, Any]] = field(default_factory=dict)
     origins: dict[Any, tuple[Document, tuple]] = field(default_factory=dict)
+    layers: dict[Any, int] = field(default_factory=dict)
+    """The place in the chain (0: the root) of the file that wrote each entry and each authority's end."""
 
 
 def resolve(layers: list[_Layer]) -> Scenario:
@@ -259,7 +261,7 @@ def resolve(layers: list[_Layer]) -> Scenario:
     parameters = default_parameters()
     explicit: set[str] = set()
     merged = {direction: _Merged() for direction in DIRECTIONS}
-    for layer in layers:
+    for depth, layer in enumerate(layers):
         content = layer.content
         title = content.title or title
         horizon = content.horizon or horizon
@@ -274,7 +276,7 @@ def resolve(layers: list[_Layer]) -> Scenario:
         for direction in DIRECTIONS:
             side = getattr(content.tariffs, direction) if content.tariffs else None
             if side is not None:
-                problems += _merge_direction(merged[direction], side, layer.document, ("tariffs", direction))
+                problems += _merge_direction(merged[direction], side, layer.document, ("tariffs", direction), depth)
     for field_name, value in (("title", title), ("horizon", horizon)):
         if value is None:
             problems.append(
@@ -313,14 +315,16 @@ def resolve(layers: list[_Layer]) -> Scenario:
     )
 
 
-def _merge_direction(state: _Merged, side: Any, document: Document, where: tuple) -> list[Problem]:
-    """Lay one file's settings of a direction over what its parents set; a new measure needs a path."""
+def _merge_direction(state: _Merged, side: Any, document: Document, where: tuple, depth: int = 0) -> list[Problem]:
+    """Lay one file's settings of a direction over what its parents set (``depth``: the file's place in the chain,
+    0 for the root); a new measure needs a path, and in a file that extends another its authority too."""
     problems = []
     if side.base is not None:
         state.base = side.base
     for name, when in (side.authority_ends or {}).items():
         state.authority_ends[name] = when
         state.origins[("authority_ends", name)] = (document, (*where, "authority_ends", name))
+        state.layers[("authority_ends", name)] = depth
     for name, refund in (side.refunds or {}).items():
         if refund is None:  # never: no refund, whatever a parent booked
             state.refunds.pop(name, None)
@@ -329,7 +333,17 @@ def _merge_direction(state: _Merged, side: Any, document: Document, where: tuple
         state.origins[("refunds", name)] = (document, (*where, "refunds", name))
     for name, measure in (side.measures or {}).items():
         at = (*where, "measures", name)
+        known = [known_name for known_name, known_fields in state.measures.items() if known_fields]
         fields = state.measures.setdefault(name, {})
+        if not fields and depth > 0 and measure.authority is None:
+            # a misspelt name would otherwise add a second duty, under no authority, on top of the one meant
+            problems.append(
+                document.problem(
+                    at,
+                    f"measure '{name}' is not in the scenario it extends{did_you_mean(name, known)}; "
+                    f"a new measure needs its 'authority' ({expected_one_of(authorities_of(where[-1]))})",
+                )
+            )
         if not fields and not measure.path:
             problems.append(
                 document.problem(at, f"measure '{name}' is new in this file and needs a 'path' of dated entries")
@@ -340,6 +354,7 @@ def _merge_direction(state: _Merged, side: Any, document: Document, where: tuple
                 state.origins[(name, setting)] = (document, (*at, setting))
         for index, entry in enumerate(measure.path or []):
             state.origins[id(entry)] = (document, (*at, "path", index))
+            state.layers[id(entry)] = depth
     return problems
 
 
@@ -424,6 +439,34 @@ def _check_measure(direction: str, measure: Measure, side: Direction, state: _Me
                         f"ends ({end}); move the end or remove the entry",
                     )
                 )
+    problems += _after_authority_end(measure, side, state, end)
+    return problems
+
+
+def _after_authority_end(measure: Measure, side: Direction, state: _Merged, statutory_end) -> list[Problem]:
+    """Entries written on or after the end of their measure's authority, in the file that ends it or one extending
+    it: they would change nothing (an end set by a later file, e.g. a court ruling, cuts its parents' entries on
+    purpose)."""
+    authority = measure.authority
+    when = side.authority_ends.get(authority)
+    if when is None or when.date is None:
+        return []
+    problems = []
+    label = AUTHORITIES[authority].label
+    for entry in measure.entries:
+        if entry.start < when.date or (statutory_end is not None and entry.start >= statutory_end):
+            continue  # in force, or already reported against the measure's own end
+        if state.layers[id(entry)] < state.layers[("authority_ends", authority)]:
+            continue
+        document, path = state.origins[id(entry)]
+        problems.append(
+            document.problem(
+                path,
+                f"this entry ({entry.start}) comes on or after the end of {label} duties ({when.date}, "
+                f"authority_ends.{authority}), so it would change nothing; date it before the end, or keep the "
+                f"duties going (authority_ends: {{{authority}: never}})",
+            )
+        )
     return problems
 
 
