@@ -8,8 +8,8 @@ The public API is small and imports nothing heavy until used::
     result = simulator.run(scenario)              # monthly projection: result.monthly [USD bn/month]
     spread = simulator.run(scenario, draws=10_000, seed=1)   # quantiles of every output
     table = simulator.sweep(scenario, {"pass_through": ["80%", "100%"]})   # a grid, one tidy table
-    mine = simulator.what_if("documented-2025", "Truce lapses", parameters={"pass_through": "80%"})
-    both = simulator.compare(["truce-expires", "no-busan-deal"])   # .key_numbers(), .plot("balance")
+    mine = simulator.what_if("documented-2025", "Importers pass on 80%", parameters={"pass_through": "80%"})
+    several = simulator.compare(["documented-2025", "truce-expires", mine])   # .key_numbers(), .plot("balance")
     estimation = simulator.fit()                   # the parameters estimated on the Census months
     skill = simulator.backtest()                   # out-of-sample error against naive forecasts
 

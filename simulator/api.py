@@ -35,7 +35,7 @@ import pandas as pd
 from simulator.inputs.loading import load_file, locate
 from simulator.inputs.loading import scenario_from_data as _from_data
 from simulator.inputs.locations import bundled_ids
-from simulator.inputs.problems import InputError, Problem
+from simulator.inputs.problems import NO_POSITION, ArgumentError, InputError, Problem, refuse
 from simulator.inputs.scenario import Scenario as _Scenario
 from simulator.model.projection import counterfactual, point_projection
 from simulator.model.tariff_paths import paths_frame, tariff_arrays
@@ -71,39 +71,9 @@ MAX_DRAWS = 100_000
 quantiles are read off a fixed-size histogram, exact to a bin's width.
 """
 
-_NO_POSITION = 0
-"""Line and column of a problem with an argument given in code: there is no file to point into."""
-
-
-class ArgumentError(InputError, ValueError):
-    """An argument of an API function is not what it expects; raised before any work starts.
-
-    ``problems`` holds one :class:`~simulator.inputs.problems.Problem` per argument (or field of
-    a what-if) that is wrong: ``file`` is the function (``"run()"``), ``path`` the argument or
-    field (``"draws"``, ``"parameters.pass_through"``), ``line`` and ``column`` 0 for values given
-    in code. Problems in files the call reads (a parent YAML file) keep their file, line and
-    column. Catch it as :class:`InputError` (like a file's problems) or as ``ValueError``.
-    """
-
-    def __init__(self, problems: Iterable[Problem]):
-        super().__init__(problems)
-        self.args = ("\n".join(_shown(problem) for problem in self.problems),)
-
-
-def _shown(problem: Problem) -> str:
-    if problem.line != _NO_POSITION:
-        return str(problem)
-    return (
-        f"{problem.file}: {problem.path}: {problem.message}" if problem.path else f"{problem.file}: {problem.message}"
-    )
-
 
 def _argument(function: str, name: str, message: str) -> Problem:
-    return Problem(f"{function}()", _NO_POSITION, _NO_POSITION, name, message)
-
-
-def _refuse(function: str, name: str, message: str) -> ArgumentError:
-    return ArgumentError([_argument(function, name, message)])
+    return Problem(f"{function}()", NO_POSITION, NO_POSITION, name, message)
 
 
 def _is_whole(value: Any) -> bool:
@@ -112,15 +82,15 @@ def _is_whole(value: Any) -> bool:
 
 def _check_draws(function: str, draws: Any, max_draws: Any) -> int:
     if not _is_whole(max_draws) or max_draws < 0:
-        raise _refuse(function, "max_draws", f"expected a whole number (an int) of 0 or more, not {max_draws!r}")
+        raise refuse(function, "max_draws", f"expected a whole number (an int) of 0 or more, not {max_draws!r}")
     expected = f"a whole number of draws (an int) from 0 to {max_draws:,}"
     if not _is_whole(draws):
         hint = " (write it as an int, such as 10_000)" if isinstance(draws, float) and draws.is_integer() else ""
-        raise _refuse(function, "draws", f"expected {expected}, not {draws!r}{hint}")
+        raise refuse(function, "draws", f"expected {expected}, not {draws!r}{hint}")
     if draws < 0:
-        raise _refuse(function, "draws", f"expected {expected} (0 is a point projection), not {draws}")
+        raise refuse(function, "draws", f"expected {expected} (0 is a point projection), not {draws}")
     if draws > max_draws:
-        raise _refuse(
+        raise refuse(
             function,
             "draws",
             f"{draws:,} draws is more than the {max_draws:,} a run takes unless asked (10,000 draws take "
@@ -133,7 +103,7 @@ def _check_seed(function: str, seed: Any) -> int | None:
     if seed is None:
         return None
     if not _is_whole(seed) or seed < 0:
-        raise _refuse(function, "seed", f"expected None or a whole number (an int) of 0 or more, not {seed!r}")
+        raise refuse(function, "seed", f"expected None or a whole number (an int) of 0 or more, not {seed!r}")
     return int(seed)
 
 
@@ -142,30 +112,30 @@ def _check_quantiles(function: str, quantiles: Any) -> tuple[float, ...] | None:
         return None
     expected = "percent levels from 0 to 100, such as (5, 50, 95)"
     if isinstance(quantiles, (str, bytes, Mapping)) or not isinstance(quantiles, Iterable):
-        raise _refuse(function, "quantiles", f"expected a sequence of {expected}, not {quantiles!r}")
+        raise refuse(function, "quantiles", f"expected a sequence of {expected}, not {quantiles!r}")
     levels = tuple(quantiles)
     if not levels:
-        raise _refuse(function, "quantiles", f"expected at least one level: {expected}")
+        raise refuse(function, "quantiles", f"expected at least one level: {expected}")
     for level in levels:
         if not isinstance(level, numbers.Real) or isinstance(level, bool) or not math.isfinite(level):
-            raise _refuse(function, "quantiles", f"expected {expected}, not {level!r} in {levels!r}")
+            raise refuse(function, "quantiles", f"expected {expected}, not {level!r} in {levels!r}")
         if not 0 <= level <= 100:
-            raise _refuse(function, "quantiles", f"{level!r} is outside 0 to 100; expected {expected}")
+            raise refuse(function, "quantiles", f"{level!r} is outside 0 to 100; expected {expected}")
     if max(levels) <= 1:
         percents = ", ".join(f"{100 * level:g}" for level in levels)
-        raise _refuse(
+        raise refuse(
             function,
             "quantiles",
             f"expected {expected}, not fractions {levels!r} (write ({percents}))",
         )
     if len(set(levels)) != len(levels):
-        raise _refuse(function, "quantiles", f"each level once, please: {levels!r} repeats one")
+        raise refuse(function, "quantiles", f"each level once, please: {levels!r} repeats one")
     return tuple(float(level) for level in levels)
 
 
 def _check_progress(function: str, progress: Any) -> None:
     if progress is not None and not callable(progress):
-        raise _refuse(function, "progress", f"expected None or a function progress(done, total), not {progress!r}")
+        raise refuse(function, "progress", f"expected None or a function progress(done, total), not {progress!r}")
 
 
 def _check_source(function: str, name: str, value: Any, *, scenario_objects: bool = True) -> None:
@@ -176,11 +146,11 @@ def _check_source(function: str, name: str, value: Any, *, scenario_objects: boo
     if scenario_objects and isinstance(value, _Scenario):
         return
     if isinstance(value, _Scenario):
-        raise _refuse(function, name, f"expected {what}, not a Scenario object (give its file, or extend it in YAML)")
+        raise refuse(function, name, f"expected {what}, not a Scenario object (give its file, or extend it in YAML)")
     if isinstance(value, os.PathLike):
         value = os.fspath(value)
     if not isinstance(value, str) or not value.strip():
-        raise _refuse(function, name, f"expected {what}, not {value!r}")
+        raise refuse(function, name, f"expected {what}, not {value!r}")
 
 
 def load_scenario(path_or_id: str | os.PathLike[str]) -> Scenario:
@@ -200,9 +170,9 @@ def scenario_from_data(data: dict[str, Any], scenario_id: str, name: str = "<cod
     field's path (``parameters.pass_through``); problems in files it extends keep their place.
     """
     if not isinstance(data, Mapping):
-        raise _refuse("scenario_from_data", "data", f"expected a mapping of scenario fields, not {data!r}")
+        raise refuse("scenario_from_data", "data", f"expected a mapping of scenario fields, not {data!r}")
     if not isinstance(scenario_id, str) or not scenario_id.strip():
-        raise _refuse("scenario_from_data", "scenario_id", f"expected a name such as 'my-what-if', not {scenario_id!r}")
+        raise refuse("scenario_from_data", "scenario_id", f"expected a name such as 'my-what-if', not {scenario_id!r}")
     return _from_code(dict(data), scenario_id, name)
 
 
@@ -213,7 +183,7 @@ def _from_code(data: dict[str, Any], scenario_id: str, name: str, renames: Mappi
     except InputError as error:
         renames = renames or {}
         problems = [
-            Problem(name, _NO_POSITION, _NO_POSITION, renames.get(problem.path, problem.path), problem.message)
+            Problem(name, NO_POSITION, NO_POSITION, renames.get(problem.path, problem.path), problem.message)
             if problem.file == name
             else problem
             for problem in error.problems
@@ -235,13 +205,13 @@ def what_if(base: str | os.PathLike[str], title: str, scenario_id: str | None = 
     """
     _check_source("what_if", "base", base, scenario_objects=False)
     if not isinstance(title, str):
-        raise _refuse("what_if", "title", f"expected the what-if's title as text, not {title!r}")
+        raise refuse("what_if", "title", f"expected the what-if's title as text, not {title!r}")
     if scenario_id is None:
         scenario_id = "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:60].strip("-") or "what-if"
     if not isinstance(scenario_id, str) or not scenario_id.strip():
-        raise _refuse("what_if", "scenario_id", f"expected a name such as 'my-what-if', not {scenario_id!r}")
+        raise refuse("what_if", "scenario_id", f"expected a name such as 'my-what-if', not {scenario_id!r}")
     if "extends" in fields or "title" in fields:
-        raise _refuse("what_if", "extends", "give the scenario to extend as base=..., not extends=...")
+        raise refuse("what_if", "extends", "give the scenario to extend as base=..., not extends=...")
     data = {"title": title, "extends": os.fspath(base), **fields}
     return _from_code(data, scenario_id, "what_if()", {"extends": "base"})
 
@@ -249,9 +219,11 @@ def what_if(base: str | os.PathLike[str], title: str, scenario_id: str | None = 
 def tariff_paths(scenario: _Scenario | str) -> pd.DataFrame:
     """Daily tariff paths as a pandas DataFrame indexed by day, in percent.
 
-    Columns: ``us_additional_tariff_on_china`` and ``china_additional_tariff_on_us`` (headline
+    Columns [%]: ``us_additional_tariff_on_china`` and ``china_additional_tariff_on_us`` (headline
     add-on as reported), ``us_effective_additional_tariff_on_china`` and
-    ``china_effective_additional_tariff_on_us`` (coverage-weighted sum of all measures) [%].
+    ``china_effective_additional_tariff_on_us`` (coverage-weighted sum of all measures), and that
+    effective add-on split by legal authority, one column each (``us_effective_additional_tariff_on_china_ieepa``,
+    ``…_section_232``, ``…_section_301``, ``china_effective_additional_tariff_on_us_retaliation``, …).
     """
     return paths_frame(tariff_arrays(_scenario(scenario, "tariff_paths")))
 
@@ -289,8 +261,9 @@ def run(
     ``seed`` and ``quantiles`` are checked with ``draws=0`` too, and then change nothing: a point
     projection uses no random numbers.
 
-    Returns a :class:`Result` (``monthly``, ``annual``, ``to_frame()``, ``plot()``,
-    ``key_numbers()`` against ``baseline-2024`` over the same horizon and parameters).
+    Returns a :class:`Result`: ``monthly`` [USD bn/month, %] and ``annual`` [USD bn/year, %] frames, ``to_frame()``
+    (the same as one tidy table with a unit column), ``plot()``, ``against_census()`` (the months Census observed)
+    and ``key_numbers()`` against ``baseline-2024`` over the same horizon and parameters.
     """
     draws = _check_draws("run", draws, max_draws)
     seed = _check_seed("run", seed)
@@ -313,17 +286,20 @@ def compare(
     """Run each scenario (objects, bundled ids or YAML paths) and line them up.
 
     ``scenarios`` is a non-empty list (not a single id); ``draws``, ``seed`` and ``max_draws`` are
-    checked as in :func:`run` (the bound applies to each scenario's draws).
+    checked as in :func:`run` (the bound applies to each scenario's draws). Returns a :class:`Comparison`:
+    ``frame()`` (one tidy table, [USD bn/month] or [USD bn/year] and [%] as its unit column says),
+    ``key_numbers()`` per scenario and year [USD bn, %], ``differences()`` and ``plot()``, which draws each
+    scenario against a reference (documented-2025 when compared, else the first).
     """
     if isinstance(scenarios, (str, bytes, os.PathLike, _Scenario)) or not isinstance(scenarios, Iterable):
-        raise _refuse(
+        raise refuse(
             "compare",
             "scenarios",
             f"expected a list of scenarios, ids or paths, such as ['deal', 'escalation'], not {scenarios!r}",
         )
     items = list(scenarios)
     if not items:
-        raise _refuse("compare", "scenarios", "expected at least one scenario, id or path")
+        raise refuse("compare", "scenarios", "expected at least one scenario, id or path")
     draws = _check_draws("compare", draws, max_draws)
     seed = _check_seed("compare", seed)
     problems = []
@@ -363,7 +339,8 @@ def sweep(
     """Project ``scenario`` at every point of ``grid``; one tidy pandas table.
 
     Columns: ``scenario, point, <one per grid parameter>, date, variable, value, unit``, with
-    grid values in the unit they are written in (% for shares and growth). ``executor`` is
+    grid values in the unit they are written in (% for shares and growth) and each value in the
+    unit its row names ([USD bn/year] annual, [USD bn/month] monthly, [%] for rates). ``executor`` is
     any ``concurrent.futures.Executor`` (default: a process pool on this machine's cores); a
     ``dask.distributed`` cluster serves through ``Client(...).get_executor()``.
 
@@ -371,7 +348,7 @@ def sweep(
     ``frequency`` is ``"annual"`` or ``"monthly"``. Wrong arguments raise :class:`ArgumentError`.
     """
     if not isinstance(grid, Mapping):
-        raise _refuse("sweep", "grid", f"expected a mapping of parameter names to lists of values, not {grid!r}")
+        raise refuse("sweep", "grid", f"expected a mapping of parameter names to lists of values, not {grid!r}")
     problems = [
         _argument("sweep", f"grid.{name}", f"expected a list of values, such as ['80%', '100%'], not {values!r}")
         for name, values in grid.items()
@@ -380,12 +357,20 @@ def sweep(
     if problems:
         raise ArgumentError(problems)
     if frequency not in ("annual", "monthly"):
-        raise _refuse("sweep", "frequency", f"expected 'annual' or 'monthly', not {frequency!r}")
+        raise refuse("sweep", "frequency", f"expected 'annual' or 'monthly', not {frequency!r}")
     if executor is not None and not isinstance(executor, Executor):
-        raise _refuse("sweep", "executor", f"expected None or a concurrent.futures.Executor, not {executor!r}")
+        raise refuse("sweep", "executor", f"expected None or a concurrent.futures.Executor, not {executor!r}")
     _check_progress("sweep", progress)
     loaded = _scenario(scenario, "sweep")
-    return sweeps.sweep(loaded, grid, executor=executor, frequency=frequency, progress=progress)
+    try:
+        return sweeps.sweep(loaded, grid, executor=executor, frequency=frequency, progress=progress)
+    except InputError as error:  # the grid was given in code: its problems name the function, not a file position
+        raise ArgumentError(
+            Problem("sweep()", NO_POSITION, NO_POSITION, problem.path, problem.message)
+            if problem.file == sweeps.GRID
+            else problem
+            for problem in error.problems
+        ) from None
 
 
 def baseline_scenario() -> _Scenario:

@@ -6,10 +6,15 @@ comparison or a report does not: ``simulator.run`` stays a lighter import.
 
 from __future__ import annotations
 
+import re
+
+import numpy as np
 import pandas as pd
 
+from simulator.inputs.problems import refuse
 from simulator.model import estimation
 from simulator.model.estimation import Fit
+from simulator.model.observed import CALIBRATION_YEAR, observed
 from simulator.outputs.skill import skill_rows
 from simulator.uncertainty.rolling_origin import cached_backtest
 from simulator.uncertainty.scores import scores
@@ -20,11 +25,30 @@ __all__ = ["backtest", "fit"]
 def fit(last_month: str | None = None, starts: int = 1) -> Fit:
     """Estimate the behaviour parameters on the Census months (up to ``last_month``, 'YYYY-MM', if given).
 
-    Returns the :class:`~simulator.model.estimation.Fit`: ``fit.parameters`` [model units],
-    ``fit.estimates`` (mode, covariance, ``interval(name)``), ``fit.residuals`` (log deviations
-    of each month). ``simulate fit`` runs the same and writes ``seeds/estimates.yaml``; this
-    writes nothing. About 4 s per starting point.
+    Returns the :class:`~simulator.model.estimation.Fit`: ``fit.frame()`` (each estimate and its 90% interval in the
+    unit a scenario writes, e.g. 68.5 [%]), ``fit.parameters`` (every parameter in model units: shares as fractions
+    of 1, elasticities as ratios, times in days), ``fit.estimates`` (mode, covariance, ``interval(name)``),
+    ``fit.residuals`` (log deviations of each month). ``simulate fit`` runs the same and writes
+    ``seeds/estimates.yaml``; this writes nothing. About 4 s per starting point.
+
+    ``last_month`` must be a month of the record after the calibration year; ``starts`` a whole number from 1 to 10.
+    Anything else raises :class:`~simulator.inputs.problems.ArgumentError`.
     """
+    months = observed().months
+    first, last = np.datetime64(f"{CALIBRATION_YEAR + 1}-01", "M"), months[-1]
+    if last_month is not None:
+        if not isinstance(last_month, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", last_month):
+            raise refuse(
+                "fit", "last_month", f"expected a month written 'YYYY-MM', such as '2025-06', not {last_month!r}"
+            )
+        if not first <= np.datetime64(last_month, "M") <= last:
+            raise refuse(
+                "fit",
+                "last_month",
+                f"expected a month the record holds after the calibration year, {first} to {last}, not {last_month}",
+            )
+    if isinstance(starts, bool) or not isinstance(starts, int) or not 1 <= starts <= 10:
+        raise refuse("fit", "starts", f"expected a whole number of starting points from 1 to 10, not {starts!r}")
     return estimation.fit(last_month, starts=starts)
 
 

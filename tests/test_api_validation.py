@@ -5,9 +5,11 @@ before any work starts; its problems name the function as the file and the argum
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
+from matplotlib.text import Text
 
 import simulator
 from simulator.api import MAX_DRAWS, ArgumentError
@@ -278,3 +280,91 @@ def test_what_ifs_are_named_after_their_titles_and_compare_refuses_two_of_one_na
         "scenarios[0] is also named 'lower-pass-through-80': tables and charts could not tell them apart; give each "
         "its own scenario_id",
     )
+
+
+def test_result_and_comparison_methods_check_their_arguments():
+    result = simulator.run("documented-2025")
+    several = simulator.compare(["documented-2025", "deal"])
+    cases = [
+        (
+            lambda: result.to_frame("yearly"),
+            "Result.to_frame(): frequency: expected 'monthly' or 'annual', not 'yearly'",
+        ),
+        (lambda: several.frame("quarterly"), "Comparison.frame(): frequency: expected 'monthly' or 'annual'"),
+        (lambda: result.plot("balanse"), "Result.plot(): chart: unknown chart 'balanse' (did you mean 'balance'?)"),
+        (lambda: several.plot("import"), "Comparison.plot(): what: unknown plot 'import' (did you mean 'imports'?)"),
+        (
+            lambda: several.plot("balance", reference="dela"),
+            (
+                "Comparison.plot(): reference: 'dela' is not among the compared scenarios (did you mean 'deal'?); "
+                "expected one of: documented-2025, deal (or None)"
+            ),
+        ),
+        (lambda: several.plot("balance", reference=42), "Comparison.plot(): reference: 42 is not among"),
+    ]
+    for call, message in cases:
+        with pytest.raises(ArgumentError) as raised:
+            call()
+        assert str(raised.value).startswith(message)
+    # the reference named is the one drawn at zero
+    texts = [text.get_text() for text in several.plot("balance", reference="deal").findobj(Text)]
+    assert "Reference: A deal removes the remaining China-specific tariffs (the zero line below)" in texts
+
+
+def test_a_fan_chart_needs_its_quantiles_and_says_so():
+    odd = simulator.run("documented-2025", draws=50, seed=1, quantiles=[2.5, 50, 97.5])
+    with pytest.raises(ValueError, match=r"the fan chart needs the 5, 25, 50, 75 and 95% quantiles of the draws"):
+        odd.plot("fan")
+    assert simulator.run("documented-2025", draws=50, seed=1).plot("fan") is not None
+
+
+def test_a_result_beside_the_census_months():
+    frame = simulator.run("documented-2025").against_census()
+    assert [str(month.date()) for month in frame.index[[0, -1]]] == ["2025-01-01", "2025-12-01"]
+    january = frame.iloc[0]
+    assert round(january.imports_actual, 1) == 41.6  # the Census record of January 2025 [USD bn]
+    assert january.imports_error_percent == pytest.approx(100 * (january.imports_model / january.imports_actual - 1))
+    later = simulator.what_if(
+        "documented-2025", "Later", horizon={"start": "2026-01-01", "end": "2026-12-31"}, scenario_id="later"
+    )
+    with pytest.raises(ArgumentError, match=r"holds no whole month Census observed after 2024"):
+        simulator.run(later).against_census()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            {"last_month": "2024-06"},
+            "last_month: expected a month the record holds after the calibration year, 2025-01 to 2025-12, not 2024-06",
+        ),
+        ({"last_month": "2027-01"}, "not 2027-01"),
+        ({"last_month": "2025-13"}, "last_month: expected a month written 'YYYY-MM', such as '2025-06', not '2025-13'"),
+        ({"last_month": "2025-06-30"}, "not '2025-06-30'"),
+        ({"last_month": 202506}, "not 202506"),
+        ({"starts": 0}, "starts: expected a whole number of starting points from 1 to 10, not 0"),
+        ({"starts": True}, "not True"),
+    ],
+)
+def test_fit_checks_its_arguments_before_estimating(arguments, message):
+    with pytest.raises(ArgumentError, match=re.escape(message)):
+        simulator.fit(**arguments)
+
+
+def test_the_estimates_name_what_is_estimated():
+    from simulator.inputs.estimates import load_estimates
+
+    estimates = load_estimates()
+    with pytest.raises(ArgumentError, match=r"'pass_through' is not estimated; the estimated parameters: short_run"):
+        estimates.interval("pass_through")
+    with pytest.raises(ArgumentError, match=r"'adjustment_day' is not estimated \(did you mean 'adjustment_days'\?\)"):
+        estimates.value("adjustment_day")
+
+
+def test_a_grid_given_in_code_is_located_by_the_function_not_a_file_position():
+    with pytest.raises(ArgumentError) as raised:
+        simulator.sweep("documented-2025", {"pass_thru": ["80%"], "pass_through": [80]})
+    shown = sorted(str(raised.value).splitlines())
+    assert len(shown) == 2
+    assert shown[0].startswith("sweep(): grid.pass_through[0]: a share needs a percent sign")
+    assert shown[1].startswith("sweep(): grid.pass_thru: unknown key 'pass_thru' (did you mean 'pass_through'?)")

@@ -30,6 +30,21 @@ def test_the_bundled_estimates_are_what_simulate_fit_gives_on_the_bundled_data(b
     assert stored.held == {name: value for mechanism in SWITCHED_OFF for name, value in MECHANISMS[mechanism].items()}
 
 
+def test_the_fit_shows_its_estimates_in_the_units_a_scenario_writes(bundled_fit):
+    frame = bundled_fit.frame().set_index("parameter")
+    assert list(frame.index) == list(bundled_fit.estimates.names)
+    lapse = frame.loc["truce_lapse_probability"]
+    # a percentage as a scenario writes it (68.5), not as the model holds it (0.685)
+    assert lapse.estimate == pytest.approx(100 * bundled_fit.estimates.value("truce_lapse_probability"))
+    assert (lapse.low, lapse.high) == pytest.approx(
+        tuple(100 * bound for bound in bundled_fit.estimates.interval("truce_lapse_probability"))
+    )
+    assert lapse.unit == "percent" and lapse.label == "chance a truce lapses"
+    days = frame.loc["adjustment_days"]
+    assert days.estimate == pytest.approx(bundled_fit.estimates.value("adjustment_days")) and days.unit == "days"
+    assert (frame.low < frame.estimate).all() and (frame.estimate < frame.high).all()
+
+
 def test_the_registry_defaults_are_the_estimates_and_held_values():
     stored = load_estimates()
     defaults = default_parameters().numbers()

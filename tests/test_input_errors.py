@@ -53,6 +53,15 @@ EXPECTED = {
             "authority_ends.ieepa), so it would change nothing"
         ),
     ),
+    "entry-in-calibration-year.yaml": (
+        8,
+        13,
+        "tariffs.us_on_china.measures.reciprocal.path[0]",
+        (
+            "this entry (2020-05-01) falls in or before 2024, the year the model is calibrated on, whose tariffs are "
+            "the direction's base; date it 2025-01-01 or later (or change the base)"
+        ),
+    ),
     "measure-misspelt.yaml": (
         7,
         9,
@@ -326,3 +335,4 @@ def test_what_a_what_if_may_still_do_with_measures_and_authority_ends():
         "added",
     )
     assert added.tariffs["us_on_china"].measures["section_301_2027"].authority == "section_301"
+

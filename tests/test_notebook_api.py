@@ -1,5 +1,7 @@
 """The notebook API: rich display, plot helpers, compare and what_if."""
 
+import re
+
 import pytest
 from matplotlib.figure import Figure
 
@@ -8,9 +10,20 @@ from simulator.model.variables import VARIABLES
 from tests.conftest import HOSTILE_TITLE
 
 
-def test_a_result_shows_its_key_numbers():
+def test_a_result_shows_its_key_numbers_beside_the_census_record():
     html = simulator.run("documented-2025")._repr_html_()
-    assert "<table" in html and ">438.7<" in html and ">−295.5<" in html and "Balance vs baseline-2024" in html
+    cells = re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", html)
+    assert cells[:5] == ["", "2024 (observed)", "2025 (observed)", "2026 (projected)", "2027 (projected)"]
+    row = cells.index("US balance with China (exports − imports)")
+    census = cells.index("<em>US balance with China, Census</em>")
+    # the model's 2025 balance is not the record's: each in its own row, the Census one only for observed years
+    assert cells[row + 1 : row + 3] == ["−295.5", "−193.3"] and cells[census + 1 : census + 5] == [
+        "−295.5",
+        "−202.1",
+        "–",
+        "–",
+    ]
+    assert "Balance against the path without the 2025 tariffs" in cells
 
 
 def test_a_scenario_shows_its_dated_paths_with_sources_escaped():

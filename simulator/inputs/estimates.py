@@ -20,6 +20,7 @@ import numpy as np
 from pydantic import Field
 
 from simulator.inputs.locations import seeds_dir
+from simulator.inputs.problems import did_you_mean, refuse
 from simulator.inputs.schema import Strict, validate
 from simulator.inputs.yaml_reader import read_document
 
@@ -97,6 +98,15 @@ class Estimates:
     held: dict = field(default_factory=dict)
 
     def index(self, name: str) -> int:
+        """The parameter's place in :attr:`names`; :class:`ArgumentError` naming the estimated ones if it is not
+        estimated (a parameter taken from the literature, such as ``pass_through``, has no posterior)."""
+        if name not in self.names:
+            hint = did_you_mean(str(name), self.names)
+            raise refuse(
+                "Estimates",
+                "name",
+                f"'{name}' is not estimated{hint}; the estimated parameters: {', '.join(self.names)}",
+            )
         return self.names.index(name)
 
     def value(self, name: str) -> float:

@@ -19,6 +19,7 @@ from simulator.inputs.locations import bundled_ids, find_scenario
 from simulator.inputs.parameters import PARAMETERS, ParameterValues, default_parameters, disorder, ordering_message
 from simulator.inputs.problems import FieldPath, InputError, Problem, did_you_mean, dotted, expected_one_of
 from simulator.inputs.scenario import (
+    CALIBRATION_START,
     DIRECTIONS,
     Direction,
     Event,
@@ -440,6 +441,18 @@ def _check_measure(direction: str, measure: Measure, side: Direction, state: _Me
                     )
                 )
     problems += _after_authority_end(measure, side, state, end)
+    first_projected = CALIBRATION_START.replace(year=CALIBRATION_START.year + 1)
+    for entry in measure.entries:
+        if entry.start < first_projected:
+            document, path = state.origins[id(entry)]
+            problems.append(
+                document.problem(
+                    path,
+                    f"this entry ({entry.start}) falls in or before {CALIBRATION_START.year}, the year the model is "
+                    f"calibrated on, whose tariffs are the direction's base; date it {first_projected} or later (or "
+                    "change the base)",
+                )
+            )
     return problems
 
 

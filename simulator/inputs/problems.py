@@ -51,6 +51,36 @@ class InputError(Exception):
         super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
+NO_POSITION = 0
+"""Line and column of a problem with an argument given in code: there is no file to point into."""
+
+
+class ArgumentError(InputError, ValueError):
+    """An argument of an API function or method is not what it expects; raised before any work starts.
+
+    ``problems`` holds one :class:`Problem` per argument (or field of a what-if) that is wrong: ``file`` is the
+    function (``"run()"``), ``path`` the argument or field (``"draws"``, ``"parameters.pass_through"``), ``line``
+    and ``column`` 0 for values given in code. Problems in files the call reads (a parent YAML file) keep their
+    file, line and column. Catch it as :class:`InputError` (like a file's problems) or as ``ValueError``.
+    """
+
+    def __init__(self, problems: Iterable[Problem]):
+        super().__init__(problems)
+        self.args = ("\n".join(_shown(problem) for problem in self.problems),)
+
+
+def _shown(problem: Problem) -> str:
+    if problem.line != NO_POSITION:
+        return str(problem)
+    where, message = printable(problem.file), printable(problem.message)
+    return f"{where}: {printable(problem.path)}: {message}" if problem.path else f"{where}: {message}"
+
+
+def refuse(function: str, argument: str, message: str) -> ArgumentError:
+    """The error for one wrong argument of ``function`` (a name as users call it: ``run``, ``Result.plot``)."""
+    return ArgumentError([Problem(f"{function}()", NO_POSITION, NO_POSITION, argument, message)])
+
+
 def dotted(path: Sequence[str | int]) -> str:
     """Render a field path as users read it: ``tariffs.us_on_china.measures.reciprocal.path[2].rate``."""
     text = ""

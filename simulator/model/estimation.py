@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+import pandas as pd
 from scipy.optimize import minimize
 
 from simulator.inputs.estimates import Estimates
@@ -255,6 +256,26 @@ class Fit:
     evaluations: int
     log_posterior: float
     details: dict = field(default_factory=dict)
+
+    def frame(self, level: float = 0.90) -> pd.DataFrame:
+        """Each estimated parameter in the unit a scenario writes it (a percentage as 68.5, not 0.685): its label,
+        the estimate, the bounds of its central ``level`` posterior interval, and the unit."""
+        rows = []
+        for name in self.estimates.names:
+            spec = PARAMETERS[name]
+            low, high = self.estimates.interval(name, level)
+            written = [value / spec.rules.scale for value in (self.estimates.value(name), low, high)]
+            rows.append(
+                {
+                    "parameter": name,
+                    "label": spec.label,
+                    "estimate": written[0],
+                    "low": written[1],
+                    "high": written[2],
+                    "unit": spec.unit,
+                }
+            )
+        return pd.DataFrame(rows, columns=["parameter", "label", "estimate", "low", "high", "unit"])
 
 
 def data_checksum() -> str:

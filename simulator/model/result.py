@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.inputs.distributions import Distribution
+from simulator.inputs.problems import refuse
 from simulator.inputs.scenario import Scenario
 from simulator.model.timeline import RenewalDecision
 from simulator.model.variables import RATES, VARIABLES, unit
@@ -38,6 +39,16 @@ def period_totals(days: np.ndarray, series: dict[str, np.ndarray], frequency: st
         total = np.add.reduceat(array, starts, axis=-1)
         values[name] = total / lengths if name in RATES else total
     return days[starts].astype("datetime64[M]" if frequency == "monthly" else "datetime64[Y]"), values
+
+
+FREQUENCIES = ("monthly", "annual")
+"""The periods a result's tables come in."""
+
+
+def check_frequency(function: str, frequency: object) -> None:
+    """:class:`ArgumentError` unless ``frequency`` is one of :data:`FREQUENCIES`."""
+    if frequency not in FREQUENCIES:
+        raise refuse(function, "frequency", f"expected 'monthly' or 'annual', not {frequency!r}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -137,7 +148,9 @@ class Result:
         return pd.concat(frames, names=["quantile", "date"])
 
     def to_frame(self, frequency: str = "monthly") -> pd.DataFrame:
-        """One tidy long table: ``scenario, date, variable, value, unit`` (+ ``quantile``)."""
+        """One tidy long table: ``scenario, date, variable, value, unit`` (+ ``quantile``); ``frequency`` 'monthly'
+        [USD bn/month, %] or 'annual' [USD bn/year, %]."""
+        check_frequency("Result.to_frame", frequency)
         frame = getattr(self, frequency)
         long = frame.reset_index().melt(
             id_vars=[name for name in ("quantile", "date") if name in frame.index.names], var_name="variable"

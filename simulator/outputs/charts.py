@@ -18,12 +18,13 @@ from simulator.outputs import comparison_charts, scenario_charts
 from simulator.outputs.chart_inputs import ComparisonChartInputs, ScenarioChartInputs
 from simulator.outputs.layout import check_glyphs, style
 
-Need = Literal["backtest", "skill", "draws", "tornado", "year"]
+Need = Literal["backtest", "skill", "draws", "fan", "tornado", "year"]
 NEEDS: dict[str, str] = {
     "backtest": "an observed month after the calibration year inside the horizon",
     "skill": "an observed month after the calibration year inside the horizon, and a current out-of-sample backtest "
     "(simulate backtest)",
     "draws": "Monte Carlo draws: simulator.run(scenario, draws=2000)",
+    "fan": "the 5, 25, 50, 75 and 95% quantiles of the draws (the default quantiles include them)",
     "tornado": "Monte Carlo draws and a horizon with a whole calendar year",
     "year": "a reference scenario whose horizon holds twelve months (for sums over the last 12 months)",
 }
@@ -97,7 +98,7 @@ SCENARIO_CHARTS: dict[str, Chart] = {
             "Monthly imports and balance over the Monte Carlo draws: median, 50% and 90% bands, and the point "
             "projection.",
             scenario_charts.fan_chart,
-            ("draws",),
+            ("draws", "fan"),
         ),
         Chart(
             "tornado",
@@ -149,10 +150,12 @@ COMPARISON_CHARTS: dict[str, Chart] = {
 
 def missing(chart: Chart, inputs: ScenarioChartInputs | ComparisonChartInputs) -> list[Need]:
     """The needs of ``chart`` that ``inputs`` do not meet (empty when it can be drawn)."""
+    levels = getattr(getattr(inputs, "result", None), "quantiles", None) or ()
     present = {
         "backtest": getattr(inputs, "backtest", None) is not None,
         "skill": getattr(inputs, "skill", None) is not None,
         "draws": bool(getattr(inputs, "draws", False)),
+        "fan": set(scenario_charts.FAN_LEVELS) <= set(levels),
         "tornado": getattr(inputs, "tornado", None) is not None,
         "year": not isinstance(inputs, ComparisonChartInputs) or len(inputs.reference_result.monthly) >= 12,
     }

@@ -193,8 +193,8 @@ def compare_chart(inputs: ComparisonChartInputs, title: str, panels: Sequence[Pa
         dated_rows=[False, True] * len(panels),
         subtitles=True,
         legend_rows=legend_rows(labels),
-        note=f"Each coloured line is a scenario minus the reference, {titles[reference.scenario.id]}; a line leaves "
-        "zero where its scenario departs from the reference.",
+        note=f"Each coloured line is a scenario minus the reference (“{titles[reference.scenario.id]}”); a line "
+        "leaves zero where its scenario departs from the reference.",
     )
     handles: list[Line2D] = []
     for index, (panel, (dates, values)) in enumerate(zip(panels, base, strict=True)):

@@ -17,13 +17,16 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from simulator.inputs import scenario as inputs_scenario
+from simulator.inputs.problems import did_you_mean, expected_one_of, refuse
 from simulator.model import result as model_result
+from simulator.model.backtest import backtest
 from simulator.model.observed import observed
+from simulator.model.result import check_frequency
 from simulator.outputs import charts as registry
 from simulator.outputs.chart_inputs import comparison_chart_inputs, scenario_chart_inputs
 from simulator.outputs.key_numbers import key_frame, key_numbers
-from simulator.outputs.pages import KEY_COLUMNS, headings, key_rows
 from simulator.outputs.provenance import Notes, differences, inputs
+from simulator.outputs.tables import scenario_table
 
 STYLE = "border-collapse:collapse;font-size:12px"
 CELL = "border-bottom:1px solid #ddd;padding:2px 8px;text-align:{align}"
@@ -59,13 +62,32 @@ class Result(model_result.Result):
         return key_frame(key_numbers(self, self.baseline, observed()))
 
     def plot(self, chart: str = "trade") -> Figure:
-        """A chart as a matplotlib Figure: 'tariffs', 'trade', 'balance', 'revenue', 'backtest', or with draws 'fan' and
-        'tornado'.
+        """A chart as a matplotlib Figure, by name: 'tariffs', 'trade', 'diversion', 'balance', 'revenue',
+        'revenue_by_authority', 'backtest' (the months Census observed), 'skill' (out-of-sample errors), and with
+        draws 'fan' and 'tornado' (the report's charts, :data:`simulator.outputs.charts.SCENARIO_CHARTS`).
         """
         if chart not in registry.SCENARIO_CHARTS:
-            raise ValueError(f"unknown chart '{chart}' (expected {', '.join(registry.SCENARIO_CHARTS)})")
+            hint = did_you_mean(str(chart), registry.SCENARIO_CHARTS)
+            raise refuse(
+                "Result.plot", "chart", f"unknown chart {chart!r}{hint}; {expected_one_of(registry.SCENARIO_CHARTS)}"
+            )
         spec = registry.SCENARIO_CHARTS[chart]
         return registry.draw(spec, scenario_chart_inputs(self, with_tornado="tornado" in spec.needs))
+
+    def against_census(self) -> pd.DataFrame:
+        """The months Census observed after the calibration year inside the horizon, beside the model, by month:
+        imports and exports, record and model [USD bn/month], and the model's error [%] (the in-sample view: the
+        parameters were estimated on these months; ``simulator.backtest()`` scores months the model had not seen).
+        """
+        test = backtest(self)
+        if test is None:
+            raise refuse(
+                "Result.against_census",
+                "",
+                f"the horizon of {self.scenario.id} ({self.scenario.start} to {self.scenario.end}) holds no whole "
+                "month Census observed after 2024",
+            )
+        return test.frame()
 
     def _repr_html_(self) -> str:
         return key_numbers_html(self)
@@ -86,7 +108,9 @@ class Comparison:
     colours: dict[str, str] = field(default_factory=dict)
 
     def frame(self, frequency: str = "monthly") -> pd.DataFrame:
-        """One tidy table of every scenario: ``scenario, date, variable, value, unit`` (+ ``quantile``)."""
+        """One tidy table of every scenario: ``scenario, date, variable, value, unit`` (+ ``quantile``); ``frequency``
+        'monthly' [USD bn/month, %] or 'annual' [USD bn/year, %]."""
+        check_frequency("Comparison.frame", frequency)
         return pd.concat([result.to_frame(frequency) for result in self.results], ignore_index=True)
 
     def key_numbers(self) -> pd.DataFrame:
@@ -117,7 +141,18 @@ class Comparison:
         each scenario is drawn as its difference from ``reference`` (an id; by default documented-2025 when it is
         among the results, else the first)."""
         if what not in registry.COMPARISON_CHARTS:
-            raise ValueError(f"unknown plot '{what}' (expected one of: {', '.join(registry.COMPARISON_CHARTS)})")
+            hint = did_you_mean(str(what), registry.COMPARISON_CHARTS)
+            raise refuse(
+                "Comparison.plot", "what", f"unknown plot {what!r}{hint}; {expected_one_of(registry.COMPARISON_CHARTS)}"
+            )
+        ids = [result.scenario.id for result in self.results]
+        if reference is not None and reference not in ids:
+            hint = did_you_mean(str(reference), ids) if isinstance(reference, str) else ""
+            raise refuse(
+                "Comparison.plot",
+                "reference",
+                f"{reference!r} is not among the compared scenarios{hint}; expected one of: {', '.join(ids)} (or None)",
+            )
         inputs = comparison_chart_inputs(self.results, self.colours, reference)
         return registry.draw(registry.COMPARISON_CHARTS[what], inputs)
 
@@ -168,20 +203,22 @@ def scenario_html(scenario: inputs_scenario.Scenario) -> str:
 
 
 def key_numbers_html(result: Result, title: str | None = None) -> str:
-    """Key numbers per year of a result [USD bn, %], with the change against baseline-2024."""
+    """Key numbers per year of a result, as its report page shows them: a row per measure, a column per year, the
+    Census totals under the years Census observed [USD bn; rates %]."""
     if result.baseline is None:
         return f"<div><strong>{escape(result.scenario.title)}</strong>: no baseline to compare with.</div>"
-    names = headings()
+    table = scenario_table(key_numbers(result, result.baseline, observed()))
+    headings = ["", *(f"{year} ({status})" for year, status in zip(table.years, table.status, strict=True))]
     rows = [
-        [escape(row[column]) for column in KEY_COLUMNS]
-        for row in key_rows(key_numbers(result, result.baseline, observed()))
+        [f"<em>{escape(row.label)}</em>" if row.kind == "census" else escape(row.label), *map(escape, row.cells)]
+        for row in table.rows
     ]
     caption = escape(title or f"{result.scenario.title} ({result.scenario.id})")
     extra = f"; {result.draws:,} draws (seed {result.seed}): quantiles in .monthly / .annual" if result.draws else ""
     return (
-        f"<div><strong>{caption}</strong><br><small>Point projection{escape(extra)}; flows in USD bn per year, rates "
-        "in %.</small>"
-        f"{_table([names[column] for column in KEY_COLUMNS], rows, set(range(1, len(KEY_COLUMNS))))}</div>"
+        f"<div><strong>{caption}</strong><br><small>The model's point projection{escape(extra)}, beside the Census "
+        "record where there is one; flows in USD bn per year, rates in %.</small>"
+        f"{_table(headings, rows, set(range(1, len(headings))))}</div>"
     )
 
 

@@ -346,9 +346,9 @@ def backtest_chart(inputs: ScenarioChartInputs) -> Figure:
     start = dt.date(2024, 1, 1)
     stop = (test.months[-1] + np.timedelta64(7, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
     end = min(stop.astype(dt.date), scenario.end)
-    labels = ["actual (Census)", "model", "counterfactual", "backtest months"]
+    labels = ["actual (Census)", "model", "counterfactual", "months compared"]
     layout = frame(
-        f"Backtest against the 2025 months: {scenario.title}",
+        f"This scenario against the Census months: {scenario.title}",
         start,
         end,
         columns=2,
@@ -448,6 +448,10 @@ def skill_chart(inputs: ScenarioChartInputs) -> Figure:
 
 
 # ---------------------------------------------------------------- uncertainty
+
+
+FAN_LEVELS = (5, 25, 50, 75, 95)
+"""The quantiles of the draws a fan chart draws [%]: the 90% and 50% bands and the median."""
 
 
 def fan_chart(inputs: ScenarioChartInputs) -> Figure:

@@ -67,6 +67,10 @@ class SweepFile(Strict):
     frequency: Literal["monthly", "annual"] = "annual"
 
 
+
+GRID = "<grid>"
+"""The file name of problems with a grid given in code (the API names its function instead)."""
+
 def read_sweep(path: str | os.PathLike[str]) -> tuple[Scenario, dict[str, list], str]:
     """Load a sweep file: its scenario (found next to the file), grid and frequency; all problems at once, located."""
     path = Path(path)
@@ -142,10 +146,10 @@ def _check_size(grid: Mapping[str, Sequence], where: Problem, periods: int = 1) 
 
 def _validated(grid: Mapping[str, Sequence[Any]]) -> dict[str, list]:
     """A grid given in code, checked as a sweep file's grid would be."""
-    document = Document("<grid>", {"grid": {name: list(values) for name, values in grid.items()}}, {(): (1, 1)})
+    document = Document(GRID, {"grid": {name: list(values) for name, values in grid.items()}}, {(): (1, 1)})
     content = validate(create_model("CodeGrid", __base__=Strict, grid=(Grid, ...)), document, {"facts": load_facts()})
     checked = {name: values for name, values in content.grid if values is not None}
-    _check_size(checked, Problem("<grid>", 1, 1, "grid", ""))
+    _check_size(checked, Problem(GRID, 1, 1, "grid", ""))
     return checked
 
 
@@ -232,7 +236,7 @@ def evaluate(
 def _model_value(name: str, value: Any) -> float:
     if isinstance(value, Distribution):
         raise InputError(
-            [Problem("<grid>", 1, 1, "grid", "a grid takes point values, not distributions (use --draws for those)")]
+            [Problem(GRID, 1, 1, "grid", "a grid takes point values, not distributions (use --draws for those)")]
         )
     return PARAMETERS[name].model_value(value)
 
@@ -256,7 +260,7 @@ def _check_order(columns: dict[str, np.ndarray], central: dict[str, float], cros
             message = f"{int(broken.sum())} grid point(s) break a rule: e.g. " + ordering_message(
                 broken_spec, float(pair[spec.name][first]), float(pair[spec.at_most][first])
             )  # type: ignore[index]
-            raise InputError([Problem("<grid>", 1, 1, "grid", message)])
+            raise InputError([Problem(GRID, 1, 1, "grid", message)])
 
 
 def _shown(value: Any) -> float:
