@@ -109,6 +109,7 @@ def test_goods_on_the_water_pay_the_rate_of_their_shipping_day_when_a_rate_rises
     st.integers(0, 2**32 - 1),
 )
 @example(draws=2, days=40, lags=[3, 0], starts={10, 31}, seed=1)  # the last draw's last period ends on the grid's end
+@example(draws=3, days=40, lags=[3, 5, 0], starts={10, 31}, seed=2)  # the same with a middle draw
 def test_period_receipts_are_the_monthly_sums_of_the_daily_receipts(draws, days, lags, starts, seed):
     """Monte Carlo sums receipts per period straight from the entered duties; the sums equal those of the delayed days,
     for lags shorter or longer than a period, the whole grid, zero, one or one per draw."""

@@ -260,3 +260,31 @@ def test_scenario_parameters_reach_the_model():
     result = run(stiff)
     # with no volume response and full pass-through, imports stay at the counterfactual
     assert np.allclose(result.series["us_imports_from_china"], result.series["us_imports_counterfactual"])
+
+
+def test_the_unexplained_deviation_scales_each_calendar_month_of_the_counterfactual_by_its_exponential():
+    days = day_grid(dt.date(2025, 1, 30), dt.date(2025, 2, 2))  # two days of January, two of February
+    calibration = np.arange(1.0, 13.0) * 31.0  # 2024's months [USD bn/month]
+    plain = trade.baseline_flow(days, calibration, 0.0)
+    np.testing.assert_allclose(plain, [1.0, 1.0, 62.0 / 28.0, 62.0 / 28.0], rtol=1e-15)  # per day of a 28-day February
+    shifted = trade.baseline_flow(days, calibration, 0.0, np.array([0.1, -0.2]))
+    np.testing.assert_allclose(shifted, plain * np.exp([0.1, 0.1, -0.2, -0.2]), rtol=1e-15)
+
+
+def test_a_mechanism_left_out_of_the_call_is_switched_off_and_anticipation_keeps_the_full_shape():
+    log_duty = np.log1p(np.r_[np.zeros(30), np.full(30, 0.5)])
+    behaviour = {
+        "short_run_elasticity": -0.7,
+        "long_run_elasticity": -2.0,
+        "pass_through": 0.9,
+        "shipping_lag_days": 10.0,
+        "adjustment_days": 20.0,
+        "long_run_adjustment_days": 400.0,
+    }
+    switched_off = {"supplier_switching_elasticity": 0.0, "anticipation_share": 0.0, "anticipation_days": 0}
+    np.testing.assert_array_equal(
+        trade.import_value_factor(log_duty, **behaviour),
+        trade.import_value_factor(log_duty, **behaviour, **switched_off),
+    )
+    assert trade.anticipation(log_duty, np.zeros(3), np.full(3, 5)).shape == (3, 60)  # a row per draw, though all 0
+    assert not trade.anticipation(log_duty, np.zeros(3), np.full(3, 5)).any()
