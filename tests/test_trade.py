@@ -288,3 +288,27 @@ def test_a_mechanism_left_out_of_the_call_is_switched_off_and_anticipation_keeps
     )
     assert trade.anticipation(log_duty, np.zeros(3), np.full(3, 5)).shape == (3, 60)  # a row per draw, though all 0
     assert not trade.anticipation(log_duty, np.zeros(3), np.full(3, 5)).any()
+
+
+def test_stretches_start_where_any_array_signal_changes_and_scalars_change_nothing():
+    steps = np.array([1.0, 1.0, 2.0, 2.0, 3.0])
+    assert trade.change_days(0.5, steps).tolist() == [0, 2, 4]  # a scalar first does not hide the arrays after it
+    assert trade.change_days(steps, 0.5, np.array([[0, 1, 1, 1, 1]] * 2)).tolist() == [0, 1, 2, 4]
+    only_scalars = trade.change_days(0.5, 0.7)
+    assert only_scalars.tolist() == [0] and only_scalars.dtype.kind == "i"
+
+
+def test_one_shared_signal_delayed_by_unsorted_lags_per_draw_gives_each_draw_its_own_row():
+    signal = np.arange(1.0, 9.0)[None, :]  # one path shared by the draws, with a leading axis of one
+    lags = np.array([3, 0, 3, 1])
+    shifted = trade.delayed(signal, lags)
+    assert shifted.shape == (4, 8)
+    for row, lag in enumerate(lags):
+        np.testing.assert_array_equal(shifted[row], trade.delayed(signal[0], int(lag)))
+
+
+def test_a_fractional_delay_leaves_the_signal_it_was_given_as_it_was():
+    signal = np.array([1.0, 2.0, 4.0, 8.0])
+    kept = signal.copy()
+    np.testing.assert_allclose(trade.delayed_fraction(signal, 0.25), [1.0, 1.75, 3.5, 7.0])  # 3/4 today, 1/4 a day ago
+    np.testing.assert_array_equal(signal, kept)
