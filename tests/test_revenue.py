@@ -136,3 +136,9 @@ def test_refunds_pay_each_draw_its_share_of_its_own_duties_evenly_over_the_days_
     assert not revenue.refunds(collected, RefundPlan("ieepa", 0.5, first=10, days=4)).any()  # all after it
     one = revenue.refunds(collected[1], RefundPlan("ieepa", 0.25, first=3, days=2))  # one path, no draw axis
     np.testing.assert_allclose(one, [0.0] * 3 + [2.5] * 2 + [0.0] * 5)
+
+
+def test_duties_are_the_rate_times_the_value_all_collected_unless_a_share_is_given():
+    rate, value = np.array([10.0, 25.0]), np.array([2.0, 4.0])  # [%], [USD bn/day]
+    np.testing.assert_allclose(revenue.duties(rate, value), [0.2, 1.0])
+    np.testing.assert_allclose(revenue.duties(rate, value, 0.5), [0.1, 0.5])
