@@ -35,9 +35,10 @@ import pandas as pd
 from simulator.inputs.loading import load_file, locate
 from simulator.inputs.loading import scenario_from_data as _from_data
 from simulator.inputs.locations import bundled_ids
-from simulator.inputs.problems import NO_POSITION, ArgumentError, InputError, Problem, refuse
+from simulator.inputs.problems import NO_POSITION, ArgumentError, InputError, Problem, argument_problem, refuse
 from simulator.inputs.scenario import Scenario as _Scenario
 from simulator.model.projection import counterfactual, point_projection
+from simulator.model.result import check_frequency
 from simulator.model.tariff_paths import paths_frame, tariff_arrays
 from simulator.outputs.chart_parts import scenario_colours
 from simulator.outputs.key_numbers import BASELINE_ID
@@ -70,10 +71,6 @@ MAX_DRAWS = 100_000
 100,000 draws take a minute or two on one core (10**9 would take days); past 10,000 draws
 quantiles are read off a fixed-size histogram, exact to a bin's width.
 """
-
-
-def _argument(function: str, name: str, message: str) -> Problem:
-    return Problem(f"{function}()", NO_POSITION, NO_POSITION, name, message)
 
 
 def _is_whole(value: Any) -> bool:
@@ -315,7 +312,7 @@ def compare(
     for index, scenario in enumerate(loaded):
         if scenario.id in seen:
             problems.append(
-                _argument(
+                argument_problem(
                     "compare",
                     f"scenarios[{index}]",
                     f"scenarios[{seen[scenario.id]}] is also named {scenario.id!r}: tables and charts could not tell "
@@ -350,14 +347,13 @@ def sweep(
     if not isinstance(grid, Mapping):
         raise refuse("sweep", "grid", f"expected a mapping of parameter names to lists of values, not {grid!r}")
     problems = [
-        _argument("sweep", f"grid.{name}", f"expected a list of values, such as ['80%', '100%'], not {values!r}")
+        argument_problem("sweep", f"grid.{name}", f"expected a list of values, such as ['80%', '100%'], not {values!r}")
         for name, values in grid.items()
         if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable)
     ]
     if problems:
         raise ArgumentError(problems)
-    if frequency not in ("annual", "monthly"):
-        raise refuse("sweep", "frequency", f"expected 'annual' or 'monthly', not {frequency!r}")
+    check_frequency("sweep", frequency)
     if executor is not None and not isinstance(executor, Executor):
         raise refuse("sweep", "executor", f"expected None or a concurrent.futures.Executor, not {executor!r}")
     _check_progress("sweep", progress)
@@ -366,9 +362,7 @@ def sweep(
         return sweeps.sweep(loaded, grid, executor=executor, frequency=frequency, progress=progress)
     except InputError as error:  # the grid was given in code: its problems name the function, not a file position
         raise ArgumentError(
-            Problem("sweep()", NO_POSITION, NO_POSITION, problem.path, problem.message)
-            if problem.file == sweeps.GRID
-            else problem
+            argument_problem("sweep", problem.path, problem.message) if problem.file == sweeps.GRID else problem
             for problem in error.problems
         ) from None
 

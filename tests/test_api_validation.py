@@ -184,7 +184,7 @@ def test_sweep_checks_grid_frequency_executor_and_progress():
         "sweep()", 0, 0, "grid.pass_through", "expected a list of values, such as ['80%', '100%'], not '80%'"
     )
     assert only(refused(simulator.sweep, "deal", {"pass_through": ["80%"]}, frequency="weekly")) == Problem(
-        "sweep()", 0, 0, "frequency", "expected 'annual' or 'monthly', not 'weekly'"
+        "sweep()", 0, 0, "frequency", "expected 'monthly' or 'annual', not 'weekly'"
     )
     assert only(refused(simulator.sweep, "deal", {"pass_through": ["80%"]}, executor="pool")).path == "executor"
     assert only(refused(simulator.sweep, "deal", {"pass_through": ["80%"]}, progress=3)) == Problem(

@@ -76,9 +76,15 @@ def _shown(problem: Problem) -> str:
     return f"{where}: {printable(problem.path)}: {message}" if problem.path else f"{where}: {message}"
 
 
+def argument_problem(function: str, argument: str, message: str) -> Problem:
+    """A problem with an argument (or a field of it) of ``function``, a name as users call it (``run``,
+    ``Result.plot``): it names the call, as there is no file position to give."""
+    return Problem(f"{function}()", NO_POSITION, NO_POSITION, argument, message)
+
+
 def refuse(function: str, argument: str, message: str) -> ArgumentError:
-    """The error for one wrong argument of ``function`` (a name as users call it: ``run``, ``Result.plot``)."""
-    return ArgumentError([Problem(f"{function}()", NO_POSITION, NO_POSITION, argument, message)])
+    """The error for one wrong argument of ``function`` (see :func:`argument_problem`)."""
+    return ArgumentError([argument_problem(function, argument, message)])
 
 
 def dotted(path: Sequence[str | int]) -> str:
