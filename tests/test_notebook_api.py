@@ -26,6 +26,19 @@ def test_a_result_shows_its_key_numbers_beside_the_census_record():
     assert "Balance against the path without the 2025 tariffs" in cells
 
 
+def test_a_comparison_shows_a_table_per_measure_with_the_census_row():
+    html = simulator.compare(["documented-2025", "truce-expires"])._repr_html_()
+    tables = re.findall(r"<table.*?</table>", html)
+    assert len(tables) == 4  # imports, exports, balance, US duties collected
+    cells = re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", tables[2])
+    assert cells[:3] == ["US balance with China (exports − imports) [USD bn]", "2024 (observed)", "2025 (observed)"]
+    census = cells.index("<em>Census</em>")
+    assert cells[census + 1 : census + 3] == ["−295.5", "−202.1"]
+    documented = cells.index("Documented path, to November 2026")
+    assert cells[documented + 1 : documented + 3] == ["−295.5", "−193.3"]  # the model's 2025, apart from the record's
+    assert "The truce expires after 90 days" in cells
+
+
 def test_a_scenario_shows_its_dated_paths_with_sources_escaped():
     scenario = simulator.what_if("documented-2025", HOSTILE_TITLE)
     html = scenario._repr_html_()

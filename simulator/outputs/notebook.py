@@ -26,7 +26,8 @@ from simulator.outputs import charts as registry
 from simulator.outputs.chart_inputs import comparison_chart_inputs, scenario_chart_inputs
 from simulator.outputs.key_numbers import key_frame, key_numbers
 from simulator.outputs.provenance import Notes, differences, inputs
-from simulator.outputs.tables import scenario_table
+from simulator.outputs.tables import MAIN_MEASURES, measure_table, scenario_table
+from simulator.outputs.text import short_title
 
 STYLE = "border-collapse:collapse;font-size:12px"
 CELL = "border-bottom:1px solid #ddd;padding:2px 8px;text-align:{align}"
@@ -223,13 +224,29 @@ def key_numbers_html(result: Result, title: str | None = None) -> str:
 
 
 def comparison_html(comparison: Any) -> str:
-    frame = comparison.key_numbers()
-    headings = list(frame.columns)
-    rows = [
-        [escape(str(value)) if not isinstance(value, float) else f"{value:,.1f}".replace("-", "−") for value in record]
-        for record in frame.itertuples(index=False)
-    ]
+    """The comparison's main key numbers as its report page shows them: a table per measure, a row per scenario
+    (and the Census row under observed years), a column per year [USD bn]; ``key_numbers()`` has every measure."""
+    results = [result for result in comparison.results if result.baseline is not None]
+    tables = [key_numbers(result, result.baseline, observed()) for result in results]
+    names = [(short_title(result.scenario.title), result.scenario.id) for result in results]
+    parts = []
+    for column in MAIN_MEASURES if results else ():
+        table = measure_table(column, tables, names)
+        headings = [
+            table.title,
+            *(f"{year} ({status})" if status else year for year, status in zip(table.years, table.status, strict=True)),
+        ]
+        rows = [
+            [
+                f"<em>{escape(row.label)}</em>" if row.kind == "census" else escape(row.label),
+                *(escape(value or shared) for value, shared in zip(row.cells, table.shared or row.cells, strict=True)),
+            ]
+            for row in table.rows
+        ]
+        parts.append(_table(headings, rows, set(range(1, len(headings)))))
     return (
-        f"<div><strong>Comparison of {len(comparison.results)} "
-        f"scenarios</strong>{_table(headings, rows, set(range(2, len(headings))))}</div>"
+        f"<div><strong>Comparison of {len(comparison.results)} scenarios</strong><br><small>Point projections beside "
+        "the Census record where there is one [USD bn per year]; every measure in .key_numbers().</small>"
+        + "<br>".join(parts)
+        + "</div>"
     )
