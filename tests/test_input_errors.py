@@ -62,6 +62,24 @@ EXPECTED = {
             "the direction's base; date it 2025-01-01 or later (or change the base)"
         ),
     ),
+    "authority-changed.yaml": (
+        7,
+        20,
+        "tariffs.us_on_china.measures.reciprocal.authority",
+        (
+            "'reciprocal' is levied under IEEPA (emergency powers) in the scenario this extends; its authority cannot "
+            "change here, since its earlier entries would change with it"
+        ),
+    ),
+    "ruling-after-refunds.yaml": (
+        5,
+        29,
+        "tariffs.us_on_china.authority_ends.ieepa",
+        (
+            "IEEPA (emergency powers) duties now end on 2026-06-30, after the refunds the scenario this extends starts "
+            "paying on 2026-04-20"
+        ),
+    ),
     "measure-misspelt.yaml": (
         7,
         9,
@@ -319,6 +337,23 @@ def test_what_a_what_if_may_still_do_with_measures_and_authority_ends():
     assert early.tariffs["us_on_china"].end_of(early.tariffs["us_on_china"].measures["reciprocal"]) == dt.date(
         2025, 6, 1
     )
+    # an end set by a later file withdraws the parent's entries after it, even all of them
+    withdrawn = scenario_from_data(
+        {
+            "title": "Withdrawn",
+            "extends": "documented-2025",
+            "tariffs": {
+                "us_on_china": {
+                    "measures": {"forced_labour": {"ends": "2026-07-01"}, "auto_parts": {"ends": "2026-01-15"}}
+                }
+            },
+        },
+        "withdrawn",
+    )
+    measures = withdrawn.tariffs["us_on_china"].measures
+    assert measures["forced_labour"].ends.date == dt.date(2026, 7, 1) and measures["auto_parts"].ends.date == dt.date(
+        2026, 1, 15
+    )
     # a new measure with its authority is welcome
     added = scenario_from_data(
         {
@@ -335,4 +370,3 @@ def test_what_a_what_if_may_still_do_with_measures_and_authority_ends():
         "added",
     )
     assert added.tariffs["us_on_china"].measures["section_301_2027"].authority == "section_301"
-

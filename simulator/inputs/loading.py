@@ -332,6 +332,7 @@ def _merge_direction(state: _Merged, side: Any, document: Document, where: tuple
             continue
         state.refunds[name] = refund
         state.origins[("refunds", name)] = (document, (*where, "refunds", name))
+        state.layers[("refunds", name)] = depth
     for name, measure in (side.measures or {}).items():
         at = (*where, "measures", name)
         known = [known_name for known_name, known_fields in state.measures.items() if known_fields]
@@ -349,10 +350,22 @@ def _merge_direction(state: _Merged, side: Any, document: Document, where: tuple
             problems.append(
                 document.problem(at, f"measure '{name}' is new in this file and needs a 'path' of dated entries")
             )
+        inherited = fields.get("authority", "other") if fields else None
+        if inherited is not None and measure.authority is not None and measure.authority != inherited:
+            # the measure's past entries would move to the new authority too (and escape the old one's end)
+            problems.append(
+                document.problem(
+                    (*at, "authority"),
+                    f"'{name}' is levied under {AUTHORITIES[inherited].label} in the scenario this extends; its "
+                    "authority cannot change here, since its earlier entries would change with it: add a measure "
+                    f"with a new name and authority: {measure.authority} from the date it applies",
+                )
+            )
         _overlay_measure(fields, measure)
         for setting, value in measure:
             if setting != "path" and value is not None:
                 state.origins[(name, setting)] = (document, (*at, setting))
+                state.layers[(name, setting)] = depth
         for index, entry in enumerate(measure.path or []):
             state.origins[id(entry)] = (document, (*at, "path", index))
             state.layers[id(entry)] = depth
@@ -391,12 +404,25 @@ def _refunds(state: _Merged, problems: list[Problem]) -> dict[str, Refund]:
             )
             continue
         if refund.start.date < state.authority_ends[name].date:
+            end = state.authority_ends[name].date
+            if state.layers.get(("authority_ends", name), 0) > state.layers.get(("refunds", name), 0):
+                # the end moved past refunds a parent booked: the file that moved it is where to change them
+                problems.append(
+                    _problem(
+                        state,
+                        ("authority_ends", name),
+                        f"{AUTHORITIES[name].label} duties now end on {end}, after the refunds the scenario this "
+                        f"extends starts paying on {refund.start.date}: duties are paid back only once they are no "
+                        f"longer collected; set refunds.{name} here with a start on or after {end} (or never)",
+                    )
+                )
+                continue
             problems.append(
                 _problem(
                     state,
                     ("refunds", name),
                     f"refunds start on {refund.start.date}, before {AUTHORITIES[name].label} duties end "
-                    f"({state.authority_ends[name].date}): duties are paid back only once they are no longer collected",
+                    f"({end}): duties are paid back only once they are no longer collected",
                 )
             )
             continue
@@ -421,7 +447,11 @@ def _check_measure(direction: str, measure: Measure, side: Direction, state: _Me
             _problem(state, (measure.name, "not_on"), "a measure cannot skip the trade of its own authority")
         )
     end = measure.ends.date if measure.ends else None
-    if end is not None and measure.entries and end <= measure.entries[0].start:
+    # an end set by a later file withdraws its parents' entries on purpose; only entries written with or after it
+    # that it would cancel are mistakes
+    ends_at = state.layers.get((measure.name, "ends"), 0)
+    own = [entry for entry in measure.entries if state.layers[id(entry)] >= ends_at]
+    if end is not None and own and all(end <= entry.start for entry in own) and end <= measure.entries[0].start:
         problems.append(
             _problem(
                 state,
@@ -430,14 +460,14 @@ def _check_measure(direction: str, measure: Measure, side: Direction, state: _Me
             )
         )
     elif end is not None:
-        for entry in measure.entries:
+        for entry in own:
             if entry.start >= end:
                 document, path = state.origins[id(entry)]
                 problems.append(
                     document.problem(
                         path,
                         f"this entry ({entry.start}) comes on or after the day the measure "
-                        f"ends ({end}); move the end or remove the entry",
+                        f"ends ({end}); move the end (or 'ends: never') or remove the entry",
                     )
                 )
     problems += _after_authority_end(measure, side, state, end)
@@ -476,8 +506,8 @@ def _after_authority_end(measure: Measure, side: Direction, state: _Merged, stat
             document.problem(
                 path,
                 f"this entry ({entry.start}) comes on or after the end of {label} duties ({when.date}, "
-                f"authority_ends.{authority}), so it would change nothing; date it before the end, or keep the "
-                f"duties going (authority_ends: {{{authority}: never}})",
+                f"authority_ends.{authority}), so it would change nothing; date it before the end, or move the end "
+                f"(authority_ends: {{{authority}: a later date, or never}})",
             )
         )
     return problems
