@@ -26,7 +26,7 @@ from simulator.outputs import charts as registry
 from simulator.outputs.chart_inputs import comparison_chart_inputs, scenario_chart_inputs
 from simulator.outputs.key_numbers import key_frame, key_numbers
 from simulator.outputs.provenance import Notes, differences, inputs
-from simulator.outputs.tables import MAIN_MEASURES, measure_table, scenario_table
+from simulator.outputs.tables import MAIN_MEASURES, Table, measure_table, scenario_table
 from simulator.outputs.text import short_title
 
 STYLE = "border-collapse:collapse;font-size:12px"
@@ -209,18 +209,31 @@ def key_numbers_html(result: Result, title: str | None = None) -> str:
     if result.baseline is None:
         return f"<div><strong>{escape(result.scenario.title)}</strong>: no baseline to compare with.</div>"
     table = scenario_table(key_numbers(result, result.baseline, observed()))
-    headings = ["", *(f"{year} ({status})" for year, status in zip(table.years, table.status, strict=True))]
-    rows = [
-        [f"<em>{escape(row.label)}</em>" if row.kind == "census" else escape(row.label), *map(escape, row.cells)]
-        for row in table.rows
-    ]
     caption = escape(title or f"{result.scenario.title} ({result.scenario.id})")
     extra = f"; {result.draws:,} draws (seed {result.seed}): quantiles in .monthly / .annual" if result.draws else ""
     return (
         f"<div><strong>{caption}</strong><br><small>The model's point projection{escape(extra)}, beside the Census "
         "record where there is one; flows in USD bn per year, rates in %.</small>"
-        f"{_table(headings, rows, set(range(1, len(headings))))}</div>"
+        f"{_key_table(table, '')}</div>"
     )
+
+
+def _key_table(table: Table, corner: str) -> str:
+    """A key-number table as HTML: years across with what Census holds of each, Census rows in italics, and a
+    value every row shares shown in each row; ``corner`` heads the label column."""
+    headings = [
+        corner,
+        *(f"{year} ({status})" if status else year for year, status in zip(table.years, table.status, strict=True)),
+    ]
+    shared = table.shared or ("",) * len(table.years)
+    rows = [
+        [
+            f"<em>{escape(row.label)}</em>" if row.kind == "census" else escape(row.label),
+            *(escape(value or common) for value, common in zip(row.cells, shared, strict=True)),
+        ]
+        for row in table.rows
+    ]
+    return _table(headings, rows, set(range(1, len(headings))))
 
 
 def comparison_html(comparison: Any) -> str:
@@ -229,24 +242,10 @@ def comparison_html(comparison: Any) -> str:
     results = [result for result in comparison.results if result.baseline is not None]
     tables = [key_numbers(result, result.baseline, observed()) for result in results]
     names = [(short_title(result.scenario.title), result.scenario.id) for result in results]
-    parts = []
-    for column in MAIN_MEASURES if results else ():
-        table = measure_table(column, tables, names)
-        headings = [
-            table.title,
-            *(f"{year} ({status})" if status else year for year, status in zip(table.years, table.status, strict=True)),
-        ]
-        rows = [
-            [
-                f"<em>{escape(row.label)}</em>" if row.kind == "census" else escape(row.label),
-                *(escape(value or shared) for value, shared in zip(row.cells, table.shared or row.cells, strict=True)),
-            ]
-            for row in table.rows
-        ]
-        parts.append(_table(headings, rows, set(range(1, len(headings)))))
+    parts = [measure_table(column, tables, names) for column in (MAIN_MEASURES if results else ())]
     return (
         f"<div><strong>Comparison of {len(comparison.results)} scenarios</strong><br><small>Point projections beside "
         "the Census record where there is one [USD bn per year]; every measure in .key_numbers().</small>"
-        + "<br>".join(parts)
+        + "<br>".join(_key_table(table, table.title) for table in parts)
         + "</div>"
     )
