@@ -6,12 +6,11 @@ comparison or a report does not: ``simulator.run`` stays a lighter import.
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
 
 from simulator.inputs.problems import refuse
+from simulator.inputs.trade_data import is_month
 from simulator.model import estimation
 from simulator.model.estimation import Fit
 from simulator.model.observed import CALIBRATION_YEAR, observed
@@ -37,7 +36,7 @@ def fit(last_month: str | None = None, starts: int = 1) -> Fit:
     months = observed().months
     first, last = np.datetime64(f"{CALIBRATION_YEAR + 1}-01", "M"), months[-1]
     if last_month is not None:
-        if not isinstance(last_month, str) or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", last_month):
+        if not isinstance(last_month, str) or not is_month(last_month):
             raise refuse(
                 "fit", "last_month", f"expected a month written 'YYYY-MM', such as '2025-06', not {last_month!r}"
             )

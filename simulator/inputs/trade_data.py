@@ -145,7 +145,7 @@ def read(path: Path) -> list[MonthRow]:
             raise TradeDataError(str(path), [f"no column {column}" for column in missing])
         rows, problems = [], []
         for record in reader:
-            if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(record["month"])):
+            if not is_month(str(record["month"])):
                 problems.append(
                     f"line {reader.line_num}: month {printable(str(record['month']))!r} is not written YYYY-MM"
                 )
