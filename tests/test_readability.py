@@ -264,6 +264,44 @@ def test_the_chart_book_draws_each_chart_as_the_svg_does(reports):
     assert (round(width), round(height)) == (595, 842)  # A4
 
 
+def test_the_chart_books_text_pages_are_set_in_helvetica_and_the_charts_in_the_chart_font(reports):
+    """Cover, tables and sources use the PDF's built-in Helvetica (no layout or embedding cost); a chart page's chart
+    keeps DejaVu Sans, as its SVG; minus signs read as en dashes, which Helvetica's character set has."""
+    pypdf = pytest.importorskip("pypdf")
+    folder = reports / "documented-2025"
+    reader = pypdf.PdfReader(folder / "chartbook.pdf")
+
+    def fonts(page) -> set[str]:
+        """The fonts the page's text is set in (the book's pages share one font dictionary)."""
+        names = {name: str(font["/BaseFont"]) for name, font in page["/Resources"]["/Font"].items()}
+        used = re.findall(rb"(/F\d+) [\d.]+ Tf", page.get_contents().get_data())
+        return {names[name.decode()] for name in used}
+
+    charts = len(_page_order(folder))
+    assert fonts(reader.pages[0]) == {"/Helvetica", "/Helvetica-Bold"}
+    assert all(fonts(page) <= {"/Helvetica", "/Helvetica-Bold"} for page in reader.pages[1 + charts :])
+    chart_fonts = fonts(reader.pages[1])
+    assert "/Helvetica" in chart_fonts and any("DejaVu" in font for font in chart_fonts)  # caption, then the chart
+    tables = " ".join(page.extract_text() for page in reader.pages[1 + charts :])
+    assert "\u2212" not in tables and re.search(r"\u2013\d", tables)  # the balance: a deficit, minus as an en dash
+
+
+def test_a_text_page_with_characters_helvetica_lacks_keeps_the_chart_font():
+    from matplotlib.figure import Figure
+
+    from simulator.outputs.chartbook import in_helvetica
+
+    latin, chinese = Figure(), Figure()
+    latin.text(0, 0, "Tariffs \u2212$3.0bn, “quoted” … café")
+    chinese.text(0, 0, "Tariffs")
+    chinese.text(0, 0.5, "中美关税 \u2212$3.0bn")
+    assert in_helvetica(latin)
+    assert latin.texts[0].get_text() == "Tariffs \u2013$3.0bn, “quoted” … café"
+    assert latin.texts[0].get_fontweight() == "medium"  # Helvetica's regular weight, found without a warning
+    assert not in_helvetica(chinese)
+    assert [text.get_text() for text in chinese.texts] == ["Tariffs", "中美关税 \u2212$3.0bn"]  # untouched
+
+
 def _page_order(folder) -> list[str]:
     """Chart names in the book's order (the page's order of figures)."""
     page = (folder / "index.html").read_text(encoding="utf-8")

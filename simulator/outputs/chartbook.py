@@ -4,7 +4,9 @@ A cover with the 'at a glance' block and the contents, one page per chart, the k
 and the sources, on A4 pages through matplotlib's PDF backend. The charts are vector drawings, and
 not drawn a second time: each chart page receives the drawing calls of the chart's SVG as it is
 written (:class:`simulator.outputs.layout.TwoRenderers`), scaled onto the page, so a chart costs one
-pass over its artists for both files. Text stays text (Type 3 fonts), so it can be searched and copied.
+pass over its artists for both files. Text stays text, so it can be searched and copied: the charts' in the
+chart font (Type 3), the cover's, tables' and sources' in the PDF's built-in Helvetica, which every reader has and
+which costs no layout or embedding (a page holding a character Helvetica's encoding lacks keeps the chart font).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import matplotlib
 from matplotlib.backends.backend_pdf import Op, PdfFile, RendererPdf
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from simulator.outputs.glance import Glance
 from simulator.outputs.layout import check_glyphs, style, without_ligatures
@@ -35,6 +38,15 @@ NOTE_LINES = 64
 PDF_STYLE = {"pdf.fonttype": 3, "pdf.compression": 1}
 """Type 3 fonts (searchable and copyable, a third of the time of embedded TrueType, whose subsetting dominated the
 book's cost); the fastest deflate level (the chart pixels compress as well at 6)."""
+
+
+CORE_STYLE = {"pdf.use14corefonts": True, "font.family": "Helvetica"}
+"""Text pages in the PDF's built-in Helvetica: matplotlib lays out chart-font text glyph by glyph in Python, which made
+the cover, tables and sources cost as much as the chart pages; Helvetica's text is written whole."""
+CORE_ENCODING = "cp1252"
+"""The built-in fonts' character set (WinAnsi); a page with another character keeps the chart font."""
+CORE_MINUS = str.maketrans({"\u2212": "\u2013"})
+"""WinAnsi has no minus sign: the en dash, of nearly its width, stands in for it."""
 
 
 PDF_DPI = 72
@@ -109,14 +121,32 @@ def _page() -> Figure:
 
 
 def _write_page(book: PdfFile, figure: Figure, chart: ChartPage | None = None, top: float = 0.0) -> None:
-    """One A4 page: ``figure`` (drawn at 72 dpi, as ``savefig`` would), then ``chart`` placed from ``top`` [in]."""
+    """One A4 page: ``figure`` (drawn at 72 dpi, as ``savefig`` would), its text in Helvetica where it can be
+    (:func:`in_helvetica`), then ``chart`` placed from ``top`` [in] in the chart font."""
     book.newPage(*PAGE)
     renderer = RendererPdf(book, PDF_DPI, PAGE[1], PAGE[0])
-    figure.draw(renderer)
+    with matplotlib.rc_context(CORE_STYLE if in_helvetica(figure) else {}):
+        figure.draw(renderer)
     renderer.finalize()
     if chart is not None:
         _place_chart(book, chart, top)
     book.endStream()
+
+
+def in_helvetica(figure: Figure) -> bool:
+    """Whether every text of a page can be set in the built-in Helvetica; if so, readies them for it (minus signs as
+    en dashes, the regular weight as Helvetica names it, so matplotlib finds the font without a warning)."""
+    texts = figure.findobj(Text)
+    try:
+        for text in texts:
+            text.get_text().translate(CORE_MINUS).encode(CORE_ENCODING)
+    except UnicodeEncodeError:
+        return False
+    for text in texts:
+        text.set_text(text.get_text().translate(CORE_MINUS))
+        if text.get_fontweight() in ("normal", "regular", "book", 400):
+            text.set_fontweight("medium")
+    return True
 
 
 def _write_chart_page(book: PdfFile, chart: ChartPage) -> None:
