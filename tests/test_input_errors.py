@@ -44,6 +44,18 @@ EXPECTED = {
         "tariffs.us_on_china.measures.surcharge.path[1]",
         "comes on or after the day the measure ends (2026-07-24)",
     ),
+    "entry-after-horizon.yaml": (
+        8,
+        13,
+        "tariffs.us_on_china.measures.section_301_review.path[0]",
+        "this date (2028-03-01) falls after the horizon's end (2027-12-31), so the projection never reaches it",
+    ),
+    "refund-after-horizon.yaml": (
+        7,
+        22,
+        "tariffs.us_on_china.refunds.ieepa.start",
+        "this date (2026-09-01) falls after the horizon's end (2026-06-30)",
+    ),
     "entry-after-authority-end.yaml": (
         9,
         13,
@@ -354,6 +366,13 @@ def test_what_a_what_if_may_still_do_with_measures_and_authority_ends():
     assert measures["forced_labour"].ends.date == dt.date(2026, 7, 1) and measures["auto_parts"].ends.date == dt.date(
         2026, 1, 15
     )
+    # a horizon cut short by a later file leaves its parents' later entries and refunds out on purpose
+    short = scenario_from_data(
+        {"title": "Short", "extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2025-12-31"}},
+        "short",
+    )
+    assert short.end == dt.date(2025, 12, 31)
+    assert max(entry.start for entry in short.tariffs["us_on_china"].measures["section_122"].entries) > short.end
     # a new measure with its authority is welcome
     added = scenario_from_data(
         {

@@ -8,6 +8,7 @@ and a measure's path keeps the parent's entries dated before the child's first e
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -257,6 +258,7 @@ def resolve(layers: list[_Layer]) -> Scenario:
     problems: list[Problem] = []
     title = None
     horizon = None
+    horizon_depth = 0
     events: list[Event] = []
     references: list[str] = []
     parameters = default_parameters()
@@ -265,7 +267,8 @@ def resolve(layers: list[_Layer]) -> Scenario:
     for depth, layer in enumerate(layers):
         content = layer.content
         title = content.title or title
-        horizon = content.horizon or horizon
+        if content.horizon is not None:
+            horizon, horizon_depth = content.horizon, depth
         parameters = parameters.overlay(content.parameters)
         explicit.update(content.parameters.values() if content.parameters else ())
         if content.events is not None:
@@ -295,6 +298,9 @@ def resolve(layers: list[_Layer]) -> Scenario:
                 )
             )
     tariffs = {direction: _direction(direction, merged[direction], problems) for direction in DIRECTIONS}
+    if horizon is not None:
+        for direction in DIRECTIONS:
+            problems += _beyond_horizon(merged[direction], horizon.end, horizon_depth)
     if problems:
         raise InputError(problems)
     return Scenario(
@@ -510,6 +516,26 @@ def _after_authority_end(measure: Measure, side: Direction, state: _Merged, stat
                 f"(authority_ends: {{{authority}: a later date, or never}})",
             )
         )
+    return problems
+
+
+def _beyond_horizon(state: _Merged, end: dt.date, horizon_depth: int) -> list[Problem]:
+    """Entries and refunds dated after the horizon's end, written in the file that sets the horizon or one extending
+    it: the projection never reaches them, so they would change nothing without a word (a horizon cut short by a
+    later file leaves its parents' later entries out on purpose)."""
+    problems = []
+    found = [(entry.start, id(entry), ()) for fields in state.measures.values() for entry in fields.get("path", [])]
+    found += [(refund.start.date, ("refunds", name), ("start",)) for name, refund in state.refunds.items()]
+    for date, key, below in found:
+        if date is not None and date > end and state.layers[key] >= horizon_depth:
+            document, path = state.origins[key]
+            problems.append(
+                document.problem(
+                    (*path, *below),
+                    f"this date ({date}) falls after the horizon's end ({end}), so the projection never reaches it; "
+                    "move horizon.end past it, or remove it",
+                )
+            )
     return problems
 
 
