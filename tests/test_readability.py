@@ -241,7 +241,12 @@ def test_the_chart_book_opens_with_the_expected_pages(reports, folder):
     assert f"{first_table + 1}. Key numbers by year" in texts[0] and f"{first_source + 1}. Sources" in texts[0]
     assert reader.metadata.title and reader.metadata.title.split()[0] in texts[0]
     for text in texts[first_source + 1 :]:
-        assert re.match(r"Sources\s+\d+\. ", text.lstrip()), text[:120]
+        assert re.match("Sources\\s+\u2022 ", text.lstrip()), text[:120]  # bullets: the web page numbers its notes
+    # every page but the cover carries its number, so the contents can be followed on paper
+    for number, text in enumerate(texts[1:], start=2):
+        assert re.search(rf"(^|\n){number}(\n|$)", text), (number, text[:80], text[-80:])
+    # a unit in brackets is never split across two lines of a caption or of the contents
+    assert not re.search(r"\[[^\]\n]*\n[^\[\n]*\]", texts[0]), texts[0]
     assert all("Key numbers by year" in text or "Sources" in text for text in rest)
     manifest = json.loads((reports / folder / "manifest.json").read_text())
     assert "chartbook.pdf" in manifest["outputs"]

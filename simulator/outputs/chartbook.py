@@ -11,6 +11,7 @@ which costs no layout or embedding (a page holding a character Helvetica's encod
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -31,6 +32,11 @@ PAGE = (8.27, 11.69)
 """A4 portrait [in]."""
 MARGIN = 0.6
 """Page margin [in]."""
+TABLES_HEADING = "Key numbers by year"
+UNIT = re.compile(r"\[[^\]\n]{1,40}\]")
+"""A unit in brackets, as captions write them."""
+NO_BREAK = "\u00a0"
+"""A space at which no line breaks (in Helvetica's character set too)."""
 ROW = 0.19
 """Height of a table row [in]."""
 NOTE_LINES = 64
@@ -97,18 +103,18 @@ def write_chartbook(
         try:
             table_pages, note_pages = _table_pages(tables), _note_pages(sources)
             contents = [f"{index + 2}. {chart.caption}" for index, chart in enumerate(charts)]
-            contents += [f"{len(charts) + 2}. Key numbers by year"] if table_pages else []
+            contents += [f"{len(charts) + 2}. {TABLES_HEADING}"] if table_pages else []
             contents += [f"{len(charts) + len(table_pages) + 2}. Sources"]
             _write_page(book, _cover(title, subtitle, glance, contents, made))
             pages.append("cover")
             for chart in charts:
-                _write_chart_page(book, chart)
+                _write_chart_page(book, chart, len(pages) + 1)
                 pages.append(chart.name)
             for number, page in enumerate(table_pages):
-                _write_page(book, page)
+                _write_page(book, _numbered(page, len(pages) + 1))
                 pages.append(f"key numbers {number + 1}")
             for number, page in enumerate(note_pages):
-                _write_page(book, page)
+                _write_page(book, _numbered(page, len(pages) + 1))
                 pages.append(f"sources {number + 1}")
             book.finalize()
         finally:
@@ -118,6 +124,12 @@ def write_chartbook(
 
 def _page() -> Figure:
     return Figure(figsize=PAGE, dpi=PDF_DPI)
+
+
+def _numbered(figure: Figure, number: int) -> Figure:
+    """``figure`` with its page number at the foot, so the contents can be followed on paper."""
+    _at(figure, PAGE[0] - MARGIN, PAGE[1] - MARGIN, str(number), fontsize=8, ha="right", color="#555555")
+    return figure
 
 
 def _write_page(book: PdfFile, figure: Figure, chart: ChartPage | None = None, top: float = 0.0) -> None:
@@ -149,13 +161,14 @@ def in_helvetica(figure: Figure) -> bool:
     return True
 
 
-def _write_chart_page(book: PdfFile, chart: ChartPage) -> None:
-    """The chart's caption, then the chart, fitted to the page below it, never enlarged past the page."""
-    figure = _page()
+def _write_chart_page(book: PdfFile, chart: ChartPage, number: int) -> None:
+    """The chart's caption (smaller than the chart's title, which it introduces), then the chart, fitted to the page
+    below it, never enlarged past the page; the page ``number`` at the foot."""
+    figure = _numbered(_page(), number)
     y = MARGIN
-    for line in _wrapped(chart.caption, 10):
-        _at(figure, MARGIN, y, line, fontsize=10)
-        y += 0.2
+    for line in _wrapped(chart.caption, 9):
+        _at(figure, MARGIN, y, line, fontsize=9, color="#444444")
+        y += 0.18
     _write_page(book, figure, chart, top=y + 0.1)
 
 
@@ -178,16 +191,28 @@ def _place_chart(book: PdfFile, chart: ChartPage, top: float) -> None:
     book.output(Op.grestore)
 
 
+ASCENT = 0.718
+"""Height of a line's tallest letters above its baseline [em] (Helvetica's ascender)."""
+
+
 def _at(figure: Figure, x: float, y: float, text: str, **style) -> None:
-    """Text at ``x`` [in] from the left and ``y`` [in] from the top of the page."""
+    """Text whose line starts ``y`` [in] from the top of the page, at ``x`` [in] from the left.
+
+    Placed by its baseline, not its top: matplotlib measures Helvetica text holding a quote mark or an asterisk as
+    half a line taller than it is (its font metrics add a glyph's bottom to its top), which set such lines lower.
+    """
     width, height = PAGE
-    placed = figure.text(x / width, 1 - y / height, plain(text), va="top", ha=style.pop("ha", "left"), **style)
+    baseline = y + ASCENT * style.get("fontsize", 10) / 72
+    align = style.pop("ha", "left")
+    placed = figure.text(x / width, 1 - baseline / height, plain(text), va="baseline", ha=align, **style)
     without_ligatures(placed)
 
 
 def _wrapped(text: str, size: float, width: float = PAGE[0] - 2 * MARGIN) -> list[str]:
-    """Lines of ``text`` that fit ``width`` [in] at ``size`` [pt] (an average glyph is about half its size wide)."""
-    return textwrap.wrap(clean(text), max(20, int(width * 72 / (size * 0.52)))) or [""]
+    """Lines of ``text`` that fit ``width`` [in] at ``size`` [pt] (an average glyph is about half its size wide); a
+    unit in brackets ('[USD bn/month]') stays on one line."""
+    kept = UNIT.sub(lambda unit: unit.group().replace(" ", NO_BREAK), clean(text))
+    return textwrap.wrap(kept, max(20, int(width * 72 / (size * 0.52)))) or [""]
 
 
 def _cover(title: str, subtitle: str, glance: Glance, contents: Sequence[str], made: str) -> Figure:
@@ -233,7 +258,7 @@ def _table_pages(tables: Sequence[Table]) -> list[Figure]:
         needed = (len(rows) + 3) * ROW + 0.3
         if figure is None or y + needed > PAGE[1] - MARGIN:
             figure, y = _page(), MARGIN
-            _at(figure, MARGIN, y, "Key numbers by year", fontsize=13, fontweight="bold")
+            _at(figure, MARGIN, y, TABLES_HEADING, fontsize=13, fontweight="bold")
             y += 0.45
             pages.append(figure)
         y = _table(figure, table, rows, y)
@@ -245,7 +270,9 @@ def _table(figure: Figure, table: Table, rows: list[list[str]], y: float) -> flo
     label_width = 3.3
     years = len(table.years)
     column = (PAGE[0] - 2 * MARGIN - label_width) / max(years, 1)
-    _at(figure, MARGIN, y, table.title, fontsize=9, fontweight="bold")
+    # the scenario's one table is titled as the page is: its unit is what is left to say
+    title = table.title.removeprefix(TABLES_HEADING).strip() or table.title
+    _at(figure, MARGIN, y, title, fontsize=9, fontweight="bold")
     y += ROW * 1.2
     for index, (year, status) in enumerate(zip(table.years, table.status, strict=True)):
         right = MARGIN + label_width + (index + 1) * column
@@ -265,16 +292,19 @@ def _table(figure: Figure, table: Table, rows: list[list[str]], y: float) -> flo
 
 
 def _note_pages(sources: Sequence[str]) -> list[Figure]:
-    """The sources, wrapped, at most :data:`NOTE_LINES` lines to a page; a source is never split across two pages."""
-    introduction = [
-        "Each number of the charts and tables comes from these publications and the model; the page index.html",
-        "says which fact comes from which, and how each was worked out.",
-        "",
-    ]
-    pages: list[list[str]] = [introduction]
-    for index, source in enumerate(sources):
-        wrapped = _wrapped(f"{index + 1}. {source}", 7)
-        lines = [wrapped[0], *("    " + line for line in wrapped[1:])][:NOTE_LINES]
+    """The sources, wrapped, at most :data:`NOTE_LINES` lines to a page; a source is never split across two pages.
+
+    Bulleted, not numbered: the web page numbers its notes (one per fact), and a second numbering would clash.
+    """
+    introduction = _wrapped(
+        "Each number of the charts and tables comes from these publications and the model. The web page in this "
+        "folder (index.html) says which fact comes from which publication, and how each number was worked out.",
+        7,
+    )
+    pages: list[list[str]] = [[*introduction, ""]]
+    for source in sources:
+        wrapped = _wrapped(f"\u2022 {source}", 7)
+        lines = [wrapped[0], *("   " + line for line in wrapped[1:])][:NOTE_LINES]
         if len(pages[-1]) + len(lines) > NOTE_LINES:
             pages.append([])
         pages[-1] += lines

@@ -7,7 +7,8 @@ chart therefore shows, per variable, two panels:
 - above, the reference scenario's path (dark grey) and the Census months (black points, the
   same record for every scenario), so a reader keeps the level in view;
 - below, every other scenario minus the reference, one colour each (the run's colours), on a zero
-  line that is the reference: a line leaves zero exactly where its scenario does something else.
+  line that is the reference: a line leaves zero where its scenario does something else (a flow's line
+  may leave it shortly before, since the model's buyers see dated changes coming).
 
 A scenario whose line matches another's (or the zero line) everywhere in a panel would be hidden,
 so its legend entry says so ('same as …'); see :func:`sameness`. Legends name scenarios by title
@@ -158,6 +159,13 @@ def legend_note(matches: list[tuple[Panel, list[str] | None]], titles: dict[str,
     return " (" + "; ".join(f"same as {whom(path)} in {panel.short}" for panel, path in found) + ")"
 
 
+FORESIGHT = (
+    ", or a little before where buyers see the change coming (buying ahead of a rise; holding orders back while a "
+    "truce may lapse)."
+)
+"""Why a flow's line may leave zero before its scenario's tariffs do: the model's buyers act on the dated path."""
+
+
 def compare_chart(inputs: ComparisonChartInputs, title: str, panels: Sequence[Panel], source: str) -> Figure:
     """The reference's path and every other scenario's difference from it, two panels per variable."""
     results = list(inputs.results)
@@ -194,7 +202,8 @@ def compare_chart(inputs: ComparisonChartInputs, title: str, panels: Sequence[Pa
         subtitles=True,
         legend_rows=legend_rows(labels),
         note=f"Each coloured line is a scenario minus the reference (“{titles[reference.scenario.id]}”); a line "
-        "leaves zero where its scenario departs from the reference.",
+        "leaves zero where its scenario departs from the reference"
+        + ("." if all(panel.daily for panel in panels) else FORESIGHT),
     )
     handles: list[Line2D] = []
     for index, (panel, (dates, values)) in enumerate(zip(panels, base, strict=True)):

@@ -44,7 +44,14 @@ from simulator.outputs.provenance import (
     inputs,
     moment,
 )
-from simulator.outputs.tables import MAIN_MEASURES, MORE_MEASURES, markdown_rows, measure_table, scenario_table
+from simulator.outputs.tables import (
+    MAIN_MEASURES,
+    MORE_MEASURES,
+    markdown_rows,
+    measure_table,
+    scenario_table,
+    year_status,
+)
 from simulator.outputs.text import clean, short_title, web_url
 from simulator.outputs.text import number as format_number
 from simulator.uncertainty.scores import BENCHMARKS, FULL, scores
@@ -128,8 +135,7 @@ def key_rows(table: dict[str, Any], scenario: str | None = None) -> list[dict[st
     for index, year in enumerate(table["year"]):
         days = int(table["days"][index])
         full = 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365
-        months = int(table["status"][index])
-        basis = "observed" if months == 12 else "projected" if months == 0 else f"{months} months observed"
+        basis = year_status(int(table["status"][index]))
         row = {"year": f"{year}, {basis}" if days == full else f"{year} ({days} days), {basis}"}
         for column in KEY_COLUMNS[1:]:
             row[column] = number(float(table[column][index]), COLUMNS[column][1], signed=column.endswith("_change"))

@@ -418,7 +418,9 @@ def _write_scenario_data(report: ScenarioReport, folder: Path) -> list[DataFile]
             key_csv_frame(report.table),
             folder / "key-numbers.csv",
             "Per calendar year of the point projection: flows summed over the year's days in the horizon [USD bn], "
-            "rates as day averages [%], the change against baseline-2024, and the Census totals of observed years.",
+            "rates as day averages [%], the change against the path without the 2025 tariffs (the columns "
+            "'…_vs_baseline_2024': the same years with the tariffs of 2024 held, not the 2024 values), and the "
+            "Census totals of observed years.",
             index=False,
             float_format="%.4f",
         ),

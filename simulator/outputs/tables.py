@@ -96,9 +96,14 @@ def year_headings(table: dict[str, np.ndarray]) -> tuple[tuple[str, ...], tuple[
         days = int(table["days"][index])
         full = 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365
         years.append(str(int(year)) if days == full else f"{int(year)} ({days} days)")
-        months = int(table["status"][index])
-        status.append("observed" if months == 12 else "projected" if months == 0 else f"{months} months observed")
+        status.append(year_status(int(table["status"][index])))
     return tuple(years), tuple(status)
+
+
+def year_status(months: int) -> str:
+    """What the Census holds of a year, from its count of published ``months``: 'observed', 'projected' or
+    '5 months observed'."""
+    return "observed" if months == 12 else "projected" if months == 0 else f"{months} months observed"
 
 
 def cell(table: dict[str, np.ndarray], column: str, index: int) -> str:
