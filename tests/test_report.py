@@ -4,7 +4,6 @@ import hashlib
 import json
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import markupsafe
 import numpy as np
@@ -14,7 +13,9 @@ import pytest
 from simulator.api import load_scenario, run
 from simulator.inputs.estimates import load_estimates
 from simulator.inputs.facts import load_facts, load_sources
+from simulator.inputs.locations import project_root
 from simulator.model.variables import VARIABLES
+from simulator.outputs.incremental import recorded_path
 from simulator.outputs.key_numbers import key_numbers
 from simulator.outputs.provenance import Footnote, citation
 from tests.conftest import HOSTILE_TITLE
@@ -105,7 +106,12 @@ def test_manifest_records_inputs_and_software(reports):
     manifest = json.loads((reports / "documented-2025" / "manifest.json").read_text())
     (entry,) = manifest["scenarios"]
     source = entry["files"][0]
-    assert source["sha256"] == hashlib.sha256(Path(source["path"]).read_bytes()).hexdigest()
+    # named from the project's folder: a folder sent on does not tell where it was made
+    assert source["path"] == "scenarios/documented-2025.yaml"
+    assert source["sha256"] == hashlib.sha256(recorded_path(source["path"]).read_bytes()).hexdigest()
+    text = (reports / "documented-2025" / "manifest.json").read_text()
+    assert str(project_root()) not in text
+    assert "seeds/parameters.yaml" in manifest["build"]["inputs"]
     estimated = load_estimates().value("short_run_elasticity")  # the bundled default is the estimate
     assert entry["parameters"]["short_run_elasticity"] == pytest.approx(estimated, rel=1e-9)
     assert entry["seed"] is None and entry["draws"] == 0

@@ -19,7 +19,7 @@ from simulator.inputs.quantities import Number, Percent
 from simulator.inputs.scenario import Scenario
 from simulator.model.result import Result
 from simulator.outputs.data_files import clean_text
-from simulator.outputs.incremental import file_hash
+from simulator.outputs.incremental import file_hash, recorded_name
 
 PACKAGE = "tariff-scenarios"
 """The distribution name the package is installed under."""
@@ -104,7 +104,7 @@ def _scenario_entry(result: Result) -> dict:
         "horizon": [scenario.start.isoformat(), scenario.end.isoformat()],
         "files": [
             {
-                "path": str(Path(name).resolve()) if Path(name).is_file() else name,
+                "path": recorded_name(Path(name)) if Path(name).is_file() else name,
                 "sha256": sha256(Path(name)) if Path(name).is_file() else None,
             }
             for name in scenario.files

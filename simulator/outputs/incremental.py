@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.inputs.locations import seeds_dir
+from simulator.inputs.locations import project_root, seeds_dir
 
 MANIFEST = "manifest.json"
 COMPARISON = "comparison"
@@ -112,8 +112,8 @@ def build_record(
     chains of the scenario and of the baseline); ``facts`` and ``sources`` the entries it cites, by id; ``members``
     the build keys of a comparison's scenarios.
     """
-    inputs = {str(Path(name).resolve()): file_hash(Path(name)) for name in dict.fromkeys(files) if Path(name).is_file()}
-    inputs.update({str(path): file_hash(path) for path in shared_inputs()})
+    inputs = {recorded_name(Path(name)): file_hash(Path(name)) for name in dict.fromkeys(files) if Path(name).is_file()}
+    inputs.update({recorded_name(path): file_hash(path) for path in shared_inputs()})
     record = {
         "options": options.as_dict(),
         "program": code_hash(),
@@ -126,6 +126,19 @@ def build_record(
     }
     record["key"] = _key(record)
     return record
+
+
+def recorded_name(path: Path) -> str:
+    """How a manifest names an input file: from the project's folder for the files it ships ('seeds/facts.yaml'),
+    so that a folder sent on does not tell where it was made; a full path for a file elsewhere."""
+    resolved, root = path.resolve(), project_root().resolve()
+    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(resolved)
+
+
+def recorded_path(name: str) -> Path:
+    """The file a manifest's input name stands for (see :func:`recorded_name`)."""
+    path = Path(name)
+    return path if path.is_absolute() else project_root() / path
 
 
 def _key(record: Mapping[str, Any]) -> str:
@@ -196,12 +209,12 @@ def _check(
     if build.get("program") != code_hash():
         return Check(False, "the program changed")
     for name, digest in build.get("inputs", {}).items():
-        path = Path(name)
+        path = recorded_path(name)
         if not path.is_file() or file_hash(path) != digest:
             return Check(False, f"{path.name} changed")
-    if {str(path) for path in shared_inputs()} - set(build.get("inputs", {})):
+    if {recorded_name(path) for path in shared_inputs()} - set(build.get("inputs", {})):
         return Check(False, "a new data file")
-    if leaf is not None and str(leaf.resolve()) not in build.get("inputs", {}):
+    if leaf is not None and recorded_name(leaf) not in build.get("inputs", {}):
         return Check(False, "another scenario file of that name")
     for kind, file in (("facts", FACTS_FILE), ("sources", SOURCES_FILE)):
         if build.get(f"{kind}_file") != _seed_hash(file):

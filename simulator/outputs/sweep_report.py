@@ -17,6 +17,7 @@ from simulator.inputs.scenario import Scenario
 from simulator.outputs.data_files import README, describe, readme, unit_suffix
 from simulator.outputs.files import PACKAGE, run_stamp, sha256, write_tidy, written_value
 from simulator.outputs.folders import staged_folder
+from simulator.outputs.incremental import recorded_name
 from simulator.outputs.pages import markdown_code, markdown_table, markdown_text, number
 from simulator.outputs.provenance import moment
 from simulator.outputs.text import MINUS
@@ -56,7 +57,7 @@ def write_sweep_folder(
                 for parameter, values in grid.items()
             },
             "files": [
-                {"path": str(Path(file).resolve()), "sha256": sha256(Path(file))}
+                {"path": recorded_name(Path(file)), "sha256": sha256(Path(file))}
                 for file in (*scenario.files, *files)
                 if Path(file).is_file()
             ],
