@@ -15,13 +15,14 @@ from typing import Any
 import numpy as np
 
 from simulator.inputs.authorities import AUTHORITIES, authorities_of
+from simulator.inputs.estimates import load_estimates
 from simulator.inputs.facts import Fact, Source, load_facts, load_sources
 from simulator.inputs.parameters import PARAMETERS
 from simulator.inputs.scenario import DIRECTIONS, REVERT, Direction, Measure, PathEntry, Scenario
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths
 from simulator.model.timeline import ignored_renewals, rate_on, schedule
-from simulator.outputs.text import MINUS, reader_text
+from simulator.outputs.text import MINUS, UNIT_SUFFIXES, reader_text
 
 DIRECTION_TITLES = {"us_on_china": "US tariffs on Chinese goods", "china_on_us": "China's tariffs on US goods"}
 CALIBRATION_FACTS = (
@@ -185,17 +186,17 @@ def inputs(scenario: Scenario) -> list[Input]:
         rows += _direction_inputs(direction, side)
         for measure in side.measures.values():
             rows += _measure_inputs(direction, measure)
+    kept = load_estimates()
+    held = kept.held if kept is not None else {}
     for name, value in scenario.parameters.values().items():
         spec = PARAMETERS.get(name)
-        unit = (
-            "%"
-            if spec is not None and spec.unit == "percent"
-            else f" {spec.unit}"
-            if spec is not None and spec.unit != "ratio"
-            else ""
-        )
+        kind = spec.unit if spec is not None else "ratio"
+        suffix = "" if kind in ("ratio", "percent") else UNIT_SUFFIXES.get(kind, f" {kind}")
+        unit = ("%" if kind.startswith("percent") else "") + suffix
         estimated = spec is not None and spec.estimated and name not in scenario.parameters_set
         note = " (estimated from the monthly record)" if estimated else ""
+        if estimated and name in held:
+            note = " (off: the model leaves this mechanism out, as it made its forecasts worse)"
         rows.append(
             Input(
                 "Model parameters",

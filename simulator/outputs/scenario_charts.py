@@ -47,7 +47,7 @@ from simulator.outputs.layout import (
     subtitle,
 )
 from simulator.outputs.provenance import draws_note
-from simulator.outputs.text import MINUS, money, plain, text_width
+from simulator.outputs.text import MINUS, UNIT_SUFFIXES, money, plain, text_width
 from simulator.uncertainty.scores import BENCHMARKS, FLOWS, FULL, HORIZONS, coverage, scores
 
 # ---------------------------------------------------------------- one scenario
@@ -512,10 +512,6 @@ def fan_chart(inputs: ScenarioChartInputs) -> Figure:
         floor=None,
     )
     return layout.figure
-
-
-UNIT_SUFFIXES = {"percent per year": "/yr", "days": " days", "years": " years"}
-"""What a tornado label adds to an input's values for its unit (a percent sign is already there)."""
 
 
 def input_centres(scenario) -> dict[str, tuple[str, str]]:

@@ -89,6 +89,8 @@ def wrap(text: str, width: float, size: float) -> list[str]:
 
 MINUS = "\u2212"
 """The true minus sign, for every negative number a reader sees."""
+UNIT_SUFFIXES = {"percent per year": "/yr", "days": " days", "years": " years"}
+"""What a value written in a parameter's unit takes after it (a percent sign comes with the value)."""
 
 
 def number(value: float, decimals: int = 1, *, signed: bool = False, unit: str = "") -> str:
