@@ -266,7 +266,11 @@ def test_the_chart_book_draws_each_chart_as_the_svg_does(reports):
     assert "Each month" in text and "Apr" in text  # panel title and date ticks, set as text
     assert not page.images  # no pixels: the chart is drawn, not placed
     width, height = (float(value) for value in page.mediabox.upper_right)
-    assert (round(width), round(height)) == (595, 842)  # A4
+    assert (round(width), round(height)) == (842, 595)  # A4 turned: the wide chart is shown at full size
+    assert all(
+        sorted(round(float(value)) for value in other.mediabox.upper_right) == [595, 842] for other in reader.pages
+    )
+    assert [round(float(value)) for value in reader.pages[0].mediabox.upper_right] == [595, 842]  # the cover stands
 
 
 def test_the_chart_books_text_pages_are_set_in_helvetica_and_the_charts_in_the_chart_font(reports):

@@ -32,6 +32,8 @@ PAGE = (8.27, 11.69)
 """A4 portrait [in]."""
 MARGIN = 0.6
 """Page margin [in]."""
+FOOT = 0.25
+"""Room kept above the bottom margin for the page number [in]."""
 TABLES_HEADING = "Key numbers by year"
 UNIT = re.compile(r"\[[^\]\n]{1,40}\]")
 """A unit in brackets, as captions write them."""
@@ -122,26 +124,29 @@ def write_chartbook(
     return ChartBook(path, tuple(pages))
 
 
-def _page() -> Figure:
-    return Figure(figsize=PAGE, dpi=PDF_DPI)
+def _page(size: tuple[float, float] = PAGE) -> Figure:
+    """An empty page of ``size`` [in] (A4 portrait by default)."""
+    return Figure(figsize=size, dpi=PDF_DPI)
 
 
 def _numbered(figure: Figure, number: int) -> Figure:
     """``figure`` with its page number at the foot, so the contents can be followed on paper."""
-    _at(figure, PAGE[0] - MARGIN, PAGE[1] - MARGIN, str(number), fontsize=8, ha="right", color="#555555")
+    width, height = figure.get_size_inches()
+    _at(figure, width - MARGIN, height - MARGIN, str(number), fontsize=8, ha="right", color="#555555")
     return figure
 
 
 def _write_page(book: PdfFile, figure: Figure, chart: ChartPage | None = None, top: float = 0.0) -> None:
-    """One A4 page: ``figure`` (drawn at 72 dpi, as ``savefig`` would), its text in Helvetica where it can be
-    (:func:`in_helvetica`), then ``chart`` placed from ``top`` [in] in the chart font."""
-    book.newPage(*PAGE)
-    renderer = RendererPdf(book, PDF_DPI, PAGE[1], PAGE[0])
+    """One page the size of ``figure``: the figure (drawn at 72 dpi, as ``savefig`` would), its text in Helvetica where
+    it can be (:func:`in_helvetica`), then ``chart`` placed from ``top`` [in] in the chart font."""
+    width, height = (float(side) for side in figure.get_size_inches())
+    book.newPage(width, height)
+    renderer = RendererPdf(book, PDF_DPI, height, width)
     with matplotlib.rc_context(CORE_STYLE if in_helvetica(figure) else {}):
         figure.draw(renderer)
     renderer.finalize()
     if chart is not None:
-        _place_chart(book, chart, top)
+        _place_chart(book, chart, top, (width, height))
     book.endStream()
 
 
@@ -163,22 +168,31 @@ def in_helvetica(figure: Figure) -> bool:
 
 def _write_chart_page(book: PdfFile, chart: ChartPage, number: int) -> None:
     """The chart's caption (smaller than the chart's title, which it introduces), then the chart, fitted to the page
-    below it, never enlarged past the page; the page ``number`` at the foot."""
-    figure = _numbered(_page(), number)
-    y = MARGIN
-    for line in _wrapped(chart.caption, 9):
-        _at(figure, MARGIN, y, line, fontsize=9, color="#444444")
-        y += 0.18
-    _write_page(book, figure, chart, top=y + 0.1)
+    below it; the page ``number`` at the foot. The page is A4 turned whichever way shows the chart larger: a wide
+    chart on a portrait page would be shrunk to 70% and its smallest labels to 5 pt."""
+    sizes = []
+    for size in (PAGE, PAGE[::-1]):
+        lines = _wrapped(chart.caption, 9, size[0] - 2 * MARGIN)
+        top = MARGIN + 0.18 * len(lines) + 0.1
+        sizes.append((_scale(chart.size, size, top), size, lines, top))
+    _, size, lines, top = max(sizes, key=lambda option: option[0])  # portrait on a tie
+    figure = _numbered(_page(size), number)
+    for index, line in enumerate(lines):
+        _at(figure, MARGIN, MARGIN + 0.18 * index, line, fontsize=9, color="#444444")
+    _write_page(book, figure, chart, top=top)
 
 
-def _place_chart(book: PdfFile, chart: ChartPage, top: float) -> None:
-    """Draw the chart in its own coordinates [pt], scaled and moved onto the page by the PDF's transformation matrix;
-    the file's page size is the chart's while it draws (the file clips paths to its current page size)."""
+def _scale(chart: tuple[float, float], page: tuple[float, float], top: float) -> float:
+    """How much a chart of size ``chart`` [in] is scaled to fit ``page`` [in] between ``top`` [in] and the foot."""
+    return min((page[0] - 2 * MARGIN) / chart[0], (page[1] - top - MARGIN - FOOT) / chart[1])
+
+
+def _place_chart(book: PdfFile, chart: ChartPage, top: float, page: tuple[float, float]) -> None:
+    """Draw the chart in its own coordinates [pt], scaled and moved onto the ``page`` [in] by the PDF's transformation
+    matrix; the file's page size is the chart's while it draws (the file clips paths to its current page size)."""
     width, height = chart.size
-    room_width, room_height = PAGE[0] - 2 * MARGIN, PAGE[1] - top - MARGIN
-    scale = min(room_width / width, room_height / height)
-    bottom = PAGE[1] - top - height * scale
+    scale = _scale(chart.size, page, top)
+    bottom = page[1] - top - height * scale
     book.output(Op.gsave)
     book.output(scale, 0, 0, scale, MARGIN * PDF_DPI, bottom * PDF_DPI, Op.concat_matrix)
     book.width, book.height = width, height
@@ -187,7 +201,7 @@ def _place_chart(book: PdfFile, chart: ChartPage, top: float) -> None:
         chart.draw(renderer)
         renderer.finalize()
     finally:
-        book.width, book.height = PAGE
+        book.width, book.height = page
     book.output(Op.grestore)
 
 
@@ -196,12 +210,12 @@ ASCENT = 0.718
 
 
 def _at(figure: Figure, x: float, y: float, text: str, **style) -> None:
-    """Text whose line starts ``y`` [in] from the top of the page, at ``x`` [in] from the left.
+    """Text whose line starts ``y`` [in] from the top of the page ``figure``, at ``x`` [in] from the left.
 
     Placed by its baseline, not its top: matplotlib measures Helvetica text holding a quote mark or an asterisk as
     half a line taller than it is (its font metrics add a glyph's bottom to its top), which set such lines lower.
     """
-    width, height = PAGE
+    width, height = figure.get_size_inches()
     baseline = y + ASCENT * style.get("fontsize", 10) / 72
     align = style.pop("ha", "left")
     placed = figure.text(x / width, 1 - baseline / height, plain(text), va="baseline", ha=align, **style)
