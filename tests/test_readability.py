@@ -350,3 +350,14 @@ def test_a_horizon_that_cuts_a_year_sets_no_census_total_beside_it_and_says_so()
         float(np.sum(history.year(2025).imports))
     )
     assert start_note(documented.scenario, history) == ""
+
+
+def test_a_folders_readme_states_the_conventions_of_the_files_it_holds(reports):
+    from simulator.outputs.data_files import conventions
+
+    text = (reports / "documented-2025" / "README.md").read_text(encoding="utf-8")
+    assert "the tidy table (`projection.csv`) gives each value's unit" in text
+    assert "-quantiles" not in text and "sweep.csv" not in text  # a point run has neither
+    drawn = conventions(["monthly.csv", "monthly-quantiles.csv", "projection.csv", "projection-quantiles.csv"])
+    assert "(`projection.csv`, `projection-quantiles.csv`) give each value's unit" in drawn
+    assert "`-quantiles` files hold the quantiles of the draws" in drawn

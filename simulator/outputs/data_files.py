@@ -111,14 +111,24 @@ def _dtype(kind) -> str:
     return "string"
 
 
-CONVENTIONS = (
-    "Headers are snake_case and end in their unit (`_usd_bn_per_month`, `_usd_bn` for a sum over a year, "
-    "`_percent`, `_days`, `_months`); the tidy tables (`projection*.csv`, `sweep.csv`) give each value's unit in "
-    "`unit`. Dates are ISO (months and years by their first day). Files named as in a point run hold the point "
-    "projection, in Monte Carlo runs too; `-quantiles` files hold the quantiles of the draws, with the level [%] in "
-    "`quantile`. Each file reads back with the `parse_dates` and `dtype` shown:"
-)
-"""The conventions every folder's README states first."""
+def conventions(names: list[str]) -> str:
+    """The conventions a folder's README states first, for the data files ``names`` it holds (a point run's README
+    says nothing of quantile files it does not have)."""
+    tidy = [f"`{name}`" for name in names if name.startswith(("projection", "sweep")) and name.endswith(".csv")]
+    text = (
+        "Headers are snake_case and end in their unit (`_usd_bn_per_month`, `_usd_bn` for a sum over a year, "
+        "`_percent`, `_days`, `_months`)"
+    )
+    if tidy:
+        text += f"; the tidy table{'s' if len(tidy) > 1 else ''} ({', '.join(tidy)}) give"
+        text += f"{'' if len(tidy) > 1 else 's'} each value's unit in `unit`"
+    text += ". Dates are ISO (months and years by their first day)."
+    if any("-quantiles" in name for name in names):
+        text += (
+            " Files named as in a point run hold the point projection, in Monte Carlo runs too; `-quantiles` files "
+            "hold the quantiles of the draws, with the level [%] in `quantile`."
+        )
+    return text + " Each file reads back with the `parse_dates` and `dtype` shown:"
 
 
 def readme(title: str, files: list[DataFile]) -> str:
@@ -126,7 +136,7 @@ def readme(title: str, files: list[DataFile]) -> str:
     lines = [
         f"# Data files: {title}",
         "",
-        CONVENTIONS,
+        conventions([item.name for item in files]),
         "",
         "```python",
         "import pandas as pd",
