@@ -53,8 +53,9 @@ SCENARIO_CHARTS: dict[str, Chart] = {
     for chart in (
         Chart(
             "tariffs",
-            "Headline and effective additional tariffs in both directions; grey bands are suspension windows (truces) "
-            "of either side.",
+            "Additional tariffs in both directions: the headline rate news reports quote, and the effective rate of "
+            "every measure (Section 232 too) weighted by the share of trade it covers; grey bands are suspension "
+            "windows (truces) of either side.",
             scenario_charts.tariff_chart,
         ),
         Chart(
