@@ -243,8 +243,8 @@ def test_the_chart_book_opens_with_the_expected_pages(reports, folder):
     for text in texts[first_source + 1 :]:
         assert re.match("Sources\\s+\u2022 ", text.lstrip()), text[:120]  # bullets: the web page numbers its notes
     # every page but the cover carries its number, so the contents can be followed on paper
-    for number, text in enumerate(texts[1:], start=2):
-        assert re.search(rf"(^|\n){number}(\n|$)", text), (number, text[:80], text[-80:])
+    for page_number, text in enumerate(texts[1:], start=2):
+        assert re.search(rf"(^|\n){page_number}(\n|$)", text), (page_number, text[:80], text[-80:])
     # a unit in brackets is never split across two lines of a caption or of the contents
     assert not re.search(r"\[[^\]\n]*\n[^\[\n]*\]", texts[0]), texts[0]
     assert all("Key numbers by year" in text or "Sources" in text for text in rest)

@@ -67,9 +67,9 @@ class SweepFile(Strict):
     frequency: Literal["monthly", "annual"] = "annual"
 
 
-
 GRID = "<grid>"
 """The file name of problems with a grid given in code (the API names its function instead)."""
+
 
 def read_sweep(path: str | os.PathLike[str]) -> tuple[Scenario, dict[str, list], str]:
     """Load a sweep file: its scenario (found next to the file), grid and frequency; all problems at once, located."""
