@@ -35,6 +35,7 @@ MARGIN = 0.6
 FOOT = 0.25
 """Room kept above the bottom margin for the page number [in]."""
 TABLES_HEADING = "Key numbers by year"
+"""The heading of the table pages, which the cover's contents name too."""
 UNIT = re.compile(r"\[[^\]\n]{1,40}\]")
 """A unit in brackets, as captions write them."""
 NO_BREAK = "\u00a0"
