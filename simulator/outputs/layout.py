@@ -358,6 +358,8 @@ def date_axis(ax, start: dt.date, end: dt.date, labels: bool = True) -> None:
     ax.tick_params(axis="x", pad=DATE_PAD)
     ax.grid(True, axis="y", alpha=0.3)
     ax.spines[["top", "right"]].set_visible(False)
+    # a dated axis has no label: a fixed place for it spares matplotlib measuring every date label to place it
+    ax.xaxis.set_label_coords(0.5, 0.0)
 
 
 class MoneyFormatter(ticker.Formatter):
