@@ -241,7 +241,8 @@ def test_the_chart_book_opens_with_the_expected_pages(reports, folder):
     assert f"{first_table + 1}. Key numbers by year" in texts[0] and f"{first_source + 1}. Sources" in texts[0]
     assert reader.metadata.title and reader.metadata.title.split()[0] in texts[0]
     for text in texts[first_source + 1 :]:
-        assert re.match("Sources\\s+\u2022 ", text.lstrip()), text[:120]  # bullets: the web page numbers its notes
+        # bullets, not numbers: the web page numbers its notes
+        assert re.match("Sources \\(continued\\)\\s+\u2022 ", text.lstrip()), text[:120]
     # every page but the cover carries its number, so the contents can be followed on paper
     for page_number, text in enumerate(texts[1:], start=2):
         assert re.search(rf"(^|\n){page_number}(\n|$)", text), (page_number, text[:80], text[-80:])
@@ -265,8 +266,13 @@ def test_the_chart_book_draws_each_chart_as_the_svg_does(reports):
     assert "12-month rolling sum" in svg and "12-month rolling sum" in text
     assert "Each month" in text and "Apr" in text  # panel title and date ticks, set as text
     assert not page.images  # no pixels: the chart is drawn, not placed
-    width, height = (float(value) for value in page.mediabox.upper_right)
-    assert (round(width), round(height)) == (842, 595)  # A4 turned: the wide chart is shown at full size
+    # A4, turned for a wide chart (shown near full size), upright for a tall one, which turning would barely enlarge
+    order = _page_order(folder)
+
+    def size(name: str) -> tuple[int, ...]:
+        return tuple(round(float(value)) for value in reader.pages[1 + order.index(name)].mediabox.upper_right)
+
+    assert size("trade") == (842, 595) and size("balance") == (595, 842)
     assert all(
         sorted(round(float(value)) for value in other.mediabox.upper_right) == [595, 842] for other in reader.pages
     )
@@ -275,7 +281,8 @@ def test_the_chart_book_draws_each_chart_as_the_svg_does(reports):
 
 def test_the_chart_books_text_pages_are_set_in_helvetica_and_the_charts_in_the_chart_font(reports):
     """Cover, tables and sources use the PDF's built-in Helvetica (no layout or embedding cost); a chart page's chart
-    keeps DejaVu Sans, as its SVG; minus signs read as en dashes, which Helvetica's character set has."""
+    keeps DejaVu Sans, as its SVG; minus signs read as hyphens (Helvetica's character set has no minus sign, and its
+    en dash marks an empty cell)."""
     pypdf = pytest.importorskip("pypdf")
     folder = reports / "documented-2025"
     reader = pypdf.PdfReader(folder / "chartbook.pdf")
@@ -292,7 +299,8 @@ def test_the_chart_books_text_pages_are_set_in_helvetica_and_the_charts_in_the_c
     chart_fonts = fonts(reader.pages[1])
     assert "/Helvetica" in chart_fonts and any("DejaVu" in font for font in chart_fonts)  # caption, then the chart
     tables = " ".join(page.extract_text() for page in reader.pages[1 + charts :])
-    assert "\u2212" not in tables and re.search(r"\u2013\d", tables)  # the balance: a deficit, minus as an en dash
+    # the balance, a deficit: minus as a hyphen, so it cannot be taken for the en dash of an empty cell
+    assert "\u2212" not in tables and re.search(r"-\d", tables) and "\u2013" in tables
 
 
 def test_a_text_page_with_characters_helvetica_lacks_keeps_the_chart_font():
@@ -305,7 +313,7 @@ def test_a_text_page_with_characters_helvetica_lacks_keeps_the_chart_font():
     chinese.text(0, 0, "Tariffs")
     chinese.text(0, 0.5, "中美关税 \u2212$3.0bn")
     assert in_helvetica(latin)
-    assert latin.texts[0].get_text() == "Tariffs \u2013$3.0bn, “quoted” … café"
+    assert latin.texts[0].get_text() == "Tariffs -$3.0bn, “quoted” … café"
     assert latin.texts[0].get_fontweight() == "medium"  # Helvetica's regular weight, found without a warning
     assert not in_helvetica(chinese)
     assert [text.get_text() for text in chinese.texts] == ["Tariffs", "中美关税 \u2212$3.0bn"]  # untouched

@@ -34,6 +34,12 @@ MARGIN = 0.6
 """Page margin [in]."""
 FOOT = 0.25
 """Room kept above the bottom margin for the page number [in]."""
+LANDSCAPE_GAIN = 1.1
+"""How much larger a chart must show on a landscape page for its page to turn."""
+HANGING = 0.25
+"""Indent of a wrapped contents entry's further lines [in]."""
+BULLET = 0.061
+"""Width of '• ' in 7 pt Helvetica [in]: a wrapped source's further lines start under its first word."""
 TABLES_HEADING = "Key numbers by year"
 """The heading of the table pages, which the cover's contents name too."""
 UNIT = re.compile(r"\[[^\]\n]{1,40}\]")
@@ -54,8 +60,8 @@ CORE_STYLE = {"pdf.use14corefonts": True, "font.family": "Helvetica"}
 the cover, tables and sources cost as much as the chart pages; Helvetica's text is written whole."""
 CORE_ENCODING = "cp1252"
 """The built-in fonts' character set (WinAnsi); a page with another character keeps the chart font."""
-CORE_MINUS = str.maketrans({"\u2212": "\u2013"})
-"""WinAnsi has no minus sign: the en dash, of nearly its width, stands in for it."""
+CORE_MINUS = str.maketrans({"\u2212": "-"})
+"""WinAnsi has no minus sign: the hyphen-minus stands in for it (not the en dash, which marks an empty cell)."""
 
 
 PDF_DPI = 72
@@ -153,7 +159,7 @@ def _write_page(book: PdfFile, figure: Figure, chart: ChartPage | None = None, t
 
 def in_helvetica(figure: Figure) -> bool:
     """Whether every text of a page can be set in the built-in Helvetica; if so, readies them for it (minus signs as
-    en dashes, the regular weight as Helvetica names it, so matplotlib finds the font without a warning)."""
+    hyphens, the regular weight as Helvetica names it, so matplotlib finds the font without a warning)."""
     texts = figure.findobj(Text)
     try:
         for text in texts:
@@ -176,7 +182,8 @@ def _write_chart_page(book: PdfFile, chart: ChartPage, number: int) -> None:
         lines = _wrapped(chart.caption, 9, size[0] - 2 * MARGIN)
         top = MARGIN + 0.18 * len(lines) + 0.1
         sizes.append((_scale(chart.size, size, top), size, lines, top))
-    _, size, lines, top = max(sizes, key=lambda option: option[0])  # portrait on a tie
+    # landscape only where it shows the chart clearly larger: a tall chart gains little from it
+    _, size, lines, top = sizes[1] if sizes[1][0] > LANDSCAPE_GAIN * sizes[0][0] else sizes[0]
     figure = _numbered(_page(size), number)
     for index, line in enumerate(lines):
         _at(figure, MARGIN, MARGIN + 0.18 * index, line, fontsize=9, color="#444444")
@@ -194,8 +201,9 @@ def _place_chart(book: PdfFile, chart: ChartPage, top: float, page: tuple[float,
     width, height = chart.size
     scale = _scale(chart.size, page, top)
     bottom = page[1] - top - height * scale
+    left = (page[0] - width * scale) / 2  # centred across the page
     book.output(Op.gsave)
-    book.output(scale, 0, 0, scale, MARGIN * PDF_DPI, bottom * PDF_DPI, Op.concat_matrix)
+    book.output(scale, 0, 0, scale, left * PDF_DPI, bottom * PDF_DPI, Op.concat_matrix)
     book.width, book.height = width, height
     renderer = RendererPdf(book, PDF_DPI, height, width)
     try:
@@ -257,9 +265,10 @@ def _cover(title: str, subtitle: str, glance: Glance, contents: Sequence[str], m
     _at(figure, MARGIN, y, "In this book", fontsize=13, fontweight="bold")
     y += 0.35
     for entry in contents:
-        for line in _wrapped(entry, 9):
-            _at(figure, MARGIN, y, line, fontsize=9)
+        for index, line in enumerate(_wrapped(entry, 9, PAGE[0] - 2 * MARGIN - HANGING)):
+            _at(figure, MARGIN + (HANGING if index else 0), y, line, fontsize=9)
             y += 0.18
+        y += 0.04
     _at(figure, MARGIN, PAGE[1] - MARGIN, made, fontsize=8, color="#555555")
     return figure
 
@@ -316,18 +325,19 @@ def _note_pages(sources: Sequence[str]) -> list[Figure]:
         "folder (index.html) says which fact comes from which publication, and how each number was worked out.",
         7,
     )
-    pages: list[list[str]] = [[*introduction, ""]]
+    pages: list[list[tuple[float, str]]] = [[*((0.0, line) for line in introduction), (0.0, "")]]
     for source in sources:
-        wrapped = _wrapped(f"\u2022 {source}", 7)
-        lines = [wrapped[0], *("   " + line for line in wrapped[1:])][:NOTE_LINES]
+        wrapped = _wrapped(f"\u2022 {source}", 7, PAGE[0] - 2 * MARGIN - BULLET)
+        lines = [(0.0, wrapped[0]), *((BULLET, line) for line in wrapped[1:])][:NOTE_LINES]
         if len(pages[-1]) + len(lines) > NOTE_LINES:
             pages.append([])
         pages[-1] += lines
     figures = []
-    for lines in pages:
+    for number, lines in enumerate(pages):
         figure = _page()
-        _at(figure, MARGIN, MARGIN, "Sources", fontsize=13, fontweight="bold")
-        for offset, line in enumerate(lines):
-            _at(figure, MARGIN, MARGIN + 0.45 + offset * 0.15, line, fontsize=7)
+        heading = "Sources" if number == 0 else "Sources (continued)"
+        _at(figure, MARGIN, MARGIN, heading, fontsize=13, fontweight="bold")
+        for offset, (indent, line) in enumerate(lines):
+            _at(figure, MARGIN + indent, MARGIN + 0.45 + offset * 0.15, line, fontsize=7)
         figures.append(figure)
     return figures

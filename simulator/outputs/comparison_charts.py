@@ -238,7 +238,7 @@ def compare_chart(inputs: ComparisonChartInputs, title: str, panels: Sequence[Pa
         for ax in (level, gap):
             date_axis(ax, start, end, labels=ax is gap)
             ax.yaxis.set_major_formatter(PercentFormatter() if panel.daily else MoneyFormatter())
-        gap.yaxis.set_major_formatter(SignedPercent() if panel.daily else SignedMoney())
+        gap.yaxis.set_major_formatter(SignedPoints() if panel.daily else SignedMoney())
         level.set_ylabel(f"[{panel.unit}]", fontsize=7)
         gap.set_ylabel("[percentage points]" if panel.daily else f"[{panel.unit}]", fontsize=7)
         subtitle(layout, level, f"{panel.title}: the reference")
@@ -269,7 +269,10 @@ class SignedMoney(MoneyFormatter):
     signed = True
 
 
-class SignedPercent(PercentFormatter):
+class SignedPoints(PercentFormatter):
+    """'+80 pp' and '−5 pp': a difference of two rates is in percentage points, not percent."""
+
+    suffix = " pp"
     signed = True
 
 
