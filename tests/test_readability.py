@@ -369,3 +369,12 @@ def test_a_folders_readme_states_the_conventions_of_the_files_it_holds(reports):
     drawn = conventions(["monthly.csv", "monthly-quantiles.csv", "projection.csv", "projection-quantiles.csv"])
     assert "(`projection.csv`, `projection-quantiles.csv`) give each value's unit" in drawn
     assert "`-quantiles` files hold the quantiles of the draws" in drawn
+
+
+def test_the_comparison_shows_every_measure_of_a_scenarios_table():
+    """The comparison's tables (open and folded) hold every row a scenario's table holds, bar the Census rows, which
+    the comparison sets under each table: a reader finds the change in exports in both."""
+    from simulator.outputs.tables import MAIN_MEASURES, MEASURE_ROWS, MORE_MEASURES
+
+    shown = [name for name, _ in MEASURE_ROWS if not name.endswith("_census")]
+    assert sorted(MAIN_MEASURES + MORE_MEASURES) == sorted(shown)

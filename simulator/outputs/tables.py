@@ -45,6 +45,7 @@ MORE_MEASURES = (
     "us_rate",
     "china_rate",
     "imports_change",
+    "exports_change",
     "balance_change",
     "us_revenue_change",
 )
