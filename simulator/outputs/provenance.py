@@ -22,7 +22,7 @@ from simulator.inputs.scenario import DIRECTIONS, REVERT, Direction, Measure, Pa
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths
 from simulator.model.timeline import ignored_renewals, rate_on, schedule
-from simulator.outputs.text import MINUS, UNIT_SUFFIXES, reader_text
+from simulator.outputs.text import MINUS, reader_text, unit_marks
 
 DIRECTION_TITLES = {"us_on_china": "US tariffs on Chinese goods", "china_on_us": "China's tariffs on US goods"}
 CALIBRATION_FACTS = (
@@ -190,9 +190,7 @@ def inputs(scenario: Scenario) -> list[Input]:
     held = kept.held if kept is not None else {}
     for name, value in scenario.parameters.values().items():
         spec = PARAMETERS.get(name)
-        kind = spec.unit if spec is not None else "ratio"
-        suffix = "" if kind in ("ratio", "percent") else UNIT_SUFFIXES.get(kind, f" {kind}")
-        unit = ("%" if kind.startswith("percent") else "") + suffix
+        unit = "".join(unit_marks(spec.unit if spec is not None else "ratio"))
         estimated = spec is not None and spec.estimated and name not in scenario.parameters_set
         note = " (estimated from the monthly record)" if estimated else ""
         if estimated and name in held:

@@ -47,7 +47,7 @@ from simulator.outputs.layout import (
     subtitle,
 )
 from simulator.outputs.provenance import draws_note
-from simulator.outputs.text import MINUS, UNIT_SUFFIXES, money, plain, text_width
+from simulator.outputs.text import MINUS, money, plain, text_width, unit_marks
 from simulator.uncertainty.scores import BENCHMARKS, FLOWS, FULL, HORIZONS, coverage, scores
 
 # ---------------------------------------------------------------- one scenario
@@ -521,12 +521,9 @@ def input_centres(scenario) -> dict[str, tuple[str, str]]:
     for name, spec in PARAMETERS.items():
         if name not in central:
             continue
-        percent = spec.unit.startswith("percent")
-        value = central[name] * (100.0 if percent else 1.0)
-        found[spec.label] = (
-            f"{value:.3g}{'%' if percent else ''}".replace("-", MINUS),
-            UNIT_SUFFIXES.get(spec.unit, ""),
-        )
+        sign, suffix = unit_marks(spec.unit)
+        value = central[name] * (100.0 if sign else 1.0)
+        found[spec.label] = (f"{value:.3g}{sign}".replace("-", MINUS), suffix)
     return found
 
 

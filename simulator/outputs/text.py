@@ -93,6 +93,12 @@ UNIT_SUFFIXES = {"percent per year": "/yr", "days": " days", "years": " years"}
 """What a value written in a parameter's unit takes after it (a percent sign comes with the value)."""
 
 
+def unit_marks(unit: str) -> tuple[str, str]:
+    """What a value written in a parameter's ``unit`` ('percent per year', 'days', 'ratio') carries: its percent
+    sign ('%' or '') and what follows it ('/yr', ' days', '')."""
+    return ("%" if unit.startswith("percent") else ""), UNIT_SUFFIXES.get(unit, "")
+
+
 def number(value: float, decimals: int = 1, *, signed: bool = False, unit: str = "") -> str:
     """The one formatter of numbers a reader sees: thousands separators, ``decimals`` places, a true minus sign,
     '+' on changes (``signed``), '–' for a missing value (NaN), and ``unit`` appended ('%', 'bn').
