@@ -528,20 +528,22 @@ def _beyond_horizon(state: _Merged, end: dt.date, horizon_depth: int) -> list[Pr
     found += [(refund.start.date, ("refunds", name), ("start",)) for name, refund in state.refunds.items()]
     for date, key, below in found:
         if date is not None and date > end and state.layers[key] >= horizon_depth:
-            document, path = state.origins[key]
             problems.append(
-                document.problem(
-                    (*path, *below),
+                _problem(
+                    state,
+                    key,
                     f"this date ({date}) falls after the horizon's end ({end}), so the projection never reaches it; "
                     "move horizon.end past it, or remove it",
+                    below,
                 )
             )
     return problems
 
 
-def _problem(state: _Merged, key: tuple, message: str) -> Problem:
+def _problem(state: _Merged, key: Any, message: str, below: tuple = ()) -> Problem:
+    """A problem at the place the setting ``key`` was written (or at its field ``below``)."""
     document, path = state.origins[key]
-    return document.problem(path, message)
+    return document.problem((*path, *below), message)
 
 
 def _resolve_parent(layers: list[_Layer]) -> Scenario | None:
