@@ -9,16 +9,22 @@ keeps its position for error messages.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
 import io
+import marshal
 import os
 import re
 import stat
+import sys
+import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import ruamel.yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, SequenceNode
@@ -173,7 +179,101 @@ _SMALL = 20_000
 
 @functools.lru_cache(maxsize=64)
 def _parsed(text: str, name: str, counted: bool) -> Document:
-    """Parse once per text: a parent is read again for each file that extends it (the result is not mutated)."""
+    """Parse once per text: a parent is read again for each file that extends it (the result is not mutated). A file
+    read before, unchanged, comes from the disk cache (:func:`_stored`)."""
+    key = _cache_key(text, name, counted)
+    stored = _stored(key)
+    if stored is not None:
+        return Document(name, *stored)
+    document = _composed(text, name, counted)
+    _store(key, (document.data, document.positions, document.key_positions))
+    return document
+
+
+CACHE_FILES = 2_000
+"""The most parsed files the disk cache keeps; past it, the oldest are removed (a file is a few kB)."""
+CACHE_ENTRY_BYTES = 64_000_000
+"""The largest entry read back [bytes]: the facts, the largest file read, take about 0.2 MB."""
+
+
+def cache_folder() -> Path:
+    """Where parsed files are kept between runs: ``$XDG_CACHE_HOME/tariff-scenarios/yaml`` (``~/.cache`` by
+    default), as pip and matplotlib keep theirs."""
+    root = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(root) / "tariff-scenarios" / "yaml"
+
+
+@functools.lru_cache(maxsize=1)
+def _reader_stamp() -> bytes:
+    """What a parse depends on besides the text: this module's code, the YAML library's version and Python's (whose
+    version sets marshal's format). A change to any of them leaves every entry kept before unread."""
+    code = Path(__file__).read_bytes()
+    return hashlib.sha256(code + ruamel.yaml.__version__.encode() + sys.version.encode()).digest()
+
+
+def _cache_key(text: str, name: str, counted: bool) -> str:
+    digest = hashlib.sha256(_reader_stamp())
+    limits = f"{MAX_EVENTS if counted else 'trusted'}/{MAX_DEPTH}"  # the limits a file was read under
+    for part in (name, limits, text):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+def _stored(key: str) -> tuple[Any, dict, dict] | None:
+    """The data and positions kept under ``key``, or None if absent or unreadable (a damaged entry is parsed again).
+
+    Parsing is nearly all of the time a run spends reading its inputs (the YAML library is pure Python, about 100 kB
+    a second); a kept entry loads in a millisecond. Only files that parsed without a problem are kept, so every
+    problem is found afresh; marshal holds plain data only, so an entry cannot run code.
+    """
+    try:
+        # O_NONBLOCK and a regular file of bounded size: whatever stands at the path, reading it cannot wait or fill
+        # memory
+        descriptor = os.open(cache_folder() / key, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as stream:
+            status = os.fstat(stream.fileno())
+            if not stat.S_ISREG(status.st_mode) or status.st_size > CACHE_ENTRY_BYTES:
+                return None
+            stored = marshal.loads(stream.read(CACHE_ENTRY_BYTES))
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+    if not (isinstance(stored, tuple) and len(stored) == 3 and all(isinstance(part, dict) for part in stored[1:])):
+        return None
+    return stored
+
+
+def _store(key: str, entry: tuple[Any, dict, dict]) -> None:
+    """Keep ``entry`` under ``key``, written whole or not at all; a cache that cannot be written is skipped."""
+    folder = cache_folder()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, staged = tempfile.mkstemp(dir=folder, prefix=".")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(marshal.dumps(entry))
+            os.replace(staged, folder / key)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(staged)
+            raise
+        _prune(folder)
+    except (OSError, ValueError):
+        return
+
+
+def _prune(folder: Path) -> None:
+    """Remove the oldest entries past :data:`CACHE_FILES`."""
+    entries = [entry for entry in os.scandir(folder) if not entry.name.startswith(".")]
+    if len(entries) <= CACHE_FILES:
+        return
+    entries.sort(key=lambda entry: entry.stat().st_mtime)
+    for entry in entries[: len(entries) - CACHE_FILES]:
+        with contextlib.suppress(OSError):
+            os.unlink(entry.path)
+
+
+def _composed(text: str, name: str, counted: bool) -> Document:
+    """Parse ``text`` with the YAML library and build its data; :class:`InputError` with every problem found."""
     try:
         node = _compose(text, MAX_EVENTS if counted else None)
     except _TooLargeError:
