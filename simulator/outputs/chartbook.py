@@ -97,6 +97,7 @@ def write_chartbook(
     tables: Sequence[Table],
     sources: Sequence[str],
     made: str,
+    parts: Sequence[Path] = (),
 ) -> ChartBook:
     """Write ``path`` (a PDF): cover, one page per chart, the key-number tables, the sources.
 
@@ -104,11 +105,15 @@ def write_chartbook(
     address); the facts taken from each are in the HTML page's notes, which the book points to (set as text they
     cost more time than every chart of the book together). ``made`` says what made the book and when, for the
     cover.
+
+    ``parts``: files that already hold the chart pages, in order (:func:`write_chart_part`, drawn on other cores);
+    ``charts`` then only name and caption them, and the book is put together from the parts and its own pages.
     """
     pages: list[str] = []
     texts = [title, subtitle, *glance.sentences, *(row.label for table in tables for row in table.rows), *sources]
+    own = path.with_name(f".{path.stem}-text.pdf") if parts else path
     with style(fallback=check_glyphs(texts)), matplotlib.rc_context(PDF_STYLE):
-        book = PdfFile(path, metadata={"CreationDate": None, "Title": clean(title)})
+        book = PdfFile(own, metadata={"CreationDate": None, "Title": clean(title)})
         try:
             table_pages, note_pages = _table_pages(tables), _note_pages(sources)
             contents = [f"{index + 2}. {chart.caption}" for index, chart in enumerate(charts)]
@@ -117,7 +122,8 @@ def write_chartbook(
             _write_page(book, _cover(title, subtitle, glance, contents, made))
             pages.append("cover")
             for chart in charts:
-                _write_chart_page(book, chart, len(pages) + 1)
+                if not parts:
+                    _write_chart_page(book, chart, len(pages) + 1)
                 pages.append(chart.name)
             for number, page in enumerate(table_pages):
                 _write_page(book, _numbered(page, len(pages) + 1))
@@ -128,7 +134,44 @@ def write_chartbook(
             book.finalize()
         finally:
             book.close()
+    if parts:
+        try:
+            _bind(path, own, parts, clean(title))
+        finally:
+            own.unlink(missing_ok=True)
     return ChartBook(path, tuple(pages))
+
+
+def write_chart_part(path: Path, charts: Sequence[ChartPage], first: int) -> None:
+    """Write ``path`` (a PDF) holding only the pages of ``charts``, numbered from ``first``, as they stand in the book
+    (:func:`write_chartbook` binds the parts)."""
+    with style(fallback=check_glyphs([chart.caption for chart in charts])), matplotlib.rc_context(PDF_STYLE):
+        book = PdfFile(path, metadata={"CreationDate": None})
+        try:
+            for number, chart in enumerate(charts, first):
+                _write_chart_page(book, chart, number)
+            book.finalize()
+        finally:
+            book.close()
+
+
+def _bind(path: Path, own: Path, parts: Sequence[Path], title: str) -> None:
+    """``path`` from the cover of ``own``, then every page of ``parts`` in order, then the rest of ``own``.
+
+    Each part carries the fonts its pages use, so the book is somewhat larger than one drawn in a single file.
+    """
+    # imported here: only a book drawn on several cores is bound, and the import costs a fifth of a second
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    text = PdfReader(own)
+    writer.append(text, pages=(0, 1))
+    for part in parts:
+        writer.append(PdfReader(part))
+    writer.append(text, pages=(1, len(text.pages)))
+    writer.metadata = {"/Title": title}
+    with path.open("wb") as stream:
+        writer.write(stream)
 
 
 def _page(size: tuple[float, float] = PAGE) -> Figure:

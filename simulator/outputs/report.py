@@ -8,7 +8,9 @@ A short pipeline of small steps:
 3. **draw and write** each folder on a forked worker (a job per folder, the comparison, the
    largest, first): every chart is drawn once, into its SVG and its page of ``chartbook.pdf`` in
    the same pass (PNG too when asked for), then ``summary.md``, a self-contained ``index.html``
-   and ``manifest.json`` (nearly all of the time goes here);
+   and ``manifest.json`` (nearly all of the time goes here). With fewer folders than twice the
+   workers, a folder's charts are shared out over the workers instead, and its book is bound
+   from their pages, so that one scenario, or a what-if and the comparison, leave no core idle;
 4. **swap** the staged folder into place.
 
 A failed run leaves no partial folder; a rerun replaces the old one cleanly. Steps 2 to 4 hold the
@@ -45,7 +47,7 @@ from simulator.outputs.chart_inputs import (
     scenario_chart_inputs,
 )
 from simulator.outputs.chart_parts import scenario_colours
-from simulator.outputs.chartbook import ChartBook, ChartPage, write_chartbook
+from simulator.outputs.chartbook import ChartBook, ChartPage, write_chart_part, write_chartbook
 from simulator.outputs.data_files import (
     README,
     DataFile,
@@ -518,13 +520,17 @@ def _write_comparison_data(report: ComparisonReport, folder: Path) -> list[DataF
 
 
 def build(staged: list[Staged], stamp: dict[str, str], workers: int | None, progress: Progress | None) -> None:
-    """Draw and write every staged folder, a folder per job on forked workers; ``progress`` counts charts.
+    """Draw and write every staged folder on forked workers; ``progress`` counts charts.
 
-    A folder whose chart or page fails is marked failed, and so is the comparison if a scenario it shows failed; an
-    error of the output folder itself ends the run (raised here).
+    A folder is one job; when there are fewer folders than twice the workers (one scenario, or a what-if and the
+    comparison), each folder's charts are shared out over the workers instead (:func:`shares`), and the folder is
+    finished once its parts are drawn. A folder whose chart or page fails is marked failed, and so is the comparison
+    if a scenario it shows failed; an error of the output folder itself ends the run (raised here).
     """
     jobs = sorted(staged, key=lambda item: item.name != COMPARISON)  # the largest job first: no idle core at the end
     total = sum(len(item.charts) for item in jobs)
+    cores = workers or os.cpu_count() or 1
+    tasks: list[Staged | Part] = [task for item in jobs for task in shares(item, cores if len(jobs) < 2 * cores else 1)]
     text_width("Load the font once, before the workers fork", 8)
     # every chart counts as its files are written: workers add to a shared count, which the parent shows while it
     # waits (a job in the parent's own process shows it at once)
@@ -540,26 +546,100 @@ def build(staged: list[Staged], stamp: dict[str, str], workers: int | None, prog
         if os.getpid() == parent:
             show()
 
-    builds = fork_map_unordered(lambda item: _build_one(item, stamp, chart_written), jobs, workers, waiting=show)
+    drawn: dict[str, dict[str, tuple[tuple[float, float], tuple[int, int]]]] = {}
+    builds = fork_map_unordered(lambda task: _build_task(task, stamp, chart_written), tasks, workers, waiting=show)
     for index, outcome in builds:
+        task = tasks[index]
+        item = task.item if isinstance(task, Part) else task
         if isinstance(outcome, Failure):
-            jobs[index].failure = outcome.reason
+            item.failure = item.failure or outcome.reason
+        elif isinstance(task, Part):
+            drawn.setdefault(item.name, {}).update(outcome)
         show()
+    split = [item for item in jobs if item.name in drawn and item.failure is None]
+    parts = {item.name: [task for task in tasks if isinstance(task, Part) and task.item is item] for item in split}
+    finished = fork_map_unordered(lambda item: _finish(item, stamp, drawn[item.name], parts[item.name]), split, workers)
+    for index, outcome in finished:
+        if isinstance(outcome, Failure):
+            split[index].failure = outcome.reason
     broken = [item.name for item in staged if item.failure and item.name != COMPARISON]
     for item in staged:  # a comparison must not show or link to a scenario whose folder is missing
         if item.name == COMPARISON and broken and not item.failure:
             item.failure = f"not written because {', '.join(broken)} failed"
 
 
-def _build_one(item: Staged, stamp: dict[str, str], chart_written: Callable[[], None]) -> Failure | None:
+@dataclass(frozen=True, eq=False)
+class Part:
+    """A share of a folder's charts, drawn on one core: their files, and their book pages in a file of their own."""
+
+    item: Staged
+    charts: tuple[registry.Chart, ...]
+    first: int
+    """The book's page number of the first of them (the cover is page 1)."""
+    path: Path
+    """The part of the book, in the staging folder until the book is bound."""
+
+
+def shares(item: Staged, count: int) -> list[Staged | Part]:
+    """``item`` as one job, or its charts in ``count`` runs of consecutive charts as even as can be (the book keeps
+    their order)."""
+    count = min(count, len(item.charts))
+    if count <= 1:
+        return [item]
+    size, extra = divmod(len(item.charts), count)
+    parts, start = [], 0
+    for index in range(count):
+        end = start + size + (index < extra)
+        path = item.staging / f".chartbook-part-{index + 1}.pdf"
+        parts.append(Part(item, tuple(item.charts[start:end]), start + 2, path))
+        start = end
+    return parts
+
+
+def _build_task(task: Staged | Part, stamp: dict[str, str], chart_written: Callable[[], None]):
+    """A whole folder (None, or its :class:`Failure`), or a part: the size of each chart it drew, or its Failure."""
+    if isinstance(task, Staged):
+        return _build_one(task, stamp, chart_written)
+    item = task.item
+    figures = _figures(item, task.charts)
+    if isinstance(figures, Failure):
+        return figures
+    try:
+        write_chart_part(task.path, chart_pages(item, figures, chart_written), task.first)
+    except OSError as error:
+        if about_output(item.target.parent, error):
+            raise
+        return Failure(item.name, reason(error))
+    except Exception as error:
+        return Failure(item.name, reason(error))
+    return {name: (tuple(figure.get_size_inches()), _pixels(figure)) for name, figure in figures.items()}
+
+
+def _figures(item: Staged, charts: Sequence[registry.Chart]) -> dict[str, Figure] | Failure:
     figures = {}
-    for chart in item.charts:
+    for chart in charts:
         try:
             figures[chart.name] = registry.draw(chart, item.report.charts)
         except Exception as error:
             return Failure(item.name, f"chart {chart.name}: {reason(error)}")
+    return figures
+
+
+def _build_one(item: Staged, stamp: dict[str, str], chart_written: Callable[[], None]) -> Failure | None:
+    figures = _figures(item, item.charts)
+    if isinstance(figures, Failure):
+        return figures
+    return _pages_or_failure(item, lambda: write_pages(item, stamp, figures, chart_written))
+
+
+def _finish(item: Staged, stamp: dict[str, str], drawn: dict, parts: list[Part]) -> Failure | None:
+    """A folder whose charts were drawn in parts: its book bound from them, then its pages."""
+    return _pages_or_failure(item, lambda: write_pages(item, stamp, drawn=drawn, parts=[part.path for part in parts]))
+
+
+def _pages_or_failure(item: Staged, write: Callable[[], None]) -> Failure | None:
     try:
-        write_pages(item, stamp, figures, chart_written)
+        write()
     except OSError as error:
         if about_output(item.target.parent, error):
             raise  # the output folder's fault (full disk, read-only): it ends the run, see write_reports
@@ -590,16 +670,26 @@ def finish(item: Staged) -> Outcome:
 
 
 def write_pages(
-    item: Staged, stamp: dict[str, str], figures: dict[str, Figure], chart_written: Callable[[], None] = lambda: None
+    item: Staged,
+    stamp: dict[str, str],
+    figures: dict[str, Figure] | None = None,
+    chart_written: Callable[[], None] = lambda: None,
+    *,
+    drawn: dict[str, tuple[tuple[float, float], tuple[int, int]]] | None = None,
+    parts: Sequence[Path] = (),
 ) -> None:
     """The charts and the last files of a folder: ``chartbook.pdf`` with each chart's files written in the same pass,
     then ``summary.md``, ``index.html`` (charts inlined) and ``manifest.json``. ``chart_written`` is called as each
     chart's files are written.
+
+    Charts already drawn in parts (:func:`shares`) come as ``drawn``, each chart's size [in] and [px], with ``parts``,
+    the files holding their book pages, in order.
     """
     folder, report = item.staging, item.report
-    pictures = [
-        picture(folder, chart.name, chart.caption, _pixels(figures[chart.name]), item.formats) for chart in item.charts
-    ]
+    if figures is not None:
+        drawn = {name: (tuple(figure.get_size_inches()), _pixels(figure)) for name, figure in figures.items()}
+    assert drawn is not None, "write_pages needs the figures or the sizes of the charts drawn in parts"
+    pictures = [picture(folder, chart.name, chart.caption, drawn[chart.name][1], item.formats) for chart in item.charts]
     files = listing(
         folder, ["index.html", "summary.md", "manifest.json", CHARTBOOK, *(f for p in pictures for f in p.files)]
     )  # README.md: at staging
@@ -632,7 +722,7 @@ def write_pages(
             report.charts.reference,
         )
         pages, results = ("comparison.md.j2", "comparison.html.j2"), list(report.results)
-    write_book(folder, item, context, figures, chart_written)
+    write_book(folder, item, context, figures, chart_written, drawn=drawn, parts=parts)
     (folder / "summary.md").write_text(render_markdown(pages[0], context), encoding="utf-8")
     (folder / "index.html").write_text(render_html(pages[1], context), encoding="utf-8")
     write_manifest(folder, stamp, results, item.build)
@@ -657,12 +747,15 @@ def write_book(
     folder: Path,
     item: Staged,
     context: dict,
-    figures: dict[str, Figure],
+    figures: dict[str, Figure] | None,
     chart_written: Callable[[], None] = lambda: None,
+    *,
+    drawn: dict[str, tuple[tuple[float, float], tuple[int, int]]] | None = None,
+    parts: Sequence[Path] = (),
 ) -> ChartBook:
     """``chartbook.pdf`` from what the page shows: its glance, the charts, the key-number tables and the notes; each
     chart's files are written as its page is drawn (one pass over the chart for both), then ``chart_written`` is
-    called."""
+    called. Charts drawn in parts come as their sizes (``drawn``) and the ``parts`` holding their pages."""
     report = item.report
     if isinstance(report, ScenarioReport):
         scenario = report.result.scenario
@@ -674,24 +767,44 @@ def write_book(
             context["main_tables"] + context["more_tables"],
         )
         subtitle = f"Each scenario against the reference, {context['reference']['title']}"
-    return write_chartbook(
-        folder / CHARTBOOK,
-        title=title,
-        subtitle=subtitle,
-        glance=context["glance"],
-        charts=[
-            ChartPage(
-                chart.name,
-                chart.caption,
-                tuple(figures[chart.name].get_size_inches()),
-                functools.partial(_save_chart, figures[chart.name], folder / chart.name, item.formats, chart_written),
-            )
-            for chart in item.charts
-        ],
-        tables=tables,
-        sources=publications(context["footnote_entries"]),
-        made=f"Made with tariff-scenarios {context['version']} on {context['created']}.",
-    )
+    if figures is not None:
+        charts = chart_pages(item, figures, chart_written)
+    else:
+        assert drawn is not None, "write_book needs the figures or the sizes of the charts drawn in parts"
+        charts = [ChartPage(chart.name, chart.caption, drawn[chart.name][0], _drawn) for chart in item.charts]
+    try:
+        return write_chartbook(
+            folder / CHARTBOOK,
+            title=title,
+            subtitle=subtitle,
+            glance=context["glance"],
+            charts=charts,
+            tables=tables,
+            sources=publications(context["footnote_entries"]),
+            made=f"Made with tariff-scenarios {context['version']} on {context['created']}.",
+            parts=parts,
+        )
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
+
+
+def chart_pages(item: Staged, figures: dict[str, Figure], chart_written: Callable[[], None]) -> list[ChartPage]:
+    """The book pages of ``figures``, in the folder's order; drawing a page writes the chart's own files too."""
+    return [
+        ChartPage(
+            chart.name,
+            chart.caption,
+            tuple(figures[chart.name].get_size_inches()),
+            functools.partial(_save_chart, figures[chart.name], item.staging / chart.name, item.formats, chart_written),
+        )
+        for chart in item.charts
+        if chart.name in figures
+    ]
+
+
+def _drawn(page: RendererBase) -> None:
+    raise AssertionError("a chart drawn in a part is not drawn again")
 
 
 def _save_chart(
