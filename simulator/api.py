@@ -40,7 +40,7 @@ from simulator.inputs.scenario import Scenario as _Scenario
 from simulator.model.projection import counterfactual, point_projection
 from simulator.model.result import check_frequency
 from simulator.model.tariff_paths import paths_frame, tariff_arrays
-from simulator.outputs.chart_parts import scenario_colours
+from simulator.outputs.colours import scenario_colours
 from simulator.outputs.key_numbers import BASELINE_ID
 from simulator.outputs.notebook import Comparison, Result, Scenario, presentable
 from simulator.uncertainty import sweeps

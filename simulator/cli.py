@@ -385,6 +385,7 @@ def _up_to_date(names: list[str], arguments) -> tuple[set[str], bool]:
     A draws run without ``--seed`` asks for fresh random numbers, so it rebuilds everything, as ``--force`` does.
     """
     from simulator.inputs.locations import find_scenario
+    from simulator.outputs.colours import scenario_colours
     from simulator.outputs.incremental import COMPARISON, Options, check_folder, member_keys
 
     if arguments.force or (arguments.draws and arguments.seed is None):
@@ -392,12 +393,19 @@ def _up_to_date(names: list[str], arguments) -> tuple[set[str], bool]:
     options = Options(
         arguments.draws, arguments.seed if arguments.draws else None, arguments.formats, arguments.reference
     )
-    checks = {}
-    for name in names:
-        leaf = find_scenario(name)
-        if leaf is None:
-            return set(), False
-        checks[leaf.stem] = check_folder(arguments.out / leaf.stem, options, leaf=leaf, entries=_seed_entries)
+    leaves = [find_scenario(name) for name in names]
+    found = [leaf for leaf in leaves if leaf is not None]
+    if len(found) < len(leaves):
+        return set(), False
+    # a scenario's colour depends on the others of the run: a folder kept from a run that gave it another would
+    # clash with the comparison
+    colours = scenario_colours([leaf.stem for leaf in found])
+    checks = {
+        leaf.stem: check_folder(
+            arguments.out / leaf.stem, options, leaf=leaf, entries=_seed_entries, colour=colours[leaf.stem]
+        )
+        for leaf in found
+    }
     current = {stem for stem, check in checks.items() if check.current}
     if len(names) < 2:
         return current, True

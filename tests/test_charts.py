@@ -14,7 +14,7 @@ from matplotlib.text import Text
 from simulator.api import load_scenario, run
 from simulator.outputs import comparison_charts, scenario_charts
 from simulator.outputs.chart_inputs import comparison_chart_inputs, scenario_chart_inputs
-from simulator.outputs.chart_parts import scenario_colours
+from simulator.outputs.colours import scenario_colours
 from simulator.outputs.events import EVENT_GAP, place_events
 from simulator.outputs.layout import date_ticks
 from simulator.outputs.text import SMALL_SIZE, plain, short_title, text_width

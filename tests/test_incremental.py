@@ -8,6 +8,7 @@ swapped for a new one (its inode changes).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -151,3 +152,32 @@ def test_a_manifest_records_what_the_folder_depends_on(project):
         [True, False],
         "its manifest was edited",
     ]
+
+
+def _accent(page: Path) -> str:
+    return re.search(r"--accent: (#[0-9A-Fa-f]{6})", page.read_text(encoding="utf-8")).group(1)
+
+
+def test_a_folder_whose_colour_the_run_changes_is_rebuilt_to_match_the_comparison(project):
+    """A scenario's colour depends on the others of the run (a bundled one keeps its own): a folder kept from a run
+    that gave it another colour would clash with the comparison beside it."""
+    environment = {**os.environ, "PYTHONPATH": str(project)}
+
+    def run(*names: str) -> None:
+        command = [sys.executable, "-m", "simulator", *names, "--out", "colours", "--quiet"]
+        done = subprocess.run(command, cwd=project, env=environment, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+
+    out = project / "colours"
+    run("mine.yaml")
+    alone = _accent(out / "mine" / "index.html")
+    inode = (out / "mine").stat().st_ino
+    run("baseline-2024", "mine.yaml")
+    together = _accent(out / "mine" / "index.html")
+    assert together != alone and (out / "mine").stat().st_ino != inode
+    comparison = (out / "comparison" / "index.html").read_text(encoding="utf-8")
+    assert f'<span class="swatch" style="background: {together}"></span>Mine, a small what-if' in comparison
+    assert _accent(out / "baseline-2024" / "index.html") == alone != together
+    inode = (out / "mine").stat().st_ino
+    run("baseline-2024", "mine.yaml")
+    assert (out / "mine").stat().st_ino == inode, "the same run again rebuilds nothing"

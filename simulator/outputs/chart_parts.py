@@ -13,14 +13,11 @@ from collections.abc import Sequence
 import matplotlib.dates as mdates
 import numpy as np
 
-from simulator.inputs.locations import bundled_ids
 from simulator.inputs.scenario import Scenario
 from simulator.model.observed import Observed
 from simulator.model.result import Result
 from simulator.outputs.layout import Frame, date_axis, legend_below, mark_events, money_axis, source_note
 
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F", "#000000", "#8C564B", "#BCBD22")
-"""Colours for scenarios, in order (Okabe-Ito first: distinguishable with colour-blindness)."""
 DIRECTION_NAMES = {"us_on_china": "US tariff on Chinese goods", "china_on_us": "China's tariff on US goods"}
 FLOW_COLOURS = {"imports": "#b2182b", "exports": "#2166ac"}
 AUTHORITY_COLOURS = ("#bababa", "#d6604d", "#4393c3", "#8073ac", "#fdb863", "#7f7f7f")
@@ -29,23 +26,6 @@ MODEL_SOURCE = (
     "Sources: US Census Bureau, monthly trade in goods with China; tariffs from the official texts and news reports "
     "listed in the report's notes; model: tariff-scenarios"
 )
-
-
-def scenario_colours(ids: Sequence[str]) -> dict[str, str]:
-    """One colour per scenario, the same in every chart of a run.
-
-    A bundled scenario keeps its own colour from run to run (by its place among the bundled
-    ids) unless another scenario of the run already has it; the others take the colours left,
-    in the order given. Past the palette's ten colours, colours repeat (charts then tell them
-    apart by dashes).
-    """
-    bundled = {name: index for index, name in enumerate(bundled_ids())}
-    found: dict[str, str] = {}
-    for name in sorted(dict.fromkeys(ids), key=lambda name: (name not in bundled, bundled.get(name, 0))):
-        own = PALETTE[bundled[name] % len(PALETTE)] if name in bundled else None
-        free = [colour for colour in PALETTE if colour not in found.values()]
-        found[name] = own if own in free else (free[0] if free else PALETTE[len(found) % len(PALETTE)])
-    return {name: found[name] for name in ids}
 
 
 def events_of(scenarios: Sequence[Scenario]) -> list[tuple[dt.date, str]]:

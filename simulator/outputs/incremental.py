@@ -107,10 +107,12 @@ def build_record(
     facts: Mapping[str, Any],
     sources: Mapping[str, Any],
     members: Mapping[str, str] | None = None,
+    colour: str | None = None,
 ) -> dict[str, Any]:
     """What a folder was built from, for its manifest: ``files`` are the scenario files it read (the ``extends``
     chains of the scenario and of the baseline); ``facts`` and ``sources`` the entries it cites, by id; ``members``
-    the build keys of a comparison's scenarios.
+    the build keys of a comparison's scenarios; ``colour`` a scenario's colour in the run (which depends on the
+    other scenarios of the run: a folder kept from a run that gave it another would clash with the comparison).
     """
     inputs = {recorded_name(Path(name)): file_hash(Path(name)) for name in dict.fromkeys(files) if Path(name).is_file()}
     inputs.update({recorded_name(path): file_hash(path) for path in shared_inputs()})
@@ -123,6 +125,7 @@ def build_record(
         "sources_file": _seed_hash(SOURCES_FILE),
         "sources": {name: entry_hash(entry) for name, entry in sorted(sources.items())},
         "members": dict(members or {}),
+        "colour": colour,
     }
     record["key"] = _key(record)
     return record
@@ -175,16 +178,18 @@ def check_folder(
     members: Mapping[str, str] | None = None,
     leaf: Path | None = None,
     entries: Entries | None = None,
+    colour: str | None = None,
 ) -> Check:
     """Whether ``folder`` was built from exactly what it would be built from now, and is as it was written.
 
-    ``members`` (comparison only): the current build keys of the scenarios it compares, by id. ``leaf``: the
+    ``members`` (comparison only): the current build keys of the scenarios it compares, by id. ``colour`` (a
+    scenario's folder only): the scenario's colour in this run. ``leaf``: the
     scenario file the run would read now (another file of the same name makes the folder stale). ``entries``:
     reads the facts or sources when their file changed, to see whether an entry the folder cites did (without it,
     any change of the file makes the folder stale). A folder that cannot be read is stale (the run says why).
     """
     try:
-        return _check(folder, options, members, leaf, entries)
+        return _check(folder, options, members, leaf, entries, colour)
     except (OSError, ValueError) as error:
         return Check(False, f"cannot be read ({error})")
 
@@ -195,6 +200,7 @@ def _check(
     members: Mapping[str, str] | None,
     leaf: Path | None,
     entries: Entries | None,
+    colour: str | None = None,
 ) -> Check:
     manifest = _read_manifest(folder)
     if manifest is None:
@@ -223,6 +229,8 @@ def _check(
                 return Check(False, f"{kind[:-1]} {changed[0]} changed")
     if members is not None and build.get("members") != dict(members):
         return Check(False, "a scenario it compares changed")
+    if colour is not None and build.get("colour") != colour:
+        return Check(False, "its colour changed with the scenarios of the run")
     damaged = _damaged_outputs(folder, manifest.get("outputs", {}))
     if damaged:
         # built from what it would be built from now: a rebuild gives the same key, and a comparison showing it
@@ -263,9 +271,11 @@ def scenario_record(
     facts: Mapping[str, Any],
     sources: Mapping[str, Any],
     members: Mapping[str, str] | None = None,
+    colour: str | None = None,
 ) -> dict:
     """The build record of a folder showing ``scenarios`` (validated, with their ``extends`` chains resolved): the
-    files they read and the facts and sources (all of them, by id) they cite, with the baseline among them.
+    files they read and the facts and sources (all of them, by id) they cite, with the baseline among them; a
+    scenario folder's ``colour`` in the run.
     """
     cited = {name: facts[name] for scenario in scenarios for name in scenario.facts_used() if name in facts}
     publications = {
@@ -275,7 +285,7 @@ def scenario_record(
         if name in sources
     }
     files = [name for scenario in scenarios for name in scenario.files]
-    return build_record(options, files, cited, publications, members)
+    return build_record(options, files, cited, publications, members, colour)
 
 
 def member_keys(checks: Mapping[str, Check]) -> dict[str, str]:

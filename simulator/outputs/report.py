@@ -46,8 +46,8 @@ from simulator.outputs.chart_inputs import (
     comparison_chart_inputs,
     scenario_chart_inputs,
 )
-from simulator.outputs.chart_parts import scenario_colours
 from simulator.outputs.chartbook import ChartBook, ChartPage, write_chart_part, write_chartbook
+from simulator.outputs.colours import scenario_colours
 from simulator.outputs.data_files import (
     README,
     DataFile,
@@ -246,7 +246,11 @@ def _write(
     try:
         for report in reports:
             record = scenario_record(
-                options, [report.result.scenario, report.baseline.scenario], load_facts(), load_sources()
+                options,
+                [report.result.scenario, report.baseline.scenario],
+                load_facts(),
+                load_sources(),
+                colour=report.colour,
             )
             keys[report.name] = record["key"]
             if report.name in current:

@@ -26,7 +26,7 @@ from simulator.api import baseline_scenario, load_scenario
 from simulator.inputs.locations import bundled_ids
 from simulator.outputs import charts
 from simulator.outputs.chart_inputs import comparison_chart_inputs
-from simulator.outputs.chart_parts import scenario_colours
+from simulator.outputs.colours import scenario_colours
 from simulator.outputs.report import compute, stage
 from simulator.uncertainty.sweeps import sweep
 
