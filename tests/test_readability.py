@@ -378,3 +378,16 @@ def test_the_comparison_shows_every_measure_of_a_scenarios_table():
 
     shown = [name for name, _ in MEASURE_ROWS if not name.endswith("_census")]
     assert sorted(MAIN_MEASURES + MORE_MEASURES) == sorted(shown)
+
+
+def test_the_list_of_drawn_inputs_keeps_each_label_whole():
+    """Labels such as 'switching to other suppliers, imports' hold a comma: the list is set off by semicolons, so
+    'imports' never reads as an input of its own."""
+    from simulator.inputs.parameters import PARAMETERS
+    from simulator.outputs.provenance import draws_note
+
+    note = draws_note(run("documented-2025", draws=40, seed=3))
+    listed = re.search(r"40 draws of these inputs: (.*?)\. ", note).group(1).split("; ")
+    assert PARAMETERS["import_switching_elasticity"].label in listed
+    assert "," in PARAMETERS["import_switching_elasticity"].label
+    assert "imports" not in listed and "exports" not in listed and len(listed) >= 10

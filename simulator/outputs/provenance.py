@@ -386,11 +386,12 @@ def draws_note(result: Result) -> str:
     outcome = result.uncertainty
     if outcome is None:
         return ""
-    drawn = ", ".join(
+    # semicolons: some labels hold a comma themselves ('switching to other suppliers, imports')
+    drawn = "; ".join(
         PARAMETERS[name].label if name in PARAMETERS else name.replace("_", " ") for name in outcome.drawn
     )
     policy = "; ".join(decision.describe() for decision in outcome.decisions)
-    text = f"{result.draws:,} draws of {drawn or 'no input'}."
+    text = f"{result.draws:,} draws of {f'these inputs: {drawn}' if drawn else 'no input'}."
     text += f" Truce renewals drawn too: {policy}." if policy else " Every truce ends as written: none may be renewed."
     ignored = ignored_renewals(result.scenario)
     text += f" Renewal ignored: {'; '.join(ignored)}." if ignored else ""
