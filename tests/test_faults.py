@@ -333,3 +333,63 @@ def test_every_errno_reads_as_one_line():
     for number in (errno.ENOSPC, errno.EROFS, errno.EACCES, errno.ENOTDIR, errno.EIO, errno.EMFILE):
         message = str(folders.folder_error(Path("out"), OSError(number, os.strerror(number))))
         assert message.startswith("cannot write reports to out: ") and "\n" not in message and "Errno" not in message
+
+
+# ---------------------------------------------------------------- a folder the run did not write
+
+
+@pytest.mark.parametrize("content", ["notes", "foreign manifest", "unreadable manifest", "manifest is a folder"])
+def test_a_folder_the_run_did_not_write_is_never_replaced(tmp_path, short, baseline, content):
+    """A user's folder that happens to bear a scenario's name keeps every file: the run stops, naming it, before any
+    work (a run once swapped it aside and deleted it)."""
+    mine = tmp_path / "one-year"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("precious", encoding="utf-8")
+    if content == "foreign manifest":
+        (mine / "manifest.json").write_text('{"package": {"name": "someone-else"}}', encoding="utf-8")
+    elif content == "unreadable manifest":
+        (mine / "manifest.json").write_text("{not json", encoding="utf-8")
+    elif content == "manifest is a folder":
+        (mine / "manifest.json").mkdir()
+    with pytest.raises(OutputFolderError, match=r"one-year: it holds files simulate did not write"):
+        write_reports([short], tmp_path, baseline, workers=1)
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "precious"
+    assert _names(tmp_path) == ["one-year"]
+
+
+def test_an_empty_folder_or_one_the_run_wrote_is_replaced(tmp_path, short, baseline):
+    (tmp_path / "one-year").mkdir()
+    (outcome,) = write_reports([short], tmp_path, baseline, workers=1)
+    assert outcome.path == tmp_path / "one-year" and (outcome.path / "manifest.json").is_file()
+    (again,) = write_reports([short], tmp_path, baseline, workers=1)
+    assert again.path == outcome.path and _names(tmp_path) == ["one-year"]
+
+
+def test_a_sweep_never_replaces_a_folder_it_did_not_write(tmp_path, short):
+    import pandas as pd
+
+    from simulator.inputs.quantities import Number
+
+    mine = tmp_path / "out" / "grid"
+    mine.mkdir(parents=True)
+    (mine / "data.csv").write_text("a,b\n", encoding="utf-8")
+    frame = pd.DataFrame({"scenario": ["one-year"], "point": [0], "value": [1.0]})
+    with pytest.raises(OutputFolderError, match=r"grid: it holds files simulate did not write"):
+        write_sweep_folder("grid", short, {"short_run_elasticity": [Number(-0.5)]}, frame, tmp_path / "out")
+    assert (mine / "data.csv").read_text(encoding="utf-8") == "a,b\n" and _names(tmp_path / "out") == ["grid"]
+
+
+def test_the_cli_stops_with_one_line_and_keeps_the_users_folder(tmp_path):
+    mine = tmp_path / "geneva-truce"
+    mine.mkdir()
+    (mine / "notes.txt").write_text("precious", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "simulator", "geneva-truce", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith(f"simulate: cannot write reports to {mine}: it holds files")
+    assert (mine / "notes.txt").read_text(encoding="utf-8") == "precious"

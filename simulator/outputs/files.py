@@ -19,10 +19,7 @@ from simulator.inputs.quantities import Number, Percent
 from simulator.inputs.scenario import Scenario
 from simulator.model.result import Result
 from simulator.outputs.data_files import clean_text
-from simulator.outputs.incremental import file_hash, recorded_name
-
-PACKAGE = "tariff-scenarios"
-"""The distribution name the package is installed under."""
+from simulator.outputs.incremental import PACKAGE, file_hash, recorded_name
 
 
 def package_version() -> str:

@@ -20,8 +20,10 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import json
 import os
 import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -29,7 +31,7 @@ from pathlib import Path
 
 from simulator.inputs.problems import InputError, Problem
 from simulator.inputs.scenario import Scenario
-from simulator.outputs.incremental import COMPARISON
+from simulator.outputs.incremental import COMPARISON, PACKAGE
 
 OLD_SUFFIX = "-old"
 """The previous folder is ``.<name>-old`` while the new one is renamed into place."""
@@ -221,6 +223,42 @@ def staging_folder(out: Path, name: str) -> Path:
     return folder
 
 
+MANIFEST_BYTES = 50_000_000
+"""The largest manifest read to tell whether a folder is ours [bytes]; a comparison's is about 100 kB."""
+
+
+def ours(target: Path) -> bool:
+    """Whether ``target`` may be replaced: absent, an empty folder, or a folder whose ``manifest.json`` says this
+    program wrote it. Anything else is the user's, and a run must not delete it."""
+    if not target.exists() and not target.is_symlink():
+        return True
+    if target.is_symlink() or not target.is_dir():
+        return False
+    try:
+        if not any(target.iterdir()):
+            return True
+        descriptor = os.open(target / "manifest.json", os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as stream:
+            status = os.fstat(stream.fileno())
+            if not stat.S_ISREG(status.st_mode) or status.st_size > MANIFEST_BYTES:
+                return False
+            manifest = json.loads(stream.read(MANIFEST_BYTES))
+    except (OSError, ValueError):
+        return False
+    package = manifest.get("package") if isinstance(manifest, dict) else None
+    return isinstance(package, dict) and package.get("name") == PACKAGE
+
+
+def refuse_foreign(out: Path, names: Sequence[str]) -> None:
+    """Raise :class:`OutputFolderError` before any work if a folder the run would replace is not one it wrote."""
+    for name in names:
+        if not ours(out / name):
+            raise OutputFolderError(
+                out / name,
+                "it holds files simulate did not write (no report manifest); move them away or choose another --out",
+            )
+
+
 def replace_folder(staging: Path, target: Path) -> None:
     """Move ``staging`` to ``target``, replacing an older folder with as small a gap as possible.
 
@@ -231,6 +269,10 @@ def replace_folder(staging: Path, target: Path) -> None:
     old = None
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise OutputFolderError(target, "something that is not a report folder is in the way: move it away")
+    if not ours(target):  # checked before the run's work too (refuse_foreign); this guards the gap since
+        raise OutputFolderError(
+            target, "it holds files simulate did not write (no report manifest); move them away or choose another --out"
+        )
     if target.exists():
         old = old_folder(target)
         shutil.rmtree(old, ignore_errors=True)
@@ -254,6 +296,7 @@ def staged_folder(out: Path, name: str) -> Iterator[Path]:
     """
     prepare(out)
     with locked(out):
+        refuse_foreign(out, [name])
         try:
             remove_leftovers(out, [name])
             staging = staging_folder(out, name)

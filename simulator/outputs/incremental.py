@@ -23,6 +23,8 @@ from typing import Any
 
 from simulator.inputs.locations import project_root, seeds_dir
 
+PACKAGE = "tariff-scenarios"
+"""The distribution name the package is installed under (and the name a manifest of ours carries)."""
 MANIFEST = "manifest.json"
 COMPARISON = "comparison"
 """The name of the folder comparing the scenarios of a run."""

@@ -66,6 +66,7 @@ from simulator.outputs.folders import (
     folder_error,
     locked,
     prepare,
+    refuse_foreign,
     remove_leftovers,
     replace_folder,
     staging_folder,
@@ -205,6 +206,7 @@ def write_reports(
     formats = chart_formats(formats)
     check_names(scenarios, compare)
     prepare(out)
+    refuse_foreign(out, [scenario.id for scenario in scenarios] + ([COMPARISON] if compare else []))
     if draws and seed is None:
         seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
     colours = scenario_colours([scenario.id for scenario in scenarios])
