@@ -44,6 +44,24 @@ EXPECTED = {
         "tariffs.us_on_china.measures.surcharge.path[1]",
         "comes on or after the day the measure ends (2026-07-24)",
     ),
+    "negative-rate-fact.yaml": (
+        9,
+        19,
+        "tariffs.us_on_china.measures.review.path[0].fact",
+        "-41% is negative (expected 0% or more)",
+    ),
+    "not-on-other-side.yaml": (
+        8,
+        17,
+        "tariffs.us_on_china.measures.review.not_on",
+        "China's countermeasures (Customs Tariff Commission) is not levied by this side, so it covers no trade here",
+    ),
+    "end-removed-under-refunds.yaml": (
+        6,
+        14,
+        "tariffs.us_on_china.authority_ends.ieepa",
+        "the refunds that the scenario this extends books have nothing to pay back: add refunds: {ieepa: never} here",
+    ),
     "entry-after-horizon.yaml": (
         8,
         13,

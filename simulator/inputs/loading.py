@@ -400,6 +400,19 @@ def _refunds(state: _Merged, problems: list[Problem]) -> dict[str, Refund]:
             problems.append(_problem(state, ("refunds", name), "a refund needs a start date, not 'never'"))
             continue
         if name not in state.authority_ends or state.authority_ends[name].date is None:
+            if name in state.authority_ends and state.layers.get(("authority_ends", name), 0) > state.layers.get(
+                ("refunds", name), 0
+            ):
+                # the end was removed below refunds a parent booked: the file that removed it is where to change them
+                problems.append(
+                    _problem(
+                        state,
+                        ("authority_ends", name),
+                        f"with {AUTHORITIES[name].label} duties never ending, the refunds that the scenario this "
+                        f"extends books have nothing to pay back: add refunds: {{{name}: never}} here too",
+                    )
+                )
+                continue
             problems.append(
                 _problem(
                     state,
@@ -451,6 +464,16 @@ def _check_measure(direction: str, measure: Measure, side: Direction, state: _Me
     if measure.authority in measure.not_on:
         problems.append(
             _problem(state, (measure.name, "not_on"), "a measure cannot skip the trade of its own authority")
+        )
+    foreign = [name for name in measure.not_on if direction not in AUTHORITIES[name].directions]
+    if foreign:
+        problems.append(
+            _problem(
+                state,
+                (measure.name, "not_on"),
+                f"{AUTHORITIES[foreign[0]].label} is not levied by this side, so it covers no trade here to skip; "
+                f"expected some of: {', '.join(authorities_of(direction))}",
+            )
         )
     end = measure.ends.date if measure.ends else None
     # an end set by a later file withdraws its parents' entries on purpose; only entries written with or after it

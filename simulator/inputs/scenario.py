@@ -63,7 +63,9 @@ def _follow_up(value: Any, info: ValidationInfo) -> Percent | Revert:
 def _percent_fact(value: Any, info: ValidationInfo) -> Fact:
     if isinstance(value, Fact):
         return value
-    return resolve_fact({"fact": value}, info, ("percent",))
+    fact = resolve_fact({"fact": value}, info, ("percent",))
+    parse_percent(Percent(float(fact.value), fact.id), info)  # a rate taken from a fact is held to a rate's range
+    return fact
 
 
 def _event_fact(value: Any, info: ValidationInfo) -> Fact:
