@@ -407,3 +407,21 @@ def test_what_a_what_if_may_still_do_with_measures_and_authority_ends():
         "added",
     )
     assert added.tariffs["us_on_china"].measures["section_301_2027"].authority == "section_301"
+
+
+def test_many_misspelt_keys_get_hints_for_the_first_hundred_only(tmp_path):
+    """Each hint costs a close-match search and a check of the value as the nearest key; a file of thousands of
+    misspelt keys stays quick, and every key is still reported."""
+    from simulator.inputs.schema import HINTED_KEYS
+
+    path = tmp_path / "near-misses.yaml"
+    lines = ["title: Near misses", "extends: geneva-truce", "parameters:"]
+    path.write_text("\n".join(lines + [f"  pass_through{number}: 5" for number in range(300)]) + "\n")
+    with pytest.raises(InputError) as raised:
+        load_scenario(str(path))
+    unknown = [problem for problem in raised.value.problems if "unknown key" in problem.message]
+    assert len(unknown) == 300
+    hinted = [problem for problem in unknown if "(did you mean 'pass_through'?)" in problem.message]
+    assert hinted == unknown[:HINTED_KEYS] == unknown[:100]
+    values = [problem for problem in raised.value.problems if "needs a percent sign" in problem.message]
+    assert len(values) == HINTED_KEYS and values[0].line == 4

@@ -30,7 +30,7 @@ from simulator.inputs.scenario import (
     Scenario,
     ScenarioFile,
 )
-from simulator.inputs.schema import validate_partial
+from simulator.inputs.schema import HINTED_KEYS, validate_partial
 from simulator.inputs.yaml_reader import Document, read_document
 
 
@@ -229,13 +229,10 @@ def _check_file(content: ScenarioFile, document: Document) -> list[Problem]:
                     first.setdefault(entry.start, index)
     if content.references:
         sources = load_sources()
-        for index, source in enumerate(content.references):
-            if source not in sources:
-                problems.append(
-                    document.problem(
-                        ("references", index), f"unknown source id '{source}'{did_you_mean(source, sources)}"
-                    )
-                )
+        unknown = [(index, source) for index, source in enumerate(content.references) if source not in sources]
+        for count, (index, source) in enumerate(unknown):
+            hint = did_you_mean(source, sources) if count < HINTED_KEYS else ""  # the search is the slow part
+            problems.append(document.problem(("references", index), f"unknown source id '{source}'{hint}"))
     return problems
 
 
