@@ -264,7 +264,7 @@ def _check(arguments) -> int:
     """Everything a run checks before it computes: each file, the folder names, and sweep files (by flag or by keys)."""
     from simulator.inputs.loading import is_sweep_file
     from simulator.inputs.problems import InputError
-    from simulator.outputs.folders import check_names
+    from simulator.outputs.folders import check_names, sweep_name_problems
 
     names = list(arguments.scenarios) if arguments.scenarios or arguments.sweep else _names(arguments)
     sweeps = [name for name in names if is_sweep_file(name)]
@@ -276,6 +276,7 @@ def _check(arguments) -> int:
         check_names(scenarios, compare=True)
     except InputError as error:
         problems += error.problems
+    problems += sweep_name_problems(sweeps, [Path(name).stem for name in scenario_names])
     if sweeps:
         from simulator.uncertainty.sweeps import read_sweep
 
@@ -309,6 +310,12 @@ def _simulate(arguments) -> int:
     if sweeps and (arguments.draws or arguments.seed is not None):
         print("simulate: a sweep file takes no --draws or --seed: " + ", ".join(sweeps), file=sys.stderr)
         return EXIT_INPUT
+    from simulator.inputs.problems import InputError
+    from simulator.outputs.folders import sweep_name_problems
+
+    clashes = sweep_name_problems(sweeps, [Path(name).stem for name in names if name not in sweeps])
+    if clashes:
+        raise InputError(clashes)
     codes = [_run_sweep(Path(name), arguments) for name in sweeps]
     names = [name for name in names if name not in sweeps]
     if not names:
@@ -429,6 +436,12 @@ def _seed_entries(kind: str):
 
 
 def _sweep(arguments) -> int:
+    from simulator.inputs.problems import InputError
+    from simulator.outputs.folders import sweep_name_problems
+
+    clashes = sweep_name_problems([str(arguments.sweep)], [])
+    if clashes:
+        raise InputError(clashes)
     return _run_sweep(arguments.sweep, arguments)
 
 

@@ -177,3 +177,23 @@ def test_draws_on_a_horizon_without_a_whole_year_skip_the_tornado(tmp_path):
     assert main([str(short), "--draws", "200", "--seed", "1", "--out", str(tmp_path / "out"), "--quiet"]) == 0
     folder = tmp_path / "out" / "part"
     assert (folder / "fan.svg").exists() and not (folder / "tornado.svg").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "others", "message"),
+    [
+        ("comparison", ["geneva-truce", "deal"], "its folder, 'comparison', would collide with the comparison folder"),
+        ("geneva-truce", ["geneva-truce"], "its folder, 'geneva-truce', would collide with another folder of this run"),
+        (".hidden", [], "the file's name cannot name a sweep folder (it starts with a dot"),
+    ],
+)
+def test_a_sweep_whose_folder_would_collide_is_refused_before_any_work(tmp_path, capsys, name, others, message):
+    """A sweep's folder takes its file's name: one named like the comparison or a scenario of the run was written,
+    then overwritten (or overwrote a report), and --check passed it."""
+    sweep_file = tmp_path / f"{name}.yaml"
+    sweep_file.write_text("scenario: geneva-truce\ngrid:\n  short_run_elasticity: [-0.5, -1.0]\n", encoding="utf-8")
+    out = tmp_path / "out"
+    for command in (["--check", str(sweep_file), *others], [str(sweep_file), *others, "--out", str(out)]):
+        assert main(command) == 2
+        assert f"{sweep_file}:1:1: {message}" in capsys.readouterr().err
+    assert not out.exists()

@@ -136,6 +136,29 @@ MAX_NAME_BYTES = 200
 """The longest scenario id that names a folder [bytes]: the staging folder adds 10 to it, and systems allow 255."""
 
 
+def sweep_name_problems(sweeps: Sequence[str], scenarios: Sequence[str]) -> list[Problem]:
+    """Problems of the folders sweep files would write: a name that starts with a dot or is too long, or that another
+    sweep, a scenario of the same run (``scenarios``: their ids) or the comparison would also write."""
+    problems = []
+    taken = {*scenarios, COMPARISON}
+    seen: set[str] = set()
+    for sweep in sweeps:
+        name = Path(sweep).stem
+        if name.startswith(".") or len(name.encode()) > MAX_NAME_BYTES:
+            message = (
+                "the file's name cannot name a sweep folder (it starts with a dot, or is longer than "
+                f"{MAX_NAME_BYTES} bytes): rename the file"
+            )
+        elif name in taken or name in seen:
+            what = "the comparison folder" if name == COMPARISON else "another folder of this run"
+            message = f"its folder, '{name}', would collide with {what}: rename the file"
+        else:
+            seen.add(name)
+            continue
+        problems.append(Problem(sweep, 1, 1, "", message))
+    return problems
+
+
 def check_names(scenarios: Sequence[Scenario], compare: bool) -> None:
     """Each folder name once: two files with one stem, or a scenario called 'comparison', would overwrite each other."""
     problems = []
