@@ -5,6 +5,7 @@ Tests of a whole ``simulate`` run cut off by SIGTERM are in tests/test_cli.py.
 """
 
 import errno
+import json
 import os
 import subprocess
 import sys
@@ -44,11 +45,16 @@ def baseline():
     return load_scenario("baseline-2024")
 
 
+def _manifest(run: str) -> str:
+    """A manifest of ours (a run replaces only folders it wrote) saying which run wrote it."""
+    return json.dumps({"package": {"name": "tariff-scenarios"}, "run": run})
+
+
 def _folder(out: Path, name: str, content: str) -> Path:
     """A complete report folder as far as the swap is concerned: a manifest saying which run wrote it."""
     path = out / name
     path.mkdir()
-    (path / "manifest.json").write_text(content)
+    (path / "manifest.json").write_text(_manifest(content))
     return path
 
 
@@ -62,7 +68,7 @@ def _names(out: Path) -> list[str]:
 def test_a_swap_cut_off_between_its_renames_is_put_back_by_the_next_run(tmp_path, monkeypatch):
     _folder(tmp_path, "deal", "previous run")
     staging = staging_folder(tmp_path, "deal")
-    (staging / "manifest.json").write_text("this run")
+    (staging / "manifest.json").write_text(_manifest("this run"))
     renamed = Path.rename
 
     def rename_then_interrupt(self, target):
@@ -78,10 +84,10 @@ def test_a_swap_cut_off_between_its_renames_is_put_back_by_the_next_run(tmp_path
     assert _names(tmp_path) == sorted([".deal-old", staging.name])  # the moment the issue describes
     remove_leftovers(tmp_path, ["deal"])
     assert _names(tmp_path) == ["deal"]
-    assert (tmp_path / "deal" / "manifest.json").read_text() == "previous run"
+    assert (tmp_path / "deal" / "manifest.json").read_text() == _manifest("previous run")
     with staged_folder(tmp_path, "deal") as new:
-        (new / "manifest.json").write_text("next run")
-    assert _names(tmp_path) == ["deal"] and (tmp_path / "deal" / "manifest.json").read_text() == "next run"
+        (new / "manifest.json").write_text(_manifest("next run"))
+    assert _names(tmp_path) == ["deal"] and (tmp_path / "deal" / "manifest.json").read_text() == _manifest("next run")
 
 
 def test_a_process_killed_between_the_renames_costs_nothing(tmp_path):
@@ -93,7 +99,7 @@ def test_a_process_killed_between_the_renames_costs_nothing(tmp_path):
         from simulator.outputs.folders import replace_folder, staging_folder
         out = Path({str(tmp_path)!r})
         staging = staging_folder(out, "deal")
-        (staging / "manifest.json").write_text("this run")
+        (staging / "manifest.json").write_text({_manifest("this run")!r})
         renamed = Path.rename
         def rename(self, target):
             moved = renamed(self, target)
@@ -108,8 +114,8 @@ def test_a_process_killed_between_the_renames_costs_nothing(tmp_path):
     assert done.returncode == -9, done.stderr
     assert "deal" not in _names(tmp_path) and ".deal-old" in _names(tmp_path)
     with staged_folder(tmp_path, "deal") as new:
-        (new / "manifest.json").write_text("next run")
-    assert _names(tmp_path) == ["deal"] and (tmp_path / "deal" / "manifest.json").read_text() == "next run"
+        (new / "manifest.json").write_text(_manifest("next run"))
+    assert _names(tmp_path) == ["deal"] and (tmp_path / "deal" / "manifest.json").read_text() == _manifest("next run")
 
 
 def test_a_failed_second_rename_puts_the_old_folder_back_at_once(tmp_path, monkeypatch):
@@ -126,7 +132,7 @@ def test_a_failed_second_rename_puts_the_old_folder_back_at_once(tmp_path, monke
     with pytest.raises(KeyboardInterrupt):
         replace_folder(staging, tmp_path / "deal")
     monkeypatch.undo()
-    assert (tmp_path / "deal" / "manifest.json").read_text() == "previous run"
+    assert (tmp_path / "deal" / "manifest.json").read_text() == _manifest("previous run")
     assert ".deal-old" not in _names(tmp_path)
 
 
@@ -149,7 +155,7 @@ def test_an_interrupted_report_run_leaves_the_previous_folder(tmp_path, monkeypa
     with pytest.raises(KeyboardInterrupt):
         write_reports([short], tmp_path, baseline, workers=1)
     assert _names(tmp_path) == ["one-year"]
-    assert (tmp_path / "one-year" / "manifest.json").read_text() == "previous run"
+    assert (tmp_path / "one-year" / "manifest.json").read_text() == _manifest("previous run")
 
 
 # ---------------------------------------------------------------- two runs into one folder
@@ -163,7 +169,7 @@ def _holder(out: Path, seconds: float) -> subprocess.Popen:
         from pathlib import Path
         from simulator.outputs.folders import staged_folder
         with staged_folder(Path({str(out)!r}), "deal") as staging:
-            (staging / "manifest.json").write_text("first run")
+            (staging / "manifest.json").write_text({_manifest("first run")!r})
             print("staged", flush=True)
             time.sleep({seconds})
         """
@@ -177,11 +183,11 @@ def test_a_second_run_waits_for_the_first_and_removes_none_of_its_files(tmp_path
     first = _holder(tmp_path, 1.5)
     began = time.monotonic()
     with staged_folder(tmp_path, "deal") as staging:  # waits: the first run's staging folder must survive
-        assert (tmp_path / "deal" / "manifest.json").read_text() == "first run"
-        (staging / "manifest.json").write_text("second run")
+        assert (tmp_path / "deal" / "manifest.json").read_text() == _manifest("first run")
+        (staging / "manifest.json").write_text(_manifest("second run"))
     assert time.monotonic() - began > 0.5
     assert first.wait(timeout=60) == 0
-    assert _names(tmp_path) == ["deal"] and (tmp_path / "deal" / "manifest.json").read_text() == "second run"
+    assert _names(tmp_path) == ["deal"] and (tmp_path / "deal" / "manifest.json").read_text() == _manifest("second run")
 
 
 def test_a_run_that_waits_too_long_gives_up_with_one_line(tmp_path):
@@ -274,7 +280,7 @@ def test_a_full_disk_ends_the_run_with_one_line_and_no_partial_folder(tmp_path, 
         write_reports([short], tmp_path, baseline, workers=1)
     assert str(failed.value) == f"cannot write reports to {tmp_path}: the disk is full"
     assert _names(tmp_path) == ["one-year"]  # the previous folder, untouched; no staging folder
-    assert (tmp_path / "one-year" / "manifest.json").read_text() == "previous run"
+    assert (tmp_path / "one-year" / "manifest.json").read_text() == _manifest("previous run")
 
 
 def test_a_full_disk_while_saving_a_chart_ends_the_run(tmp_path, monkeypatch, short, baseline):
