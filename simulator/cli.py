@@ -310,12 +310,13 @@ def _simulate(arguments) -> int:
     if sweeps and (arguments.draws or arguments.seed is not None):
         print("simulate: a sweep file takes no --draws or --seed: " + ", ".join(sweeps), file=sys.stderr)
         return EXIT_INPUT
-    from simulator.inputs.problems import InputError
-    from simulator.outputs.folders import sweep_name_problems
+    if sweeps:  # the check imports the scenario model: a run with nothing to do stays light without it
+        from simulator.inputs.problems import InputError
+        from simulator.outputs.folders import sweep_name_problems
 
-    clashes = sweep_name_problems(sweeps, [Path(name).stem for name in names if name not in sweeps])
-    if clashes:
-        raise InputError(clashes)
+        clashes = sweep_name_problems(sweeps, [Path(name).stem for name in names if name not in sweeps])
+        if clashes:
+            raise InputError(clashes)
     codes = [_run_sweep(Path(name), arguments) for name in sweeps]
     names = [name for name in names if name not in sweeps]
     if not names:

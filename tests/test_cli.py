@@ -30,6 +30,23 @@ def test_help_imports_neither_pandas_nor_matplotlib():
     assert done.stdout.strip() == ""
 
 
+def test_a_run_with_nothing_to_rebuild_imports_nothing_heavy(tmp_path):
+    """With every folder up to date, a run reads manifests only: no pandas, matplotlib, pydantic or numpy (a check
+    of sweep names once imported the scenario model, and doubled the time of such a run)."""
+    assert main(["deal", "geneva-truce", "--out", str(tmp_path), "--quiet"]) == 0
+    code = (
+        "import sys\n"
+        "from simulator.cli import main\n"
+        f"assert main(['deal', 'geneva-truce', '--out', {str(tmp_path)!r}, '--quiet']) == 0\n"
+        "print(','.join(name for name in ('pandas', 'matplotlib', 'pydantic', 'numpy') if name in sys.modules))\n"
+    )
+    inodes = [(tmp_path / name).stat().st_ino for name in ("deal", "geneva-truce", "comparison")]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == ""
+    assert [(tmp_path / name).stat().st_ino for name in ("deal", "geneva-truce", "comparison")] == inodes
+
+
 def test_a_report_imports_no_scipy_and_fit_does(tmp_path):
     """Only the estimation needs scipy: a simulate run with its report and charts does not import it."""
     code = (
