@@ -268,12 +268,20 @@ def test_progress_counts_each_chart_as_its_files_are_written(tmp_path):
     baseline = load_scenario("baseline-2024")
     calls = []
     (alone,) = write_reports(
-        [load_scenario("deal")], tmp_path / "one", baseline, progress=lambda *call: calls.append(call)
+        [load_scenario("deal")], tmp_path / "one", baseline, workers=1, progress=lambda *call: calls.append(call)
     )
     charts = len(list(alone.path.glob("*.svg")))
     assert [call for call in calls if call[2] == "charts"] == [
         (done, charts, "charts") for done in range(1, charts + 1)
     ]
+
+    # drawn in parts on forked workers, the parent shows the count as it finds it (two charts may land between two
+    # looks), from the first chart to the last
+    calls.clear()
+    write_reports([load_scenario("deal")], tmp_path / "parts", baseline, workers=2, progress=lambda *c: calls.append(c))
+    done = [call[0] for call in calls if call[2] == "charts"]
+    assert {call[1] for call in calls if call[2] == "charts"} == {charts}
+    assert done == sorted(set(done)) and done[-1] == charts and len(done) > 1
 
     calls.clear()
     scenarios = [load_scenario("geneva-truce"), load_scenario("deal")]
