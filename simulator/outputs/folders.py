@@ -292,10 +292,7 @@ def replace_folder(staging: Path, target: Path) -> None:
     old = None
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise OutputFolderError(target, "something that is not a report folder is in the way: move it away")
-    if not ours(target):  # checked before the run's work too (refuse_foreign); this guards the gap since
-        raise OutputFolderError(
-            target, "it holds files simulate did not write (no report manifest); move them away or choose another --out"
-        )
+    refuse_foreign(target.parent, [target.name])  # checked before the run's work too; this guards the gap since
     if target.exists():
         old = old_folder(target)
         shutil.rmtree(old, ignore_errors=True)
