@@ -226,20 +226,31 @@ def _stored(key: str) -> tuple[Any, dict, dict] | None:
     a second); a kept entry loads in a millisecond. Only files that parsed without a problem are kept, so every
     problem is found afresh; marshal holds plain data only, so an entry cannot run code.
     """
+    raw = regular_file_bytes(cache_folder() / key, CACHE_ENTRY_BYTES)
     try:
-        # O_NONBLOCK and a regular file of bounded size: whatever stands at the path, reading it cannot wait or fill
-        # memory
-        descriptor = os.open(cache_folder() / key, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(descriptor, "rb") as stream:
-            status = os.fstat(stream.fileno())
-            if not stat.S_ISREG(status.st_mode) or status.st_size > CACHE_ENTRY_BYTES:
-                return None
-            stored = marshal.loads(stream.read(CACHE_ENTRY_BYTES))
-    except (OSError, ValueError, EOFError, TypeError):
+        stored = marshal.loads(raw) if raw is not None else None
+    except (ValueError, EOFError, TypeError):
         return None
     if not (isinstance(stored, tuple) and len(stored) == 3 and all(isinstance(part, dict) for part in stored[1:])):
         return None
     return stored
+
+
+def regular_file_bytes(path: Path, limit: int) -> bytes | None:
+    """The bytes of ``path`` if it is a regular file of at most ``limit`` bytes that can be read, else None.
+
+    Opened without blocking and checked once open: whatever stands at the path (a pipe, a device, a file swapped in
+    since), reading it cannot wait or fill memory.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(descriptor, "rb") as stream:
+            status = os.fstat(stream.fileno())
+            if not stat.S_ISREG(status.st_mode) or status.st_size > limit:
+                return None
+            return stream.read(limit)
+    except OSError:
+        return None
 
 
 def _store(key: str, entry: tuple[Any, dict, dict]) -> None:

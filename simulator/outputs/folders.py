@@ -23,7 +23,6 @@ import fcntl
 import json
 import os
 import shutil
-import stat
 import tempfile
 import time
 from collections.abc import Iterator, Sequence
@@ -31,6 +30,7 @@ from pathlib import Path
 
 from simulator.inputs.problems import InputError, Problem
 from simulator.inputs.scenario import Scenario
+from simulator.inputs.yaml_reader import regular_file_bytes
 from simulator.outputs.incremental import COMPARISON, PACKAGE
 
 OLD_SUFFIX = "-old"
@@ -260,13 +260,12 @@ def ours(target: Path) -> bool:
     try:
         if not any(target.iterdir()):
             return True
-        descriptor = os.open(target / "manifest.json", os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        with os.fdopen(descriptor, "rb") as stream:
-            status = os.fstat(stream.fileno())
-            if not stat.S_ISREG(status.st_mode) or status.st_size > MANIFEST_BYTES:
-                return False
-            manifest = json.loads(stream.read(MANIFEST_BYTES))
-    except (OSError, ValueError):
+    except OSError:
+        return False
+    raw = regular_file_bytes(target / "manifest.json", MANIFEST_BYTES)
+    try:
+        manifest = json.loads(raw) if raw is not None else None
+    except ValueError:
         return False
     package = manifest.get("package") if isinstance(manifest, dict) else None
     return isinstance(package, dict) and package.get("name") == PACKAGE
