@@ -399,3 +399,24 @@ def test_the_cli_stops_with_one_line_and_keeps_the_users_folder(tmp_path):
     assert done.returncode == 1 and "Traceback" not in done.stderr
     assert done.stderr.strip().splitlines()[-1].startswith(f"simulate: cannot write reports to {mine}: it holds files")
     assert (mine / "notes.txt").read_text(encoding="utf-8") == "precious"
+
+
+def test_a_projection_that_is_not_a_number_fails_its_scenario_instead_of_writing_empty_cells(
+    tmp_path, monkeypatch, short, baseline
+):
+    real = report.point_projection
+
+    def broken(scenario):
+        result = real(scenario)
+        if scenario.id != short.id:
+            return result
+        series = dict(result.series)
+        series["us_exports_to_china"] = series["us_exports_to_china"].copy()
+        series["us_exports_to_china"][40] = float("nan")
+        return type(result)(result.scenario, result.days, series)
+
+    monkeypatch.setattr(report, "point_projection", broken)
+    (outcome,) = write_reports([short], tmp_path, baseline, workers=1)
+    assert outcome.path is None
+    assert "the projection is not a number for us_exports_to_china" in outcome.error
+    assert _names(tmp_path) == []

@@ -208,6 +208,12 @@ EXPECTED = {
         "parameters.short_run_elasticity",
         "puts 100.0% of its mass outside -1 to 0, where its draws must fall",
     ),
+    "distribution-overflowing-spread.yaml": (
+        5,
+        25,
+        "parameters.short_run_elasticity",
+        "sd: 1e+308 is too large for a draw to stay a number (expected at most 1,000,000 in size)",
+    ),
     "distribution-share-without-percent.yaml": (
         5,
         17,

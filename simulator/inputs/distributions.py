@@ -47,6 +47,11 @@ SHAPES: dict[str, tuple[str, ...]] = {
 MIN_MASS = 0.01
 """A distribution must keep at least this share of its draws inside the parameter's valid range."""
 
+LARGEST = 1e6
+"""Largest size of a number in a distribution, in the parameter's unit: far beyond any sensible value (an elasticity
+of a million, a trend of 1000%), and small enough that no draw computed from it overflows to infinity, which would
+turn every drawn month into 'no value'."""
+
 
 @dataclass(frozen=True)
 class Distribution:
@@ -308,6 +313,12 @@ def parse_distribution(
         except Exception as failure:  # the point parser's message, prefixed with the key it is about
             message = failure.message() if hasattr(failure, "message") else str(failure)
             raise invalid("distribution", f"{key}: {message}") from None
+        if abs(parsed.value) > LARGEST:
+            raise invalid(
+                "distribution",
+                f"{key}: {parsed.value:g} is too large for a draw to stay a number (expected at most "
+                f"{LARGEST:,.0f} in size)",
+            )
         values[key] = parsed.value
         if parsed.fact:
             facts.append(parsed.fact)

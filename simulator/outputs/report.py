@@ -310,9 +310,26 @@ def compute(
 
 
 def _report(result: Result, baseline: Scenario, colour: str) -> ScenarioReport:
+    _check_finite(result)
     reference = point_projection(counterfactual(baseline, result.scenario))
     charts = scenario_chart_inputs(result)
     return ScenarioReport(result, reference, key_numbers(result, reference, charts.observed), charts, colour)
+
+
+def _check_finite(result: Result) -> None:
+    """ValueError naming the variables whose projection holds a value that is not a number: a report must not present
+    empty cells and blank charts as a finished run (the input checks keep every parameter within reach of a number;
+    this is the last guard)."""
+    arrays = dict(result.series)
+    if result.uncertainty is not None:
+        for frequency, (_, values) in result.uncertainty.periods.items():
+            arrays.update({f"{name} ({frequency} draws)": value for name, value in values.items()})
+    broken = [name for name, array in arrays.items() if not np.isfinite(array).all()]
+    if broken:
+        raise ValueError(
+            f"the projection is not a number for {', '.join(broken[:3])}{' and others' if len(broken) > 3 else ''}; "
+            "check the parameters' values and distributions"
+        )
 
 
 def _with_draws(
