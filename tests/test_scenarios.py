@@ -1,5 +1,7 @@
 """Bundled scenarios: all valid, every number sourced, extends merges as documented."""
 
+from pathlib import Path
+
 import pytest
 
 import simulator
@@ -114,3 +116,21 @@ def test_child_must_give_a_new_measure_a_path():
             "x",
         )
     assert "measure 'semiconductors' is new in this file and needs a 'path'" in str(caught.value)
+
+
+def test_a_relative_extends_is_read_beside_its_file_and_never_from_the_working_folder(tmp_path, monkeypatch):
+    """The same file must mean the same scenario wherever a run starts: a parent named by a relative path that is not
+    beside the file is unknown, even when the working folder holds a file of that name."""
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "parent.yaml").write_text("title: In the working folder\nextends: documented-2025\n")
+    child = tmp_path / "sub" / "child.yaml"
+    child.write_text("title: Child\nextends: parent.yaml\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError) as caught:
+        simulator.load_scenario(child)
+    (problem,) = caught.value.problems
+    assert (problem.line, problem.column, problem.path) == (2, 10, "extends")
+    assert "unknown scenario 'parent.yaml'" in problem.message
+    (tmp_path / "sub" / "parent.yaml").write_text("title: Beside the child\nextends: documented-2025\n")
+    assert simulator.load_scenario(child).title == "Child"
+    assert simulator.load_scenario(Path("sub/child.yaml")).title == "Child"

@@ -45,9 +45,12 @@ def find_scenario(path_or_id: str | os.PathLike[str], near: Path | None = None) 
     no parsing, so that deciding whether a report is up to date stays cheap.
     """
     path = Path(path_or_id)
-    if near is not None and not path.is_absolute() and _exists(near / path):
-        return near / path
-    if path.suffix in (".yaml", ".yml") or _exists(path) or os.sep in str(path_or_id):
+    written_as_path = path.suffix in (".yaml", ".yml") or os.sep in str(path_or_id)
+    if near is not None and not path.is_absolute():
+        # never the working folder: the same file must mean the same scenario wherever a run starts
+        if written_as_path or _exists(near / path):
+            return near / path
+    elif written_as_path or _exists(path):
         return path
     for folder in (near, scenarios_dir()):
         if folder is not None and _exists(folder / f"{path_or_id}.yaml"):
