@@ -568,6 +568,9 @@ def _generated(folder: Path) -> list[Generated]:
     for index in range(1, 300):
         write(f"chain/chain-{index}.yaml", f"title: Link {index}\nextends: chain-{index - 1}\n")
     cases.append(Generated("extends-chain-300-deep", str(chain / "chain-299.yaml"), expect=(0, 2)))
+    # the YAML scanner's time grows with the square of open brackets: 5,000 took seconds before the depth stopped it
+    write("brackets-5000-deep.yaml", TITLED + "description: " + "[" * 5000 + "]" * 5000 + "\n")
+    cases.append(Generated("brackets-5000-deep", str(folder / "brackets-5000-deep.yaml")))
     return cases
 
 
@@ -643,6 +646,7 @@ GENERATED_NAMES = [
     "extends-self-through-a-link",
     "extends-self-dotted-absolute",
     "extends-chain-300-deep",
+    "brackets-5000-deep",
 ]
 
 

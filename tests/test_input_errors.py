@@ -232,7 +232,7 @@ EXPECTED = {
         "tariffs.us_on_china.measures.reciprocal.path[0].renewal.probability",
         "150% is above 100%",
     ),
-    "deep-nesting.yaml": (1, 1, "", "nesting is too deep"),
+    "deep-nesting.yaml": (2, 54, "", "nesting is too deep (at most 40 levels)"),
     "horizon-backwards.yaml": (2, 10, "horizon", "ends (2024-01-01) on or before it starts (2026-12-31)"),
     "horizon-too-long.yaml": (2, 10, "horizon", "spans more than 20 years (expected an end on or before 2043-12-31)"),
     # past int64, a day count wrapped to 0 days and passed as valid

@@ -16,7 +16,7 @@ from typing import Any
 
 from simulator.inputs.authorities import AUTHORITIES, authorities_of
 from simulator.inputs.facts import load_facts, load_sources
-from simulator.inputs.locations import bundled_ids, find_scenario
+from simulator.inputs.locations import bundled_ids, find_scenario, may_be_sweep
 from simulator.inputs.parameters import PARAMETERS, ParameterValues, default_parameters, disorder, ordering_message
 from simulator.inputs.problems import FieldPath, InputError, Problem, did_you_mean, dotted, expected_one_of
 from simulator.inputs.scenario import (
@@ -180,7 +180,8 @@ def is_sweep_file(name: str | os.PathLike[str]) -> bool:
     """Whether a name given as a scenario is a readable sweep file (it has 'scenario' and 'grid', no 'tariffs')."""
     try:
         path = locate(name)
-        return path.is_file() and _looks_like_sweep(read_document(path))
+        # the cheap look first: a scenario file is then parsed once, by its own check, not a second time here
+        return may_be_sweep(path) and _looks_like_sweep(read_document(path))
     except InputError:
         return False
 

@@ -27,12 +27,14 @@ from typing import Any
 import ruamel.yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import CollectionEndEvent, CollectionStartEvent
 from ruamel.yaml.nodes import MappingNode, SequenceNode
 
 from simulator.inputs.problems import FieldPath, InputError, Problem, dotted
 
 _CORE = "tag:yaml.org,2002:"
 MAX_DEPTH = 40
+TOO_DEEP = f"nesting is too deep (at most {MAX_DEPTH} levels)"
 MAX_FILE_BYTES = 256_000
 """The largest input file read [bytes]: the largest bundled scenario is 7 kB; the YAML reader parses about
 100 kB a second, so this keeps any check under a few seconds."""
@@ -291,8 +293,11 @@ def _composed(text: str, name: str, counted: bool) -> Document:
         raise InputError(
             [Problem(name, 1, 1, "", f"holds more than {MAX_EVENTS:,} YAML values, far more than a scenario needs")]
         ) from None
+    except _TooDeepError as error:
+        line, column = error.mark.line + 1, error.mark.column + 1
+        raise InputError([Problem(name, line, column, "", TOO_DEEP)]) from None
     except RecursionError:
-        raise InputError([Problem(name, 1, 1, "", f"nesting is too deep (at most {MAX_DEPTH} levels)")]) from None
+        raise InputError([Problem(name, 1, 1, "", TOO_DEEP)]) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -313,6 +318,12 @@ class _TooLargeError(Exception):
     pass
 
 
+class _TooDeepError(Exception):
+    def __init__(self, mark: Any) -> None:
+        super().__init__()
+        self.mark = mark
+
+
 def _compose(text: str, limit: int | None) -> Any:
     """The YAML node graph of ``text``; past ``limit`` parser events, stop with :class:`_TooLargeError`.
 
@@ -321,25 +332,34 @@ def _compose(text: str, limit: int | None) -> Any:
     """
     # the safe parser reads YAML 1.2 as the round-trip one does, without keeping comments: a third of its time
     yaml = YAML(typ="safe", pure=True)
-    if limit is not None:
-        make = yaml.get_constructor_parser
+    make = yaml.get_constructor_parser
 
-        def counting(stream: Any) -> Any:
-            constructor, parser = make(stream)
-            take = parser.get_event
-            taken = 0
+    def counting(stream: Any) -> Any:
+        constructor, parser = make(stream)
+        take = parser.get_event
+        taken = depth = 0
 
-            def get_event() -> Any:
-                nonlocal taken
-                taken += 1
-                if taken > limit:
-                    raise _TooLargeError
-                return take()
+        def get_event() -> Any:
+            nonlocal taken, depth
+            taken += 1
+            if limit is not None and taken > limit:
+                raise _TooLargeError
+            event = take()
+            # brackets nested too deep are stopped as the parser meets them: past a thousand the scanner's time grows
+            # with the square of the depth (seconds) before the composer's recursion would give up; indented nesting
+            # costs no such time and is reported later with its field path
+            if isinstance(event, CollectionStartEvent) and event.flow_style:
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise _TooDeepError(event.start_mark)
+            elif isinstance(event, CollectionEndEvent) and depth:
+                depth -= 1
+            return event
 
-            parser.get_event = get_event
-            return constructor, parser
+        parser.get_event = get_event
+        return constructor, parser
 
-        yaml.get_constructor_parser = counting  # type: ignore[method-assign]
+    yaml.get_constructor_parser = counting  # type: ignore[method-assign]
     return yaml.compose(io.StringIO(text))
 
 
@@ -382,7 +402,7 @@ def _unsafe_message(character: str) -> str:
 def _build(node: Any, path: FieldPath, document: Document, problems: list[Problem], seen: set[int]) -> Any:
     document.positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if len(path) > MAX_DEPTH:
-        problems.append(document.problem(path, f"nesting is too deep (at most {MAX_DEPTH} levels)"))
+        problems.append(document.problem(path, TOO_DEEP))
         return None
     if isinstance(node, (MappingNode, SequenceNode)) or node.anchor:
         # an alias is the same node met twice; refusing it also refuses "billion laughs" files
