@@ -134,3 +134,19 @@ def test_a_relative_extends_is_read_beside_its_file_and_never_from_the_working_f
     (tmp_path / "sub" / "parent.yaml").write_text("title: Beside the child\nextends: documented-2025\n")
     assert simulator.load_scenario(child).title == "Child"
     assert simulator.load_scenario(Path("sub/child.yaml")).title == "Child"
+
+
+def test_an_extends_chain_holds_at_most_sixteen_files_and_a_longer_one_is_told_in_the_file_named(tmp_path):
+    from simulator.inputs.loading import MAX_EXTENDS_DEPTH
+
+    (tmp_path / "link-0.yaml").write_text("title: Link 0\nextends: geneva-truce\n")  # geneva-truce is a root
+    for index in range(1, MAX_EXTENDS_DEPTH):
+        (tmp_path / f"link-{index}.yaml").write_text(f"title: Link {index}\nextends: link-{index - 1}\n")
+    longest = tmp_path / f"link-{MAX_EXTENDS_DEPTH - 2}.yaml"  # itself, 14 more links and geneva-truce: 16 files
+    assert simulator.load_scenario(longest).title == f"Link {MAX_EXTENDS_DEPTH - 2}"
+    with pytest.raises(InputError) as caught:
+        simulator.load_scenario(tmp_path / f"link-{MAX_EXTENDS_DEPTH - 1}.yaml")
+    (problem,) = caught.value.problems
+    assert problem.file.endswith(f"link-{MAX_EXTENDS_DEPTH - 1}.yaml")
+    assert (problem.line, problem.column, problem.path) == (2, 10, "extends")
+    assert problem.message.startswith("the extends chain is longer than 16 files (link-15 → link-14 → … → link-0 →")

@@ -111,6 +111,7 @@ def _chain_from(scenario_id: str, document: Document, folder: Path, source: Path
     layers: list[_Layer] = []
     seen = [scenario_id]
     files = [source] if source is not None else []
+    first = document
     complete = True
     while True:
         if _looks_like_sweep(document):
@@ -131,9 +132,15 @@ def _chain_from(scenario_id: str, document: Document, folder: Path, source: Path
         parent = _parent_name(document)
         if parent is None:
             break
-        if len(seen) > MAX_EXTENDS_DEPTH:
+        if len(seen) >= MAX_EXTENDS_DEPTH:
+            # told in the file the user named, whose chain it is, rather than in the last file read
+            chain = " \u2192 ".join([*seen[:2], "\u2026", *seen[-1:], parent])
             problems.append(
-                document.problem(("extends",), f"the extends chain is longer than {MAX_EXTENDS_DEPTH} files")
+                first.problem(
+                    ("extends",),
+                    f"the extends chain is longer than {MAX_EXTENDS_DEPTH} files ({chain}); build on a scenario "
+                    "nearer the root",
+                )
             )
             complete = False
             break
