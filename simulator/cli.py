@@ -260,6 +260,16 @@ def _load(names: list[str]) -> tuple[list, list]:
     return scenarios, sorted(set(problems))
 
 
+def _unknown_reference(reference: str | None, names: list[str]) -> str | None:
+    """The line that says ``--reference`` names no scenario of the run, or None when it does (or is not given)."""
+    ids = [Path(name).stem for name in names]
+    if reference is None or reference in ids:
+        return None
+    from simulator.inputs.problems import did_you_mean
+
+    return f"simulate: --reference {reference} is not a scenario of this run{did_you_mean(reference, ids)}"
+
+
 def _check(arguments) -> int:
     """Everything a run checks before it computes: each file, the folder names, and sweep files (by flag or by keys)."""
     from simulator.inputs.loading import is_sweep_file
@@ -277,6 +287,9 @@ def _check(arguments) -> int:
     except InputError as error:
         problems += error.problems
     problems += sweep_name_problems(sweeps, [Path(name).stem for name in scenario_names])
+    unknown = _unknown_reference(arguments.reference, scenario_names)
+    if unknown:
+        print(unknown, file=sys.stderr)
     if sweeps:
         from simulator.uncertainty.sweeps import read_sweep
 
@@ -287,6 +300,8 @@ def _check(arguments) -> int:
                 problems += error.problems
     if problems:
         _print_problems(sorted(set(problems)))
+        return EXIT_INPUT
+    if unknown:
         return EXIT_INPUT
     if not arguments.quiet:
         parts = [
@@ -317,6 +332,13 @@ def _simulate(arguments) -> int:
         clashes = sweep_name_problems(sweeps, [Path(name).stem for name in names if name not in sweeps])
         if clashes:
             raise InputError(clashes)
+    unknown = _unknown_reference(arguments.reference, [name for name in names if name not in sweeps])
+    if unknown:  # told with every problem of the files, before any work
+        print(unknown, file=sys.stderr)
+        problems = _load([name for name in names if name not in sweeps])[1]
+        if problems:
+            _print_problems(problems)
+        return EXIT_INPUT
     codes = [_run_sweep(Path(name), arguments) for name in sweeps]
     names = [name for name in names if name not in sweeps]
     if not names:
@@ -344,9 +366,6 @@ def _simulate(arguments) -> int:
     names = [name for name in names if not compare_current or Path(name).stem not in current]
     loaded, problems = _load(names)
     scenarios = [presentable(scenario) for scenario in loaded]
-    if arguments.reference and arguments.reference not in [Path(name).stem for name in names]:
-        print(f"simulate: --reference {arguments.reference} is not a scenario of this run", file=sys.stderr)
-        return EXIT_INPUT
     bar = ProgressBar(len(current)) if interactive and scenarios else None
     outcomes = write_reports(
         scenarios,

@@ -180,6 +180,22 @@ def test_rerun_replaces_the_folder(tmp_path):
     assert not (tmp_path / "geneva-truce" / "stale.txt").exists()
 
 
+@pytest.mark.parametrize("check", [True, False], ids=["check", "run"])
+def test_a_reference_outside_the_run_is_told_with_every_file_problem_before_any_work(tmp_path, capsys, check):
+    bad = ROOT / "tests" / "fixtures" / "invalid" / "negative-rate.yaml"
+    out = tmp_path / "out"
+    command = ["geneva-truce", str(bad), "--reference", "genva-truce"]
+    assert main([*command, "--check"] if check else [*command, "--out", str(out), "--quiet"]) == 2
+    error = capsys.readouterr().err.splitlines()
+    assert error[0] == "simulate: --reference genva-truce is not a scenario of this run (did you mean 'geneva-truce'?)"
+    assert any("negative-rate.yaml:9:38: " in line for line in error[1:])
+    assert not out.exists()
+    # --check says no all-clear for a reference the run would refuse, even when every file is valid
+    assert main(["geneva-truce", "deal", "--reference", "documented-2025", "--check"]) == 2
+    assert capsys.readouterr().err.startswith("simulate: --reference documented-2025 is not a scenario of this run")
+    assert main(["geneva-truce", "deal", "--reference", "deal", "--check", "--quiet"]) == 0
+
+
 def test_invalid_scenario_is_reported_while_valid_ones_are_written(tmp_path, capsys):
     bad = ROOT / "tests" / "fixtures" / "invalid" / "negative-rate.yaml"
     assert main(["geneva-truce", str(bad), "deal", "--out", str(tmp_path), "--quiet"]) == 2
