@@ -259,6 +259,28 @@ def test_scenario_from_data_locates_by_field():
     assert only(refused(simulator.scenario_from_data, {"extends": "deal"}, None)).path == "scenario_id"
 
 
+def test_scenario_data_in_code_is_held_to_what_a_file_could_hold():
+    """Control characters, a list that holds itself and a blank title are refused as in a file; numpy's numbers, as a
+    notebook hands them over, are numbers."""
+    import numpy as np
+
+    bell = only(refused(simulator.scenario_from_data, {"extends": "deal", "title": "A\x07title"}, "mine"))
+    assert (bell.path, bell.line) == ("title", 0)
+    assert "character U+0007 (a control character) is not allowed in scenario data" in bell.message
+    key = only(refused(simulator.scenario_from_data, {"extends": "deal", "parameters": {"\u202epass": 1}}, "mine"))
+    assert key.path == "parameters" and "U+202E" in key.message
+    events: list = []
+    events.append(events)
+    looped = only(refused(simulator.scenario_from_data, {"extends": "deal", "events": events}, "mine"))
+    assert looped.path == "events[0]" and "holds itself" in looped.message
+    blank = only(refused(simulator.scenario_from_data, {"extends": "deal", "title": "    "}, "mine"))
+    assert blank.path == "title" and "blank or too short" in blank.message
+    numbers = {"shipping_lag_days": np.int64(20), "short_run_elasticity": np.float32(-0.5)}
+    scenario = simulator.scenario_from_data({"extends": "deal", "parameters": numbers}, "mine")
+    assert scenario.parameters.shipping_lag_days.value == 20.0
+    assert scenario.parameters.short_run_elasticity.value == -0.5
+
+
 def test_dir_lists_the_public_api_only():
     names = dir(simulator)
     assert "run" in names and "load_scenario" in names and "what_if" in names

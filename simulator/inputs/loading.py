@@ -31,7 +31,7 @@ from simulator.inputs.scenario import (
     ScenarioFile,
 )
 from simulator.inputs.schema import HINTED_KEYS, validate_partial
-from simulator.inputs.yaml_reader import Document, read_document
+from simulator.inputs.yaml_reader import Document, data_problems, read_document
 
 
 @dataclass
@@ -71,6 +71,9 @@ def scenario_from_data(data: dict[str, Any], scenario_id: str, name: str = "<cod
 
     ``data`` may hold ``extends`` to build on a bundled scenario.
     """
+    problems = data_problems(data, name)
+    if problems:
+        raise InputError(problems)
     document = Document(name, data, {(): (1, 1)})
     return resolve(_chain_from(scenario_id, document, Path.cwd()))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import numbers
 import re
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -24,8 +25,9 @@ MAX_DAYS = 36_600
 """The longest window, renewal or refund period [days]: 100 years, twice the longest horizon."""
 EARLIEST_DATE, LATEST_DATE = dt.date(1900, 1, 1), dt.date(2199, 12, 31)
 """Dates outside these are refused: the model's record starts in 2024 and its horizons end by 2124."""
-_PERCENT = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$")
-_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# ASCII digits only: Python reads fullwidth or Arabic-Indic digits as numbers, which a reader of the file may not
+_PERCENT = re.compile(r"^\s*([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*%\s*$", re.ASCII)
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
 
 
 @dataclass(frozen=True)
@@ -89,7 +91,7 @@ def parse_percent(
         result = Percent(float(fact.value), fact.id)
     elif isinstance(value, bool) or value is None:
         raise invalid("percent", "expected a rate with a percent sign, such as '30%'")
-    elif isinstance(value, (int, float)):
+    elif isinstance(value, numbers.Real):
         raise invalid("percent", _percent_hint(_as_float(value), low, high))
     elif isinstance(value, str):
         match = _PERCENT.match(value)
@@ -139,7 +141,8 @@ def parse_number(value: Any, info: ValidationInfo | None) -> Number:
         return Number(float(fact.value), fact.id)
     if isinstance(value, str) and value.strip().endswith("%"):
         raise invalid("number", f"'{value}' is a rate; this field takes a plain number such as -0.76")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(_as_float(value)):
+    # numbers.Real: numpy's scalars too, as a notebook hands them over
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(_as_float(value)):
         raise invalid("number", "expected a finite number such as -0.76")
     return Number(float(value))
 
@@ -151,9 +154,9 @@ def parse_days(value: Any, info: ValidationInfo | None) -> Number:
     if isinstance(value, dict):
         fact = resolve_fact(value, info, ("days",))
         result = Number(float(fact.value), fact.id)
-    elif isinstance(value, int) and not isinstance(value, bool):
+    elif isinstance(value, numbers.Integral) and not isinstance(value, bool):
         result = Number(_as_float(value))
-    elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*days?\s*", value):
+    elif isinstance(value, str) and re.fullmatch(r"\s*-?\d+\s*days?\s*", value, re.ASCII):
         result = Number(_as_float(int(value.strip().removesuffix("days").removesuffix("day"))))
     else:
         raise invalid("days", "expected a whole number of days, such as 90")

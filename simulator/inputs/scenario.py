@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, ValidationInfo, model_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from simulator.inputs.authorities import AUTHORITIES, DEFAULT_AUTHORITY
 from simulator.inputs.facts import Fact
@@ -280,6 +280,14 @@ class ScenarioFile(Strict):
     events: list[EventFile] | None = None
     events_replace: bool | None = None
     references: list[str] | None = None
+
+    @field_validator("title")
+    @classmethod
+    def _visible_title(cls, title: str | None) -> str | None:
+        # a title of spaces passes the length check and leaves charts and pages with a blank heading
+        if title is not None and len(title.strip()) < 3:
+            raise ValueError("blank or too short: write at least 3 characters besides spaces")
+        return title
 
     @model_validator(mode="after")
     def _replace_needs_events(self) -> ScenarioFile:

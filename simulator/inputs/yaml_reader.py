@@ -394,9 +394,42 @@ def _character_problems(text: str, name: str) -> list[Problem]:
     return problems
 
 
-def _unsafe_message(character: str) -> str:
+def data_problems(data: Any, name: str) -> list[Problem]:
+    """What a YAML file could not hold but Python data given in code can: unsafe characters in keys and texts,
+    nesting past :data:`MAX_DEPTH`, and a list or mapping that holds itself (which would recurse without end)."""
+    problems: list[Problem] = []
+
+    def visit(value: Any, path: FieldPath, open_: set[int]) -> None:
+        if len(problems) >= 20:
+            return
+        if len(path) > MAX_DEPTH:
+            problems.append(Problem(name, 1, 1, dotted(path), TOO_DEEP))
+            return
+        if isinstance(value, str):
+            unsafe = _UNSAFE.search(value)
+            if unsafe:
+                problems.append(Problem(name, 1, 1, dotted(path), _unsafe_message(unsafe.group(), "in scenario data")))
+            return
+        if not isinstance(value, (dict, list, tuple)):
+            return
+        if id(value) in open_:
+            problems.append(Problem(name, 1, 1, dotted(path), "holds itself (a list or mapping inside its own items)"))
+            return
+        inside = open_ | {id(value)}
+        for key, item in value.items() if isinstance(value, dict) else enumerate(value):
+            unsafe = _UNSAFE.search(key) if isinstance(key, str) else None
+            if unsafe:
+                problems.append(Problem(name, 1, 1, dotted(path), _unsafe_message(unsafe.group(), "in a key")))
+                continue
+            visit(item, (*path, key), inside)
+
+    visit(data, (), set())
+    return problems
+
+
+def _unsafe_message(character: str, where: str = "in a scenario file") -> str:
     label = unicodedata.name(character, "a control character").lower()
-    return f"character U+{ord(character):04X} ({label}) is not allowed in a scenario file: remove it"
+    return f"character U+{ord(character):04X} ({label}) is not allowed {where}: remove it"
 
 
 def _build(node: Any, path: FieldPath, document: Document, problems: list[Problem], seen: set[int]) -> Any:
