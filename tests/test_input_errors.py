@@ -433,3 +433,11 @@ def test_many_misspelt_keys_get_hints_for_the_first_hundred_only(tmp_path):
     assert hinted == unknown[:HINTED_KEYS] == unknown[:100]
     values = [problem for problem in raised.value.problems if "needs a percent sign" in problem.message]
     assert len(values) == HINTED_KEYS and values[0].line == 4
+
+
+def test_whole_numbers_read_as_yaml_1_2_reads_them_leading_zeros_included():
+    """'090' is 90 in YAML 1.2 (the reader said it was not a whole number); hexadecimal, octal and underscores stay."""
+    from simulator.inputs.yaml_reader import parse_text
+
+    data = parse_text("a: 090\nb: 0x1F\nc: 0o17\nd: 1_000\ne: -007\nf: +12\n", "numbers.yaml").data
+    assert data == {"a": 90, "b": 31, "c": 15, "d": 1000, "e": -7, "f": 12}

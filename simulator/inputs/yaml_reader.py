@@ -522,6 +522,8 @@ def _scalar(node: Any) -> Any:
             raise ValueError(f"'{text}' is not true or false")
         return text.lower() == "true"
     if kind == "int":
+        if re.fullmatch(r"[-+]?[0-9]+", text, re.ASCII):  # YAML 1.2 reads 090 as 90, as its writer meant
+            return int(text, 10)
         try:
             return int(text.replace("_", ""), 0)
         except ValueError:
