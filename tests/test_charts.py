@@ -285,3 +285,33 @@ def test_every_label_stays_inside_a_png_saved_at_any_resolution(results, dpi):
                 if text.get_visible() and text.get_text().strip()
             )
         assert widest <= width, (name, dpi, widest - width)
+
+
+def test_the_census_months_are_drawn_where_the_record_puts_them_fan_chart_included():
+    """Trade, balance and fan charts each mark every Census month of the horizon at its value, so a reader sees the
+    projection, and the draws' bands, against what was measured."""
+    import matplotlib.dates as mdates
+
+    from simulator.model.observed import observed
+
+    record = observed()
+    result = run(load_scenario("documented-2025"), draws=40, seed=1)
+    inside = record.months <= np.datetime64("2025-12")  # the record ends in December 2025, inside the horizon
+    dates = mdates.date2num(record.months[inside].astype("datetime64[D]"))
+    expected = {
+        "trade": [("US imports from China, Census", dates, record.imports[inside])],
+        "fan": [("Census months", dates, record.imports[inside])],
+        "balance": [("Census months", dates + 14, record.balance[inside])],
+    }
+    for chart, marks in expected.items():
+        figure = result.plot(chart)
+        lines = {line.get_label(): line for ax in figure.axes for line in ax.get_lines()}
+        for label, x, y in marks:
+            assert label in lines, (chart, sorted(lines))
+            np.testing.assert_allclose(lines[label].get_xdata(), x)
+            np.testing.assert_allclose(lines[label].get_ydata(), y)
+    fan = result.plot("fan")
+    balance_points = [line for line in fan.axes[1].get_lines() if line.get_marker() == "o"]
+    assert len(balance_points) == 1
+    np.testing.assert_allclose(balance_points[0].get_ydata(), record.balance[inside])
+    assert len(record.months[inside]) == 24  # January 2024 to December 2025

@@ -470,11 +470,14 @@ def fan_chart(inputs: ScenarioChartInputs) -> Figure:
         "90% of draws (5th–95th percentile)",
         "point projection",
     ]
+    # the record beside the bands: a reader sees at once whether the draws bracket what was measured
+    seen_at, seen = observed_months(result, inputs.observed)
+    labels += ["Census months"] if len(seen.months) else []
     layout = frame(
         f"Uncertainty: {scenario.title}",
         scenario.start,
         scenario.end,
-        events=events_of([scenario]),
+        events=events_of([scenario]) + data_end(result, inputs.observed),
         rows=2,
         panel_height=2.6,
         subtitles=True,
@@ -500,6 +503,9 @@ def fan_chart(inputs: ScenarioChartInputs) -> Figure:
             ax.fill_between([], [], [], color="#777777", alpha=0.4, linewidth=0, label=labels[1])
             ax.plot([], [], color="#555555", linewidth=2, label=labels[0])
         ax.plot(point_months, point[variable], color="black", linewidth=1, linestyle="--", label=labels[3])
+        if len(seen.months):
+            actual = seen.imports if variable == "us_imports_from_china" else seen.balance
+            ax.plot(seen_at, actual, "o", color="black", markersize=3.5, label=labels[4] if first else None, zorder=4)
         subtitle(layout, ax, text)
     outcome = result.uncertainty
     drawn = [
