@@ -32,7 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from simulator.inputs.loading import load_file, locate
+from simulator.inputs.loading import load_file, locate, scenario_extending
 from simulator.inputs.loading import scenario_from_data as _from_data
 from simulator.inputs.locations import bundled_ids
 from simulator.inputs.problems import NO_POSITION, ArgumentError, InputError, Problem, argument_problem, refuse
@@ -173,9 +173,18 @@ def scenario_from_data(data: dict[str, Any], scenario_id: str, name: str = "<cod
     return _from_code(dict(data), scenario_id, name)
 
 
-def _from_code(data: dict[str, Any], scenario_id: str, name: str, renames: Mapping[str, str] | None = None) -> Scenario:
-    """Validate data built in code; its problems point at the field (no lines in code), a parent's at its file."""
+def _from_code(
+    data: dict[str, Any],
+    scenario_id: str,
+    name: str,
+    renames: Mapping[str, str] | None = None,
+    base: _Scenario | None = None,
+) -> Scenario:
+    """Validate data built in code, on ``base`` when given; its problems point at the field (no lines in code), a
+    parent's at its file."""
     try:
+        if base is not None:
+            return presentable(scenario_extending(base, data, scenario_id, name))
         return presentable(_from_data(data, scenario_id, name))
     except InputError as error:
         renames = renames or {}
@@ -188,8 +197,11 @@ def _from_code(data: dict[str, Any], scenario_id: str, name: str, renames: Mappi
         raise ArgumentError(problems) from None
 
 
-def what_if(base: str | os.PathLike[str], title: str, scenario_id: str | None = None, **fields: Any) -> Scenario:
-    """A scenario extending ``base`` (a bundled id or YAML path), built in code and checked exactly as a YAML file.
+def what_if(
+    base: _Scenario | str | os.PathLike[str], title: str, scenario_id: str | None = None, **fields: Any
+) -> Scenario:
+    """A scenario extending ``base`` (a Scenario, a bundled id or a YAML path), built in code and checked exactly as a
+    YAML file. A Scenario may itself come from ``what_if``: what-ifs build on one another as files do.
 
     ``fields`` are the scenario file's keys: ``tariffs``, ``parameters``, ``horizon``,
     ``events``, ``description``; values as in YAML (``"30%"``, ``{"fact": "..."}``). ``scenario_id`` is its
@@ -200,7 +212,7 @@ def what_if(base: str | os.PathLike[str], title: str, scenario_id: str | None = 
     ``what_if(): parameters.pass_through: a share needs a percent sign: write '80%' if you mean 80 percent``
     (problems inside ``base``'s own file keep their file, line and column).
     """
-    _check_source("what_if", "base", base, scenario_objects=False)
+    _check_source("what_if", "base", base)
     if not isinstance(title, str):
         raise refuse("what_if", "title", f"expected the what-if's title as text, not {title!r}")
     if scenario_id is None:
@@ -209,6 +221,8 @@ def what_if(base: str | os.PathLike[str], title: str, scenario_id: str | None = 
         raise refuse("what_if", "scenario_id", f"expected a name such as 'my-what-if', not {scenario_id!r}")
     if "extends" in fields or "title" in fields:
         raise refuse("what_if", "extends", "give the scenario to extend as base=..., not extends=...")
+    if isinstance(base, _Scenario):
+        return _from_code({"title": title, **fields}, scenario_id, "what_if()", base=base)
     data = {"title": title, "extends": os.fspath(base), **fields}
     return _from_code(data, scenario_id, "what_if()", {"extends": "base"})
 

@@ -219,19 +219,43 @@ def test_what_if_errors_point_at_the_field():
     assert "1:1" not in str(error)
 
 
-def test_what_if_base_must_be_an_id_or_a_path():
-    message = "expected a bundled id such as 'documented-2025' or a path to a YAML file"
+def test_what_if_base_must_be_a_scenario_an_id_or_a_path():
+    message = "expected a Scenario, a bundled id such as 'documented-2025' or a path to a YAML file"
     assert only(refused(simulator.what_if, None, "No base")) == Problem(
         "what_if()", 0, 0, "base", f"{message}, not None"
     )
     assert only(refused(simulator.what_if, 3, "No base")).message == f"{message}, not 3"
-    scenario = simulator.load_scenario("deal")
-    assert only(refused(simulator.what_if, scenario, "Object")).message == (
-        f"{message}, not a Scenario object (give its file, or extend it in YAML)"
-    )
     unknown = only(refused(simulator.what_if, "documented-2052", "Typo"))
     assert unknown.file == "what_if()" and unknown.path == "base"
     assert unknown.message.startswith("unknown scenario 'documented-2052' (did you mean 'documented-2025'?)")
+
+
+def test_what_ifs_build_on_one_another_in_code_as_files_do():
+    """A what-if may extend a Scenario object, loaded from a file or itself built in code: the result is the one a
+    chain of files would give, and its problems point at its own fields."""
+    lower = simulator.what_if("documented-2025", "Lower pass-through", parameters={"pass_through": "80%"})
+    both = simulator.what_if(lower, "Lower pass-through, flat trend", parameters={"import_growth": "0%"})
+    assert (both.id, both.parent, both.extended.id) == ("lower-pass-through-flat-trend", lower.id, lower.id)
+    assert both.parameters.pass_through.value == 80.0 and both.parameters.import_growth.value == 0.0
+    assert set(both.parameters_set) == {"pass_through", "import_growth"}
+    in_files = simulator.scenario_from_data(
+        {
+            "title": "Lower pass-through, flat trend",
+            "extends": "documented-2025",
+            "parameters": {"pass_through": "80%", "import_growth": "0%"},
+        },
+        "lower-pass-through-flat-trend",
+    )
+    assert both.parameters == in_files.parameters and both.tariffs == in_files.tariffs
+    expires = simulator.what_if(
+        simulator.load_scenario("truce-expires"), "Expiry, 90% pass-through", parameters={"pass_through": "90%"}
+    )
+    assert expires.parent == "truce-expires" and expires.tariffs == simulator.load_scenario("truce-expires").tariffs
+    problem = only(refused(simulator.what_if, lower, "Too much", parameters={"pass_through": "180%"}))
+    assert (problem.file, problem.path) == ("what_if()", "parameters.pass_through")
+    new = {"us_on_china": {"measures": {"novel": {"path": [{"date": "2025-05-01", "rate": "10%"}]}}}}
+    problem = only(refused(simulator.what_if, lower, "New measure", tariffs=new))
+    assert problem.path == "tariffs.us_on_china.measures.novel" and "needs its 'authority'" in problem.message
 
 
 def test_what_if_title_and_id_are_checked():

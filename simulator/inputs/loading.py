@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -78,6 +79,19 @@ def scenario_from_data(data: dict[str, Any], scenario_id: str, name: str = "<cod
     return resolve(_chain_from(scenario_id, document, Path.cwd()))
 
 
+def scenario_extending(base: Scenario, data: dict[str, Any], scenario_id: str, name: str = "<code>") -> Scenario:
+    """Validate ``data`` (without ``extends``) as a file that extends ``base``, a scenario already resolved, which
+    may itself have been built in code."""
+    problems = data_problems(data, name)
+    if problems:
+        raise InputError(problems)
+    if len(base.chain) >= MAX_EXTENDS_DEPTH:
+        message = f"the extends chain is longer than {MAX_EXTENDS_DEPTH} files (it builds on {len(base.chain)})"
+        raise InputError([Problem(name, 1, 1, "", message)])
+    document = Document(name, data, {(): (1, 1)})
+    return resolve(_chain_from(scenario_id, document, Path.cwd(), parents=base.chain))
+
+
 def _display(path: Path) -> str:
     try:
         return os.path.relpath(path)
@@ -103,11 +117,18 @@ def _chain(path: Path) -> list[_Layer]:
     return _chain_from(path.stem, document, path.resolve().parent, path.resolve())
 
 
-def _chain_from(scenario_id: str, document: Document, folder: Path, source: Path | None = None) -> list[_Layer]:
+def _chain_from(
+    scenario_id: str,
+    document: Document,
+    folder: Path,
+    source: Path | None = None,
+    parents: Sequence[_Layer] = (),
+) -> list[_Layer]:
     """Read and validate the file and all its ancestors; root first.
 
     A cycle is found by the files' resolved paths, however each ``extends`` names its parent (an id, a relative
-    or an absolute path, a link).
+    or an absolute path, a link). ``parents``: the chain of a scenario already resolved, which ``document`` (then
+    without ``extends``) builds on.
     """
     facts = load_facts()
     problems: list[Problem] = []
@@ -133,7 +154,7 @@ def _chain_from(scenario_id: str, document: Document, folder: Path, source: Path
         else:
             complete = False
         parent = _parent_name(document)
-        if parent is None:
+        if parent is None or parents:
             break
         if len(seen) >= MAX_EXTENDS_DEPTH:
             # told in the file the user named, whose chain it is, rather than in the last file read
@@ -178,12 +199,12 @@ def _chain_from(scenario_id: str, document: Document, folder: Path, source: Path
     if problems and complete and layers:
         # the checks of the merged scenario, on what did validate, so that all problems show at once
         try:
-            resolve(layers[::-1])
+            resolve([*parents, *layers[::-1]])
         except InputError as error:
             problems += [problem for problem in error.problems if not _about_left_out(problem, layers)]
     if problems:
         raise InputError(problems)
-    return layers[::-1]
+    return [*parents, *layers[::-1]]
 
 
 def is_sweep_file(name: str | os.PathLike[str]) -> bool:
@@ -327,6 +348,7 @@ def resolve(layers: list[_Layer]) -> Scenario:
         files=tuple(layer.document.file for layer in layers),
         parameters_set=tuple(sorted(explicit)),
         extended=_resolve_parent(layers),
+        chain=tuple(layers),
     )
 
 

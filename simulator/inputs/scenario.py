@@ -369,6 +369,8 @@ class Scenario:
             draws; the others are drawn from their sourced ranges in ``seeds/parameters.yaml``).
         extended: the scenario this one extends, resolved on its own (None for a root, or when
             the parent alone is incomplete).
+        chain: the validated files it was merged from, root first, so that a what-if built in code can extend a
+            scenario that was itself built in code (not shown, not compared).
     """
 
     id: str
@@ -384,6 +386,7 @@ class Scenario:
     files: tuple[str, ...] = ()
     parameters_set: tuple[str, ...] = ()
     extended: Scenario | None = None
+    chain: tuple[Any, ...] = field(default=(), repr=False, compare=False)
 
     def facts_used(self) -> list[str]:
         """Ids of every fact the scenario cites, in order of first use."""
