@@ -153,6 +153,18 @@ def readme(title: str, files: list[DataFile]) -> str:
             f"pd.read_csv({item.name!r}, parse_dates={list(item.dates)!r}, dtype={item.dtypes!r})",
             "```",
         ]
-    lines += ["", "## Variables", "", "The variables of `monthly*.csv` and `projection*.csv`, without their unit:", ""]
-    lines += [f"- `{name}`: {spec.label}" for name, spec in VARIABLES.items()]
+    lines += [
+        "",
+        "## Variables",
+        "",
+        (
+            "Each variable by the name the `variable` column of `projection*.csv` gives it, with its monthly unit; "
+            "in `monthly*.csv` the column's name ends with that unit (`_usd_bn_per_month`, `_percent`):"
+        ),
+        "",
+    ]
+    lines += [
+        f"- `{name}`: {spec.label} [{spec.unit('monthly')}]. {spec.description}"
+        for name, spec in VARIABLES.items()
+    ]
     return "\n".join(lines) + "\n"
