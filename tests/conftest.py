@@ -27,7 +27,7 @@ def reports(tmp_path_factory) -> Path:
     hostile.write_text(
         f"title: {json.dumps(HOSTILE_TITLE)}\n"
         'description: "<img src=x onerror=alert(1)> ends *here*"\nextends: no-busan-deal\n'
-        "parameters: {short_run_elasticity: -1.0}\n",
+        "parameters: {short_run_elasticity: -1.0, pass_through: 50%}\n",
         encoding="utf-8",
     )
     scenarios = [load_scenario(name) for name in ("baseline-2024", "documented-2025", "truce-expires", str(hostile))]

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from simulator.api import load_scenario, run
+from simulator.api import bundled_ids, load_scenario, run
 from simulator.inputs.estimates import load_estimates
 from simulator.inputs.facts import load_facts, load_sources
 from simulator.inputs.locations import project_root
@@ -100,6 +100,22 @@ def test_summary_lists_key_numbers_and_footnotes(reports):
     numbers = set(re.findall(r"\[\^(\d+)\](?!:)", text))
     defined = set(re.findall(r"^\[\^(\d+)\]:", text, flags=re.MULTILINE))
     assert numbers and numbers <= defined
+
+
+def test_a_parameter_set_outside_what_its_sources_support_is_said_at_the_top(reports):
+    """The hostile what-if sets pass-through to 50% (its sources: 60% to 100%); its page and summary say so under the
+    title, and a scenario on the defaults carries no such note."""
+    from simulator.outputs.pages import evidence_note
+
+    hostile = next(path for path in reports.iterdir() if path.name.startswith("hostile"))
+    expected = (
+        "This scenario sets pass-through of duties to prices at 50%, where its sources support 60% to 100%. Its "
+        "numbers rest on that assumption, not on the evidence the defaults come from."
+    )
+    assert f"<strong>Note:</strong> {expected}" in (hostile / "index.html").read_text(encoding="utf-8")
+    assert f"**Note:** {expected}" in (hostile / "summary.md").read_text(encoding="utf-8")
+    assert "where its sources support" not in (reports / "documented-2025" / "index.html").read_text(encoding="utf-8")
+    assert all(evidence_note(load_scenario(name)) == "" for name in bundled_ids())
 
 
 def test_manifest_records_inputs_and_software(reports):
@@ -193,7 +209,7 @@ def test_comparison_folder(reports):
     ]  # the what-if drops the November cut
     assert (november["before"], november["after"]) == ("10%", "no step on this date; 20% in force")
     hostile = differences[differences["scenario"] == "hostile"]
-    assert list(hostile["input"]) == ["short-run elasticity"]
+    assert list(hostile["input"]) == ["short-run elasticity", "pass-through of duties to prices"]
     estimated = f"{load_estimates().value('short_run_elasticity'):.4g}".replace("-", "−")
     assert (hostile.iloc[0]["before"], hostile.iloc[0]["after"]) == (
         f"{estimated} (estimated from the monthly record)",

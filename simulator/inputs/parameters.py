@@ -383,6 +383,29 @@ def ordering_message(spec: ParameterSpec, value: float, bound: float) -> str:
     )
 
 
+def evidence_range(spec: ParameterSpec) -> tuple[float, float]:
+    """The values a parameter's sources support, in the written unit: for an estimated one the range given with its
+    prior (``supported``), for the others the 5th–95th percentiles of the sourced range."""
+    if spec.estimated is not None:
+        return spec.estimated.supported
+    return spec.low, spec.high  # type: ignore[return-value]
+
+
+def outside_evidence(values: Any, names: Collection[str]) -> list[tuple[ParameterSpec, float, tuple[float, float]]]:
+    """The parameters among ``names`` whose value in ``values`` (a scenario's parameters; a distribution by its
+    centre) lies outside :func:`evidence_range`: (spec, value, range), in the written unit, in registry order."""
+    found = []
+    for name, spec in PARAMETERS.items():
+        if name not in names:
+            continue
+        value = getattr(values, name)
+        written = value.central if isinstance(value, Distribution) else value.value
+        low, high = evidence_range(spec)
+        if not low <= written <= high:
+            found.append((spec, float(written), (low, high)))
+    return found
+
+
 def put_in_order(values: dict[str, Any], drawn: Collection[str]) -> dict[str, Any]:
     """``values`` with every ordering rule restored by moving only what is drawn.
 

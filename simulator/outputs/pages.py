@@ -25,6 +25,7 @@ import jinja2
 import markupsafe
 
 from simulator.inputs.locations import seeds_dir
+from simulator.inputs.parameters import outside_evidence
 from simulator.inputs.trade_data import MONTHLY_FILE
 from simulator.inputs.trade_data import read as read_trade_data
 from simulator.model.observed import Observed
@@ -278,6 +279,7 @@ def scenario_context(
         "changes": changes,
         "parent_title": parent.title if parent is not None else "",
         "start_note": start_note(scenario, history),
+        "evidence_note": evidence_note(scenario),
         "key_rows": key_rows(table),
         "key_columns": KEY_COLUMNS,
         "headings": headings(),
@@ -329,6 +331,31 @@ def start_note(scenario, history: Observed | None) -> str:
         "steady state at that day's tariffs: it does not carry the response to earlier changes still under way, so "
         f"its first months can differ from the Census record. Start the horizon on {day(first)} to compare with it."
     )
+
+
+def evidence_note(scenario) -> str:
+    """A warning naming each parameter the scenario sets outside the range its sources support ('' if none): its
+    numbers then rest on an assumption the literature and the record do not back."""
+    outside = outside_evidence(scenario.parameters, scenario.parameters_set)
+    if not outside:
+        return ""
+    parts = []
+    for spec, value, (low, high) in outside:
+        unit = "%" if spec.rules.percent else ""
+        shown = [format_number(number, _decimals(number), unit=unit) for number in (value, low, high)]
+        parts.append(f"{spec.label} at {shown[0]}, where its sources support {shown[1]} to {shown[2]}")
+    return (
+        f"This scenario sets {'; '.join(parts)}. Its numbers rest on "
+        f"{'that assumption' if len(parts) == 1 else 'those assumptions'}, not on the evidence the defaults come from."
+    )
+
+
+def _decimals(value: float) -> int:
+    """Places enough to show a parameter as written (−0.76, 12.5%, 30 days), at most three."""
+    for places in range(3):
+        if abs(round(value, places) - value) < 1e-9:
+            return places
+    return 3
 
 
 def _record(scenario, table, paths: TariffPaths | None, history: Observed | None, notes: Notes) -> dict[str, Any]:
