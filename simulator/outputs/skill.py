@@ -35,7 +35,10 @@ def written(name: str, value: float) -> str:
 def estimates_table(estimates: Estimates) -> str:
     """Markdown: each estimated parameter's prior, the range its sources support, the estimate and its 90% interval."""
     lines = [
-        "| parameter | prior centre (spread, scale) | sources support | estimate | 90% interval | inside? |",
+        (
+            "| parameter | prior centre (spread, scale) | sources support | estimate | 90% interval "
+            "| estimate within what the sources support? |"
+        ),
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for name in estimates.names:
