@@ -161,6 +161,40 @@ def test_at_a_glance_is_three_sentences_and_three_numbers_from_the_result():
     assert "below the path without the 2025 tariffs" in glance.sentences[0]
 
 
+def test_a_comparison_glance_names_every_scenario_that_ties_at_an_end_of_the_range():
+    """Scenarios alike to the tenth of a billion a reader sees are all named, in the run's order; none is picked by
+    its title."""
+    from simulator.outputs.glance import comparison_glance
+
+    def table(imports: float, balance: float) -> dict:
+        one = np.array
+        return {
+            "year": one([2026]),
+            "days": one([365]),
+            "imports": one([imports]),
+            "balance": one([balance]),
+            "us_revenue": one([50.0]),
+        }
+
+    tables = [
+        table(300.0, -200.0),
+        table(300.04, -210.0),
+        table(350.0, -250.0),
+        table(349.98, -200.0),
+        table(350.01, -200.02),
+        table(320.0, -200.03),
+    ]
+    first, second, _ = comparison_glance(tables, ["F", "E", "D", "C", "B", "A"], 0).sentences
+    assert first == (
+        "In 2026, US imports from China range from $300.0bn (F and E) to $350.0bn (D, C and B) across the 6 "
+        "scenarios."
+    )
+    assert second == (
+        "The US balance with China runs from a deficit of $250.0bn (D) to a deficit of $200.0bn (F, C and 2 others "
+        "alike)."
+    )
+
+
 def test_the_reference_defaults_to_the_documented_path():
     assert reference_of(["deal", "documented-2025"]) == "documented-2025"
     assert reference_of(["deal", "escalation"]) == "deal"

@@ -95,8 +95,8 @@ def comparison_glance(tables: Sequence[dict[str, np.ndarray]], titles: Sequence[
     ]
 
     def spread(column: str) -> tuple[tuple[float, str], tuple[float, str]]:
-        values = sorted((float(table[column][index]), title) for title, table, index in rows)
-        return values[0], values[-1]
+        values = [(float(table[column][index]), title) for title, table, index in rows]  # in the run's order
+        return _alike(values, min(values)[0]), _alike(values, max(values)[0])
 
     covered = (
         f"the {len(rows)} scenarios" if len(rows) == len(tables) else f"the {len(rows)} scenarios that reach {year}"
@@ -124,3 +124,13 @@ def comparison_glance(tables: Sequence[dict[str, np.ndarray]], titles: Sequence[
             Figure(str(len(rows)), "scenarios compared"),
         ),
     )
+
+
+def _alike(values: Sequence[tuple[float, str]], value: float) -> tuple[float, str]:
+    """``value`` and the titles of every scenario that shows it alike (to the tenth of a billion a reader sees): a tie
+    names them all, never one picked by its title."""
+    shown = money(value)
+    titles = [title for other, title in values if money(other) == shown]
+    if len(titles) <= 3:
+        return value, " and ".join([", ".join(titles[:-1]), titles[-1]] if len(titles) > 1 else titles)
+    return value, f"{titles[0]}, {titles[1]} and {len(titles) - 2} others alike"
