@@ -168,9 +168,33 @@ def scenario_from_data(data: dict[str, Any], scenario_id: str, name: str = "<cod
     """
     if not isinstance(data, Mapping):
         raise refuse("scenario_from_data", "data", f"expected a mapping of scenario fields, not {data!r}")
-    if not isinstance(scenario_id, str) or not scenario_id.strip():
-        raise refuse("scenario_from_data", "scenario_id", f"expected a name such as 'my-what-if', not {scenario_id!r}")
+    _check_id("scenario_from_data", scenario_id)
+    if not isinstance(name, str) or not name.strip() or not name.isprintable() or len(name) > MAX_ID:
+        raise refuse(
+            "scenario_from_data", "name", f"expected a short name for messages, such as '<code>', not {name!r:.80}"
+        )
     return _from_code(dict(data), scenario_id, name)
+
+
+MAX_ID = 120
+"""The longest scenario id or name accepted from code [characters], as a file name would allow."""
+
+
+def _check_id(function: str, scenario_id: Any) -> None:
+    """A scenario id shown in tables and legends: text of printable characters, no folder separator, not too long."""
+    if (
+        not isinstance(scenario_id, str)
+        or not scenario_id.strip()
+        or not scenario_id.isprintable()
+        or any(separator in scenario_id for separator in ("/", "\\"))
+        or len(scenario_id) > MAX_ID
+    ):
+        raise refuse(
+            function,
+            "scenario_id",
+            f"expected a name such as 'my-what-if' (printable, no '/', at most {MAX_ID} characters), not "
+            f"{scenario_id!r:.80}",
+        )
 
 
 def _from_code(
@@ -217,8 +241,7 @@ def what_if(
         raise refuse("what_if", "title", f"expected the what-if's title as text, not {title!r}")
     if scenario_id is None:
         scenario_id = "-".join(re.findall(r"[a-z0-9]+", title.lower()))[:60].strip("-") or "what-if"
-    if not isinstance(scenario_id, str) or not scenario_id.strip():
-        raise refuse("what_if", "scenario_id", f"expected a name such as 'my-what-if', not {scenario_id!r}")
+    _check_id("what_if", scenario_id)
     if "extends" in fields or "title" in fields:
         raise refuse("what_if", "extends", "give the scenario to extend as base=..., not extends=...")
     if isinstance(base, _Scenario):

@@ -192,6 +192,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if argv is None:  # a terminated run cleans up like an interrupted one
         signal.signal(signal.SIGTERM, _interrupt)
+    if arguments.sweep is not None and arguments.reference is not None:
+        # a sweep draws no comparison to set a reference for; refused alike by --check and by the run
+        print("simulate: --reference chooses the comparison's reference; a --sweep has none", file=sys.stderr)
+        return EXIT_INPUT
     try:
         if arguments.check:
             return _check(arguments)
@@ -267,7 +271,9 @@ def _unknown_reference(reference: str | None, names: list[str]) -> str | None:
         return None
     from simulator.inputs.problems import did_you_mean
 
-    return f"simulate: --reference {reference} is not a scenario of this run{did_you_mean(reference, ids)}"
+    shown = f"'{reference}'" if reference.isprintable() else repr(reference)  # never a raw escape on the terminal
+    hint = did_you_mean(Path(reference).stem.lower(), ids) if reference.isprintable() else ""
+    return f"simulate: --reference {shown} is not a scenario of this run{hint}"
 
 
 def _check(arguments) -> int:

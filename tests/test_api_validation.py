@@ -305,6 +305,32 @@ def test_scenario_data_in_code_is_held_to_what_a_file_could_hold():
     assert scenario.parameters.short_run_elasticity.value == -0.5
 
 
+def test_scenario_data_in_code_is_text_and_bounded_as_a_file_is():
+    """Bytes are not text (they skipped the character checks, and as 'extends' were dropped without a word); any
+    mapping reads as a dict; data bigger than a file may be is refused at once; names and ids are checked."""
+    import types
+
+    base = {"title": "What if: code", "extends": "deal"}
+    dropped = only(refused(simulator.scenario_from_data, {"title": "What if: b", "extends": b"deal"}, "k"))
+    assert (dropped.path, dropped.message) == ("extends", "expected text, not bytes (decode them first)")
+    escape = only(refused(simulator.scenario_from_data, {**base, "description": b"a\x1b[31m"}, "k"))
+    assert escape.path == "description" and "not bytes" in escape.message
+    assert only(refused(simulator.scenario_from_data, {**base, "title": memoryview(b"What if")}, "k")).path == "title"
+    proxy = types.MappingProxyType({"pass_through": "80%"})
+    assert simulator.scenario_from_data({**base, "parameters": proxy}, "k").parameters.pass_through.value == 80.0
+    many = only(refused(simulator.scenario_from_data, {**base, "parameters": {f"p{i}": 1 for i in range(20_000)}}, "k"))
+    assert many.message == "holds more than 10,000 values, far more than a scenario needs"
+    long = only(refused(simulator.scenario_from_data, {**base, "description": "x" * 300_000}, "k"))
+    assert long.message == "holds more than 256,000 characters, far more than a scenario needs"
+    for scenario_id in ("../../etc/passwd", "a\nb", "x" * 121, ""):
+        assert only(refused(simulator.scenario_from_data, base, scenario_id)).path == "scenario_id"
+    assert only(refused(simulator.what_if, "deal", "What if: id", scenario_id="a/b")).path == "scenario_id"
+    for name in (5, None, "a\nb"):
+        assert only(refused(simulator.scenario_from_data, base, "k", name)).path == "name"
+    invisible = only(refused(simulator.scenario_from_data, {**base, "title": "\u200b\u200b\u200b"}, "k"))
+    assert invisible.path == "title" and "blank or too short" in invisible.message
+
+
 def test_dir_lists_the_public_api_only():
     names = dir(simulator)
     assert "run" in names and "load_scenario" in names and "what_if" in names

@@ -187,13 +187,30 @@ def test_a_reference_outside_the_run_is_told_with_every_file_problem_before_any_
     command = ["geneva-truce", str(bad), "--reference", "genva-truce"]
     assert main([*command, "--check"] if check else [*command, "--out", str(out), "--quiet"]) == 2
     error = capsys.readouterr().err.splitlines()
-    assert error[0] == "simulate: --reference genva-truce is not a scenario of this run (did you mean 'geneva-truce'?)"
+    assert (
+        error[0] == "simulate: --reference 'genva-truce' is not a scenario of this run (did you mean 'geneva-truce'?)"
+    )
     assert any("negative-rate.yaml:9:38: " in line for line in error[1:])
     assert not out.exists()
     # --check says no all-clear for a reference the run would refuse, even when every file is valid
     assert main(["geneva-truce", "deal", "--reference", "documented-2025", "--check"]) == 2
-    assert capsys.readouterr().err.startswith("simulate: --reference documented-2025 is not a scenario of this run")
+    assert capsys.readouterr().err.startswith("simulate: --reference 'documented-2025' is not a scenario of this run")
     assert main(["geneva-truce", "deal", "--reference", "deal", "--check", "--quiet"]) == 0
+
+
+def test_a_reference_is_shown_safely_and_refused_with_a_sweep_by_the_check_and_the_run_alike(tmp_path, capsys):
+    assert main(["deal", "truce-expires", "--reference", "DEAL", "--check"]) == 2
+    assert capsys.readouterr().err == (
+        "simulate: --reference 'DEAL' is not a scenario of this run (did you mean 'deal'?)\n"
+    )
+    assert main(["deal", "truce-expires", "--reference", "de\nal\x1b[31m", "--check"]) == 2
+    assert capsys.readouterr().err == ("simulate: --reference 'de\\nal\\x1b[31m' is not a scenario of this run\n")
+    sweep = tmp_path / "grid.yaml"
+    sweep.write_text("scenario: documented-2025\nfrequency: annual\ngrid: {pass_through: [80%, 100%]}\n")
+    for check in (["--check"], ["--out", str(tmp_path / "out")]):
+        assert main(["--sweep", str(sweep), "--reference", "documented-2025", *check]) == 2
+        assert "a --sweep has none" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
 
 
 def test_invalid_scenario_is_reported_while_valid_ones_are_written(tmp_path, capsys):

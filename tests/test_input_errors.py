@@ -235,6 +235,13 @@ EXPECTED = {
     "title-blank.yaml": (2, 8, "title", "blank or too short: write at least 3 characters besides spaces"),
     "rate-fullwidth-digits.yaml": (6, 11, "tariffs.us_on_china.base", "is not a rate (expected a number with"),
     "deep-nesting.yaml": (2, 54, "", "nesting is too deep (at most 40 levels)"),
+    "deep-indented-nesting.yaml": (5, 401, "", "nesting is too deep (at most 40 levels)"),
+    "renewals-seventeen.yaml": (
+        74,
+        74,
+        "tariffs.china_on_us.measures.w16.path[0].renewal",
+        "more than 16 windows with a renewal probability in one file",
+    ),
     "horizon-backwards.yaml": (2, 10, "horizon", "ends (2024-01-01) on or before it starts (2026-12-31)"),
     "horizon-too-long.yaml": (2, 10, "horizon", "spans more than 20 years (expected an end on or before 2043-12-31)"),
     # past int64, a day count wrapped to 0 days and passed as valid

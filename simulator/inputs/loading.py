@@ -32,7 +32,7 @@ from simulator.inputs.scenario import (
     ScenarioFile,
 )
 from simulator.inputs.schema import HINTED_KEYS, validate_partial
-from simulator.inputs.yaml_reader import Document, data_problems, read_document
+from simulator.inputs.yaml_reader import Document, plain_data, read_document
 
 
 @dataclass
@@ -72,7 +72,7 @@ def scenario_from_data(data: dict[str, Any], scenario_id: str, name: str = "<cod
 
     ``data`` may hold ``extends`` to build on a bundled scenario.
     """
-    problems = data_problems(data, name)
+    data, problems = plain_data(data, name)
     if problems:
         raise InputError(problems)
     document = Document(name, data, {(): (1, 1)})
@@ -82,7 +82,7 @@ def scenario_from_data(data: dict[str, Any], scenario_id: str, name: str = "<cod
 def scenario_extending(base: Scenario, data: dict[str, Any], scenario_id: str, name: str = "<code>") -> Scenario:
     """Validate ``data`` (without ``extends``) as a file that extends ``base``, a scenario already resolved, which
     may itself have been built in code."""
-    problems = data_problems(data, name)
+    data, problems = plain_data(data, name)
     if problems:
         raise InputError(problems)
     if len(base.chain) >= MAX_EXTENDS_DEPTH:
@@ -242,15 +242,30 @@ def _parent_name(document: Document) -> str | None:
     return None
 
 
+MAX_RENEWALS = 16
+"""The most windows with a renewal probability one file may hold: a truce is a handful of windows, and each is a
+decision whose combinations the Monte Carlo draws build tariff paths for (300 made a draw cost 0.1 s)."""
+
+
 def _check_file(content: ScenarioFile, document: Document) -> list[Problem]:
     """Rules that span fields of one file: one entry per date and measure, known sources."""
     problems = []
+    renewals = 0
     if content.tariffs is not None:
         for direction in DIRECTIONS:
             side = getattr(content.tariffs, direction)
             for name, measure in ((side.measures or {}) if side else {}).items():
                 first: dict[Any, int] = {}
                 for index, entry in enumerate(measure.path or []):
+                    renewals += entry.renewal is not None
+                    if entry.renewal is not None and renewals == MAX_RENEWALS + 1:
+                        where = ("tariffs", direction, "measures", name, "path", index, "renewal")
+                        message = (
+                            f"more than {MAX_RENEWALS} windows with a renewal probability in one file (each is a "
+                            "truce decision whose outcomes the Monte Carlo draws combine; expected at most "
+                            f"{MAX_RENEWALS})"
+                        )
+                        problems.append(document.problem(where, message))
                     if entry.start in first:
                         where = ("tariffs", direction, "measures", name, "path", index)
                         message = (

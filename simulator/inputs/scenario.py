@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Any
+from unicodedata import category
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
@@ -284,8 +285,10 @@ class ScenarioFile(Strict):
     @field_validator("title")
     @classmethod
     def _visible_title(cls, title: str | None) -> str | None:
-        # a title of spaces passes the length check and leaves charts and pages with a blank heading
-        if title is not None and len(title.strip()) < 3:
+        # a title of spaces (or of zero-width characters) passes the length check and leaves charts and pages with a
+        # blank heading
+        visible = [character for character in title or "" if not character.isspace() and category(character) != "Cf"]
+        if title is not None and len(visible) < 3:
             raise ValueError("blank or too short: write at least 3 characters besides spaces")
         return title
 

@@ -20,6 +20,7 @@ import stat
 import sys
 import tempfile
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,9 @@ from simulator.inputs.problems import FieldPath, InputError, Problem, dotted
 _CORE = "tag:yaml.org,2002:"
 MAX_DEPTH = 40
 TOO_DEEP = f"nesting is too deep (at most {MAX_DEPTH} levels)"
+BLOCK_DEPTH = 200
+"""Indented levels at which reading stops: far past :data:`MAX_DEPTH`, whose problem names the field path, and well
+before Python's recursion limit, past which no place could be given."""
 MAX_FILE_BYTES = 256_000
 """The largest input file read [bytes]: the largest bundled scenario is 7 kB; the YAML reader parses about
 100 kB a second, so this keeps any check under a few seconds."""
@@ -338,6 +342,7 @@ def _compose(text: str, limit: int | None) -> Any:
         constructor, parser = make(stream)
         take = parser.get_event
         taken = depth = 0
+        nesting: list[bool] = []  # the open collections, innermost last: True for brackets
 
         def get_event() -> Any:
             nonlocal taken, depth
@@ -348,12 +353,15 @@ def _compose(text: str, limit: int | None) -> Any:
             # brackets nested too deep are stopped as the parser meets them: past a thousand the scanner's time grows
             # with the square of the depth (seconds) before the composer's recursion would give up; indented nesting
             # costs no such time and is reported later with its field path
-            if isinstance(event, CollectionStartEvent) and event.flow_style:
-                depth += 1
-                if depth > MAX_DEPTH:
+            # indented nesting is stopped too, far enough past the limit that a file's own path to it is reported
+            # first, yet before the reader's recursion gives up without a place
+            if isinstance(event, CollectionStartEvent):
+                depth += bool(event.flow_style)
+                nesting.append(bool(event.flow_style))
+                if depth > MAX_DEPTH or len(nesting) > BLOCK_DEPTH:
                     raise _TooDeepError(event.start_mark)
-            elif isinstance(event, CollectionEndEvent) and depth:
-                depth -= 1
+            elif isinstance(event, CollectionEndEvent) and nesting:
+                depth -= nesting.pop()
             return event
 
         parser.get_event = get_event
@@ -394,37 +402,66 @@ def _character_problems(text: str, name: str) -> list[Problem]:
     return problems
 
 
-def data_problems(data: Any, name: str) -> list[Problem]:
-    """What a YAML file could not hold but Python data given in code can: unsafe characters in keys and texts,
-    nesting past :data:`MAX_DEPTH`, and a list or mapping that holds itself (which would recurse without end)."""
+def plain_data(data: Any, name: str) -> tuple[Any, list[Problem]]:
+    """Python data given in code as a file would hold it, and what a file could not hold: unsafe characters in keys
+    and texts, bytes where text is due, nesting past :data:`MAX_DEPTH`, a list or mapping that holds itself (which
+    would recurse without end), more than :data:`MAX_EVENTS` values or :data:`MAX_FILE_BYTES` characters of text.
+    Any mapping becomes a dict and any tuple a list, as the YAML reader gives them."""
     problems: list[Problem] = []
+    size = {"values": 0, "characters": 0}
 
-    def visit(value: Any, path: FieldPath, open_: set[int]) -> None:
-        if len(problems) >= 20:
-            return
+    def too_much() -> bool:
+        if size["values"] > MAX_EVENTS or size["characters"] > MAX_FILE_BYTES:
+            what = f"{MAX_EVENTS:,} values" if size["values"] > MAX_EVENTS else f"{MAX_FILE_BYTES:,} characters"
+            problems.append(Problem(name, 1, 1, "", f"holds more than {what}, far more than a scenario needs"))
+            return True
+        return False
+
+    def visit(value: Any, path: FieldPath, open_: frozenset[int]) -> Any:
+        size["values"] += 1
+        if len(problems) >= 20 or too_much():
+            raise _EnoughError
         if len(path) > MAX_DEPTH:
             problems.append(Problem(name, 1, 1, dotted(path), TOO_DEEP))
-            return
+            return None
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            problems.append(Problem(name, 1, 1, dotted(path), "expected text, not bytes (decode them first)"))
+            return None
         if isinstance(value, str):
+            size["characters"] += len(value)
             unsafe = _UNSAFE.search(value)
             if unsafe:
                 problems.append(Problem(name, 1, 1, dotted(path), _unsafe_message(unsafe.group(), "in scenario data")))
-            return
-        if not isinstance(value, (dict, list, tuple)):
-            return
+            return value
+        if not isinstance(value, (Mapping, list, tuple)):
+            return value
         if id(value) in open_:
             problems.append(Problem(name, 1, 1, dotted(path), "holds itself (a list or mapping inside its own items)"))
-            return
+            return None
         inside = open_ | {id(value)}
-        for key, item in value.items() if isinstance(value, dict) else enumerate(value):
-            unsafe = _UNSAFE.search(key) if isinstance(key, str) else None
-            if unsafe:
-                problems.append(Problem(name, 1, 1, dotted(path), _unsafe_message(unsafe.group(), "in a key")))
-                continue
-            visit(item, (*path, key), inside)
+        if not isinstance(value, Mapping):
+            return [visit(item, (*path, index), inside) for index, item in enumerate(value)]
+        plain = {}
+        for key, item in value.items():
+            if isinstance(key, str):
+                size["characters"] += len(key)
+                unsafe = _UNSAFE.search(key)
+                if unsafe:
+                    problems.append(Problem(name, 1, 1, dotted(path), _unsafe_message(unsafe.group(), "in a key")))
+                    continue
+            plain[key] = visit(item, (*path, key), inside)
+        return plain
 
-    visit(data, (), set())
-    return problems
+    try:
+        plain = visit(data, (), frozenset())
+        too_much()  # the last text read counts too
+    except _EnoughError:
+        plain = None
+    return plain, problems
+
+
+class _EnoughError(Exception):
+    """Enough problems found, or too much data: the rest is not read."""
 
 
 def _unsafe_message(character: str, where: str = "in a scenario file") -> str:
