@@ -234,6 +234,14 @@ EXPECTED = {
     ),
     "title-blank.yaml": (2, 8, "title", "blank or too short: write at least 3 characters besides spaces"),
     "rate-fullwidth-digits.yaml": (6, 11, "tariffs.us_on_china.base", "is not a rate (expected a number with"),
+    "extends-empty.yaml": (3, 10, "extends", "empty: expected a bundled id or a file beside this one"),
+    "extends-folder.yaml": (3, 10, "extends", "'.' is a folder (expected a scenario file or bundled id)"),
+    "rate-with-exponent.yaml": (
+        6,
+        11,
+        "tariffs.us_on_china.base",
+        "'1.2e1%' is a rate with an exponent: write it out, such as '12%' or '0.5%'",
+    ),
     "deep-nesting.yaml": (2, 54, "", "nesting is too deep (at most 40 levels)"),
     "deep-indented-nesting.yaml": (5, 401, "", "nesting is too deep (at most 40 levels)"),
     "renewals-seventeen.yaml": (

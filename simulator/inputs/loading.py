@@ -168,8 +168,18 @@ def _chain_from(
             )
             complete = False
             break
+        if not parent.strip():
+            problems.append(document.problem(("extends",), "empty: expected a bundled id or a file beside this one"))
+            complete = False
+            break
         try:
             path = locate(parent, folder)
+            if path.is_dir():
+                problems.append(
+                    document.problem(("extends",), f"'{parent}' is a folder (expected a scenario file or bundled id)")
+                )
+                complete = False
+                break
             if not path.exists():
                 raise FileNotFoundError
             resolved = path.resolve()

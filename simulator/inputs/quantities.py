@@ -96,6 +96,8 @@ def parse_percent(
     elif isinstance(value, str):
         match = _PERCENT.match(value)
         if not match:
+            if re.fullmatch(r"\s*[+-]?[0-9.]+[eE][+-]?[0-9]+\s*%\s*", value, re.ASCII):
+                raise invalid("percent", f"'{value}' is a rate with an exponent: write it out, such as '12%' or '0.5%'")
             raise invalid("percent", f"'{value}' is not a rate (expected a number with a percent sign, such as '30%')")
         result = Percent(float(match.group(1)))
     else:
