@@ -130,8 +130,50 @@ def test_parameters_drawn_are_written_distributions_and_unset_defaults():
     assert drawn["short_run_elasticity"].values == {"low": -1.2, "central": -0.7, "high": -0.4}
     held = {name for name, spec in PARAMETERS.items() if spec.low == spec.high}  # mechanisms switched off
     assert held == {"export_switching_elasticity", "recovery_slowness"}
-    assert set(drawn) == set(PARAMETERS) - {"pass_through"} - held
+    fitted_with = {"anticipation_days", "long_run_adjustment_years"}  # the fit assumed their defaults
+    assert set(drawn) == set(PARAMETERS) - {"pass_through"} - held - fitted_with
+    assert set(parameter_distributions(scenario, held_in_fit=True)) == set(drawn) | fitted_with
     assert parameter_distributions(renewable("50%")) == {}
+
+
+def test_what_the_fit_holds_stays_put_in_draws_unless_the_scenario_draws_it():
+    """The registry marks every parameter that shapes the fitted flows but is not estimated (changing it changes the
+    model's 2025 months); draws keep those at their defaults, since the posterior was found with them, and the
+    median of 2025 imports then stays within 1.5% of the Census total (it ran 2.4% above with pass-through drawn)."""
+    from simulator.inputs.estimates import load_estimates
+    from simulator.inputs.parameters import default_parameters
+    from simulator.model.estimation import Record, monthly, setup
+
+    fit_setup = setup(Record.up_to())
+    estimates = load_estimates()
+    centre = {**fit_setup.fixed, **{name: estimates.value(name) for name in estimates.names}}
+    base = np.concatenate(monthly(fit_setup, centre))
+    moving = set()
+    for name, spec in PARAMETERS.items():
+        if spec.estimated is not None or spec.low == spec.high:
+            continue
+        other = spec.high if spec.high * spec.rules.scale != centre[name] else spec.low
+        moved = np.concatenate(monthly(fit_setup, {**centre, name: other * spec.rules.scale}))
+        if not np.allclose(moved, base, rtol=1e-9):
+            moving.add(name)
+    assert moving == {name for name, spec in PARAMETERS.items() if spec.held_in_fit}
+    assert moving == {"pass_through", "anticipation_days", "long_run_adjustment_years"}
+    assert default_parameters().pass_through.value == 100.0
+
+    documented = run("documented-2025", draws=1000, seed=7)
+    assert not moving & set(documented.uncertainty.drawn)
+    annual = documented.annual.reset_index()
+    median_2025 = annual[(annual["date"].dt.year == 2025) & (annual["quantile"] == 50)]["us_imports_from_china"]
+    assert float(median_2025.iloc[0]) == pytest.approx(308.38, rel=0.015)  # Census: $308.4bn in 2025
+    written = scenario_from_data(
+        {
+            "title": "Drawn pass-through",
+            "extends": "documented-2025",
+            "parameters": {"pass_through": {"low": "60%", "central": "100%", "high": "100%"}},
+        },
+        "drawn",
+    )
+    assert "pass_through" in parameter_distributions(written)
 
 
 def test_same_seed_same_quantiles_other_seed_other_quantiles():

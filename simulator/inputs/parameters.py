@@ -182,6 +182,10 @@ class ParameterSpec(Strict):
     limits: tuple[float, float] | None = None
     """The values a scenario may set, in the written unit, where the kind's own range allows values the model
     cannot use (None: the kind's range)."""
+    held_in_fit: bool = False
+    """Shapes the trade flows, but the fit holds it at its default instead of estimating it: the posterior of the
+    estimated parameters is conditional on that value, so Monte Carlo draws keep it there unless a scenario gives
+    it a distribution (the tornado chart still varies it, as a sensitivity)."""
 
     @model_validator(mode="after")
     def _sourced_or_estimated(self) -> ParameterSpec:

@@ -19,6 +19,7 @@ from simulator.inputs.estimates import load_estimates
 from simulator.inputs.facts import Fact, Source, load_facts, load_sources
 from simulator.inputs.parameters import PARAMETERS
 from simulator.inputs.scenario import DIRECTIONS, REVERT, Direction, Measure, PathEntry, Scenario
+from simulator.model import noise
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths
 from simulator.model.timeline import ignored_renewals, rate_on, schedule
@@ -381,26 +382,74 @@ def all_facts(scenario: Scenario) -> list[str]:
 
 
 def draws_note(result: Result) -> str:
-    """What a Monte Carlo run rests on: draws, what was drawn and how truces may be renewed (the random seed, which
-    repeats the run, is in the manifest and the page's header)."""
+    """What a Monte Carlo run rests on, in a few sentences: what was drawn and from where, what stays at the values
+    the fit assumed, how truces may be renewed (the random seed, which repeats the run, is in the manifest and the
+    page's header)."""
     outcome = result.uncertainty
     if outcome is None:
         return ""
-    # semicolons: some labels hold a comma themselves ('switching to other suppliers, imports')
-    drawn = "; ".join(
-        PARAMETERS[name].label if name in PARAMETERS else name.replace("_", " ") for name in outcome.drawn
-    )
+    scenario = result.scenario
+    estimates = load_estimates()
+    estimated = set(estimates.names) if estimates is not None else set()
+    joint = [
+        name
+        for name in outcome.drawn
+        if name in estimated and name not in noise.PARAMETERS and scenario.parameters.distribution(name) is None
+    ]
+    swings = any(name in noise.PARAMETERS for name in outcome.drawn)
+    rest = [name for name in outcome.drawn if name not in joint and name not in noise.PARAMETERS]
+    written = [_label(name) for name in rest if scenario.parameters.distribution(name) is not None]
+    sourced = [_label(name) for name in rest if scenario.parameters.distribution(name) is None]
+    sentences = [f"{result.draws:,} draws."]
+    if joint:
+        sentences.append(
+            f"The {len(joint)} estimated parameters of the trade response come together from the fit's posterior."
+        )
+    if written:
+        sentences.append(f"From the distributions the scenario gives: {_listed(written)}.")
+    if sourced:
+        sentences.append(
+            f"From {'their sourced ranges' if len(sourced) > 1 else 'its sourced range'}: {_listed(sourced)}."
+        )
+    if swings:
+        sentences.append("After the last Census month, each draw adds the monthly swings the model does not explain.")
+    if len(sentences) == 1:
+        sentences.append("No input varies across them.")
+    text = " ".join(sentences)
+    held = [
+        spec.label
+        for name, spec in PARAMETERS.items()
+        if spec.held_in_fit and name not in outcome.drawn and name not in scenario.parameters_set
+    ]
+    if held:
+        verb = "stay at the values" if len(held) > 1 else "stays at the value"
+        text += f" {_capital(_listed(held))} {verb} the fit assumed."
     policy = "; ".join(decision.describe() for decision in outcome.decisions)
-    text = f"{result.draws:,} draws of {f'these inputs: {drawn}' if drawn else 'no input'}."
     text += f" Truce renewals drawn too: {policy}." if policy else " Every truce ends as written: none may be renewed."
-    ignored = ignored_renewals(result.scenario)
+    ignored = ignored_renewals(scenario)
     text += f" Renewal ignored: {'; '.join(ignored)}." if ignored else ""
     return text + (
         " The point projection (the key numbers, and the dashed line of the fan chart) sets every input at its central "
-        "value; the median of the draws need not match it, even in months Census has published, because some ranges "
-        "are not symmetric around their centre (pass-through cannot exceed 100%, for one) and the model is not linear "
-        "in its inputs."
+        "value; the median of the draws need not match it, since the model is not linear in its inputs."
     )
+
+
+def _label(name: str) -> str:
+    return PARAMETERS[name].label if name in PARAMETERS else name.replace("_", " ")
+
+
+def _listed(items: list[str]) -> str:
+    """'a, b, and c'; set off by semicolons when an item holds a comma itself ('switching to other suppliers,
+    imports'), so that no part of a label reads as an item of its own."""
+    if len(items) < 2:
+        return "".join(items)
+    if any("," in item for item in items):
+        return f"{'; '.join(items[:-1])}; and {items[-1]}"
+    return f"{', '.join(items[:-1])}{',' if len(items) > 2 else ''} and {items[-1]}"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 @dataclass(frozen=True)

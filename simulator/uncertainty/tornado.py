@@ -74,7 +74,7 @@ def tornado(scenario: Scenario, variable: str = "us_trade_balance_with_china", y
 
     central = point_parameters(scenario)
     swings = []
-    for name, distribution in parameter_distributions(scenario).items():
+    for name, distribution in parameter_distributions(scenario, held_in_fit=True).items():
         if name in noise.PARAMETERS:  # they widen the draws but do not move a projection
             continue
         low, high = distribution.percentile(5), distribution.percentile(95)
