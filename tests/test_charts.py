@@ -142,8 +142,8 @@ def test_no_scenario_is_hidden_in_a_comparison_chart(results):
                 entry = next(text for text in legend if text.startswith(by_title[scenario]))
                 assert (
                     np.any(apart[~np.isnan(values)])
-                    or "same as" in entry
-                    or any("same as " + by_title[scenario] in text for text in legend)
+                    or "close to" in entry
+                    or any("close to " + by_title[scenario] in text for text in legend)
                 ), f"{name}: {scenario} is hidden under other lines and its legend does not say so ({entry!r})"
 
 

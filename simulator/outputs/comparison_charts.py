@@ -11,7 +11,7 @@ chart therefore shows, per variable, two panels:
   may leave it shortly before, since the model's buyers see dated changes coming).
 
 A scenario whose line matches another's (or the zero line) everywhere in a panel would be hidden,
-so its legend entry says so ('same as …'); see :func:`sameness`. Legends name scenarios by title
+so its legend entry says so ('close to …'); see :func:`sameness`. Legends name scenarios by title
 (ids are on the page). The reference is the run's choice (:func:`~simulator.outputs.chart_inputs.reference_of`).
 Each chart is listed once in the chart registry.
 """
@@ -63,7 +63,7 @@ class Panel:
     Attributes:
         variable: a name in the variable registry.
         title: the panel's subtitle (what the variable is, with its unit).
-        short: the variable in two or three words, for legend notes ('same as … in US duties').
+        short: the variable in two or three words, for legend notes ('close to … in US duties').
         unit: the unit of its values, for the axis label.
         daily: drawn day by day as steps (rates) rather than by whole month (flows).
         census: the Census series drawn in the reference panel ('imports', 'exports', 'balance') or ''.
@@ -144,19 +144,20 @@ def _close(one: np.ndarray, other: np.ndarray, tolerance: float) -> bool:
 
 
 def legend_note(matches: list[tuple[Panel, list[str] | None]], titles: dict[str, str], reference: str) -> str:
-    """What a scenario's legend entry adds when its line is hidden in some panel: ' (same as the reference)',
-    ' (same as the reference, then as Talks fail … in China's tariff)'; '' when it shows everywhere."""
+    """What a scenario's legend entry adds when its line is hidden in some panel: ' (close to the reference)',
+    ' (close to the reference, then to Talks fail … in China's tariff)'; '' when it shows everywhere. 'Close', not
+    'same': the lines lie within 1% of the panel's range of each other, which may still be a few $bn a year."""
     found = [(panel, path) for panel, path in matches if path]
     if not found:
         return ""
 
     def whom(path: list[str]) -> str:
         names = ["the reference" if match in ("", reference) else titles[match] for match in path]
-        return ", then as ".join(names)
+        return ", then to ".join(names)
 
     if len(found) == len(matches) and len({tuple(path) for _, path in found}) == 1:
-        return f" (same as {whom(found[0][1])})"
-    return " (" + "; ".join(f"same as {whom(path)} in {panel.short}" for panel, path in found) + ")"
+        return f" (close to {whom(found[0][1])})"
+    return " (" + "; ".join(f"close to {whom(path)} in {panel.short}" for panel, path in found) + ")"
 
 
 FORESIGHT = (
