@@ -55,7 +55,7 @@ from simulator.outputs.tables import (
 )
 from simulator.outputs.text import clean, short_title, web_url
 from simulator.outputs.text import number as format_number
-from simulator.uncertainty.scores import BENCHMARKS, FULL, scores
+from simulator.uncertainty.scores import BENCHMARKS, FULL, coverage, scores
 
 KEY_COLUMNS = (
     "year",
@@ -206,6 +206,65 @@ def skill_rows(forecasts) -> list[dict[str, str]]:
     return rows
 
 
+def skill_reading(forecasts) -> str:
+    """The skill table in words: where the model beats both simple rules and where one of them does better, and
+    whether the ranges held as many months as they should."""
+    forecasts = list(forecasts)
+    found = {(score.variant, score.flow, score.horizon): score for score in scores(forecasts)}
+    sentences = []
+    for flow in ("imports", "exports"):
+        ahead = sorted(horizon for variant, name, horizon in found if variant == FULL and name == flow)
+        if not ahead:
+            continue
+        model = {horizon: found[(FULL, flow, horizon)].mape for horizon in ahead}
+        best = {horizon: min(BENCHMARKS, key=lambda rule: found[(rule, flow, horizon)].mape) for horizon in ahead}
+        wins = [horizon for horizon in ahead if model[horizon] < found[(best[horizon], flow, horizon)].mape]
+        losses = [horizon for horizon in ahead if horizon not in wins]
+        text = (
+            f"For US {flow} the model's error is below both rules' {_months(wins)} ahead"
+            if wins
+            else (f"For US {flow} one of the rules does better at every horizon")
+        )
+        if wins and losses:
+            by_rule = {rule: [horizon for horizon in losses if best[horizon] == rule] for rule in BENCHMARKS}
+            rules = {"last value": "last month's value", "seasonal naive": "last year's month scaled"}
+            text += "; " + " and ".join(
+                f"{rules[rule]} does better {_months(horizons)} ahead" for rule, horizons in by_rule.items() if horizons
+            )
+        sentences.append(text + ".")
+    held90, held50 = coverage(forecasts, 90), coverage(forecasts, 50)
+    if not math.isnan(held90):
+        months = sum(1 for item in forecasts if item.variant == FULL and item.low50 is not None)
+        judgement = (
+            "narrower than they should be"
+            if held90 < 85 or held50 < 40
+            else ("wider than they should be" if held90 > 95 or held50 > 60 else "about as wide as they should be")
+        )
+        sentences.append(
+            f"Over all {months} months held out, the 90% ranges held {format_number(held90, 0)}% of them and the 50% "
+            f"ranges {format_number(held50, 0)}%: the ranges are {judgement}."
+        )
+    counts = [score.count for (variant, _, _), score in found.items() if variant == FULL]
+    if counts:
+        sentences.append(
+            f"Each row rests on {min(counts)} to {max(counts)} months, so a few large misses move it a lot."
+        )
+    return " ".join(sentences)
+
+
+def _months(horizons: list[int]) -> str:
+    """'1 to 3 months', '3 and 4 months', '1, 2, 5 and 6 months', '1 month'."""
+    runs: list[list[int]] = []
+    for horizon in horizons:
+        if runs and horizon == runs[-1][-1] + 1:
+            runs[-1].append(horizon)
+        else:
+            runs.append([horizon])
+    items = [item for run in runs for item in ([f"{run[0]} to {run[-1]}"] if len(run) > 2 else map(str, run))]
+    words = items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+    return f"{words} month{'' if horizons == [1] else 's'}"
+
+
 SPREAD_COLUMNS = ("year", "imports_5", "imports_50", "imports_95", "balance_5", "balance_50", "balance_95")
 SPREAD_HEADINGS = {
     "year": "Year",
@@ -287,6 +346,7 @@ def scenario_context(
         "backtest_columns": BACKTEST_COLUMNS,
         "backtest_headings": BACKTEST_HEADINGS,
         "skill_rows": skill_rows(skill) if skill else [],
+        "skill_reading": skill_reading(skill) if skill else "",
         "skill_columns": SKILL_COLUMNS,
         "skill_headings": SKILL_HEADINGS,
         "charts": list(charts),
