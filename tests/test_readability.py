@@ -456,3 +456,22 @@ def test_the_forecast_skill_is_read_out_in_words_under_its_table(reports):
     page = (reports / "documented-2025" / "index.html").read_text(encoding="utf-8")
     assert f"<p>{reading.replace(chr(39), '&#39;')}</p>" in page
     assert reading in (reports / "documented-2025" / "summary.md").read_text(encoding="utf-8").replace("\\", "")
+
+
+def test_the_page_says_how_far_the_record_goes_and_what_the_path_without_tariffs_rests_on(reports):
+    """A reader late in 2026 sees at the top that the model has seen Census months to December 2025 only, and reads
+    beside the key numbers that the path without the 2025 tariffs carries estimated trends."""
+    from simulator.outputs.pages import trend_note
+
+    page = (reports / "documented-2025" / "index.html").read_text(encoding="utf-8")
+    assert " · Census record to December 2025 · " in page
+    assert (
+        "That path grows the 2024 months by a trend of +4.2% a year for imports and −8.7% for exports (estimated from "
+        "the record), so the changes against it rest on those trends as well as on the tariffs." in page
+    )
+    assert "Census record to December 2025;" in (reports / "documented-2025" / "summary.md").read_text(encoding="utf-8")
+    flat = scenario_from_data(
+        {"title": "Flat", "extends": "documented-2025", "parameters": {"import_growth": "0%", "export_growth": "0%"}},
+        "flat",
+    )
+    assert trend_note(flat) == "That path holds the 2024 months flat, so the changes against it are the tariffs' alone."

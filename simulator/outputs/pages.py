@@ -338,6 +338,8 @@ def scenario_context(
         "changes": changes,
         "parent_title": parent.title if parent is not None else "",
         "start_note": start_note(scenario, history),
+        "record_end": record_end(history),
+        "trend_note": trend_note(scenario),
         "evidence_note": evidence_note(scenario),
         "key_rows": key_rows(table),
         "key_columns": KEY_COLUMNS,
@@ -376,6 +378,25 @@ def change_rows(scenario, parent, notes: Notes) -> list[dict[str, Any]]:
         }
         for row in differences(scenario, parent)
     ]
+
+
+def record_end(history: Observed | None) -> str:
+    """The last Census month the model has seen, as a reader writes it ('December 2025'; '' without a record)."""
+    if history is None or not len(history.months):
+        return ""
+    return f"{history.months[-1].astype(dt.date):%B %Y}"
+
+
+def trend_note(scenario) -> str:
+    """What the path without the 2025 tariffs rests on besides the tariffs: the trends it grows the 2024 months by."""
+    imports, exports = scenario.parameters.import_growth.value, scenario.parameters.export_growth.value
+    if imports == 0 and exports == 0:
+        return "That path holds the 2024 months flat, so the changes against it are the tariffs' alone."
+    shown = [format_number(value, 1, signed=True, unit="%") for value in (imports, exports)]
+    return (
+        f"That path grows the 2024 months by a trend of {shown[0]} a year for imports and {shown[1]} for exports "
+        "(estimated from the record), so the changes against it rest on those trends as well as on the tariffs."
+    )
 
 
 def start_note(scenario, history: Observed | None) -> str:
