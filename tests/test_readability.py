@@ -475,3 +475,19 @@ def test_the_page_says_how_far_the_record_goes_and_what_the_path_without_tariffs
         "flat",
     )
     assert trend_note(flat) == "That path holds the 2024 months flat, so the changes against it are the tariffs' alone."
+
+
+def test_a_step_the_parent_lacks_says_what_the_parent_had_in_force_then():
+    """'Not set' read as if the parent had no tariff; it had 10% in force on that day."""
+    from simulator.api import load_scenario
+    from simulator.outputs.provenance import differences
+
+    step = {"china_on_us": {"measures": {"reciprocal": {"path": [{"date": "2026-03-01", "rate": "34%"}]}}}}
+    scenario = scenario_from_data({"title": "China back to 34%", "extends": "documented-2025", "tariffs": step}, "back")
+    first, later = differences(scenario, load_scenario("documented-2025"))
+    assert (first.name, first.before, first.after) == (
+        "Across-the-board tariff from 1 Mar 2026",
+        "no step on this date; 10% in force",
+        "34%",
+    )
+    assert (later.before, later.after) == ("10%", "no step on this date; 34% in force")

@@ -60,7 +60,7 @@ SCENARIO_CHARTS: dict[str, Chart] = {
         ),
         Chart(
             "trade",
-            "Monthly US imports from and exports to China, against the counterfactual without the 2025 tariffs.",
+            "Monthly US imports from and exports to China, against the path without the 2025 tariffs.",
             scenario_charts.trade_chart,
         ),
         Chart(

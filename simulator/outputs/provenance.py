@@ -242,7 +242,8 @@ def differences(scenario: Scenario, parent: Scenario) -> list[Difference]:
             continue
         row = ours or old
         after = ours.text if ours else _in_force(scenario, key)
-        found.append(Difference(row.section, row.name, old.text if old else "", after, ours.facts if ours else ()))  # type: ignore[union-attr]
+        before = old.text if old else _in_force(parent, key)  # a step the parent lacks: what it had in force then
+        found.append(Difference(row.section, row.name, before, after, ours.facts if ours else ()))  # type: ignore[union-attr]
     return found
 
 

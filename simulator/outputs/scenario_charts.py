@@ -346,7 +346,7 @@ def backtest_chart(inputs: ScenarioChartInputs) -> Figure:
     start = dt.date(2024, 1, 1)
     stop = (test.months[-1] + np.timedelta64(7, "M")).astype("datetime64[D]") - np.timedelta64(1, "D")
     end = min(stop.astype(dt.date), scenario.end)
-    labels = ["actual (Census)", "model", "counterfactual", "months compared"]
+    labels = ["actual (Census)", "model", "path without the 2025 tariffs", "months compared"]
     layout = frame(
         f"This scenario against the Census months: {scenario.title}",
         start,
