@@ -242,6 +242,12 @@ EXPECTED = {
         "tariffs.us_on_china.base",
         "'1.2e1%' is a rate with an exponent: write it out, such as '12%' or '0.5%'",
     ),
+    "days-as-rate.yaml": (
+        5,
+        20,
+        "parameters.adjustment_days",
+        "'30%' is a rate; this field takes a plain number such as 30",
+    ),
     "deep-nesting.yaml": (2, 54, "", "nesting is too deep (at most 40 levels)"),
     "deep-indented-nesting.yaml": (5, 401, "", "nesting is too deep (at most 40 levels)"),
     "renewals-seventeen.yaml": (

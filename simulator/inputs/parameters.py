@@ -58,14 +58,14 @@ def _growth(value: Any, info: ValidationInfo) -> Percent:
 
 
 def _positive(value: Any, info: ValidationInfo) -> Number:
-    result = parse_number(value, info)
+    result = parse_number(value, info, example="30")
     if result.value <= 0:
         raise ValueError(f"expected a positive number, not {result.value:g}")
     return result
 
 
 def _non_negative(value: Any, info: ValidationInfo) -> Number:
-    result = parse_number(value, info)
+    result = parse_number(value, info, example="30")
     if result.value < 0:
         raise ValueError(f"expected zero or more, not {result.value:g}")
     return result

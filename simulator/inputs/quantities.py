@@ -134,18 +134,19 @@ def _percent_hint(value: float, low: float, high: float) -> str:
     return f"a {what} needs a percent sign: write " + ", or ".join(shown)
 
 
-def parse_number(value: Any, info: ValidationInfo | None) -> Number:
-    """Parse a plain number or ``{fact: id}`` (a fact in 'ratio') into :class:`Number`."""
+def parse_number(value: Any, info: ValidationInfo | None, example: str = "-0.76") -> Number:
+    """Parse a plain number or ``{fact: id}`` (a fact in 'ratio') into :class:`Number`; ``example`` is the number the
+    messages offer (a day count's is not an elasticity's)."""
     if isinstance(value, Number):
         return value
     if isinstance(value, dict):
         fact = resolve_fact(value, info, ("ratio", "days", "years"))
         return Number(float(fact.value), fact.id)
     if isinstance(value, str) and value.strip().endswith("%"):
-        raise invalid("number", f"'{value}' is a rate; this field takes a plain number such as -0.76")
+        raise invalid("number", f"'{value}' is a rate; this field takes a plain number such as {example}")
     # numbers.Real: numpy's scalars too, as a notebook hands them over
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(_as_float(value)):
-        raise invalid("number", "expected a finite number such as -0.76")
+        raise invalid("number", f"expected a finite number such as {example}")
     return Number(float(value))
 
 
