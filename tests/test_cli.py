@@ -251,6 +251,10 @@ def test_two_scenarios_with_one_name_are_refused(tmp_path, capsys):
     )
     assert "another scenario in this run is also named 'same'" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+    assert main(["deal", "deal", "--check"]) == 2  # one file twice: not two files to rename
+    assert capsys.readouterr().err.endswith(
+        "deal.yaml:1:1: 'deal' is given twice in this run: give it once\n1 problem found.\n"
+    )
 
 
 class Terminal(io.StringIO):

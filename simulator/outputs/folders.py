@@ -165,7 +165,9 @@ def check_names(scenarios: Sequence[Scenario], compare: bool) -> None:
     seen: dict[str, Scenario] = {}
     for scenario in scenarios:
         where = scenario.files[-1] if scenario.files else scenario.id
-        if scenario.id in seen:
+        if scenario.id in seen and seen[scenario.id].files == scenario.files:
+            problems.append(Problem(where, 1, 1, "", f"'{scenario.id}' is given twice in this run: give it once"))
+        elif scenario.id in seen:
             problems.append(
                 Problem(
                     where,
