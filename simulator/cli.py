@@ -440,6 +440,14 @@ def _up_to_date(names: list[str], arguments) -> tuple[set[str], bool]:
         for leaf in found
     }
     current = {stem for stem, check in checks.items() if check.current}
+    if not arguments.quiet:
+        for stem, check in checks.items():
+            if check.dropped_draws:  # said before the work, so that a run meant to keep them can be stopped
+                print(
+                    f"simulate: {stem} held {check.dropped_draws:,} Monte Carlo draws; this run writes it without them "
+                    f"(no fan or tornado chart): add --draws {check.dropped_draws} to keep them",
+                    file=sys.stderr,
+                )
     if len(names) < 2:
         return current, True
     keys = member_keys(checks)

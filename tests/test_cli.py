@@ -312,3 +312,20 @@ def test_report_folders_follow_the_umask_not_private(tmp_path):
     finally:
         os.umask(previous)
     assert (tmp_path / "geneva-truce").stat().st_mode & 0o777 == 0o755
+
+
+def test_a_run_without_draws_says_it_drops_the_draws_a_folder_held(tmp_path, capsys):
+    """A plain run after a Monte Carlo one rebuilds the folder without its fan and tornado; it says so first."""
+    out = str(tmp_path)
+    assert main(["geneva-truce", "--draws", "40", "--seed", "1", "--out", out, "--quiet"]) == 0
+    assert (tmp_path / "geneva-truce" / "fan.svg").exists()
+    capsys.readouterr()
+    assert main(["geneva-truce", "--out", out]) == 0
+    assert capsys.readouterr().err.startswith(
+        "simulate: geneva-truce held 40 Monte Carlo draws; this run writes it without them (no fan or tornado chart): "
+        "add --draws 40 to keep them\n"
+    )
+    assert not (tmp_path / "geneva-truce" / "fan.svg").exists()
+    assert main(["geneva-truce", "--draws", "40", "--seed", "1", "--out", out, "--quiet"]) == 0
+    assert main(["geneva-truce", "--out", out, "--quiet"]) == 0  # asked to be quiet: nothing said
+    assert capsys.readouterr().err == ""

@@ -168,6 +168,8 @@ class Check:
     current: bool
     reason: str
     key: str | None = None
+    dropped_draws: int = 0
+    """The Monte Carlo draws the folder holds that this run, asking for none, would drop (its fan and tornado)."""
 
 
 Entries = Callable[[str], Mapping[str, Any]]
@@ -213,7 +215,9 @@ def _check(
     if build["key"] != _key(build):
         return Check(False, "its manifest was edited")
     if build.get("options") != options.as_dict():
-        return Check(False, "run options changed")
+        recorded = build.get("options") if isinstance(build.get("options"), dict) else {}
+        had = recorded.get("draws") if isinstance(recorded.get("draws"), int) else 0
+        return Check(False, "run options changed", dropped_draws=had if had > 0 and not options.draws else 0)
     if build.get("program") != code_hash():
         return Check(False, "the program changed")
     for name, digest in build.get("inputs", {}).items():
