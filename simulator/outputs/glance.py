@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from simulator.outputs.key_numbers import whole_year_days
-from simulator.outputs.text import money, number
+from simulator.outputs.text import listed, money, number
 
 
 @dataclass(frozen=True)
@@ -132,5 +132,5 @@ def _alike(values: Sequence[tuple[float, str]], value: float) -> tuple[float, st
     shown = money(value)
     titles = [title for other, title in values if money(other) == shown]
     if len(titles) <= 3:
-        return value, " and ".join([", ".join(titles[:-1]), titles[-1]] if len(titles) > 1 else titles)
+        return value, listed(titles)
     return value, f"{titles[0]}, {titles[1]} and {len(titles) - 2} others alike"

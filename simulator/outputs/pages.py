@@ -53,7 +53,7 @@ from simulator.outputs.tables import (
     scenario_table,
     year_status,
 )
-from simulator.outputs.text import clean, short_title, web_url
+from simulator.outputs.text import clean, listed, short_title, web_url
 from simulator.outputs.text import number as format_number
 from simulator.uncertainty.scores import BENCHMARKS, FULL, coverage, scores
 
@@ -261,8 +261,7 @@ def _months(horizons: list[int]) -> str:
         else:
             runs.append([horizon])
     items = [item for run in runs for item in ([f"{run[0]} to {run[-1]}"] if len(run) > 2 else map(str, run))]
-    words = items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-    return f"{words} month{'' if horizons == [1] else 's'}"
+    return f"{listed(items)} month{'' if horizons == [1] else 's'}"
 
 
 SPREAD_COLUMNS = ("year", "imports_5", "imports_50", "imports_95", "balance_5", "balance_50", "balance_95")

@@ -23,7 +23,7 @@ from simulator.model import noise
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths
 from simulator.model.timeline import ignored_renewals, rate_on, schedule
-from simulator.outputs.text import MINUS, reader_text, unit_marks
+from simulator.outputs.text import MINUS, listed, reader_text, unit_marks
 
 DIRECTION_TITLES = {"us_on_china": "US tariffs on Chinese goods", "china_on_us": "China's tariffs on US goods"}
 CALIBRATION_FACTS = (
@@ -407,10 +407,11 @@ def draws_note(result: Result) -> str:
             f"The {len(joint)} estimated parameters of the trade response come together from the fit's posterior."
         )
     if written:
-        sentences.append(f"From the distributions the scenario gives: {_listed(written)}.")
+        sentences.append(f"From the distributions the scenario gives: {listed(written, serial=True)}.")
     if sourced:
         sentences.append(
-            f"From {'their sourced ranges' if len(sourced) > 1 else 'its sourced range'}: {_listed(sourced)}."
+            f"From {'their sourced ranges' if len(sourced) > 1 else 'its sourced range'}: "
+            f"{listed(sourced, serial=True)}."
         )
     if swings:
         sentences.append("After the last Census month, each draw adds the monthly swings the model does not explain.")
@@ -424,7 +425,7 @@ def draws_note(result: Result) -> str:
     ]
     if held:
         verb = "stay at the values" if len(held) > 1 else "stays at the value"
-        text += f" {_capital(_listed(held))} {verb} the fit assumed."
+        text += f" {_capital(listed(held, serial=True))} {verb} the fit assumed."
     policy = "; ".join(decision.describe() for decision in outcome.decisions)
     text += f" Truce renewals drawn too: {policy}." if policy else " Every truce ends as written: none may be renewed."
     ignored = ignored_renewals(scenario)
@@ -437,16 +438,6 @@ def draws_note(result: Result) -> str:
 
 def _label(name: str) -> str:
     return PARAMETERS[name].label if name in PARAMETERS else name.replace("_", " ")
-
-
-def _listed(items: list[str]) -> str:
-    """'a, b, and c'; set off by semicolons when an item holds a comma itself ('switching to other suppliers,
-    imports'), so that no part of a label reads as an item of its own."""
-    if len(items) < 2:
-        return "".join(items)
-    if any("," in item for item in items):
-        return f"{'; '.join(items[:-1])}; and {items[-1]}"
-    return f"{', '.join(items[:-1])}{',' if len(items) > 2 else ''} and {items[-1]}"
 
 
 def _capital(text: str) -> str:

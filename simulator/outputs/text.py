@@ -142,6 +142,17 @@ def reader_text(text: str) -> str:
     return re.sub(r"(?<=[\s(])-(?=\d)", MINUS, text)
 
 
+def listed(items: list[str], *, serial: bool = False) -> str:
+    """Items as a sentence lists them: 'a, b and c' ('a, b, and c' with ``serial``); with ``serial``, set off by
+    semicolons when an item holds a comma itself ('switching to other suppliers, imports; and …'), so that no part of
+    a label reads as an item of its own."""
+    if len(items) < 2:
+        return "".join(items)
+    separator = ";" if serial and any("," in item for item in items) else ","
+    closing = separator if serial and (separator == ";" or len(items) > 2) else ""
+    return f"{f'{separator} '.join(items[:-1])}{closing} and {items[-1]}"
+
+
 def short_title(title: str) -> str:
     """A scenario's title where space is short (legends, table rows): 'What if: talks fail …' is 'Talks fail …'
     (the page lists the ids beside the full titles)."""
