@@ -72,24 +72,25 @@ def scenario_from_data(data: dict[str, Any], scenario_id: str, name: str = "<cod
 
     ``data`` may hold ``extends`` to build on a bundled scenario.
     """
-    data, problems = plain_data(data, name)
-    if problems:
-        raise InputError(problems)
-    document = Document(name, data, {(): (1, 1)})
-    return resolve(_chain_from(scenario_id, document, Path.cwd()))
+    return resolve(_chain_from(scenario_id, _code_document(data, name), Path.cwd()))
 
 
 def scenario_extending(base: Scenario, data: dict[str, Any], scenario_id: str, name: str = "<code>") -> Scenario:
     """Validate ``data`` (without ``extends``) as a file that extends ``base``, a scenario already resolved, which
     may itself have been built in code."""
-    data, problems = plain_data(data, name)
-    if problems:
-        raise InputError(problems)
+    document = _code_document(data, name)
     if len(base.chain) >= MAX_EXTENDS_DEPTH:
         message = f"the extends chain is longer than {MAX_EXTENDS_DEPTH} files (it builds on {len(base.chain)})"
         raise InputError([Problem(name, 1, 1, "", message)])
-    document = Document(name, data, {(): (1, 1)})
     return resolve(_chain_from(scenario_id, document, Path.cwd(), parents=base.chain))
+
+
+def _code_document(data: Any, name: str) -> Document:
+    """Data given in code as a document, once it holds only what a file could (:func:`plain_data`)."""
+    data, problems = plain_data(data, name)
+    if problems:
+        raise InputError(problems)
+    return Document(name, data, {(): (1, 1)})
 
 
 def _display(path: Path) -> str:
