@@ -2,6 +2,7 @@
 
 import csv
 import re
+from pathlib import Path
 
 import pytest
 
@@ -96,16 +97,10 @@ def test_derived_facts_are_consistent():
     )
 
 
-def test_no_sentence_of_the_seed_articles_is_copied():
-    """No run of eight words of the seed articles appears in our prose (their hashes ship in tests/data, not their
-    text).
-    """
+def _prose() -> list[Path]:
     from tests.conftest import ROOT
-    from tests.data.make_seed_shingles import WORDS, shingles
 
-    seeds = set((ROOT / "tests" / "data" / "seed-shingles.txt").read_text().split())
-    assert len(seeds) > 1500  # both articles, about 1,800 words
-    prose = [
+    return [
         *seeds_dir().glob("*.yaml"),
         seeds_dir() / "README.md",
         *(ROOT / "scenarios").glob("*"),
@@ -113,18 +108,41 @@ def test_no_sentence_of_the_seed_articles_is_copied():
         ROOT / "README.md",
         *(ROOT / "notebooks").glob("*.ipynb"),
     ]
-    for path in prose:
-        # titles are cited, not copied prose: leave them out
-        text = "\n".join(
-            line for line in path.read_text().splitlines() if not line.strip().startswith(("title:", '"title"'))
-        )
-        words = re.findall(r"[a-z0-9']+", text.lower())
-        copied = [
-            " ".join(words[index : index + WORDS])
-            for index in range(len(words) - WORDS + 1)
-            if shingles(" ".join(words[index : index + WORDS])) & seeds
-        ]
-        assert not copied, f"{path.name} repeats the seed text: {copied[:3]}"
+
+
+def _copied(path: Path, hashes: set[str]) -> list[str]:
+    """The runs of eight words of ``path`` whose hash is in ``hashes``; titles, source lists and web addresses are
+    cited, not copied prose, and are left out."""
+    from tests.data.make_seed_shingles import WORDS, shingles
+
+    text = "\n".join(
+        line
+        for line in path.read_text().splitlines()
+        if not line.strip().startswith(("title:", '"title"', "sources:", "url:")) and "http" not in line
+    )
+    words = re.findall(r"[a-z0-9']+", text.lower())
+    return [
+        " ".join(words[index : index + WORDS])
+        for index in range(len(words) - WORDS + 1)
+        if shingles(" ".join(words[index : index + WORDS])) & hashes
+    ]
+
+
+@pytest.mark.parametrize(
+    ("hashes", "least"),
+    [("seed-shingles.txt", 1500), ("reference-shingles.txt", 8000)],
+    ids=["seed articles", "reference record"],
+)
+def test_no_sentence_of_the_seed_articles_or_the_reference_record_is_copied(hashes, least):
+    """No run of eight words of the seed articles, or of the sourced reference notes the facts come from, appears
+    in our prose (their hashes ship in tests/data, not their text): facts carry over, sentences do not."""
+    from tests.conftest import ROOT
+
+    found = set((ROOT / "tests" / "data" / hashes).read_text().split())
+    assert len(found) > least  # the whole of the texts, not a stub
+    for path in _prose():
+        copied = _copied(path, found)
+        assert not copied, f"{path.name} repeats {hashes.split('-')[0]} text: {copied[:3]}"
 
 
 def test_the_shingle_check_catches_a_copied_sentence():
@@ -135,6 +153,9 @@ def test_the_shingle_check_catches_a_copied_sentence():
     # a run of eight words known to be in a seed article is found; our own wording is not
     assert shingles("No more questions on rare earths now Trump said") & seeds
     assert not shingles("the truce rates of 14 May 2025 stay in force to the end") & seeds
+    reference = set((ROOT / "tests" / "data" / "reference-shingles.txt").read_text().split())
+    # the sentence a past version of the registry had taken from the reference notes is caught
+    assert shingles("sunk costs of switching suppliers make trade slow to come back after a cut") & reference
 
 
 def test_parameter_defaults_are_documented_and_within_range():
@@ -145,6 +166,37 @@ def test_parameter_defaults_are_documented_and_within_range():
         value = getattr(defaults, name).value
         assert spec.low <= value <= spec.high, name
         assert spec.facts and set(spec.facts) <= set(facts), name
+
+
+def test_every_fact_a_parameter_reads_is_among_the_facts_it_cites():
+    """A default, range bound or prior centre written as ``{fact: id}`` is listed in the entry's ``facts``, which the
+    reports and the docs' table cite; and every such bound is the fact's value."""
+    from simulator.inputs.parameters import _DOCUMENT, PARAMETERS
+
+    facts, read = load_facts(), 0
+    for name, entry in _DOCUMENT.data["parameters"].items():
+        spec = PARAMETERS[name]
+        written = {key: entry.get(key) for key in ("default", "low", "high")}
+        written["centre"] = (entry.get("estimated") or {}).get("centre")
+        for key, value in written.items():
+            if isinstance(value, dict):
+                read += 1
+                assert value["fact"] in spec.facts, (name, key)
+                if key in ("low", "high"):
+                    assert getattr(spec, key) == facts[value["fact"]].value, (name, key)
+    assert read >= 20  # the registry's numbers come from facts, not only a few
+
+
+def test_a_range_bound_naming_an_unknown_fact_is_refused():
+    from pydantic import ValidationError
+
+    from simulator.inputs.parameters import ParameterSpec
+
+    entry = {"label": "pass-through", "kind": "share", "unit": "percent", "default": 100, "high": 100}
+    entry["description"] = "A test entry with a bound that names no fact."
+    assert ParameterSpec(**entry, low={"fact": "pass-through-low-assumed"}).low == 60
+    with pytest.raises(ValidationError, match="unknown fact 'no-such-fact'"):
+        ParameterSpec(**entry, low={"fact": "no-such-fact"})
 
 
 def test_the_docs_parameter_table_is_the_registry():

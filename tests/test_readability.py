@@ -466,7 +466,7 @@ def test_the_page_says_how_far_the_record_goes_and_what_the_path_without_tariffs
     page = (reports / "documented-2025" / "index.html").read_text(encoding="utf-8")
     assert " · Census record to December 2025 · " in page
     assert (
-        "That path grows the 2024 months by a trend of +4.2% a year for imports and −8.7% for exports (estimated from "
+        "That path grows the 2024 months by a trend of +4.2% a year for imports and −8.6% for exports (estimated from "
         "the record), so the changes against it rest on those trends as well as on the tariffs." in page
     )
     assert "Census record to December 2025;" in (reports / "documented-2025" / "summary.md").read_text(encoding="utf-8")

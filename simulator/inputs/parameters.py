@@ -129,6 +129,20 @@ def value_type(kind: Kind, limits: tuple[float, float] | None = None) -> Any:
 # ---------------------------------------------------------------- the registry
 
 
+def _fact_or_number(value: Any) -> Any:
+    """A bound written as ``{fact: id}``: the fact's value, so a range traces to its source like a default does."""
+    if isinstance(value, dict) and set(value) == {"fact"}:
+        fact = load_facts().get(value["fact"])
+        if fact is None or fact.value is None:
+            raise ValueError(f"unknown fact '{value['fact']}' (expected the id of a fact with a value)")
+        return fact.value
+    return value
+
+
+Bound = Annotated[float | None, BeforeValidator(_fact_or_number)]
+"""A number of the registry, or ``{fact: id}`` for the value of a fact."""
+
+
 class Prior(Strict):
     """How an estimated parameter's prior is written (``estimated:`` in ``seeds/parameters.yaml``).
 
@@ -161,8 +175,8 @@ class ParameterSpec(Strict):
             for an estimated parameter, the estimate of ``seeds/estimates.yaml`` (the prior's centre before
             the first fit).
         unit: the unit as the docs state it.
-        low, high: the plausible range (5th and 95th percentiles of the default distribution); for an
-            estimated parameter, its 90% posterior interval.
+        low, high: the plausible range (5th and 95th percentiles of the default distribution), numbers or
+            ``{fact: id}``; for an estimated parameter, its 90% posterior interval.
         estimated: the prior of a parameter estimated from the record (None: taken from the literature).
         at_most, why: an ordering rule: this parameter never exceeds ``at_most``'s value, for the reason ``why``.
     """
@@ -172,8 +186,8 @@ class ParameterSpec(Strict):
     kind: Literal["elasticity", "share", "growth", "positive", "non_negative"]
     default: Any = None
     unit: str
-    low: float | None = None
-    high: float | None = None
+    low: Bound = None
+    high: Bound = None
     estimated: Prior | None = None
     description: str = Field(min_length=8)
     facts: list[str] = Field(default_factory=list)
