@@ -98,6 +98,7 @@ def write_chartbook(
     sources: Sequence[str],
     made: str,
     parts: Sequence[Path] = (),
+    text: ChartBook | None = None,
 ) -> ChartBook:
     """Write ``path`` (a PDF): cover, one page per chart, the key-number tables, the sources.
 
@@ -107,39 +108,89 @@ def write_chartbook(
     cover.
 
     ``parts``: files that already hold the chart pages, in order (:func:`write_chart_part`, drawn on other cores);
-    ``charts`` then only name and caption them, and the book is put together from the parts and its own pages.
+    ``charts`` then only name and caption them, and the book is put together from the parts and its own pages,
+    which ``text`` holds when they were drawn on another core too (:func:`write_book_text`).
     """
-    pages: list[str] = []
+    if not parts:
+        pages = _write_book(path, title, subtitle, glance, charts, tables, sources, made, draw_charts=True)
+        return ChartBook(path, pages)
+    own = text or write_book_text(
+        path.with_name(f".{path.stem}-text.pdf"),
+        title=title,
+        subtitle=subtitle,
+        glance=glance,
+        charts=charts,
+        tables=tables,
+        sources=sources,
+        made=made,
+    )
+    try:
+        _bind(path, own.path, parts, clean(title))
+    finally:
+        own.path.unlink(missing_ok=True)
+    return ChartBook(path, own.pages)
+
+
+def write_book_text(
+    path: Path,
+    *,
+    title: str,
+    subtitle: str,
+    glance: Glance,
+    charts: Sequence[ChartPage],
+    tables: Sequence[Table],
+    sources: Sequence[str],
+    made: str,
+) -> ChartBook:
+    """Write ``path`` (a PDF) holding the book's own pages (cover, tables, sources), numbered as they stand in the
+    book, while other cores may draw the chart pages; :func:`write_chartbook` binds them (its ``text``). Returns
+    the file with the title of every page of the whole book."""
+    return ChartBook(path, _write_book(path, title, subtitle, glance, charts, tables, sources, made, draw_charts=False))
+
+
+def book_pages(charts: Sequence[ChartPage], tables: int, notes: int) -> tuple[str, ...]:
+    """The title of each page of a book with ``charts``, ``tables`` pages of tables and ``notes`` pages of sources."""
+    return (
+        "cover",
+        *(chart.name for chart in charts),
+        *(f"key numbers {number + 1}" for number in range(tables)),
+        *(f"sources {number + 1}" for number in range(notes)),
+    )
+
+
+def _write_book(
+    path: Path,
+    title: str,
+    subtitle: str,
+    glance: Glance,
+    charts: Sequence[ChartPage],
+    tables: Sequence[Table],
+    sources: Sequence[str],
+    made: str,
+    *,
+    draw_charts: bool,
+) -> tuple[str, ...]:
+    """The book's pages in ``path``: all of them, or (``draw_charts`` False) all but the charts' pages, each page
+    numbered as it stands in the whole book. Returns the title of every page of the book."""
     texts = [title, subtitle, *glance.sentences, *(row.label for table in tables for row in table.rows), *sources]
-    own = path.with_name(f".{path.stem}-text.pdf") if parts else path
     with style(fallback=check_glyphs(texts)), matplotlib.rc_context(PDF_STYLE):
-        book = PdfFile(own, metadata={"CreationDate": None, "Title": clean(title)})
+        book = PdfFile(path, metadata={"CreationDate": None, "Title": clean(title)})
         try:
             table_pages, note_pages = _table_pages(tables), _note_pages(sources)
+            pages = book_pages(charts, len(table_pages), len(note_pages))
             contents = [f"{index + 2}. {chart.caption}" for index, chart in enumerate(charts)]
             contents += [f"{len(charts) + 2}. {TABLES_HEADING}"] if table_pages else []
             contents += [f"{len(charts) + len(table_pages) + 2}. Sources"]
             _write_page(book, _cover(title, subtitle, glance, contents, made))
-            pages.append("cover")
-            for chart in charts:
-                if not parts:
-                    _write_chart_page(book, chart, len(pages) + 1)
-                pages.append(chart.name)
-            for number, page in enumerate(table_pages):
-                _write_page(book, _numbered(page, len(pages) + 1))
-                pages.append(f"key numbers {number + 1}")
-            for number, page in enumerate(note_pages):
-                _write_page(book, _numbered(page, len(pages) + 1))
-                pages.append(f"sources {number + 1}")
+            if draw_charts:
+                for number, chart in enumerate(charts, 2):
+                    _write_chart_page(book, chart, number)
+            for number, page in enumerate([*table_pages, *note_pages], len(charts) + 2):
+                _write_page(book, _numbered(page, number))
             book.finalize()
         finally:
             book.close()
-    if parts:
-        try:
-            _bind(path, own, parts, clean(title))
-        finally:
-            own.unlink(missing_ok=True)
-    return ChartBook(path, tuple(pages))
+    return pages
 
 
 def write_chart_part(path: Path, charts: Sequence[ChartPage], first: int) -> None:

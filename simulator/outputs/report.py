@@ -46,7 +46,7 @@ from simulator.outputs.chart_inputs import (
     comparison_chart_inputs,
     scenario_chart_inputs,
 )
-from simulator.outputs.chartbook import ChartBook, ChartPage, write_chart_part, write_chartbook
+from simulator.outputs.chartbook import ChartBook, ChartPage, write_book_text, write_chart_part, write_chartbook
 from simulator.outputs.colours import scenario_colours
 from simulator.outputs.data_files import (
     README,
@@ -92,6 +92,8 @@ from simulator.uncertainty.scores import scores
 
 Progress = Callable[[int, int, str], None]
 CHARTBOOK = "chartbook.pdf"
+BOOK_TEXT = ".chartbook-text.pdf"
+"""The book's own pages (cover, key numbers, sources) of a folder drawn in parts, until the book is bound."""
 """Every chart of a folder, its key numbers and sources in one PDF."""
 
 
@@ -546,14 +548,19 @@ def build(staged: list[Staged], stamp: dict[str, str], workers: int | None, prog
     """Draw and write every staged folder on forked workers; ``progress`` counts charts.
 
     A folder is one job; when there are fewer folders than twice the workers (one scenario, or a what-if and the
-    comparison), each folder's charts are shared out over the workers instead (:func:`shares`), and the folder is
-    finished once its parts are drawn. A folder whose chart or page fails is marked failed, and so is the comparison
-    if a scenario it shows failed; an error of the output folder itself ends the run (raised here).
+    comparison), each folder's charts are shared out over the workers instead (:func:`shares`), the book's own pages
+    are one more job (:class:`BookText`), and the folder is finished once all of them are done. A folder whose
+    chart or page fails is marked failed, and so is the comparison if a scenario it shows failed; an error of the
+    output folder itself ends the run (raised here).
     """
     jobs = sorted(staged, key=lambda item: item.name != COMPARISON)  # the largest job first: no idle core at the end
     total = sum(len(item.charts) for item in jobs)
     cores = workers or os.cpu_count() or 1
-    tasks: list[Staged | Part] = [task for item in jobs for task in shares(item, cores if len(jobs) < 2 * cores else 1)]
+    tasks: list[Staged | Part | BookText] = [
+        task for item in jobs for task in shares(item, cores if len(jobs) < 2 * cores else 1)
+    ]
+    # after every part: the cover and tables take a third of a part's time, so they fill the gaps the parts leave
+    tasks += [BookText(item, item.staging / BOOK_TEXT) for item in jobs if _split(item, tasks)]
     text_width("Load the font once, before the workers fork", 8)
     # every chart counts as its files are written: workers add to a shared count, which the parent shows while it
     # waits (a job in the parent's own process shows it at once)
@@ -570,18 +577,23 @@ def build(staged: list[Staged], stamp: dict[str, str], workers: int | None, prog
             show()
 
     drawn: dict[str, dict[str, tuple[tuple[float, float], tuple[int, int]]]] = {}
+    texts: dict[str, ChartBook] = {}
     builds = fork_map_unordered(lambda task: _build_task(task, stamp, chart_written), tasks, workers, waiting=show)
     for index, outcome in builds:
         task = tasks[index]
-        item = task.item if isinstance(task, Part) else task
+        item = task if isinstance(task, Staged) else task.item
         if isinstance(outcome, Failure):
             item.failure = item.failure or outcome.reason
         elif isinstance(task, Part):
             drawn.setdefault(item.name, {}).update(outcome)
+        elif isinstance(task, BookText):
+            texts[item.name] = outcome
         show()
     split = [item for item in jobs if item.name in drawn and item.failure is None]
     parts = {item.name: [task for task in tasks if isinstance(task, Part) and task.item is item] for item in split}
-    finished = fork_map_unordered(lambda item: _finish(item, stamp, drawn[item.name], parts[item.name]), split, workers)
+    finished = fork_map_unordered(
+        lambda item: _finish(item, stamp, drawn[item.name], parts[item.name], texts[item.name]), split, workers
+    )
     for index, outcome in finished:
         if isinstance(outcome, Failure):
             split[index].failure = outcome.reason
@@ -603,6 +615,19 @@ class Part:
     """The part of the book, in the staging folder until the book is bound."""
 
 
+@dataclass(frozen=True, eq=False)
+class BookText:
+    """The pages of a folder's book other than the charts' (cover, key numbers, sources), drawn on a core of their
+    own while the folder's charts are drawn in parts; ``path`` holds them until the book is bound."""
+
+    item: Staged
+    path: Path
+
+
+def _split(item: Staged, tasks: Sequence[Staged | Part | BookText]) -> bool:
+    return any(isinstance(task, Part) and task.item is item for task in tasks)
+
+
 def shares(item: Staged, count: int) -> list[Staged | Part]:
     """``item`` as one job, or its charts in ``count`` runs of consecutive charts as even as can be (the book keeps
     their order)."""
@@ -619,10 +644,15 @@ def shares(item: Staged, count: int) -> list[Staged | Part]:
     return parts
 
 
-def _build_task(task: Staged | Part, stamp: dict[str, str], chart_written: Callable[[], None]):
-    """A whole folder (None, or its :class:`Failure`), or a part: the size of each chart it drew, or its Failure."""
+def _build_task(task: Staged | Part | BookText, stamp: dict[str, str], chart_written: Callable[[], None]):
+    """A whole folder (None, or its :class:`Failure`); a part: the size of each chart it drew, or its Failure; the
+    book's own pages: the :class:`ChartBook` they were written to, or its Failure."""
     if isinstance(task, Staged):
         return _build_one(task, stamp, chart_written)
+    if isinstance(task, BookText):
+        books: list[ChartBook] = []
+        failure = _pages_or_failure(task.item, lambda: books.append(write_text_pages(task, stamp)))
+        return failure or books[0]
     item = task.item
     figures = _figures(item, task.charts)
     if isinstance(figures, Failure):
@@ -655,9 +685,11 @@ def _build_one(item: Staged, stamp: dict[str, str], chart_written: Callable[[], 
     return _pages_or_failure(item, lambda: write_pages(item, stamp, figures, chart_written))
 
 
-def _finish(item: Staged, stamp: dict[str, str], drawn: dict, parts: list[Part]) -> Failure | None:
-    """A folder whose charts were drawn in parts: its book bound from them, then its pages."""
-    return _pages_or_failure(item, lambda: write_pages(item, stamp, drawn=drawn, parts=[part.path for part in parts]))
+def _finish(item: Staged, stamp: dict[str, str], drawn: dict, parts: list[Part], text: ChartBook) -> Failure | None:
+    """A folder whose charts were drawn in parts: its book bound from them and its own pages, then its pages."""
+    return _pages_or_failure(
+        item, lambda: write_pages(item, stamp, drawn=drawn, parts=[part.path for part in parts], text=text)
+    )
 
 
 def _pages_or_failure(item: Staged, write: Callable[[], None]) -> Failure | None:
@@ -700,15 +732,16 @@ def write_pages(
     *,
     drawn: dict[str, tuple[tuple[float, float], tuple[int, int]]] | None = None,
     parts: Sequence[Path] = (),
+    text: ChartBook | None = None,
 ) -> None:
     """The charts and the last files of a folder: ``chartbook.pdf`` with each chart's files written in the same pass,
     then ``summary.md``, ``index.html`` (charts inlined) and ``manifest.json``. ``chart_written`` is called as each
     chart's files are written.
 
     Charts already drawn in parts (:func:`shares`) come as ``drawn``, each chart's size [in] and [px], with ``parts``,
-    the files holding their book pages, in order.
+    the files holding their book pages, in order, and ``text``, the book's own pages (:func:`write_text_pages`).
     """
-    folder, report = item.staging, item.report
+    folder = item.staging
     if figures is not None:
         drawn = {name: (tuple(figure.get_size_inches()), _pixels(figure)) for name, figure in figures.items()}
     assert drawn is not None, "write_pages needs the figures or the sizes of the charts drawn in parts"
@@ -716,6 +749,16 @@ def write_pages(
     files = listing(
         folder, ["index.html", "summary.md", "manifest.json", CHARTBOOK, *(f for p in pictures for f in p.files)]
     )  # README.md: at staging
+    context, pages, results = _context(item, stamp, pictures, files)
+    write_book(folder, item, context, figures, chart_written, drawn=drawn, parts=parts, text=text)
+    (folder / "summary.md").write_text(render_markdown(pages[0], context), encoding="utf-8")
+    (folder / "index.html").write_text(render_html(pages[1], context), encoding="utf-8")
+    write_manifest(folder, stamp, results, item.build)
+
+
+def _context(item: Staged, stamp: dict[str, str], pictures: Sequence, files: Sequence[str]):
+    """What the folder's pages show, the templates of its Markdown and HTML pages, and the results it holds."""
+    report = item.report
     if isinstance(report, ScenarioReport):
         result = report.result
         context = scenario_context(
@@ -745,10 +788,7 @@ def write_pages(
             report.charts.reference,
         )
         pages, results = ("comparison.md.j2", "comparison.html.j2"), list(report.results)
-    write_book(folder, item, context, figures, chart_written, drawn=drawn, parts=parts)
-    (folder / "summary.md").write_text(render_markdown(pages[0], context), encoding="utf-8")
-    (folder / "index.html").write_text(render_html(pages[1], context), encoding="utf-8")
-    write_manifest(folder, stamp, results, item.build)
+    return context, pages, results
 
 
 def _pixels(figure: Figure) -> tuple[int, int]:
@@ -775,10 +815,34 @@ def write_book(
     *,
     drawn: dict[str, tuple[tuple[float, float], tuple[int, int]]] | None = None,
     parts: Sequence[Path] = (),
+    text: ChartBook | None = None,
 ) -> ChartBook:
     """``chartbook.pdf`` from what the page shows: its glance, the charts, the key-number tables and the notes; each
     chart's files are written as its page is drawn (one pass over the chart for both), then ``chart_written`` is
-    called. Charts drawn in parts come as their sizes (``drawn``) and the ``parts`` holding their pages."""
+    called. Charts drawn in parts come as their sizes (``drawn``) and the ``parts`` holding their pages, with the
+    book's own pages in ``text`` when they were drawn apart too."""
+    if figures is not None:
+        charts = chart_pages(item, figures, chart_written)
+    else:
+        assert drawn is not None, "write_book needs the figures or the sizes of the charts drawn in parts"
+        charts = [ChartPage(chart.name, chart.caption, drawn[chart.name][0], _drawn) for chart in item.charts]
+    try:
+        return write_chartbook(folder / CHARTBOOK, charts=charts, parts=parts, text=text, **_book_texts(item, context))
+    finally:
+        for part in parts:
+            part.unlink(missing_ok=True)
+
+
+def write_text_pages(task: BookText, stamp: dict[str, str]) -> ChartBook:
+    """The book's own pages of a folder drawn in parts, in ``task.path``; its charts only named and captioned."""
+    context, _, _ = _context(task.item, stamp, [], [])
+    # the size is unknown while the chart is drawn elsewhere, and not needed: these pages only list the charts
+    charts = [ChartPage(chart.name, chart.caption, (0.0, 0.0), _drawn) for chart in task.item.charts]
+    return write_book_text(task.path, charts=charts, **_book_texts(task.item, context))
+
+
+def _book_texts(item: Staged, context: dict) -> dict:
+    """The book's title, subtitle, glance, tables, sources and maker, from what the folder's page shows."""
     report = item.report
     if isinstance(report, ScenarioReport):
         scenario = report.result.scenario
@@ -790,26 +854,14 @@ def write_book(
             context["main_tables"] + context["more_tables"],
         )
         subtitle = f"Each scenario against the reference, {context['reference']['title']}"
-    if figures is not None:
-        charts = chart_pages(item, figures, chart_written)
-    else:
-        assert drawn is not None, "write_book needs the figures or the sizes of the charts drawn in parts"
-        charts = [ChartPage(chart.name, chart.caption, drawn[chart.name][0], _drawn) for chart in item.charts]
-    try:
-        return write_chartbook(
-            folder / CHARTBOOK,
-            title=title,
-            subtitle=subtitle,
-            glance=context["glance"],
-            charts=charts,
-            tables=tables,
-            sources=publications(context["footnote_entries"]),
-            made=f"Made with tariff-scenarios {context['version']} on {context['created']}.",
-            parts=parts,
-        )
-    finally:
-        for part in parts:
-            part.unlink(missing_ok=True)
+    return {
+        "title": title,
+        "subtitle": subtitle,
+        "glance": context["glance"],
+        "tables": tables,
+        "sources": publications(context["footnote_entries"]),
+        "made": f"Made with tariff-scenarios {context['version']} on {context['created']}.",
+    }
 
 
 def chart_pages(item: Staged, figures: dict[str, Figure], chart_written: Callable[[], None]) -> list[ChartPage]:
