@@ -152,15 +152,17 @@ class Result:
         [USD bn/month, %] or 'annual' [USD bn/year, %]."""
         check_frequency("Result.to_frame", frequency)
         frame = getattr(self, frequency)
-        long = frame.reset_index().melt(
-            id_vars=[name for name in ("quantile", "date") if name in frame.index.names], var_name="variable"
-        )
-        long.insert(0, "scenario", self.scenario.id)
-        long["unit"] = [unit(variable, frequency) for variable in long["variable"]]
-        columns = ["scenario", "date", "variable", "value", "unit"]
-        if "quantile" in long:
-            columns.insert(2, "quantile")
-        return pd.DataFrame(long[columns]).reset_index(drop=True)
+        # built from the arrays rather than by DataFrame.melt, which cost a comparison of 14 scenarios a quarter of
+        # a second; the rows are the same: variable by variable, each in the frame's row order
+        names, rows = list(frame.columns), len(frame.index)
+        long = {"scenario": np.full(rows * len(names), self.scenario.id, dtype=object)}
+        long["date"] = np.tile(frame.index.get_level_values("date").to_numpy(), len(names))
+        if "quantile" in frame.index.names:
+            long["quantile"] = np.tile(frame.index.get_level_values("quantile").to_numpy(), len(names))
+        long["variable"] = np.repeat(np.array(names, dtype=object), rows)
+        long["value"] = frame.to_numpy(dtype=float).T.ravel()
+        long["unit"] = np.repeat(np.array([unit(name, frequency) for name in names], dtype=object), rows)
+        return pd.DataFrame(long)
 
     def wide(self) -> pd.DataFrame:
         """The monthly frame with the unit in every column name, for spreadsheets."""
