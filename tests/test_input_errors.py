@@ -309,6 +309,38 @@ def test_all_problems_of_a_file_are_reported_at_once(invalid_dir):
     assert "did you mean 'tariffs'?" in problems[0].message
 
 
+def test_a_failing_list_item_leaves_the_others_checked_and_numbered_as_the_file_numbers_them(tmp_path):
+    """One bad entry of a path used to leave the whole path out of the later checks, so a second problem in it (two
+    entries on one day) showed only after the first was fixed; it is told at once, where the file has it."""
+    path = tmp_path / "two-problems.yaml"
+    path.write_text(
+        "title: Two problems in one path\n"
+        "extends: documented-2025\n"
+        "tariffs:\n"
+        "  us_on_china:\n"
+        "    measures:\n"
+        "      forced_labour:\n"
+        "        path:\n"
+        "          - {date: 2026-11-10, rate: 0}\n"
+        "          - {date: 2026-12-01, rate: 5%}\n"
+        "          - {date: 2026-12-10, rate: 5%}\n"
+        "          - {date: 2026-12-10, rate: 6%}\n"
+        "events:\n"
+        "  - {date: 2026-13-01, label: Not a day}\n"
+        "  - {date: 2026-12-10, label: A day}\n"
+    )
+    problems = check_files([str(path)])
+    found = [(problem.line, problem.column, problem.path) for problem in problems]
+    assert found == [
+        (8, 38, "tariffs.us_on_china.measures.forced_labour.path[0].rate"),
+        (11, 13, "tariffs.us_on_china.measures.forced_labour.path[3]"),
+        (13, 12, "events[0].date"),
+    ]
+    assert "(the other is path[2])" in problems[1].message
+    path.write_text(path.read_text().replace("rate: 0}", "rate: 0%}").replace("2026-13-01", "2026-12-01"))
+    assert [(problem.line, problem.path) for problem in check_files([str(path)])] == [(11, found[1][2])]
+
+
 def test_python_tag_is_never_executed(invalid_dir, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(InputError):

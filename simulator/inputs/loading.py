@@ -147,11 +147,11 @@ def _chain_from(
             problems.append(document.problem((), message))
             complete = False
             break
-        content, found, left_out = validate_partial(ScenarioFile, document, {"facts": facts})
+        content, found, left_out, checked = validate_partial(ScenarioFile, document, {"facts": facts})
         problems.extend(found + document.null_problems())
         if content is not None:
-            problems.extend(_check_file(content, document))
-            layers.append(_Layer(seen[-1], document, content, tuple(left_out)))
+            problems.extend(_check_file(content, checked))
+            layers.append(_Layer(seen[-1], checked, content, tuple(left_out)))
         else:
             complete = False
         parent = _parent_name(document)
@@ -279,9 +279,10 @@ def _check_file(content: ScenarioFile, document: Document) -> list[Problem]:
                         problems.append(document.problem(where, message))
                     if entry.start in first:
                         where = ("tariffs", direction, "measures", name, "path", index)
+                        other = document.in_file((*where[:-1], first[entry.start]))[-1]
                         message = (
                             f"two entries on {entry.start} for measure '{name}' (the other is "
-                            f"path[{first[entry.start]}]); a measure changes once a day"
+                            f"path[{other}]); a measure changes once a day"
                         )
                         problems.append(document.problem(where, message))
                     first.setdefault(entry.start, index)

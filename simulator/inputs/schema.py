@@ -44,56 +44,76 @@ MAX_ROUNDS = 4
 
 def validate_partial(
     model: type[Model], document: Document, context: dict[str, Any] | None = None
-) -> tuple[Model | None, list[Problem], list[FieldPath]]:
+) -> tuple[Model | None, list[Problem], list[FieldPath], Document]:
     """Validate ``document.data`` as ``model``, and when it fails, the data without the fields that failed.
 
     Returns the content validated without those fields (None if nothing sensible is left), every problem of the
-    first pass, and the paths of the fields left out, so that later checks of the whole scenario can run and
-    report their own problems at once, while staying silent about what was left out. A field inside a list
-    leaves out the whole list, so that the positions of the other items keep their meaning.
+    first pass, the paths of the fields left out, and the document to locate later problems with, so that later
+    checks of the whole scenario can run and report their own problems at once, while staying silent about what
+    was left out. A failing item of a list leaves out that item only: the document returned numbers the items
+    that stay as the file does (``path[2]`` stays ``path[2]`` when ``path[0]`` is left out).
     """
     try:
-        return validate(model, document, context), [], []
+        return validate(model, document, context), [], [], document
     except InputError as error:
         problems = error.problems
     if not isinstance(document.data, dict):
-        return None, problems, [()]
+        return None, problems, [()], document
     data = copy.deepcopy(document.data)
     removed: dict[FieldPath, None] = {}
+    kept: dict[FieldPath, list[int]] = {}
+    """For each list some of whose items were left out, the place in the file of every item that stays."""
     for _ in range(MAX_ROUNDS):
         try:
-            return model.model_validate(data, context=context or {}), problems, list(removed)
+            content = model.model_validate(data, context=context or {})
         except ValidationError as error:
             cuts = {_cut(item) for item in error.errors(include_url=False)}
+        else:
+            return content, problems, list(removed), document.renumbered(kept)
         if () in cuts:
             break
-        for cut in sorted(cuts, key=len):
-            if not any(cut[:length] in removed for length in range(1, len(cut) + 1)):
-                _remove(data, cut)
-                removed[cut] = None
-    return None, problems, [*removed, ()]
+        fields = sorted((cut for cut in cuts if not isinstance(cut[-1], int)), key=len)
+        # list items last, each list's from its end, so that the indices of the items still to go hold
+        items = sorted((cut for cut in cuts if isinstance(cut[-1], int)), key=lambda cut: -cut[-1])
+        for cut, place in [*((cut, cut) for cut in fields), *((cut, _place(kept, cut)) for cut in items)]:
+            if any(place[:length] in removed for length in range(1, len(place) + 1)):
+                continue
+            _remove(data, cut, kept)
+            removed[place] = None
+    return None, problems, [*removed, ()], document
+
+
+def _place(kept: dict[FieldPath, list[int]], cut: FieldPath) -> FieldPath:
+    """Where the file has the list item at ``cut`` (an index into the list as earlier rounds left it)."""
+    listed = kept.get(cut[:-1])
+    return (*cut[:-1], listed[cut[-1]]) if listed is not None and cut[-1] < len(listed) else cut
 
 
 def _cut(item: dict[str, Any]) -> FieldPath:
     """The field to leave out for one pydantic error: the failing field, its object when a field is missing, and the
-    whole list when the field sits in a list.
+    item of a list when the field sits in one.
     """
     location = tuple(part for part in item["loc"] if not _is_union_tag(part))
     if item["type"] == "missing":
         location = location[:-1]
     for index, part in enumerate(location):
         if isinstance(part, int):
-            return location[:index]
+            return location[: index + 1]
     return location
 
 
-def _remove(data: Any, path: FieldPath) -> None:
-    for part in path[:-1]:
+def _remove(data: Any, path: FieldPath, kept: dict[FieldPath, list[int]]) -> None:
+    """Leave out the field or list item at ``path``; an item's list records the file's places of those that stay."""
+    for part in path[:-1]:  # mappings only: a cut ends at the first list item on its way (:func:`_cut`)
         data = data[part] if isinstance(data, dict) and part in data else None
         if data is None:
             return
+    last = path[-1]
     if isinstance(data, dict):
-        data.pop(path[-1], None)
+        data.pop(last, None)
+    elif isinstance(data, list) and isinstance(last, int) and 0 <= last < len(data):
+        places = kept.setdefault(path[:-1], list(range(len(data))))
+        del data[last], places[last]
 
 
 HINTED_KEYS = 100

@@ -61,9 +61,33 @@ class Document:
     data: Any
     positions: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
     key_positions: dict[FieldPath, tuple[int, int]] = field(default_factory=dict)
+    renumbering: dict[FieldPath, tuple[int, ...]] = field(default_factory=dict)
+    """Lists some of whose items failed validation and were left out before later checks: for each, the place in
+    the file of every item that stays, so that what those checks find is told where the file has it."""
+
+    def renumbered(self, kept: dict[FieldPath, list[int]]) -> Document:
+        """The same file, for checks of data whose lists lost the items ``kept`` does not list (see
+        :attr:`renumbering`)."""
+        if not kept:
+            return self
+        places = {path: tuple(indices) for path, indices in kept.items()}
+        return Document(self.file, self.data, self.positions, self.key_positions, places)
+
+    def in_file(self, path: FieldPath) -> FieldPath:
+        """``path`` with an item of a renumbered list numbered as the file numbers it."""
+        for index, part in enumerate(path):
+            if isinstance(part, int):
+                places = self.renumbering.get(tuple(path[:index]))
+                if places is not None and 0 <= part < len(places):
+                    return (*path[:index], places[part], *path[index + 1 :])
+                break
+        return tuple(path)
 
     def position(self, path: FieldPath, *, key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the field at ``path``, or of its nearest located ancestor."""
+        return self._located(self.in_file(path), key)
+
+    def _located(self, path: FieldPath, key: bool) -> tuple[int, int]:
         table = self.key_positions if key else self.positions
         for length in range(len(path), -1, -1):
             prefix = tuple(path[:length])
@@ -84,8 +108,9 @@ class Document:
         ]
 
     def problem(self, path: FieldPath, message: str, *, key: bool = False) -> Problem:
-        line, column = self.position(path, key=key)
-        return Problem(self.file, line, column, dotted(path), message)
+        where = self.in_file(path)
+        line, column = self._located(where, key)
+        return Problem(self.file, line, column, dotted(where), message)
 
     def nested(self, name: str) -> Document:
         """The same file with its top-level mapping under one key ``name``, positions kept (to validate it as one
