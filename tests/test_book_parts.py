@@ -98,6 +98,9 @@ def test_the_workers_leave_no_part_behind_and_the_manifest_lists_the_folders_fil
     assert not [path for path in split.parent.iterdir() if path.name.startswith(".")]
     manifest = (split / "manifest.json").read_text(encoding="utf-8")
     assert "chartbook-part" not in manifest and '"chartbook.pdf"' in manifest
+    for page in ("index.html", "summary.md"):  # the pages' lists of files link only files the folder holds
+        text = (split / page).read_text(encoding="utf-8")
+        assert ".chartbook-" not in text and "chartbook.pdf" in text, page
 
 
 def test_a_chart_that_fails_in_a_part_fails_its_folder_and_leaves_nothing(short, baseline, tmp_path, monkeypatch):

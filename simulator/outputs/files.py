@@ -38,7 +38,9 @@ def write_tidy(frame: pd.DataFrame, stem: Path) -> None:
 
 
 def listing(folder: Path, extra: list[str]) -> list[str]:
-    return sorted({path.name for path in folder.iterdir()} | set(extra))
+    """The files a folder will hold: those in it now and ``extra``, to be written; hidden files are the work of the
+    build (a book's parts, bound and removed before the folder is swapped in), not the folder's."""
+    return sorted({path.name for path in folder.iterdir() if not path.name.startswith(".")} | set(extra))
 
 
 def run_stamp() -> dict[str, str]:

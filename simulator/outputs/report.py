@@ -92,9 +92,9 @@ from simulator.uncertainty.scores import scores
 
 Progress = Callable[[int, int, str], None]
 CHARTBOOK = "chartbook.pdf"
+"""Every chart of a folder, its key numbers and sources in one PDF."""
 BOOK_TEXT = ".chartbook-text.pdf"
 """The book's own pages (cover, key numbers, sources) of a folder drawn in parts, until the book is bound."""
-"""Every chart of a folder, its key numbers and sources in one PDF."""
 
 
 @dataclass(frozen=True)
