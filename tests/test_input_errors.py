@@ -4,6 +4,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -339,6 +340,67 @@ def test_a_failing_list_item_leaves_the_others_checked_and_numbered_as_the_file_
     assert "(the other is path[2])" in problems[1].message
     path.write_text(path.read_text().replace("rate: 0}", "rate: 0%}").replace("2026-13-01", "2026-12-01"))
     assert [(problem.line, problem.path) for problem in check_files([str(path)])] == [(11, found[1][2])]
+
+
+ROOTED = (
+    "title: {title}\nhorizon: {{start: 2024-01-01, end: 2027-12-31}}\ntariffs:\n  us_on_china:\n    base: 3%\n"
+    "    measures:\n      m:\n        authority: {authority}\n{measure}  china_on_us:\n    base: 20%\n"
+    "    measures: {{}}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("authority", "measure", "told"),
+    [
+        (  # the bad name left out, the other two repeat: the path is still checked (the measure used to go whole)
+            "ieepa",
+            (
+                "        not_on: [section_232, bogus, section_232]\n        path:\n"
+                "          - {date: 2025-02-01, rate: 10%}\n          - {date: 2025-02-01, rate: 20%}\n"
+            ),
+            [(9, "m.not_on[1]", "unknown authority 'bogus'"), (12, "m.path[1]", "two entries on 2025-02-01")],
+        ),
+        (  # the first entry left out: the end is not said to come before 'the first entry', the second
+            "ieepa",
+            (
+                "        ends: 2025-05-01\n        path:\n"
+                "          - {date: 2025-02-01, rate: 1450%}\n          - {date: 2025-06-01, rate: 10%}\n"
+            ),
+            [(11, "m.path[0].rate", "1450% is above 1000%"), (12, "m.path[1]", "on or after the day the measure ends")],
+        ),
+        (  # a problem of the list itself, about the item that stays, is told beside the bad item's
+            "section_122",
+            "        not_on: [bogus, retaliation]\n        path: [{date: 2025-02-01, rate: 10%}]\n",
+            [(9, "m.not_on", "is not levied by this side"), (9, "m.not_on[0]", "unknown authority 'bogus'")],
+        ),
+    ],
+    ids=["repeated-name-after-a-bad-one", "end-before-a-left-out-first-entry", "list-problem-beside-a-bad-item"],
+)
+def test_what_a_left_out_list_item_leaves_checked(tmp_path, authority, measure, told):
+    path = tmp_path / "items.yaml"
+    path.write_text(ROOTED.format(title="Items left out", authority=authority, measure=measure))
+    found = [
+        (problem.line, problem.path.removeprefix("tariffs.us_on_china.measures."), problem.message)
+        for problem in check_files([str(path)])
+    ]
+    assert [(line, where) for line, where, _ in found] == [(line, where) for line, where, _ in told]
+    assert all(text in message for (_, _, message), (_, _, text) in zip(found, told, strict=True))
+
+
+def test_an_item_left_out_in_a_parent_does_not_hide_the_same_index_in_its_child(tmp_path):
+    """Items are numbered per file: the parent's bad path[1] must not silence the child's path[1]."""
+    measure = "        path:\n          - {date: 2025-02-01, rate: 10%}\n          - {date: 2025-03-01, rate: 1450%}\n"
+    (tmp_path / "parent.yaml").write_text(ROOTED.format(title="Parent", authority="ieepa", measure=measure))
+    child = tmp_path / "child.yaml"
+    child.write_text(
+        "extends: parent\ntitle: Child\ntariffs:\n  us_on_china:\n    measures:\n      m:\n        path:\n"
+        "          - {date: 2025-03-01, rate: 10%}\n          - {date: 2024-06-01, rate: 10%}\n"
+    )
+    found = [(Path(problem.file).name, problem.line, problem.path) for problem in check_files([str(child)])]
+    assert found == [
+        ("child.yaml", 9, "tariffs.us_on_china.measures.m.path[1]"),
+        ("parent.yaml", 11, "tariffs.us_on_china.measures.m.path[1].rate"),
+    ]
 
 
 def test_python_tag_is_never_executed(invalid_dir, tmp_path, monkeypatch):

@@ -212,7 +212,8 @@ def _chain_from(
         try:
             resolve([*parents, *layers[::-1]])
         except InputError as error:
-            problems += [problem for problem in error.problems if not _about_left_out(problem, layers)]
+            left_out = _left_out(layers)
+            problems += [problem for problem in error.problems if not _about_left_out(problem, left_out)]
     if problems:
         raise InputError(problems)
     return [*parents, *layers[::-1]]
@@ -233,17 +234,39 @@ def _looks_like_sweep(document: Document) -> bool:
     return isinstance(data, dict) and "grid" in data and "scenario" in data and "tariffs" not in data
 
 
-def _about_left_out(problem: Problem, layers: list[_Layer]) -> bool:
-    """Whether a problem of the merged scenario concerns a field that failed validation (and so is already told)."""
+@dataclass(frozen=True)
+class _LeftOut:
+    """What failed validation in a chain, as dotted paths: fields left out whole, in any file (a later file's setting
+    of that field is checked against what is missing, so its problems are not told either), and what holds them (a
+    measure whose path went); and list items left out, in their own file (another file numbers its items its own
+    way), whose list's other items were still checked."""
+
+    fields: set[str]
+    holders: set[str]
+    items: dict[str, set[str]]
+
+
+def _left_out(layers: list[_Layer]) -> _LeftOut:
+    fields: set[str] = set()
+    holders: set[str] = set()
+    items: dict[str, set[str]] = {}
     for layer in layers:
         for path in layer.left_out:
-            left = dotted(path)
-            if not left or any(
-                longer == shorter or longer.startswith((f"{shorter}.", f"{shorter}["))
-                for longer, shorter in ((problem.path, left), (left, problem.path))
-            ):
-                return True
-    return False
+            if path and isinstance(path[-1], int):
+                items.setdefault(layer.document.file, set()).add(dotted(path))
+            else:
+                fields.add(dotted(path))
+                holders.update(dotted(path[:length]) for length in range(1, len(path)))
+    return _LeftOut(fields, holders, items)
+
+
+def _about_left_out(problem: Problem, left_out: _LeftOut) -> bool:
+    """Whether a problem of the merged scenario concerns a field that failed validation (and so is already told)."""
+    if problem.path in left_out.holders:
+        return True
+    items = left_out.items.get(problem.file, set())
+    cuts = [0, *(index for index, character in enumerate(problem.path) if character in ".["), len(problem.path)]
+    return any(problem.path[:cut] in left_out.fields or problem.path[:cut] in items for cut in cuts)
 
 
 def _parent_name(document: Document) -> str | None:
@@ -537,7 +560,13 @@ def _check_measure(direction: str, measure: Measure, side: Direction, state: _Me
     # that it would cancel are mistakes
     ends_at = state.layers.get((measure.name, "ends"), 0)
     own = [entry for entry in measure.entries if state.layers[id(entry)] >= ends_at]
-    if end is not None and own and all(end <= entry.start for entry in own) and end <= measure.entries[0].start:
+    if (
+        end is not None
+        and own
+        and all(end <= entry.start for entry in own)
+        and end <= measure.entries[0].start
+        and not _lost_entries(state, measure.entries)  # a left-out entry may have been the first
+    ):
         problems.append(
             _problem(
                 state,
@@ -618,6 +647,16 @@ def _beyond_horizon(state: _Merged, end: dt.date, horizon_depth: int) -> list[Pr
                 )
             )
     return problems
+
+
+def _lost_entries(state: _Merged, entries: Sequence[Any]) -> bool:
+    """Whether a path these entries were written in lost entries that failed validation (so the first entry here
+    need not be the first the file has)."""
+    for entry in entries:
+        document, path = state.origins[id(entry)]
+        if path[:-1] in document.renumbering:
+            return True
+    return False
 
 
 def _problem(state: _Merged, key: Any, message: str, below: tuple = ()) -> Problem:

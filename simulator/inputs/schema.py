@@ -75,8 +75,19 @@ def validate_partial(
         fields = sorted((cut for cut in cuts if not isinstance(cut[-1], int)), key=len)
         # list items last, each list's from its end, so that the indices of the items still to go hold
         items = sorted((cut for cut in cuts if isinstance(cut[-1], int)), key=lambda cut: -cut[-1])
-        for cut, place in [*((cut, cut) for cut in fields), *((cut, _place(kept, cut)) for cut in items)]:
+        for cut, place, item in [
+            *((cut, cut, False) for cut in fields),
+            *((cut, _place(kept, cut), True) for cut in items),
+        ]:
             if any(place[:length] in removed for length in range(1, len(place) + 1)):
+                continue
+            lists = [] if item else [path for path in kept if path[: len(cut)] == cut and path not in removed]
+            if lists:
+                # what holds a list failed once items of it went (a rule across its items, such as no name twice):
+                # the list goes whole, as it would have at first, and what holds it stays
+                for path in lists:
+                    _remove(data, path, kept)
+                    removed[path] = None
                 continue
             _remove(data, cut, kept)
             removed[place] = None
@@ -112,8 +123,9 @@ def _remove(data: Any, path: FieldPath, kept: dict[FieldPath, list[int]]) -> Non
     if isinstance(data, dict):
         data.pop(last, None)
     elif isinstance(data, list) and isinstance(last, int) and 0 <= last < len(data):
-        places = kept.setdefault(path[:-1], list(range(len(data))))
-        del data[last], places[last]
+        if path[:-1] not in kept:
+            kept[path[:-1]] = list(range(len(data)))
+        del data[last], kept[path[:-1]][last]
 
 
 HINTED_KEYS = 100
