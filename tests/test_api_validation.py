@@ -380,7 +380,7 @@ def test_result_and_comparison_methods_check_their_arguments():
         assert str(raised.value).startswith(message)
     # the reference named is the one drawn at zero
     texts = [text.get_text() for text in several.plot("balance", reference="deal").findobj(Text)]
-    assert "Reference: A deal removes the remaining China-specific tariffs (the zero line below)" in texts
+    assert "Reference: A November 2026 deal ends the 12.5% duty and China's 2025 tariffs (the zero line below)" in texts
 
 
 def test_a_fan_chart_needs_its_quantiles_and_says_so():

@@ -315,3 +315,12 @@ def test_the_census_months_are_drawn_where_the_record_puts_them_fan_chart_includ
     assert len(balance_points) == 1
     np.testing.assert_allclose(balance_points[0].get_ydata(), record.balance[inside])
     assert len(record.months[inside]) == 24  # January 2024 to December 2025
+
+
+def test_every_bundled_scenario_has_a_colour_of_its_own():
+    """A run of every bundled scenario repeats no colour (ten colours for thirteen scenarios left three to be told
+    apart by dashes alone)."""
+    from simulator.inputs.locations import bundled_ids
+
+    colours = scenario_colours(bundled_ids())
+    assert len(set(colours.values())) == len(colours) == len(bundled_ids())

@@ -13,7 +13,7 @@ from tests.conftest import HOSTILE_TITLE
 def test_a_result_shows_its_key_numbers_beside_the_census_record():
     html = simulator.run("documented-2025")._repr_html_()
     cells = re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", html)
-    assert cells[:5] == ["", "2024 (observed)", "2025 (observed)", "2026 (projected)", "2027 (projected)"]
+    assert cells[:5] == ["", "2024 (model)", "2025 (model)", "2026 (projected)", "2027 (projected)"]
     row = cells.index("US balance with China (exports − imports)")
     census = cells.index("<em>US balance with China, Census</em>")
     # the model's 2025 balance is not the record's: each in its own row, the Census one only for observed years
@@ -31,10 +31,10 @@ def test_a_comparison_shows_a_table_per_measure_with_the_census_row():
     tables = re.findall(r"<table.*?</table>", html)
     assert len(tables) == 4  # imports, exports, balance, US duties collected
     cells = re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", tables[2])
-    assert cells[:3] == ["US balance with China (exports − imports) [USD bn]", "2024 (observed)", "2025 (observed)"]
+    assert cells[:3] == ["US balance with China (exports − imports) [USD bn]", "2024 (model)", "2025 (model)"]
     census = cells.index("<em>Census</em>")
     assert cells[census + 1 : census + 3] == ["−295.5", "−202.1"]
-    documented = cells.index("Documented path, to November 2026")
+    documented = cells.index("Documented path to November 2026, then held")
     assert cells[documented + 1 : documented + 3] == ["−295.5", "−193.2"]  # the model's 2025, apart from the record's
     assert "The truce expires after 90 days" in cells
 

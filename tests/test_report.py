@@ -92,7 +92,7 @@ def test_partial_years_count_their_days(tmp_path):
 
 def test_summary_lists_key_numbers_and_footnotes(reports):
     text = (reports / "documented-2025" / "summary.md").read_text(encoding="utf-8")
-    assert "| Key numbers by year \\[USD bn; rates in %\\] | 2024 observed | 2025 observed | 2026 projected |" in text
+    assert "| Key numbers by year \\[USD bn; rates in %\\] | 2024 model | 2025 model | 2026 projected |" in text
     imports_2025 = run("documented-2025").annual["us_imports_from_china"].iloc[1]
     assert f"| US imports from China | 438.7 | {imports_2025:,.1f} |" in text
     assert "| US balance with China (exports − imports) | −295.5 |" in text

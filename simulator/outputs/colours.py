@@ -8,8 +8,23 @@ from collections.abc import Sequence
 
 from simulator.inputs.locations import bundled_ids
 
-PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#7F7F7F", "#000000", "#8C564B", "#BCBD22")
-"""Colours for scenarios, in order (Okabe-Ito first: distinguishable with colour-blindness)."""
+PALETTE = (
+    "#0072B2",
+    "#D55E00",
+    "#009E73",
+    "#CC79A7",
+    "#E69F00",
+    "#56B4E9",
+    "#7F7F7F",
+    "#000000",
+    "#8C564B",
+    "#BCBD22",
+    "#882255",
+    "#44AA99",
+    "#332288",
+)
+"""Colours for scenarios, in order (Okabe-Ito first: distinguishable with colour-blindness; then three of Paul Tol's
+muted colours), one for each bundled scenario, so that a run of all of them repeats none."""
 
 
 def scenario_colours(ids: Sequence[str]) -> dict[str, str]:
@@ -17,7 +32,7 @@ def scenario_colours(ids: Sequence[str]) -> dict[str, str]:
 
     A bundled scenario keeps its own colour from run to run (by its place among the bundled
     ids) unless another scenario of the run already has it; the others take the colours left,
-    in the order given. Past the palette's ten colours, colours repeat (charts then tell them
+    in the order given. Past the palette's thirteen colours, colours repeat (charts then tell them
     apart by dashes).
     """
     bundled = {name: index for index, name in enumerate(bundled_ids())}

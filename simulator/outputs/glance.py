@@ -56,9 +56,11 @@ def scenario_glance(table: dict[str, np.ndarray]) -> Glance:
     without = imports - change
     direction = "below" if change < 0 else "above"
     share = f" ({number(abs(change) / without * 100, 0)}%)" if without > 0 else ""
+    # a year Census has not published is the model's projection, and the sentences say so
+    projected = int(table["status"][at]) == 0
     first = (
-        f"In {year}, US imports from China come to {money(imports)}, {money(abs(change))}{share} {direction} "
-        "the path without the 2025 tariffs."
+        f"In {year}, the model {'projects' if projected else 'puts'} US imports from China at {money(imports)}, "
+        f"{money(abs(change))}{share} {direction} the path without the 2025 tariffs."
     )
     balance = float(table["balance"][at])
     census = [
@@ -66,12 +68,13 @@ def scenario_glance(table: dict[str, np.ndarray]) -> Glance:
         for index in range(len(table["year"]))
         if not np.isnan(table["balance_census"][index])
     ]
-    second = f"The US has {_balance_words(balance)} with China in {year}"
+    second = f"The US {'would have' if projected else 'has'} {_balance_words(balance)} with China in {year}"
     second += f", against {_balance_words(census[0][1])} in {census[0][0]} (Census)." if census else "."
     us_rate, china_rate = float(table["us_rate"][at]), float(table["china_rate"][at])
     third = (
         f"US tariffs on Chinese goods average {number(us_rate, 0)}% in {year} (China's on US goods "
-        f"{number(china_rate, 0)}%), and US customs collect {money(float(table['us_revenue'][at]))} on them."
+        f"{number(china_rate, 0)}%), and US customs {'would collect' if projected else 'collect'} "
+        f"{money(float(table['us_revenue'][at]))} on them."
     )
     return Glance(
         (first, second, third),

@@ -172,12 +172,12 @@ SKILL_HEADINGS = {
     "flow": "Flow",
     "ahead": "Months ahead",
     "scored": "Months scored",
-    "model": "Model error",
-    "bias": "Model bias",
-    "last_value": "Last value, error",
-    "seasonal": "Last year × change, error",
-    "range50": "Held by 50% range",
-    "range90": "Held by 90% range",
+    "model": "Model error [%]",
+    "bias": "Model bias [%]",
+    "last_value": "Last value, error [%]",
+    "seasonal": "Last year × change, error [%]",
+    "range50": "Held by 50% range [% of months]",
+    "range90": "Held by 90% range [% of months]",
 }
 
 
@@ -448,7 +448,7 @@ def _record(scenario, table, paths: TariffPaths | None, history: Observed | None
         inside = history.months[(history.months.astype("datetime64[D]") >= paths.days[0])]
         last_seen = ((inside[-1] + 1).astype("datetime64[D]") - 1).astype(dt.date) if len(inside) else None
         for label, day in (
-            ("the last month Census has published", last_seen),
+            ("the last day of the last month Census has published", last_seen),
             ("the last day of the horizon", scenario.end),
         ):
             if day is not None and scenario.start <= day <= scenario.end:

@@ -69,7 +69,7 @@ class Table:
     Attributes:
         title: what the numbers are, with their unit.
         years: the column headings ('2026').
-        status: under each year, whether Census observed it ('observed', 'projected', '8 months observed').
+        status: under each year, what its column holds (:func:`year_status`).
         rows: the rows, in order.
         shared: per column, the value every row holds, shown once across the rows ('' where rows differ).
     """
@@ -102,9 +102,12 @@ def year_headings(table: dict[str, np.ndarray]) -> tuple[tuple[str, ...], tuple[
 
 
 def year_status(months: int) -> str:
-    """What the Census holds of a year, from its count of published ``months``: 'observed', 'projected' or
-    '5 months observed'."""
-    return "observed" if months == 12 else "projected" if months == 0 else f"{months} months observed"
+    """What the column of a year holds, from the count of its months Census has published: 'projected', or for a
+    year the record covers, 'model' (the Census row gives the record) or 'model, 5 months in Census'; never
+    'observed', which read as if the scenario's figures were the record's."""
+    if months == 0:
+        return "projected"
+    return "model" if months == 12 else f"model, {months} months in Census"
 
 
 def cell(table: dict[str, np.ndarray], column: str, index: int) -> str:
