@@ -108,27 +108,18 @@ def write_chartbook(
     cover.
 
     ``parts``: files that already hold the chart pages, in order (:func:`write_chart_part`, drawn on other cores);
-    ``charts`` then only name and caption them, and the book is put together from the parts and its own pages,
-    which ``text`` holds when they were drawn on another core too (:func:`write_book_text`).
+    the book is then bound from them and ``text``, its own pages (:func:`write_book_text`, drawn on another core
+    too), and the other arguments go unused.
     """
     if not parts:
         pages = _write_book(path, title, subtitle, glance, charts, tables, sources, made, draw_charts=True)
         return ChartBook(path, pages)
-    own = text or write_book_text(
-        path.with_name(f".{path.stem}-text.pdf"),
-        title=title,
-        subtitle=subtitle,
-        glance=glance,
-        charts=charts,
-        tables=tables,
-        sources=sources,
-        made=made,
-    )
+    assert text is not None, "a book bound from parts needs its own pages (write_book_text)"
     try:
-        _bind(path, own.path, parts, clean(title))
+        _bind(path, text.path, parts, clean(title))
     finally:
-        own.path.unlink(missing_ok=True)
-    return ChartBook(path, own.pages)
+        text.path.unlink(missing_ok=True)
+    return ChartBook(path, text.pages)
 
 
 def write_book_text(
