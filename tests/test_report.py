@@ -97,6 +97,8 @@ def test_summary_lists_key_numbers_and_footnotes(reports):
     assert f"| US imports from China | 438.7 | {imports_2025:,.1f} |" in text
     assert "| US balance with China (exports − imports) | −295.5 |" in text
     assert "10% for 90 days, then 34%" in text
+    # the page and the summary say alike why the duties collected fall short of the statutory ones
+    assert "as the Treasury receives them: after in-transit relief, exemptions and under-valuation" in text
     numbers = set(re.findall(r"\[\^(\d+)\](?!:)", text))
     defined = set(re.findall(r"^\[\^(\d+)\]:", text, flags=re.MULTILINE))
     assert numbers and numbers <= defined
