@@ -95,6 +95,20 @@ def test_events_are_marked_on_every_dated_chart(results):
     assert {"Geneva truce agreed", "Trump–Xi call", "Geneva 90 days end", "Fentanyl duty cut, truce extended"} <= labels
 
 
+def test_a_comparison_marks_the_references_events_only(results):
+    """Every scenario's events stacked above the reference read as one history ('Court voids IEEPA tariffs' beside
+    'Court upholds IEEPA tariffs'); the reference's are marked, and a what-if shows by its line where it departs."""
+    upheld = run("ieepa-upheld")
+    for reference, shown, hidden in (
+        ("documented-2025", "Court voids IEEPA tariffs", "Court upholds IEEPA tariffs"),
+        ("ieepa-upheld", "Court upholds IEEPA tariffs", "Court voids IEEPA tariffs"),
+    ):
+        colours = scenario_colours(["documented-2025", "ieepa-upheld"])
+        inputs = comparison_chart_inputs([results[1], upheld], colours, reference)
+        labels = {text.get_text() for text in comparison_charts.imports_chart(inputs).findobj(Text)}
+        assert shown in labels and hidden not in labels, reference
+
+
 def _scenario_lines(figure):
     """{scenario id: its lines} of a comparison chart (tagged with the gid 'scenario:<id>')."""
     found: dict[str, list[Line2D]] = {}

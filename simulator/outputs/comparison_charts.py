@@ -196,14 +196,16 @@ def compare_chart(inputs: ComparisonChartInputs, title: str, panels: Sequence[Pa
         title,
         start,
         end,
-        events=events_of([result.scenario for result in results]),
+        # the reference's events only: every scenario's stacked above its panel read as one history, "court voids"
+        # beside "court upholds"; a what-if shows where it departs by its line leaving zero
+        events=events_of([reference.scenario]),
         rows=2 * len(panels),
         heights=[LEVEL_HEIGHT, DIFFERENCE_HEIGHT] * len(panels),
         dated_rows=[False, True] * len(panels),
         subtitles=True,
         legend_rows=legend_rows(labels),
-        note=f"Each coloured line is a scenario minus the reference (“{titles[reference.scenario.id]}”); a line "
-        "leaves zero where its scenario departs from the reference"
+        note=f"Each coloured line is a scenario minus the reference (“{titles[reference.scenario.id]}”), whose events "
+        "are marked; a line leaves zero where its scenario departs from the reference"
         + ("." if all(panel.daily for panel in panels) else FORESIGHT),
     )
     handles: list[Line2D] = []
