@@ -278,6 +278,25 @@ def test_a_chart_drawn_for_its_svg_and_a_book_page_at_once_writes_the_same_svg(r
         save(figure, tmp_path / "png-only", ("png",), copy_to=RendererPdf(book, 72, height, width))
 
 
+def test_the_shared_measure_of_svg_text_is_the_svg_renderers_own():
+    """Charts share one cache of SVG text sizes (layout.svg_text_size); a size must be what matplotlib's SVG renderer
+    measures for that text, font, size and weight, never another text's."""
+    import io
+
+    from matplotlib.backends.backend_svg import RendererSVG
+    from matplotlib.font_manager import FontProperties
+
+    from simulator.outputs.layout import svg_text_size
+
+    renderer = RendererSVG(100, 100, io.StringIO())
+    for text in ["2025", "−$17.5bn", "US imports from China", "  spaced  ", "Geneva · Busan"]:
+        for size, weight in [(8, "normal"), (9, "normal"), (9, "bold"), (13, "normal")]:
+            prop = FontProperties(family="DejaVu Sans", size=size, weight=weight)
+            assert svg_text_size(text, prop.copy()) == renderer.get_text_width_height_descent(text, prop, False)
+    small, large = (svg_text_size("2025", FontProperties(family="DejaVu Sans", size=size)) for size in (8, 16))
+    assert large[0] == pytest.approx(2 * small[0])
+
+
 @pytest.mark.parametrize("dpi", [60, 80, 110])
 def test_every_label_stays_inside_a_png_saved_at_any_resolution(results, dpi):
     """Saved from a notebook at a low resolution, with matplotlib's default hinting, no label runs past the figure's
