@@ -556,3 +556,34 @@ def test_whole_numbers_read_as_yaml_1_2_reads_them_leading_zeros_included():
 
     data = parse_text("a: 090\nb: 0x1F\nc: 0o17\nd: 1_000\ne: -007\nf: +12\n", "numbers.yaml").data
     assert data == {"a": 90, "b": 31, "c": 15, "d": 1000, "e": -7, "f": 12}
+
+
+@pytest.mark.parametrize("name", ["function-x", "a[0]", "function-after[rate]"])
+def test_a_measure_named_like_a_validator_keeps_its_name_in_the_path(tmp_path, name):
+    """Pydantic puts the names of union members ('function-after[...]') into an error's location, and those are left
+    out of the path; a measure whose own name looks like one is the file's key and stays, with the line of its error,
+    and the checks that run after the first pass still see the rest of the file."""
+    path = tmp_path / "named.yaml"
+    path.write_text(
+        "title: test\n"
+        "extends: documented-2025\n"
+        "tariffs:\n"
+        "  us_on_china:\n"
+        "    measures:\n"
+        f"      '{name}':\n"
+        "        authority: section_301\n"
+        "        path: [{date: 2026-09-01, rate: 5}]\n"
+        "  china_on_us:\n"
+        "    measures:\n"
+        "      other:\n"
+        "        authority: section_232\n"
+        "        path: [{date: 2026-09-01, rate: 5%}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    located = sorted((problem.line, problem.column, problem.path) for problem in caught.value.problems)
+    assert located == [
+        (8, 41, f"tariffs.us_on_china.measures.{name}.path[0].rate"),
+        (12, 20, "tariffs.china_on_us.measures.other.authority"),
+    ]

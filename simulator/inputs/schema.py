@@ -67,7 +67,7 @@ def validate_partial(
         try:
             content = model.model_validate(data, context=context or {})
         except ValidationError as error:
-            cuts = {_cut(item) for item in error.errors(include_url=False)}
+            cuts = {_cut(item, data) for item in error.errors(include_url=False)}
         else:
             return content, problems, list(removed), document.renumbered(kept)
         if () in cuts:
@@ -100,11 +100,11 @@ def _place(kept: dict[FieldPath, list[int]], cut: FieldPath) -> FieldPath:
     return (*cut[:-1], listed[cut[-1]]) if listed is not None and cut[-1] < len(listed) else cut
 
 
-def _cut(item: dict[str, Any]) -> FieldPath:
-    """The field to leave out for one pydantic error: the failing field, its object when a field is missing, and the
-    item of a list when the field sits in one.
+def _cut(item: dict[str, Any], data: Any) -> FieldPath:
+    """The field to leave out for one pydantic error in ``data``: the failing field, its object when a field is
+    missing, and the item of a list when the field sits in one.
     """
-    location = tuple(part for part in item["loc"] if not _is_union_tag(part))
+    location = _location(item, data)
     if item["type"] == "missing":
         location = location[:-1]
     for index, part in enumerate(location):
@@ -145,7 +145,7 @@ def problems_from(
     problems = []
     unknown = 0
     for item in error.errors(include_url=False):
-        location = tuple(part for part in item["loc"] if not _is_union_tag(part))
+        location = _location(item, document.data)
         kind = item["type"]
         if kind == "extra_forbidden":
             key = str(location[-1])
@@ -181,7 +181,7 @@ def _as_meant(
     except ValidationError as error:
         problems = []
         for item in error.errors(include_url=False):
-            inner = tuple(part for part in item["loc"] if not _is_union_tag(part))
+            inner = _location(item, value)
             if item["type"] != "extra_forbidden":
                 problems.append(document.problem((*location, *inner), _message(item)))
         return problems
@@ -262,8 +262,24 @@ def _message(item: dict[str, Any]) -> str:
 _PYDANTIC_KINDS = frozenset(typing.get_args(ErrorType))
 
 
+def _location(item: dict[str, Any], data: Any) -> FieldPath:
+    """The path of a pydantic error in ``data`` (the validated document): its location without the names of union
+    members that pydantic inserts into it (e.g. 'function-before[...]'). A part that names a key of ``data`` at that
+    place is the file's own, whatever it looks like: a measure may be called 'function-x' or 'a[0]'."""
+    location = []
+    for part in item["loc"]:
+        in_dict = isinstance(data, dict) and part in data
+        if in_dict or (isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)):
+            data = data[part]
+        elif _is_union_tag(part):
+            continue
+        else:
+            data = None  # a missing or unknown field: nothing of the file below it
+        location.append(part)
+    return tuple(location)
+
+
 def _is_union_tag(part: Any) -> bool:
-    # pydantic inserts the union member's name (e.g. 'function-before[...]') into locations
     return isinstance(part, str) and (("[" in part and "]" in part) or part.startswith("function-"))
 
 
