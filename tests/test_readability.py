@@ -365,9 +365,8 @@ def _page_order(folder) -> list[str]:
 
 def test_a_horizon_that_cuts_a_year_sets_no_census_total_beside_it_and_says_so():
     """Starting on 1 Jun 2025 and ending on 31 Mar 2026: the model's 2025 counts 214 days, so the Census year total
-    is not set beside it; 'at a glance' says how much of its year it counts; the page warns of the late start."""
+    is not set beside it; 'at a glance' says how much of its year it counts."""
     from simulator.api import scenario_from_data
-    from simulator.outputs.pages import start_note
 
     short = scenario_from_data(
         {"title": "Short", "extends": "documented-2025", "horizon": {"start": "2025-06-01", "end": "2026-03-31"}},
@@ -387,15 +386,11 @@ def test_a_horizon_that_cuts_a_year_sets_no_census_total_beside_it_and_says_so()
     glance = scenario_glance(table)
     assert glance.figures[0].caption == "US imports from China in 2026 (the 90 days of it in the horizon)"
     assert "(Census)" not in glance.sentences[1]
-    assert start_note(short, history).startswith(
-        "This horizon starts on 1 Jun 2025, after the record does (1 Jan 2024)"
-    )
     documented = run("documented-2025")
     whole = key_numbers(documented, run("baseline-2024"), history)
     assert whole["imports_census"][list(whole["year"]).index(2025)] == pytest.approx(
         float(np.sum(history.year(2025).imports))
     )
-    assert start_note(documented.scenario, history) == ""
 
 
 def test_a_folders_readme_states_the_conventions_of_the_files_it_holds(reports):

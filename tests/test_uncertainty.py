@@ -382,3 +382,37 @@ def test_thread_map_keeps_order_and_takes_items_only_as_results_are_taken():
 
     assert list(itertools.islice(thread_map(work, endless(), workers=2), 3)) == [0.0, 0.0, 0.0]
     assert len(taken) <= 3 + 2 * 2  # never more than two items per thread ahead of the results taken
+
+
+@pytest.mark.parametrize("start", ["2026-01-01", "2025-06-15"])
+def test_a_horizon_that_starts_later_shows_the_values_of_a_run_from_2024(start):
+    """The state on a horizon's first day (the response still under way, duties entered earlier and paid later,
+    refunds of duties collected before it) comes from the path before it: a scenario that starts later shows, day by
+    day, what the same scenario from 2024 shows, in a point run, in draws, in a tornado and in a sweep."""
+    from simulator.api import load_scenario
+    from simulator.model.projection import point_projection
+    from simulator.uncertainty.sweeps import sweep
+
+    full = load_scenario("documented-2025")
+    late = scenario_from_data({"extends": "documented-2025", "horizon": {"start": start, "end": "2027-12-31"}}, "late")
+    whole, part = point_projection(full), point_projection(late)
+    offset = int(np.searchsorted(whole.days, np.datetime64(start)))
+    assert part.days[0] == np.datetime64(start) and len(part.days) == len(whole.days) - offset
+    for name in VARIABLES:
+        np.testing.assert_array_equal(part.series[name], whole.series[name][..., offset:], err_msg=name)
+    # 2026: the refunds of IEEPA duties collected in 2025 are there
+    assert float(part.aggregate("annual")[1]["us_tariff_refunds_to_importers"][-2]) > 20
+
+    drawn_whole = monte_carlo(full, 300, seed=3).periods["annual"]
+    drawn_part = monte_carlo(late, 300, seed=3).periods["annual"]
+    assert [str(stamp) for stamp in drawn_part[0]] == [str(stamp) for stamp in drawn_whole[0][-len(drawn_part[0]) :]]
+    for name in ("us_imports_from_china", "us_trade_balance_with_china", "us_net_tariff_revenue_from_china"):
+        np.testing.assert_allclose(drawn_part[1][name][:, -2:], drawn_whole[1][name][:, -2:], rtol=1e-12, err_msg=name)
+
+    assert tornado(late, "us_imports_from_china", 2026) == tornado(full, "us_imports_from_china", 2026)
+    grid = {"pass_through": ["80%", "100%"]}
+    swept = [
+        frame[(frame["variable"] == "us_imports_from_china") & (frame["date"].dt.year == 2026)]["value"].to_numpy()
+        for frame in (sweep(late, grid, frequency="monthly"), sweep(full, grid, frequency="monthly"))
+    ]
+    np.testing.assert_allclose(swept[0], swept[1], rtol=1e-12)

@@ -8,7 +8,7 @@ import numpy as np
 
 from simulator.inputs.authorities import authorities_of
 from simulator.inputs.estimates import load_estimates
-from simulator.inputs.scenario import Scenario
+from simulator.inputs.scenario import CALIBRATION_START, Scenario
 from simulator.model import noise, revenue, trade
 from simulator.model.observed import calibration_months
 from simulator.model.result import Result
@@ -245,12 +245,29 @@ def anchors(days: np.ndarray, parameters: dict[str, np.ndarray | float]) -> nois
     return noise.anchor_shocks(days, estimates.anchor_month, estimates.anchors, parameters["noise_persistence"])
 
 
+def with_history(scenario: Scenario) -> tuple[Scenario, int]:
+    """``scenario`` run from the start of the record (1 January 2024), and the days of that run before its own start.
+
+    A horizon may start later, but what happens on its first day depends on the path before it: the response to
+    duties still under way, duties entered earlier and paid later, refunds of duties collected before it. The model
+    therefore always runs from the calibration year, which it starts in steady state, and a result shows the days
+    from the scenario's own start: the same values as a run from 2024 shows for those days.
+    """
+    if scenario.start <= CALIBRATION_START:
+        return scenario, 0
+    return dataclasses.replace(scenario, start=CALIBRATION_START), (scenario.start - CALIBRATION_START).days
+
+
 def point_projection(scenario: Scenario) -> Result:
     """The scenario at its central parameters, its tariff path followed as written, from the last observed month."""
-    paths = tariff_arrays(scenario)
+    modelled, skipped = with_history(scenario)
+    paths = tariff_arrays(modelled)
     parameters = point_parameters(scenario)
+    series = project(paths, parameters, anchors(paths.days, parameters))
     return Result(
-        scenario=scenario, days=paths.days, series=project(paths, parameters, anchors(paths.days, parameters))
+        scenario=scenario,
+        days=paths.days[skipped:],
+        series={name: value[..., skipped:] for name, value in series.items()},
     )
 
 

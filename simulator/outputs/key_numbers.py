@@ -31,8 +31,15 @@ MEASURES = {
     "china_rate": "china_effective_tariff_on_us",
 }
 """Key-number columns and the variable each reads; flows are sums over the year's days, rates day averages."""
-CHANGES = {"imports": "Imports", "exports": "Exports", "balance": "Balance", "us_revenue": "US revenue"}
-"""Columns also shown as a change against the baseline, with their short names."""
+CHANGES = {
+    "imports": "Imports",
+    "exports": "Exports",
+    "balance": "Balance",
+    "us_revenue": "US duties collected",
+    "us_net_revenue": "US duties net of refunds",
+}
+"""Columns also shown as a change against the baseline, with their short names: the duties collected in a year
+before the refunds paid in it (from 2026 the IEEPA refunds take back most of a year's gain), and after them."""
 
 
 def _heading(variable: str) -> tuple[str, str]:
@@ -45,7 +52,10 @@ COLUMNS = {
     "days": ("Days in the horizon", "days"),
     "status": ("Census months in the year", "months"),
     **{column: _heading(variable) for column, variable in MEASURES.items()},
-    **{f"{column}_change": (f"{name} vs {BASELINE_ID}", "USD bn") for column, name in CHANGES.items()},
+    **{
+        f"{column}_change": (f"{name} against the path without the 2025 tariffs", "USD bn")
+        for column, name in CHANGES.items()
+    },
     "imports_census": ("US imports from China, Census", "USD bn"),
     "exports_census": ("US exports to China, Census", "USD bn"),
     "balance_census": ("US balance, Census", "USD bn"),

@@ -38,7 +38,6 @@ from simulator.outputs.provenance import (
     Notes,
     all_facts,
     assumptions,
-    day,
     differences,
     draws_note,
     in_force,
@@ -65,6 +64,7 @@ KEY_COLUMNS = (
     "us_revenue",
     "us_statutory_revenue",
     "us_refunds",
+    "us_net_revenue",
     "china_revenue",
     "us_rate",
     "china_rate",
@@ -72,6 +72,7 @@ KEY_COLUMNS = (
     "exports_change",
     "balance_change",
     "us_revenue_change",
+    "us_net_revenue_change",
 )
 BACKTEST_COLUMNS = (
     "month",
@@ -336,7 +337,6 @@ def scenario_context(
         "calibration": calibration,
         "changes": changes,
         "parent_title": parent.title if parent is not None else "",
-        "start_note": start_note(scenario, history),
         "record_end": record_end(history),
         "trend_note": trend_note(scenario),
         "evidence_note": evidence_note(scenario),
@@ -395,21 +395,6 @@ def trend_note(scenario) -> str:
     return (
         f"That path grows the 2024 months by a trend of {shown[0]} a year for imports and {shown[1]} for exports "
         "(estimated from the record), so the changes against it rest on those trends as well as on the tariffs."
-    )
-
-
-def start_note(scenario, history: Observed | None) -> str:
-    """A warning for a horizon that starts after the record does ('' otherwise): the model starts in steady state at
-    its first day's tariffs (docs/model.md, "Known limits")."""
-    if history is None or not len(history.months):
-        return ""
-    first = history.months[0].astype("datetime64[D]").astype(dt.date)
-    if scenario.start <= first:
-        return ""
-    return (
-        f"This horizon starts on {day(scenario.start)}, after the record does ({day(first)}). The model starts in "
-        "steady state at that day's tariffs: it does not carry the response to earlier changes still under way, so "
-        f"its first months can differ from the Census record. Start the horizon on {day(first)} to compare with it."
     )
 
 

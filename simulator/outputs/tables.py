@@ -26,13 +26,15 @@ MEASURE_ROWS = (
     ("us_revenue", "US duties collected on goods from China"),
     ("us_statutory_revenue", "US duties at statutory rates"),
     ("us_refunds", "US duties refunded to importers"),
+    ("us_net_revenue", "US duties net of refunds"),
     ("china_revenue", "China's duties collected on US goods"),
     ("us_rate", "US tariff on Chinese goods, effective [%]"),
     ("china_rate", "China's tariff on US goods, effective [%]"),
     ("imports_change", "Imports against the path without the 2025 tariffs"),
     ("exports_change", "Exports against the path without the 2025 tariffs"),
     ("balance_change", "Balance against the path without the 2025 tariffs"),
-    ("us_revenue_change", "US duties against the path without the 2025 tariffs"),
+    ("us_revenue_change", "US duties collected against the path without the 2025 tariffs"),
+    ("us_net_revenue_change", "US duties net of refunds against the path without the 2025 tariffs"),
 )
 """Rows of a scenario's key-number table, in reading order: (key-number column, what it is)."""
 
@@ -41,6 +43,7 @@ MAIN_MEASURES = ("imports", "exports", "balance", "us_revenue")
 MORE_MEASURES = (
     "us_statutory_revenue",
     "us_refunds",
+    "us_net_revenue",
     "china_revenue",
     "us_rate",
     "china_rate",
@@ -48,6 +51,7 @@ MORE_MEASURES = (
     "exports_change",
     "balance_change",
     "us_revenue_change",
+    "us_net_revenue_change",
 )
 
 

@@ -25,7 +25,7 @@ from simulator.inputs.estimates import load_estimates
 from simulator.inputs.parameters import PARAMETERS, put_in_order
 from simulator.inputs.scenario import Scenario
 from simulator.model import noise
-from simulator.model.projection import anchors, parts, point_parameters, totals
+from simulator.model.projection import anchors, parts, point_parameters, totals, with_history
 from simulator.model.result import DrawsSummary, period_starts
 from simulator.model.tariff_paths import TariffPaths
 from simulator.model.timeline import RenewalDecision, renewal_decisions
@@ -217,16 +217,19 @@ def monte_carlo(
     ``seed`` None takes fresh entropy, reported in :attr:`DrawsSummary.seed` so the run can be repeated.
     """
     distributions = parameter_distributions(scenario)
-    decisions = renewal_decisions(scenario)
-    policy = PolicyPaths(scenario, decisions)
+    # run from the record's start, as a point projection is (with_history), and summed from the scenario's own start
+    modelled, skipped = with_history(scenario)
+    decisions = renewal_decisions(modelled)
+    policy = PolicyPaths(modelled, decisions)
     paths = policy.get(tuple(0 for _ in decisions))
     days = paths.days
+    shown = days[skipped:]
     step = max(1, CHUNK_CELLS // len(days))
     sequence = np.random.SeedSequence(seed)
     streams = sequence.spawn(math.ceil(draws / chunk))
-    groups = {frequency: period_starts(days, frequency) for frequency in ("monthly", "annual")}
+    groups = {frequency: period_starts(shown, frequency) for frequency in ("monthly", "annual")}
     accumulators = {frequency: QuantileAccumulator() for frequency in groups}
-    month_starts = groups["monthly"][0]
+    month_starts = groups["monthly"][0] + skipped
     month_stamps = days[month_starts].astype("datetime64[Y]")
     year_of_month = np.flatnonzero(np.r_[True, month_stamps[1:] != month_stamps[:-1]])
     lengths = {frequency: length for frequency, (_, length) in groups.items()}
@@ -258,6 +261,6 @@ def monte_carlo(
     periods = {}
     for frequency, (starts, _) in groups.items():
         table = accumulators[frequency].quantiles(quantiles).reshape(len(quantiles), len(VARIABLES), len(starts))
-        stamps = days[starts].astype("datetime64[M]" if frequency == "monthly" else "datetime64[Y]")
+        stamps = shown[starts].astype("datetime64[M]" if frequency == "monthly" else "datetime64[Y]")
         periods[frequency] = (stamps, {name: table[:, index] for index, name in enumerate(VARIABLES)})
     return DrawsSummary(draws, int(sequence.entropy), tuple(quantiles), periods, distributions, tuple(decisions))  # type: ignore[arg-type]

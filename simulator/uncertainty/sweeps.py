@@ -38,7 +38,7 @@ from simulator.inputs.problems import InputError, Problem
 from simulator.inputs.scenario import Scenario
 from simulator.inputs.schema import Strict, validate
 from simulator.inputs.yaml_reader import Document, read_document
-from simulator.model.projection import anchors, point_parameters, project
+from simulator.model.projection import anchors, point_parameters, project, with_history
 from simulator.model.result import period_totals
 from simulator.model.tariff_paths import TariffPaths, tariff_arrays
 from simulator.model.variables import VARIABLES, unit
@@ -179,7 +179,8 @@ def sweep(
     already = all(values and all(hasattr(value, "value") for value in values) for values in grid.values())
     checked = grid if already else _validated(grid)
     points = grid_points(checked)
-    paths = tariff_arrays(scenario)
+    modelled, skipped = with_history(scenario)
+    paths = tariff_arrays(modelled)
     central = point_parameters(scenario)
     columns = {name: np.array([_model_value(name, point[name]) for point in points]) for name in checked}
     _check_order(columns, central)
@@ -191,7 +192,9 @@ def sweep(
     owned = executor is None
     executor = executor or local_pool(len(batches))
     try:
-        futures = {executor.submit(evaluate, paths, frequency, parameters): start for start, parameters in batches}
+        futures = {
+            executor.submit(evaluate, paths, frequency, parameters, skipped): start for start, parameters in batches
+        }
         results: dict[int, tuple[np.ndarray, dict[str, np.ndarray]]] = {}
         for future in as_completed(futures):
             results[futures[future]] = future.result()
@@ -223,14 +226,15 @@ def sweep(
 
 
 def evaluate(
-    paths: TariffPaths, frequency: str, parameters: dict[str, Any]
+    paths: TariffPaths, frequency: str, parameters: dict[str, Any], skipped: int = 0
 ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """One task: project a batch of grid points at once and total them by period (runs on a worker)."""
+    """One task: project a batch of grid points at once and total them by period (runs on a worker); the first
+    ``skipped`` days of the paths, before the scenario's horizon, are left out of the totals."""
     days = paths.days
     count = max((np.size(value) for value in parameters.values()), default=1)
     series = project(paths, parameters, anchors(days, parameters))
-    full = {name: np.broadcast_to(series[name], (count, len(days))) for name in VARIABLES}
-    return period_totals(days, full, frequency)
+    shown = {name: np.broadcast_to(series[name], (count, len(days)))[:, skipped:] for name in VARIABLES}
+    return period_totals(days[skipped:], shown, frequency)
 
 
 def _model_value(name: str, value: Any) -> float:

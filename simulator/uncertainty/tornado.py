@@ -9,7 +9,7 @@ import numpy as np
 from simulator.inputs.parameters import PARAMETERS, put_in_order
 from simulator.inputs.scenario import Scenario
 from simulator.model import noise
-from simulator.model.projection import anchors, point_parameters, project
+from simulator.model.projection import anchors, point_parameters, project, with_history
 from simulator.model.tariff_paths import TariffPaths, tariff_arrays
 from simulator.model.timeline import renewal_decisions
 from simulator.uncertainty.draws import parameter_distributions
@@ -66,7 +66,8 @@ def tornado(scenario: Scenario, variable: str = "us_trade_balance_with_china", y
     central; each renewal decision is set to 'never renewed' and 'renewed to the horizon end'.
     """
     year = year or last_full_year(scenario)
-    paths = tariff_arrays(scenario)
+    modelled, _ = with_history(scenario)  # the year is picked by its days: those before the horizon drop out
+    paths = tariff_arrays(modelled)
     keep = paths.days.astype("datetime64[Y]") == np.datetime64(str(year), "Y")
 
     def value(parameters: dict, chosen: TariffPaths = paths) -> float:
@@ -86,8 +87,8 @@ def tornado(scenario: Scenario, variable: str = "us_trade_balance_with_china", y
         scale = 100.0 if distribution.percent else 1.0
         shown = [f"{value * scale:.3g}{unit}".replace("-", "−") for value in (low, high)]
         swings.append(Swing(PARAMETERS[name].label, *shown, *outcomes))
-    decisions = renewal_decisions(scenario)
-    policy = PolicyPaths(scenario, decisions)
+    decisions = renewal_decisions(modelled)
+    policy = PolicyPaths(modelled, decisions)
     for index, decision in enumerate(decisions):
         never = tuple(0 for _ in decisions)
         always = tuple(decision.most(scenario.end) if position == index else 0 for position in range(len(decisions)))
