@@ -281,8 +281,10 @@ def run(
     With ``draws=0`` (the default) parameters take their point values and the tariff path is
     followed as written. With ``draws=N`` the result also holds quantiles (``quantiles``,
     default 5, 25, 50, 75, 95 [%]) of every monthly and annual output over N Monte Carlo draws
-    of the uncertain parameters and truce renewals; the same ``seed`` gives the same
-    quantiles. ``progress(done, total)`` is called after each chunk of draws.
+    of the uncertain parameters, truce renewals and the months' unexplained deviations (which
+    parameters vary, and from what: ``docs/model.md``, "Uncertainty"; ``result.uncertainty.drawn``
+    lists them); the same ``seed`` gives the same quantiles. ``progress(done, total)`` is called
+    after each chunk of draws.
 
     Arguments, checked before any work (:class:`ArgumentError` says what was expected):
 

@@ -56,8 +56,10 @@ def backtest(refresh: bool = False) -> pd.DataFrame:
 
     One row per forecaster (the model, each variant with a mechanism switched, the two naive
     benchmarks), flow and months ahead: MAPE and bias [%], and for the model the share of months
-    its 50% and 90% ranges held [%]. The kept result is used when current; else it is computed
-    (a few minutes) and kept.
+    its 50% and 90% ranges held [%]. The result kept in the project's ``seeds/backtest.json`` is
+    used while the data, priors, documented path and model code it was computed from are
+    unchanged; else (or with ``refresh``) it is computed again, which takes a few minutes, and
+    that file is rewritten, as ``simulate backtest --refresh`` does.
     """
     forecasts, _ = cached_backtest(refresh=refresh)
     return pd.DataFrame(skill_rows(scores(forecasts)))

@@ -53,7 +53,9 @@ def test_plots_are_figures_that_show_themselves():
         figure = result.plot(chart)
         assert isinstance(figure, Figure)
     assert figure._repr_png_().startswith(b"\x89PNG")
-    with pytest.raises(ValueError, match="needs Monte Carlo draws"):
+    from simulator.inputs.problems import ArgumentError
+
+    with pytest.raises(ArgumentError, match=r"Result.plot\(\): chart: the fan chart needs Monte Carlo draws"):
         result.plot("fan")
     with pytest.raises(ValueError, match="unknown chart"):
         result.plot("pie")
@@ -84,3 +86,19 @@ def test_what_if_is_validated_like_a_file():
         "what_if(): parameters.short_run_elastcity: unknown key" in text
         and "did you mean 'short_run_elasticity'?" in text
     )
+
+
+def test_the_plain_text_of_results_and_scenarios_is_one_short_line():
+    """`print(result)` in a console or a saved notebook: the dataclasses' own text showed every daily array and dated
+    entry (33,000 characters for one result); each names what it is in one line instead."""
+    result = simulator.run("documented-2025", draws=50, seed=1)
+    texts = {
+        repr(result): "<Result 'documented-2025': point projection and 50 draws, 2024-01-01 to 2027-12-31, ",
+        repr(result.scenario): "<Scenario 'documented-2025': 'Documented path",
+        repr(result.uncertainty): "<DrawsSummary: 50 draws, seed 1, quantiles 5, 25, 50, 75, 95>",
+        repr(simulator.load_scenario("deal")): "<Scenario 'deal': ",
+        repr(simulator.compare(["documented-2025", "deal"])): "<Comparison of 'documented-2025', 'deal'>",
+    }
+    for text, start in texts.items():
+        assert text.startswith(start) and len(text) < 200 and "\n" not in text
+    assert repr(simulator.load_scenario("deal")).endswith(", extends 'documented-2025'>")

@@ -369,7 +369,8 @@ class Scenario:
         references: extra source ids the file cites.
         files: the files read, root first.
         parameters_set: parameters the files set (point values stay fixed in Monte Carlo
-            draws; the others are drawn from their sourced ranges in ``seeds/parameters.yaml``).
+            draws; the others vary as ``docs/model.md``, "Uncertainty", says: estimated ones from the fit's
+            posterior, the rest from their sourced ranges, those the fit holds staying at their defaults).
         extended: the scenario this one extends, resolved on its own (None for a root, or when
             the parent alone is incomplete).
         chain: the validated files it was merged from, root first, so that a what-if built in code can extend a
@@ -390,6 +391,11 @@ class Scenario:
     parameters_set: tuple[str, ...] = ()
     extended: Scenario | None = None
     chain: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+
+    def __repr__(self) -> str:
+        # the whole dataclass, with every dated entry and parameter, ran to 20,000 characters in a console
+        extends = f", extends {self.parent!r}" if self.parent else ""
+        return f"<Scenario {self.id!r}: {self.title!r}, {self.start} to {self.end}{extends}>"
 
     def facts_used(self) -> list[str]:
         """Ids of every fact the scenario cites, in order of first use."""

@@ -72,6 +72,9 @@ class DrawsSummary:
     drawn: dict[str, Distribution]
     decisions: tuple[RenewalDecision, ...]
 
+    def __repr__(self) -> str:
+        return f"<DrawsSummary: {self.count:,} draws, seed {self.seed}, quantiles {', '.join(map(str, self.levels))}>"
+
 
 @dataclass(frozen=True, eq=False)
 class Result:
@@ -94,6 +97,11 @@ class Result:
     days: np.ndarray
     series: dict[str, np.ndarray]
     uncertainty: DrawsSummary | None = None
+
+    def __repr__(self) -> str:
+        # the default showed every daily array: 33,000 characters for one scenario
+        runs = "point projection" if self.uncertainty is None else f"point projection and {self.draws:,} draws"
+        return f"<Result {self.scenario.id!r}: {runs}, {self.days[0]} to {self.days[-1]}, {len(self.series)} variables>"
 
     @property
     def draws(self) -> int:

@@ -33,7 +33,7 @@ STYLE = "border-collapse:collapse;font-size:12px"
 CELL = "border-bottom:1px solid #ddd;padding:2px 8px;text-align:{align}"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Scenario(inputs_scenario.Scenario):
     """A validated scenario (see :class:`simulator.inputs.scenario.Scenario`) that shows its dated paths and sources in
     Jupyter.
@@ -43,7 +43,7 @@ class Scenario(inputs_scenario.Scenario):
         return scenario_html(self)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class Result(model_result.Result):
     """A scenario's projection (see :class:`simulator.model.result.Result`), with notebook conveniences.
 
@@ -73,7 +73,13 @@ class Result(model_result.Result):
                 "Result.plot", "chart", f"unknown chart {chart!r}{hint}; {expected_one_of(registry.SCENARIO_CHARTS)}"
             )
         spec = registry.SCENARIO_CHARTS[chart]
-        return registry.draw(spec, scenario_chart_inputs(self, with_tornado="tornado" in spec.needs))
+        inputs = scenario_chart_inputs(self, with_tornado="tornado" in spec.needs)
+        absent = registry.missing(spec, inputs)
+        if absent:  # what the run lacks is the caller's to add, so it is said like any other argument's problem
+            raise refuse(
+                "Result.plot", "chart", f"the {chart} chart needs {'; '.join(registry.NEEDS[need] for need in absent)}"
+            )
+        return registry.draw(spec, inputs)
 
     def against_census(self) -> pd.DataFrame:
         """The months Census observed after the calibration year inside the horizon, beside the model, by month:
@@ -107,6 +113,9 @@ class Comparison:
 
     results: tuple[Result, ...]
     colours: dict[str, str] = field(default_factory=dict)
+
+    def __repr__(self) -> str:
+        return f"<Comparison of {', '.join(repr(result.scenario.id) for result in self.results)}>"
 
     def frame(self, frequency: str = "monthly") -> pd.DataFrame:
         """One tidy table of every scenario: ``scenario, date, variable, value, unit`` (+ ``quantile``); ``frequency``
