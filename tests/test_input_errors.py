@@ -249,6 +249,12 @@ EXPECTED = {
         "parameters.adjustment_days",
         "'30%' is a rate; this field takes a plain number such as 30",
     ),
+    "ratio-as-rate.yaml": (
+        5,
+        23,
+        "parameters.anticipation_share",
+        "'20%' is a rate; this field takes a plain number from 0 to 5",
+    ),
     "deep-nesting.yaml": (2, 54, "", "nesting is too deep (at most 40 levels)"),
     "deep-indented-nesting.yaml": (5, 401, "", "nesting is too deep (at most 40 levels)"),
     "renewals-seventeen.yaml": (
@@ -587,3 +593,19 @@ def test_a_measure_named_like_a_validator_keeps_its_name_in_the_path(tmp_path, n
         (8, 41, f"tariffs.us_on_china.measures.{name}.path[0].rate"),
         (12, 20, "tariffs.china_on_us.measures.other.authority"),
     ]
+
+
+def test_a_file_named_without_its_extension_is_suggested_with_it(tmp_path, monkeypatch):
+    """'simulate my-what-if' beside my-what-if.yaml: a bundled id is named without an extension, a file with it."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "my-what-if.yaml").write_text("title: Mine\nextends: documented-2025\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_scenario("my-what-if")
+    (problem,) = caught.value.problems
+    assert str(problem) == (
+        "my-what-if:1:1: no such scenario file or bundled scenario id (did you mean 'my-what-if.yaml'? a file is "
+        "named with its extension, a bundled id without)"
+    )
+    with pytest.raises(InputError) as caught:
+        load_scenario("documented-2024")
+    assert "did you mean 'documented-2025'?" in caught.value.problems[0].message

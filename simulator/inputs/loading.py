@@ -105,8 +105,20 @@ def locate(path_or_id: str | os.PathLike[str], near: Path | None = None) -> Path
     found = find_scenario(path_or_id, near)
     if found is not None:
         return found
-    hint = did_you_mean(str(path_or_id), bundled_ids())
+    hint = _with_extension(str(path_or_id), near) or did_you_mean(str(path_or_id), bundled_ids())
     raise InputError([Problem(str(path_or_id), 1, 1, "", f"no such scenario file or bundled scenario id{hint}")])
+
+
+def _with_extension(name: str, near: Path | None) -> str:
+    """A hint naming ``name.yaml`` (or ``.yml``) where such a file is there: a file is named with its extension."""
+    for folder in (Path.cwd(), *((near,) if near is not None else ())):
+        for suffix in (".yaml", ".yml"):
+            try:
+                if (folder / f"{name}{suffix}").is_file():
+                    return f" (did you mean '{name}{suffix}'? a file is named with its extension, a bundled id without)"
+            except (OSError, ValueError):  # a name no file system takes
+                return ""
+    return ""
 
 
 MAX_EXTENDS_DEPTH = 16

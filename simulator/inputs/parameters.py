@@ -111,6 +111,10 @@ def value_type(kind: Kind, limits: tuple[float, float] | None = None) -> Any:
     domain = limits or kind.domain
 
     def point(value: Any, info: ValidationInfo) -> Number | Percent:
+        if limits is not None and not kind.percent and isinstance(value, str) and value.strip().endswith("%"):
+            # the kind's own example (30 days, say) may lie outside this parameter's limits
+            low, high = domain
+            raise ValueError(f"'{value}' is a rate; this field takes a plain number from {low:g} to {high:g}")
         result = kind.parse(value, info)
         if not domain[0] <= result.value <= domain[1]:
             raise ValueError(f"{result.value:g} is outside what the model supports ({domain[0]:g} to {domain[1]:g})")
