@@ -8,6 +8,7 @@ The public API is small and imports nothing heavy until used::
     result = simulator.run(scenario)              # monthly projection: result.monthly [USD bn/month]
     spread = simulator.run(scenario, draws=10_000, seed=1)   # quantiles of every output
     table = simulator.sweep(scenario, {"pass_through": ["80%", "100%"]})   # a grid, one tidy table
+    swings = simulator.tornado(scenario, "us_imports_from_china", 2026)    # which input moves a year most
     mine = simulator.what_if("documented-2025", "Importers pass on 80%", parameters={"pass_through": "80%"})
     several = simulator.compare(["documented-2025", "truce-expires", mine])   # .key_numbers(), .plot("balance")
     estimation = simulator.fit()                   # the parameters estimated on the Census months
@@ -46,6 +47,7 @@ __all__ = [
     "scenario_from_data",
     "sweep",
     "tariff_paths",
+    "tornado",
     "what_if",
 ]
 
@@ -62,6 +64,7 @@ if TYPE_CHECKING:
         scenario_from_data,
         sweep,
         tariff_paths,
+        tornado,
         what_if,
     )
     from simulator.fitting import backtest, fit

@@ -35,17 +35,28 @@ import pandas as pd
 from simulator.inputs.loading import load_file, locate, scenario_extending
 from simulator.inputs.loading import scenario_from_data as _from_data
 from simulator.inputs.locations import bundled_ids
-from simulator.inputs.problems import NO_POSITION, ArgumentError, InputError, Problem, argument_problem, refuse
+from simulator.inputs.problems import (
+    NO_POSITION,
+    ArgumentError,
+    InputError,
+    Problem,
+    argument_problem,
+    did_you_mean,
+    refuse,
+)
 from simulator.inputs.scenario import Scenario as _Scenario
 from simulator.model.projection import counterfactual, point_projection
 from simulator.model.result import check_frequency
 from simulator.model.tariff_paths import paths_frame, tariff_arrays
+from simulator.model.variables import VARIABLES
 from simulator.outputs.colours import scenario_colours
 from simulator.outputs.key_numbers import BASELINE_ID
 from simulator.outputs.notebook import Comparison, Result, Scenario, presentable
 from simulator.uncertainty import sweeps
 from simulator.uncertainty.draws import monte_carlo
 from simulator.uncertainty.quantiles import QUANTILES
+from simulator.uncertainty.tornado import full_years
+from simulator.uncertainty.tornado import tornado as input_swings
 
 __all__ = [
     "MAX_DRAWS",
@@ -61,6 +72,7 @@ __all__ = [
     "scenario_from_data",
     "sweep",
     "tariff_paths",
+    "tornado",
     "what_if",
 ]
 
@@ -363,6 +375,47 @@ def compare(
         raise ArgumentError(problems)
     results = tuple(run(scenario, draws=draws, seed=seed, max_draws=max_draws) for scenario in loaded)
     return Comparison(results, scenario_colours([scenario.id for scenario in loaded]))
+
+
+def tornado(
+    scenario: _Scenario | str | os.PathLike[str], variable: str = "us_trade_balance_with_china", year: Any = None
+) -> pd.DataFrame:
+    """How far each uncertain input moves ``variable`` in calendar ``year``, one input at a time: the table behind
+    the report's tornado chart, for any flow and year, and without Monte Carlo draws.
+
+    Each parameter that is uncertain (the estimated ones, those with a sourced range, and any the scenario gives a
+    distribution) is set to its 5th and then its 95th percentile, the others kept at their centre; each truce
+    renewal decision is set to never and to always renewed. Rows are inputs, the largest swing first. Columns:
+    ``input``, ``low_setting`` and ``high_setting`` (as written: '60%', 'never'), ``at_low`` and ``at_high``
+    (``variable`` in ``year`` at those settings), ``central`` (at every input's centre) and ``swing`` (``at_high``
+    less ``at_low``), all [USD bn/year].
+
+    ``variable``: a flow or revenue of :data:`simulator.model.variables.VARIABLES` (not a rate: a year's rate is
+    not a sum); ``year``: a calendar year the horizon holds whole (default: the last).
+    """
+    chosen = _scenario(scenario, "tornado")
+    flows = [name for name, spec in VARIABLES.items() if spec.kind != "rate"]
+    if not isinstance(variable, str) or variable not in flows:
+        hint = did_you_mean(str(variable), flows) if isinstance(variable, str) else ""
+        raise refuse("tornado", "variable", f"expected a flow or revenue variable, not {variable!r}{hint}")
+    years = full_years(chosen)
+    if not years:
+        raise refuse("tornado", "scenario", f"the horizon {chosen.start} to {chosen.end} holds no whole calendar year")
+    if year is not None and (not _is_whole(year) or year not in years):
+        expected = f"expected a year the horizon holds whole ({years[0]} to {years[-1]}), not {year!r}"
+        raise refuse("tornado", "year", expected)
+    found = input_swings(chosen, variable, year)
+    return pd.DataFrame(
+        {
+            "input": [swing.name for swing in found.swings],
+            "low_setting": [swing.low_input for swing in found.swings],
+            "high_setting": [swing.high_input for swing in found.swings],
+            "at_low": [swing.low for swing in found.swings],
+            "at_high": [swing.high for swing in found.swings],
+            "central": found.central,
+            "swing": [swing.high - swing.low for swing in found.swings],
+        }
+    )
 
 
 def sweep(

@@ -160,6 +160,7 @@ def test_dir_lists_the_public_api_only():
             "scenario_from_data",
             "sweep",
             "tariff_paths",
+            "tornado",
             "what_if",
         ]
     )

@@ -102,3 +102,31 @@ def test_the_plain_text_of_results_and_scenarios_is_one_short_line():
     for text, start in texts.items():
         assert text.startswith(start) and len(text) < 200 and "\n" not in text
     assert repr(simulator.load_scenario("deal")).endswith(", extends 'documented-2025'>")
+
+
+def test_the_tornado_table_for_any_flow_and_year_without_draws():
+    """simulator.tornado: each input at its 5th and 95th percentile, the others central, largest swing first; the
+    swings are the report chart's, for the flow and year asked."""
+    from simulator.inputs.problems import ArgumentError
+    from simulator.uncertainty.tornado import tornado
+
+    table = simulator.tornado("documented-2025", "us_imports_from_china", 2026)
+    inner = tornado(simulator.load_scenario("documented-2025"), "us_imports_from_china", 2026)
+    assert list(table.columns) == ["input", "low_setting", "high_setting", "at_low", "at_high", "central", "swing"]
+    assert list(table["input"]) == [swing.name for swing in inner.swings]
+    assert list(table["at_low"]) == [swing.low for swing in inner.swings]
+    assert (table["central"] == inner.central).all() and inner.central == pytest.approx(337.0, abs=0.05)
+    sizes = table["swing"].abs().tolist()
+    assert sizes == sorted(sizes, reverse=True) and table["input"][0] == "import trend"
+    assert (table["swing"] == table["at_high"] - table["at_low"]).all()
+    assert simulator.tornado("documented-2025")["central"][0] == pytest.approx(
+        tornado(simulator.load_scenario("documented-2025")).central
+    )
+    for arguments, told in [
+        ({"variable": "us_effective_tariff_on_china"}, "variable: expected a flow or revenue variable"),
+        ({"variable": "us_imports"}, "did you mean 'us_imports_from_china'?"),
+        ({"year": 2030}, "year: expected a year the horizon holds whole (2024 to 2027), not 2030"),
+        ({"year": True}, "not True"),
+    ]:
+        with pytest.raises(ArgumentError, match=re.escape(told)):
+            simulator.tornado("documented-2025", **arguments)
