@@ -491,3 +491,12 @@ def test_a_step_the_parent_lacks_says_what_the_parent_had_in_force_then():
         "34%",
     )
     assert (later.before, later.after) == ("10%", "no step on this date; 34% in force")
+
+
+def test_every_key_number_row_label_shows_whole_in_the_chart_books_tables():
+    """The book's table cuts a row label past its column's width with '…' ('US duties net of refunds against the
+    path without the 2025 ta…' once): every label of ours fits; only a long scenario title is cut."""
+    from simulator.outputs.chartbook import LABEL_CHARACTERS
+    from simulator.outputs.tables import MEASURE_ROWS
+
+    assert {label for _, label in MEASURE_ROWS if len(label) > LABEL_CHARACTERS} == set()

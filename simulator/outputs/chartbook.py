@@ -50,6 +50,8 @@ ROW = 0.19
 """Height of a table row [in]."""
 NOTE_LINES = 64
 """Lines of sources per page."""
+LABEL_CHARACTERS = 62
+"""The longest row label a key-number table shows whole in its column; a longer one is cut (a scenario's title)."""
 PDF_STYLE = {"pdf.fonttype": 3, "pdf.compression": 1}
 """Type 3 fonts (searchable and copyable, a third of the time of embedded TrueType, whose subsetting dominated the
 book's cost); the fastest deflate level (the chart pixels compress as well at 6)."""
@@ -389,7 +391,7 @@ def _table(figure: Figure, table: Table, rows: list[list[str]], y: float) -> flo
         _at(figure, right, y + ROW * 0.8, status, fontsize=6.5, ha="right", color="#666666")
     y += ROW * 1.9
     for row in rows:
-        label = row[0] if len(row[0]) <= 62 else row[0][:61] + "…"
+        label = row[0] if len(row[0]) <= LABEL_CHARACTERS else row[0][: LABEL_CHARACTERS - 1] + "…"
         _at(figure, MARGIN, y, label, fontsize=7.5)
         for index, value in enumerate(row[1:]):
             _at(figure, MARGIN + label_width + (index + 1) * column, y, value, fontsize=7.5, ha="right")

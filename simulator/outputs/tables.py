@@ -34,7 +34,7 @@ MEASURE_ROWS = (
     ("exports_change", "Exports against the path without the 2025 tariffs"),
     ("balance_change", "Balance against the path without the 2025 tariffs"),
     ("us_revenue_change", "US duties collected against the path without the 2025 tariffs"),
-    ("us_net_revenue_change", "US duties net of refunds against the path without the 2025 tariffs"),
+    ("us_net_revenue_change", "US net duties against the path without the 2025 tariffs"),
 )
 """Rows of a scenario's key-number table, in reading order: (key-number column, what it is)."""
 
