@@ -215,3 +215,19 @@ def test_the_docs_tables_are_the_current_estimates_and_backtest(bundled_fit):
     text = docs.read_text(encoding="utf-8")
     _, kept = scores.read_cache()
     assert text == with_blocks(text, docs_blocks(bundled_fit, kept)), "regenerate the tables: python docs/tables.py"
+
+
+def test_the_kept_backtest_is_read_again_when_the_file_changes(tmp_path):
+    """Each scenario of a run asks for the kept backtest, which is parsed once per version of the file; a file written
+    again is read again, and a caller changing its list changes nobody else's."""
+    _, kept = scores.read_cache()
+    path = tmp_path / "backtest.json"
+    scores.write_cache(kept[:3], "first", path)
+    key, forecasts = scores.read_cache(path)
+    assert (key, forecasts) == ("first", kept[:3])
+    forecasts.clear()
+    assert scores.read_cache(path) == ("first", kept[:3])
+    scores.write_cache(kept[:5], "second", path)
+    assert scores.read_cache(path) == ("second", kept[:5])
+    path.unlink()
+    assert scores.read_cache(path) is None
