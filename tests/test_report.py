@@ -337,3 +337,16 @@ def test_a_what_if_page_lists_what_it_changes_and_keeps_no_description_of_its_pa
     assert "What this what-if changes" not in (reports / "documented-2025" / "index.html").read_text(encoding="utf-8")
     bare = scenario_from_data({"title": "A what-if", "extends": "documented-2025"}, "bare")
     assert bare.description == "" and load_scenario("documented-2025").description
+
+
+def test_the_report_says_which_census_record_it_uses_and_when_it_was_fetched(reports):
+    """Read months after the record was fetched, 'the last month Census has published' would be untrue: the page and
+    the summary name the record the report uses, its release and the day it was retrieved."""
+    for name in ("summary.md", "index.html"):
+        text = (reports / "documented-2025" / name).read_text(encoding="utf-8")
+        assert (
+            "The Census record this report uses holds every month of 2024, 2025 (released before the June 2026 "
+            "annual revision, retrieved 23 Mar 2026)"
+        ) in text
+        assert "2025-12-31, the last day of the Census record this report uses" in text
+        assert "Census has published" not in text

@@ -38,6 +38,7 @@ from simulator.outputs.provenance import (
     Notes,
     all_facts,
     assumptions,
+    day,
     differences,
     draws_note,
     in_force,
@@ -433,7 +434,7 @@ def _record(scenario, table, paths: TariffPaths | None, history: Observed | None
         inside = history.months[(history.months.astype("datetime64[D]") >= paths.days[0])]
         last_seen = ((inside[-1] + 1).astype("datetime64[D]") - 1).astype(dt.date) if len(inside) else None
         for label, day in (
-            ("the last day of the last month Census has published", last_seen),
+            ("the last day of the Census record this report uses", last_seen),
             ("the last day of the horizon", scenario.end),
         ):
             if day is not None and scenario.start <= day <= scenario.end:
@@ -449,7 +450,7 @@ def _record(scenario, table, paths: TariffPaths | None, history: Observed | None
                 ]
                 moments.append({"label": label, "day": day, "rows": rows})
     thin = [{"fact": fact, "notes": notes.cite([fact.id])} for fact in assumptions(scenario)]
-    vintage = ", ".join(sorted({row.vintage for row in read_trade_data(seeds_dir() / MONTHLY_FILE)}))
+    vintage = ", ".join(sorted({release(row) for row in read_trade_data(seeds_dir() / MONTHLY_FILE)}))
     return {
         "observed_years": years,
         "projected_years": projected,
@@ -457,6 +458,14 @@ def _record(scenario, table, paths: TariffPaths | None, history: Observed | None
         "assumptions": thin,
         "vintage": vintage,
     }
+
+
+def release(row) -> str:
+    """Which release a month of the record comes from and when it was fetched, for readers: the date tells how far
+    the record may lag what Census has published since."""
+    if "retrieved" in row.vintage:
+        return row.vintage
+    return f"{row.vintage}, retrieved {day(dt.date.fromisoformat(row.retrieved))}"
 
 
 def comparison_context(
