@@ -350,3 +350,15 @@ def test_the_report_says_which_census_record_it_uses_and_when_it_was_fetched(rep
         ) in text
         assert "2025-12-31, the last day of the Census record this report uses" in text
         assert "Census has published" not in text
+
+
+def test_the_tables_say_their_figures_are_rounded_one_by_one(reports):
+    """2025 on the documented path: exports 113.0 less imports 306.1 is 193.1, the balance shows 193.2; each figure is
+    rounded from the unrounded values, and the notes say so."""
+    for folder, name in [
+        ("documented-2025", "summary.md"),
+        ("documented-2025", "index.html"),
+        ("comparison", "summary.md"),
+    ]:
+        text = (reports / folder / name).read_text(encoding="utf-8")
+        assert "a balance may differ by 0.1 from exports less imports" in text, (folder, name)
