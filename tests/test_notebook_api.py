@@ -130,3 +130,19 @@ def test_the_tornado_table_for_any_flow_and_year_without_draws():
     ]:
         with pytest.raises(ArgumentError, match=re.escape(told)):
             simulator.tornado("documented-2025", **arguments)
+
+
+def test_a_coverage_change_is_told_as_a_share_of_the_trade_the_measure_can_reach():
+    """The forced-labour duty skips goods under Section 232; 'coverage: 100%' on its entry covers all of the rest,
+    not all of the trade, and the differences say so."""
+    mine = simulator.what_if(
+        "documented-2025",
+        "A 25% forced-labour duty on all it can reach",
+        tariffs={
+            "us_on_china": {
+                "measures": {"forced_labour": {"path": [{"date": "2026-12-01", "rate": "25%", "coverage": "100%"}]}}
+            }
+        },
+    )
+    (row,) = simulator.compare(["documented-2025", mine]).differences().to_dict("records")
+    assert row["after"] == "25% on 100% of the trade not under Section 232 (national security)"

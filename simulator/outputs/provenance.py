@@ -73,11 +73,12 @@ def moment(stamp: str) -> str:
     return f"{day(when)} at {when:%H:%M} UTC"
 
 
-def entry_text(entry: PathEntry, prior: float) -> str:
-    """A path entry in words: '30% for 90 days, then 34%'; ``prior`` is the rate before it [%]."""
+def entry_text(entry: PathEntry, prior: float, skipped: str = "") -> str:
+    """A path entry in words: '30% for 90 days, then 34%'; ``prior`` is the rate before it [%]; ``skipped``: the
+    authorities whose goods the measure leaves out, which a coverage share is a share of the rest of."""
     text = f"{_number(entry.percent.value)}%"
     if entry.coverage is not None:
-        text += f" on {_number(entry.coverage.value)}% of the trade"
+        text += f" on {_number(entry.coverage.value)}% of the trade" + (f" not under {skipped}" if skipped else "")
     if entry.days is not None:
         follow = entry.follow_up
         after = f"back to {_number(prior)}%" if follow is REVERT else f"{_number(follow.value)}%"  # type: ignore[union-attr]
@@ -121,7 +122,7 @@ def _measure_inputs(direction: str, measure: Measure) -> list[Input]:
                 section,
                 f"{prefix}@{entry.start.isoformat()}",
                 f"{measure.label} from {day(entry.start)}",
-                entry_text(entry, priors.get(index, 0.0)),
+                entry_text(entry, priors.get(index, 0.0), skipped),
                 _cited(entry, entry.rate, entry.days, entry.then, entry.coverage, *renewal),
             )
         )
