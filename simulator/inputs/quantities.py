@@ -98,6 +98,10 @@ def parse_percent(
         if not match:
             if re.fullmatch(r"\s*[+-]?[0-9.]+[eE][+-]?[0-9]+\s*%\s*", value, re.ASCII):
                 raise invalid("percent", f"'{value}' is a rate with an exponent: write it out, such as '12%' or '0.5%'")
+            comma = re.fullmatch(r"\s*([+-]?[0-9]+),([0-9]+)\s*%\s*", value, re.ASCII)
+            if comma:
+                written = f"{comma.group(1)}.{comma.group(2)}%"
+                raise invalid("percent", f"'{value}' has a decimal comma: write '{written}', with a point")
             raise invalid("percent", f"'{value}' is not a rate (expected a number with a percent sign, such as '30%')")
         result = Percent(float(match.group(1)))
     else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import copy
 import difflib
 import functools
+import re
 import types
 import typing
 from typing import Any, TypeVar
@@ -152,8 +153,9 @@ def problems_from(
             allowed = _fields_at(model, location[:-1])
             unknown += 1
             hinted = unknown <= HINTED_KEYS
-            message = f"unknown key '{key}'{did_you_mean(key, allowed) if hinted else ''}"
-            if allowed:
+            comma = _decimal_comma(document.data, location)
+            message = f"unknown key '{key}'{comma or (did_you_mean(key, allowed) if hinted else '')}"
+            if allowed and not comma:
                 message += f"; {expected_one_of(allowed)}"
             problems.append(document.problem(location, message, key=True))
             if hinted:
@@ -260,6 +262,32 @@ def _message(item: dict[str, Any]) -> str:
 
 # every error type pydantic itself raises: a message of one of these is rewritten, any other kind is ours
 _PYDANTIC_KINDS = frozenset(typing.get_args(ErrorType))
+
+
+def _decimal_comma(data: Any, location: FieldPath) -> str:
+    """Why a key such as '5%' is there when it follows a whole number in a ``{...}`` mapping: a comma ends a value
+    there, so ``{rate: 12,5%}`` reads as ``rate: 12`` and a key ``5%`` ('' when that is not the case)."""
+    tail = re.fullmatch(r"([0-9]+)(%?)", str(location[-1]), re.ASCII)
+    for part in location[:-1]:
+        data = data[part] if isinstance(data, (dict, list)) and _holds(data, part) else None
+    if tail is None or not isinstance(data, dict) or location[-1] not in data:
+        return ""
+    keys = list(data)
+    before = data[keys[keys.index(location[-1]) - 1]] if keys.index(location[-1]) else None
+    if not isinstance(before, int) or isinstance(before, bool):
+        return ""
+    read = f"{before},{tail.group(1)}{tail.group(2)}"
+    meant = f"{before}.{tail.group(1)}{tail.group(2) or '%'}"
+    return (
+        f": a comma inside {{...}} ends a value, so '{read}' was read as {before} and a key '{location[-1]}' "
+        f"(write {meant}, with a point)"
+    )
+
+
+def _holds(data: dict | list, part: Any) -> bool:
+    if isinstance(data, dict):
+        return part in data
+    return isinstance(part, int) and 0 <= part < len(data)
 
 
 def _location(item: dict[str, Any], data: Any) -> FieldPath:
