@@ -362,3 +362,13 @@ def test_the_tables_say_their_figures_are_rounded_one_by_one(reports):
     ]:
         text = (reports / folder / name).read_text(encoding="utf-8")
         assert "a balance may differ by 0.1 from exports less imports" in text, (folder, name)
+
+
+def test_the_comparison_names_what_each_what_if_extends_by_its_title(reports):
+    """A reader sees the scenario a what-if extends by its title, its id only beside it, in the table of scenarios and
+    above the table of what it changes."""
+    summary = (reports / "comparison" / "summary.md").read_text(encoding="utf-8")
+    assert "| `truce-expires` | Documented path to November 2026, then held (`documented-2025`) |" in summary
+    assert ") against Documented path to November 2026, then held (`documented-2025`)" in summary
+    page = (reports / "comparison" / "index.html").read_text(encoding="utf-8")
+    assert '<td>Documented path to November 2026, then held <span class="id">documented-2025</span></td>' in page

@@ -489,7 +489,15 @@ def comparison_context(
         if parent is None:
             continue
         rows = change_rows(scenario, parent, notes)
-        changed.append({"id": scenario.id, "title": scenario.title, "parent": parent.id, "rows": rows})
+        changed.append(
+            {
+                "id": scenario.id,
+                "title": scenario.title,
+                "parent": parent.id,
+                "parent_title": short_title(parent.title),
+                "rows": rows,
+            }
+        )
     ids = [result.scenario.id for result in results]
     names = [(short_title(result.scenario.title), result.scenario.id) for result in results]
     at = ids.index(reference) if reference in ids else 0
@@ -514,6 +522,7 @@ def comparison_context(
                 "title": r.scenario.title,
                 "short": short_title(r.scenario.title),
                 "parent": r.scenario.parent,
+                "parent_title": short_title(parents[r.scenario.id].title) if r.scenario.id in parents else "",
                 "colour": colours[r.scenario.id],
             }
             for r in results
