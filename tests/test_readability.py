@@ -500,3 +500,15 @@ def test_every_key_number_row_label_shows_whole_in_the_chart_books_tables():
     from simulator.outputs.tables import MEASURE_ROWS
 
     assert {label for _, label in MEASURE_ROWS if len(label) > LABEL_CHARACTERS} == set()
+
+
+def test_a_long_scenario_title_takes_two_lines_in_the_books_tables():
+    """'A November 2026 deal ends the 12.5% duty and China's 2025 tariffs' was cut to '... 2025 tar…' in every table
+    of the comparison's book; it now wraps, and only a title past two lines is cut."""
+    from simulator.outputs.chartbook import LABEL_CHARACTERS, label_lines
+
+    title = "A November 2026 deal ends the 12.5% duty and China's 2025 tariffs"
+    assert label_lines(title) == ["A November 2026 deal ends the 12.5% duty and China's 2025", "tariffs"]
+    assert label_lines("US imports from China") == ["US imports from China"]
+    long = label_lines("word " * 40)
+    assert len(long) == 2 and long[1].endswith("…") and all(len(line) <= LABEL_CHARACTERS for line in long)

@@ -51,7 +51,7 @@ ROW = 0.19
 NOTE_LINES = 64
 """Lines of sources per page."""
 LABEL_CHARACTERS = 62
-"""The longest row label a key-number table shows whole in its column; a longer one is cut (a scenario's title)."""
+"""The longest line of a row label a key-number table's column holds; a longer label takes two lines."""
 PDF_STYLE = {"pdf.fonttype": 3, "pdf.compression": 1}
 """Type 3 fonts (searchable and copyable, a third of the time of embedded TrueType, whose subsetting dominated the
 book's cost); the fastest deflate level (the chart pixels compress as well at 6)."""
@@ -366,7 +366,7 @@ def _table_pages(tables: Sequence[Table]) -> list[Figure]:
     figure, y = None, 0.0
     for table in tables:
         rows = markdown_rows(table)
-        needed = (len(rows) + 3) * ROW + 0.3
+        needed = sum(_row_height(row[0]) for row in rows) + 3 * ROW + 0.3
         if figure is None or y + needed > PAGE[1] - MARGIN:
             figure, y = _page(), MARGIN
             _at(figure, MARGIN, y, TABLES_HEADING, fontsize=13, fontweight="bold")
@@ -391,15 +391,35 @@ def _table(figure: Figure, table: Table, rows: list[list[str]], y: float) -> flo
         _at(figure, right, y + ROW * 0.8, status, fontsize=6.5, ha="right", color="#666666")
     y += ROW * 1.9
     for row in rows:
-        label = row[0] if len(row[0]) <= LABEL_CHARACTERS else row[0][: LABEL_CHARACTERS - 1] + "…"
-        _at(figure, MARGIN, y, label, fontsize=7.5)
         for index, value in enumerate(row[1:]):
             _at(figure, MARGIN + label_width + (index + 1) * column, y, value, fontsize=7.5, ha="right")
-        y += ROW
+        for number, line in enumerate(label_lines(row[0])):
+            _at(figure, MARGIN + (HANGING if number else 0.0), y + number * ROW * FOLLOWING, line, fontsize=7.5)
+        y += _row_height(row[0])
     figure.add_artist(
         Line2D([MARGIN / PAGE[0], 1 - MARGIN / PAGE[0]], [1 - (y + 0.02) / PAGE[1]] * 2, color="#cccccc", linewidth=0.6)
     )
     return y + 0.3
+
+
+FOLLOWING = 0.7
+"""The space of a row label's second line, as a share of a row's."""
+
+
+def _row_height(label: str) -> float:
+    """The height of a table row whose label is ``label`` [in]."""
+    return ROW * (1 + FOLLOWING * (len(label_lines(label)) - 1))
+
+
+def label_lines(label: str) -> list[str]:
+    """A row label in lines that fit the label column: a long scenario title takes two, and only a longer one is cut
+    (with '…')."""
+    lines = textwrap.wrap(label, LABEL_CHARACTERS) or [""]
+    if len(lines) == 1:
+        return lines
+    rest = " ".join(lines[1:])
+    room = LABEL_CHARACTERS - 5  # the second line is indented
+    return [lines[0], rest if len(rest) <= room else rest[: room - 1] + "…"]
 
 
 def _note_pages(sources: Sequence[str]) -> list[Figure]:
