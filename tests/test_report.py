@@ -278,6 +278,13 @@ def test_a_draws_run_writes_the_point_projection_and_the_quantiles(tmp_path):
     assert list(tidy.columns) == ["scenario", "date", "quantile", "variable", "value", "unit"]
     median = quantiles[quantiles["quantile"] == 50]["us_imports_from_china_usd_bn_per_month"].to_numpy()
     assert np.all(median > 0) and len(median) == 48
+    # the ranges of the key numbers, by year, as the page's uncertainty table shows them
+    annual = pd.read_csv(drawn.path / "annual-quantiles.csv", parse_dates=["date"])
+    expected = run(scenario, draws=100, seed=3).annual["us_imports_from_china"]
+    found = annual.set_index(["quantile", "date"])["us_imports_from_china_usd_bn_per_year"]
+    assert len(found) == 20 and len(expected) == 20
+    for (level, date), value in expected.items():
+        assert found[(int(level), date)] == pytest.approx(value, abs=1e-6)
 
 
 def test_progress_counts_each_chart_as_its_files_are_written(tmp_path):

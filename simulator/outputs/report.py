@@ -459,6 +459,13 @@ def _write_scenario_data(report: ScenarioReport, folder: Path) -> list[DataFile]
                 folder / "monthly-quantiles.csv",
                 f"Quantiles of {result.draws:,} Monte Carlo draws by month, as monthly.csv.",
             ),
+            write_csv(
+                variable_frame(result.annual, "annual"),
+                folder / "annual-quantiles.csv",
+                f"Quantiles of {result.draws:,} Monte Carlo draws by calendar year: each draw's flows summed over the "
+                "year's days in the horizon [USD bn/year], its rates averaged over them [%]; the ranges of the key "
+                "numbers.",
+            ),
             _write_tidy(
                 result.to_frame(),
                 folder / "projection-quantiles",
