@@ -609,3 +609,21 @@ def test_a_file_named_without_its_extension_is_suggested_with_it(tmp_path, monke
     with pytest.raises(InputError) as caught:
         load_scenario("documented-2024")
     assert "did you mean 'documented-2025'?" in caught.value.problems[0].message
+
+
+def test_a_misspelt_measure_whose_only_entry_fails_is_told_both_at_once(tmp_path):
+    """The entry's rate fails, so the entry (and the path it leaves empty) is left out; the measure's name, which its
+    parent does not have, is still told, while 'needs a path' (untrue: the file gives one) is not."""
+    path = tmp_path / "misspelt.yaml"
+    path.write_text(
+        "title: Misspelt\nextends: documented-2025\ntariffs:\n  china_on_us:\n    measures:\n      recipocal:\n"
+        "        path: [{date: 2027-01-01, rate: 125}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    told = sorted((problem.line, problem.column, problem.message.split(";")[0]) for problem in caught.value.problems)
+    assert told == [
+        (7, 9, "measure 'recipocal' is not in the scenario it extends (did you mean 'reciprocal'?)"),
+        (7, 41, "a rate needs a percent sign: write '125%' if you mean 125 percent"),
+    ]

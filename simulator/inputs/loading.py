@@ -254,13 +254,14 @@ class _LeftOut:
     way), whose list's other items were still checked."""
 
     fields: set[str]
-    holders: set[str]
+    holders: dict[str, set[str]]
+    """Each holder, with the names of its fields on the way to what was left out."""
     items: dict[str, set[str]]
 
 
 def _left_out(layers: list[_Layer]) -> _LeftOut:
     fields: set[str] = set()
-    holders: set[str] = set()
+    holders: dict[str, set[str]] = {}
     items: dict[str, set[str]] = {}
     for layer in layers:
         for path in layer.left_out:
@@ -268,14 +269,18 @@ def _left_out(layers: list[_Layer]) -> _LeftOut:
                 items.setdefault(layer.document.file, set()).add(dotted(path))
             else:
                 fields.add(dotted(path))
-                holders.update(dotted(path[:length]) for length in range(1, len(path)))
+                for length in range(1, len(path)):
+                    holders.setdefault(dotted(path[:length]), set()).add(str(path[length]))
     return _LeftOut(fields, holders, items)
 
 
 def _about_left_out(problem: Problem, left_out: _LeftOut) -> bool:
-    """Whether a problem of the merged scenario concerns a field that failed validation (and so is already told)."""
+    """Whether a problem of the merged scenario concerns a field that failed validation (and so is already told).
+
+    A problem of what holds such a field concerns it when it names it ('needs a 'path''); one that names none of
+    them is about the holder itself (a measure's name that its parent does not have) and is told."""
     if problem.path in left_out.holders:
-        return True
+        return any(f"'{name}'" in problem.message for name in left_out.holders[problem.path])
     items = left_out.items.get(problem.file, set())
     cuts = [0, *(index for index, character in enumerate(problem.path) if character in ".["), len(problem.path)]
     return any(problem.path[:cut] in left_out.fields or problem.path[:cut] in items for cut in cuts)
