@@ -278,6 +278,8 @@ def test_a_draws_run_writes_the_point_projection_and_the_quantiles(tmp_path):
     assert list(tidy.columns) == ["scenario", "date", "quantile", "variable", "value", "unit"]
     median = quantiles[quantiles["quantile"] == 50]["us_imports_from_china_usd_bn_per_month"].to_numpy()
     assert np.all(median > 0) and len(median) == 48
+    summary = (drawn.path / "summary.md").read_text(encoding="utf-8")
+    assert "100 Monte Carlo draws (seed 3: the same seed gives the same draws)" in summary and "--" not in summary
     # the ranges of the key numbers, by year, as the page's uncertainty table shows them
     annual = pd.read_csv(drawn.path / "annual-quantiles.csv", parse_dates=["date"])
     expected = run(scenario, draws=100, seed=3).annual["us_imports_from_china"]
@@ -374,6 +376,8 @@ def test_the_tables_say_their_figures_are_rounded_one_by_one(reports):
 def test_the_comparison_names_what_each_what_if_extends_by_its_title(reports):
     """A reader sees the scenario a what-if extends by its title, its id only beside it, in the table of scenarios and
     above the table of what it changes."""
+    own = (reports / "truce-expires" / "summary.md").read_text(encoding="utf-8")
+    assert "a what-if on Documented path to November 2026, then held (`documented-2025`); horizon" in own
     summary = (reports / "comparison" / "summary.md").read_text(encoding="utf-8")
     assert "| `truce-expires` | Documented path to November 2026, then held (`documented-2025`) |" in summary
     assert ") against Documented path to November 2026, then held (`documented-2025`)" in summary
