@@ -279,7 +279,7 @@ def test_a_draws_run_writes_the_point_projection_and_the_quantiles(tmp_path):
     median = quantiles[quantiles["quantile"] == 50]["us_imports_from_china_usd_bn_per_month"].to_numpy()
     assert np.all(median > 0) and len(median) == 48
     summary = (drawn.path / "summary.md").read_text(encoding="utf-8")
-    assert "100 Monte Carlo draws (seed 3: the same seed gives the same draws)" in summary and "--" not in summary
+    assert "100 Monte Carlo draws (seed 3: the same seed gives the same draws)" in summary and "--draws" not in summary
     # the ranges of the key numbers, by year, as the page's uncertainty table shows them
     annual = pd.read_csv(drawn.path / "annual-quantiles.csv", parse_dates=["date"])
     expected = run(scenario, draws=100, seed=3).annual["us_imports_from_china"]
