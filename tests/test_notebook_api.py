@@ -146,3 +146,16 @@ def test_a_coverage_change_is_told_as_a_share_of_the_trade_the_measure_can_reach
     )
     (row,) = simulator.compare(["documented-2025", mine]).differences().to_dict("records")
     assert row["after"] == "25% on 100% of the trade not under Section 232 (national security)"
+
+
+def test_the_tornado_chart_of_a_point_run_is_the_chart_of_a_run_with_draws():
+    """The swings are point runs at each input's percentiles: a notebook draws the chart without draws, and it is the
+    chart a run with draws shows (the same texts: inputs, settings, values)."""
+    from matplotlib.text import Text
+
+    def texts(figure):
+        return sorted(text.get_text() for text in figure.findobj(Text) if text.get_text())
+
+    point = simulator.run("documented-2025").plot("tornado")
+    drawn = simulator.run("documented-2025", draws=40, seed=1).plot("tornado")
+    assert texts(point) == texts(drawn) and any("import trend" in text for text in texts(point))

@@ -28,6 +28,7 @@ from simulator.outputs.key_numbers import key_frame, key_numbers
 from simulator.outputs.provenance import Notes, differences, inputs
 from simulator.outputs.tables import MAIN_MEASURES, Table, measure_table, scenario_table
 from simulator.outputs.text import short_title
+from simulator.uncertainty.tornado import full_years, tornado
 
 STYLE = "border-collapse:collapse;font-size:12px"
 CELL = "border-bottom:1px solid #ddd;padding:2px 8px;text-align:{align}"
@@ -64,8 +65,9 @@ class Result(model_result.Result):
 
     def plot(self, chart: str = "trade") -> Figure:
         """A chart as a matplotlib Figure, by name: 'tariffs', 'trade', 'diversion', 'balance', 'revenue',
-        'revenue_by_authority', 'backtest' (the months Census observed), 'skill' (out-of-sample errors), and with
-        draws 'fan' and 'tornado' (the report's charts, :data:`simulator.outputs.charts.SCENARIO_CHARTS`).
+        'revenue_by_authority', 'backtest' (the months Census observed), 'skill' (out-of-sample errors), 'tornado'
+        (the balance's swings in the last whole year; ``simulator.tornado`` gives any flow and year as a table), and
+        with draws 'fan' (the report's charts, :data:`simulator.outputs.charts.SCENARIO_CHARTS`).
         """
         if chart not in registry.SCENARIO_CHARTS:
             hint = did_you_mean(str(chart), registry.SCENARIO_CHARTS)
@@ -74,6 +76,9 @@ class Result(model_result.Result):
             )
         spec = registry.SCENARIO_CHARTS[chart]
         inputs = scenario_chart_inputs(self, with_tornado="tornado" in spec.needs)
+        if "tornado" in spec.needs and inputs.tornado is None and full_years(self.scenario):
+            # the swings are point runs: a notebook has them without draws (a report draws them with its draws)
+            inputs = dataclasses.replace(inputs, tornado=tornado(self.scenario, year=full_years(self.scenario)[-1]))
         absent = registry.missing(spec, inputs)
         if absent:  # what the run lacks is the caller's to add, so it is said like any other argument's problem
             raise refuse(
