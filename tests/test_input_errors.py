@@ -627,3 +627,25 @@ def test_a_misspelt_measure_whose_only_entry_fails_is_told_both_at_once(tmp_path
         (7, 9, "measure 'recipocal' is not in the scenario it extends (did you mean 'reciprocal'?)"),
         (7, 41, "a rate needs a percent sign: write '125%' if you mean 125 percent"),
     ]
+
+
+def test_a_measure_whose_parent_entry_failed_is_not_called_new_in_the_child(tmp_path):
+    """The parent's only entry of steel_duty fails, so the merged scenario lacks what the parent set: the child's
+    setting of the same measure must not be told 'not in the scenario it extends' (the parent writes it)."""
+    (tmp_path / "parent.yaml").write_text(
+        "title: Parent file\nhorizon: {start: 2024-01-01, end: 2027-12-31}\ntariffs:\n"
+        "  us_on_china:\n    base: 10%\n    measures:\n      steel_duty:\n"
+        "        path: [{date: 2025-03-01, rate: 25}]\n"
+        "  china_on_us:\n    base: 10%\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "child.yaml").write_text(
+        "title: Child file\nextends: parent\ntariffs:\n  us_on_china:\n    measures:\n      steel_duty:\n"
+        "        path: [{date: 2026-01-01, rate: 50%}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as caught:
+        load_scenario(tmp_path / "child.yaml")
+    assert [(Path(problem.file).name, problem.line, problem.path) for problem in caught.value.problems] == [
+        ("parent.yaml", 8, "tariffs.us_on_china.measures.steel_duty.path[0].rate")
+    ]

@@ -254,14 +254,14 @@ class _LeftOut:
     way), whose list's other items were still checked."""
 
     fields: set[str]
-    holders: dict[str, set[str]]
-    """Each holder, with the names of its fields on the way to what was left out."""
+    holders: dict[str, set[tuple[str, str]]]
+    """Each holder, with the file and the name of each of its fields on the way to what was left out."""
     items: dict[str, set[str]]
 
 
 def _left_out(layers: list[_Layer]) -> _LeftOut:
     fields: set[str] = set()
-    holders: dict[str, set[str]] = {}
+    holders: dict[str, set[tuple[str, str]]] = {}
     items: dict[str, set[str]] = {}
     for layer in layers:
         for path in layer.left_out:
@@ -270,17 +270,21 @@ def _left_out(layers: list[_Layer]) -> _LeftOut:
             else:
                 fields.add(dotted(path))
                 for length in range(1, len(path)):
-                    holders.setdefault(dotted(path[:length]), set()).add(str(path[length]))
+                    holders.setdefault(dotted(path[:length]), set()).add((layer.document.file, str(path[length])))
     return _LeftOut(fields, holders, items)
 
 
 def _about_left_out(problem: Problem, left_out: _LeftOut) -> bool:
     """Whether a problem of the merged scenario concerns a field that failed validation (and so is already told).
 
-    A problem of what holds such a field concerns it when it names it ('needs a 'path''); one that names none of
-    them is about the holder itself (a measure's name that its parent does not have) and is told."""
+    A problem of what holds such a field concerns it when the field was left out of another file of the chain (what
+    that file set is missing from the merged scenario: a measure its parent wrote then looks new), or when it names
+    the field ('needs a 'path''); one that names none of its own file's is about the holder itself (a measure's
+    name that its parent does not have) and is told."""
     if problem.path in left_out.holders:
-        return any(f"'{name}'" in problem.message for name in left_out.holders[problem.path])
+        return any(
+            file != problem.file or f"'{name}'" in problem.message for file, name in left_out.holders[problem.path]
+        )
     items = left_out.items.get(problem.file, set())
     cuts = [0, *(index for index, character in enumerate(problem.path) if character in ".["), len(problem.path)]
     return any(problem.path[:cut] in left_out.fields or problem.path[:cut] in items for cut in cuts)
