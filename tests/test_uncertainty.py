@@ -416,3 +416,23 @@ def test_a_horizon_that_starts_later_shows_the_values_of_a_run_from_2024(start):
         for frame in (sweep(late, grid, frequency="monthly"), sweep(full, grid, frequency="monthly"))
     ]
     np.testing.assert_allclose(swept[0], swept[1], rtol=1e-12)
+
+
+def test_a_late_horizon_runs_from_twenty_years_before_it_at_most():
+    """Time and memory grow with the days run: a horizon of 2180-2199 (allowed: 20 years, dates to 2199) is run from
+    2160, not 2024 (176 years, 2.3 GB in a sweep); one that starts by 2044 still runs from 2024."""
+    import datetime as dt
+
+    from simulator.model.projection import point_projection, with_history
+
+    late = scenario_from_data(
+        {"extends": "documented-2025", "horizon": {"start": "2180-03-01", "end": "2199-12-31"}}, "late"
+    )
+    modelled, skipped = with_history(late)
+    assert modelled.start == dt.date(2160, 1, 1) and skipped == (dt.date(2180, 3, 1) - dt.date(2160, 1, 1)).days
+    result = point_projection(late)
+    assert result.days[0] == np.datetime64("2180-03-01") and np.isfinite(result.series["us_imports_from_china"]).all()
+    early = scenario_from_data(
+        {"extends": "documented-2025", "horizon": {"start": "2044-12-31", "end": "2046-12-31"}}, "early"
+    )
+    assert with_history(early)[0].start == dt.date(2024, 1, 1)
