@@ -649,3 +649,16 @@ def test_a_measure_whose_parent_entry_failed_is_not_called_new_in_the_child(tmp_
     assert [(Path(problem.file).name, problem.line, problem.path) for problem in caught.value.problems] == [
         ("parent.yaml", 8, "tariffs.us_on_china.measures.steel_duty.path[0].rate")
     ]
+
+
+@pytest.mark.parametrize("name", ["a/\0.yaml", "x\0", Path("a\0b.yaml")])
+def test_a_name_with_a_nul_byte_is_a_located_problem_not_a_traceback(name):
+    """The operating system refuses such a name with a ValueError ('embedded null byte'), which reached the caller of
+    load_scenario, run and tornado raw."""
+    import simulator
+
+    for call in (load_scenario, simulator.run, simulator.tornado):
+        with pytest.raises(InputError) as caught:
+            call(name)
+        (problem,) = caught.value.problems
+        assert problem.message == "a file name cannot hold a NUL character (\\0)" and "\0" not in problem.file

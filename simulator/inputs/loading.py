@@ -102,6 +102,9 @@ def _display(path: Path) -> str:
 
 def locate(path_or_id: str | os.PathLike[str], near: Path | None = None) -> Path:
     """The file a name stands for (:func:`~simulator.inputs.locations.find_scenario`); a located problem if none."""
+    if "\0" in os.fspath(path_or_id):  # the operating system refuses such a name with a ValueError, not an OSError
+        shown = os.fspath(path_or_id).replace("\0", "\\0")
+        raise InputError([Problem(shown, 1, 1, "", "a file name cannot hold a NUL character (\\0)")])
     found = find_scenario(path_or_id, near)
     if found is not None:
         return found

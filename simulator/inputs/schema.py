@@ -267,7 +267,8 @@ _PYDANTIC_KINDS = frozenset(typing.get_args(ErrorType))
 def _decimal_comma(data: Any, location: FieldPath) -> str:
     """Why a key such as '5%' is there when it follows a whole number in a ``{...}`` mapping: a comma ends a value
     there, so ``{rate: 12,5%}`` reads as ``rate: 12`` and a key ``5%`` ('' when that is not the case)."""
-    tail = re.fullmatch(r"([0-9]+)(%?)", str(location[-1]), re.ASCII)
+    # only a rate's tail: YAML reads a key of digits alone as a number ('095' as 95), which could not be quoted back
+    tail = re.fullmatch(r"([0-9]+)(%)", location[-1], re.ASCII) if isinstance(location[-1], str) else None
     for part in location[:-1]:
         data = data[part] if isinstance(data, (dict, list)) and _holds(data, part) else None
     if tail is None or not isinstance(data, dict) or location[-1] not in data:
@@ -276,8 +277,8 @@ def _decimal_comma(data: Any, location: FieldPath) -> str:
     before = data[keys[keys.index(location[-1]) - 1]] if keys.index(location[-1]) else None
     if not isinstance(before, int) or isinstance(before, bool):
         return ""
-    read = f"{before},{tail.group(1)}{tail.group(2)}"
-    meant = f"{before}.{tail.group(1)}{tail.group(2) or '%'}"
+    read = f"{before},{tail.group(1)}%"
+    meant = f"{before}.{tail.group(1)}%"
     return (
         f": a comma inside {{...}} ends a value, so '{read}' was read as {before} and a key '{location[-1]}' "
         f"(write {meant}, with a point)"
