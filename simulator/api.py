@@ -393,17 +393,31 @@ def tornado(
     ``variable``: a flow or revenue of :data:`simulator.model.variables.VARIABLES` (not a rate: a year's rate is
     not a sum); ``year``: a calendar year the horizon holds whole (default: the last).
     """
-    chosen = _scenario(scenario, "tornado")
+    problems = []  # every wrong argument at once, those of the scenario's files too
     flows = [name for name, spec in VARIABLES.items() if spec.kind != "rate"]
-    if not isinstance(variable, str) or variable not in flows:
+    if isinstance(variable, str) and variable in VARIABLES and variable not in flows:
+        message = f"{variable!r} is a rate, which does not add up over a year; expected a flow or revenue variable"
+        problems.append(argument_problem("tornado", "variable", f"{message}, such as 'us_imports_from_china'"))
+    elif not isinstance(variable, str) or variable not in flows:
         hint = did_you_mean(str(variable), flows) if isinstance(variable, str) else ""
-        raise refuse("tornado", "variable", f"expected a flow or revenue variable, not {variable!r}{hint}")
+        message = f"expected a flow or revenue variable, such as 'us_imports_from_china', not {variable!r}{hint}"
+        problems.append(argument_problem("tornado", "variable", message))
+    if year is not None and not _is_whole(year):
+        problems.append(argument_problem("tornado", "year", f"expected a calendar year (an int) or None, not {year!r}"))
+    try:
+        chosen = _scenario(scenario, "tornado")
+    except InputError as error:
+        raise InputError([*error.problems, *problems]) from None
     years = full_years(chosen)
     if not years:
-        raise refuse("tornado", "scenario", f"the horizon {chosen.start} to {chosen.end} holds no whole calendar year")
-    if year is not None and (not _is_whole(year) or year not in years):
+        problems.append(
+            argument_problem("tornado", "scenario", f"the horizon {chosen.start} to {chosen.end} holds no whole year")
+        )
+    elif _is_whole(year) and year not in years:
         expected = f"expected a year the horizon holds whole ({years[0]} to {years[-1]}), not {year!r}"
-        raise refuse("tornado", "year", expected)
+        problems.append(argument_problem("tornado", "year", expected))
+    if problems:
+        raise ArgumentError(problems)
     found = input_swings(chosen, variable, year)
     return pd.DataFrame(
         {

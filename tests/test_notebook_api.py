@@ -123,13 +123,16 @@ def test_the_tornado_table_for_any_flow_and_year_without_draws():
         tornado(simulator.load_scenario("documented-2025")).central
     )
     for arguments, told in [
-        ({"variable": "us_effective_tariff_on_china"}, "variable: expected a flow or revenue variable"),
+        ({"variable": "us_effective_tariff_on_china"}, "variable: 'us_effective_tariff_on_china' is a rate"),
         ({"variable": "us_imports"}, "did you mean 'us_imports_from_china'?"),
         ({"year": 2030}, "year: expected a year the horizon holds whole (2024 to 2027), not 2030"),
         ({"year": True}, "not True"),
     ]:
         with pytest.raises(ArgumentError, match=re.escape(told)):
             simulator.tornado("documented-2025", **arguments)
+    with pytest.raises(simulator.InputError) as caught:  # every wrong argument at once, the scenario's too
+        simulator.tornado("no-such-scenario", "balance", "x")
+    assert [problem.path for problem in caught.value.problems] == ["", "variable", "year"]
 
 
 def test_a_coverage_change_is_told_as_a_share_of_the_trade_the_measure_can_reach():
