@@ -662,3 +662,19 @@ def test_a_name_with_a_nul_byte_is_a_located_problem_not_a_traceback(name):
             call(name)
         (problem,) = caught.value.problems
         assert problem.message == "a file name cannot hold a NUL character (\\0)" and "\0" not in problem.file
+
+
+def test_a_decimal_comma_in_a_list_of_numbers_is_not_taken_as_two_values():
+    """In a sweep grid '[2,5, 4]' read as 2, 5 and 4, and the check said the file was valid; where the list's other
+    items are set apart by ', ', '2,5' is a decimal comma. A list whose commas all go without a space is as written."""
+    from simulator.inputs.yaml_reader import parse_text
+
+    with pytest.raises(InputError) as caught:
+        parse_text("scenario: documented-2025\ngrid:\n  long_run_adjustment_years: [2,5, 4]\n", "grid.yaml")
+    (problem,) = caught.value.problems
+    assert str(problem) == (
+        "grid.yaml:3:31: '2,5' reads as two values, 2 and 5, while this list's other items are set apart by a comma "
+        "and a space: write 2.5 for a decimal, or '2, 5' for two values"
+    )
+    for fine in ("grid:\n  days: [13,25,40]\n", "grid:\n  share: [80%, 100%]\n", "notes: ['2,5', 4]\n", "a: [1, 2]\n"):
+        assert parse_text(fine, "fine.yaml").data

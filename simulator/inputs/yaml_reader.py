@@ -198,7 +198,7 @@ def parse_text(text: str, name: str, *, counted: bool = True) -> Document:
     """Parse YAML text (already decoded) into a :class:`Document`."""
     if not text.strip() or all(line.lstrip().startswith("#") or not line.strip() for line in text.splitlines()):
         raise InputError([Problem(name, 1, 1, "", "file is empty (expected a mapping of scenario fields)")])
-    problems = _directive_problems(text, name) + _character_problems(text, name)
+    problems = _directive_problems(text, name) + _character_problems(text, name) + _decimal_comma_problems(text, name)
     if problems:
         raise InputError(problems)
     return _parsed(text, name, counted and len(text) > _SMALL)
@@ -424,6 +424,38 @@ def _character_problems(text: str, name: str) -> list[Problem]:
         line = text.count("\n", 0, match.start()) + 1
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
         problems.append(Problem(name, line, column, "", _unsafe_message(match.group())))
+    return problems
+
+
+_FLOW_LIST = re.compile(r"\[[^\[\]{}:\n#'\"]*\]")
+"""A list of plain values written on one line in brackets: no quotes, comments, nested lists or mappings (inside a
+``{...}`` mapping the schema tells a decimal comma itself, with the key it split off)."""
+_TIGHT_PAIR = re.compile(r"(?<![\w.])-?[0-9]+,[0-9]+(?![\w.])")
+"""Two whole numbers joined by a comma with no space: '2,5'."""
+
+
+def _decimal_comma_problems(text: str, name: str) -> list[Problem]:
+    """A decimal comma in a list of numbers, where YAML reads it as two values: in ``[2,5, 4]`` the other items are
+    set apart by a comma and a space, so '2,5' means 2.5 (a sweep would otherwise run 2, 5 and 4 and say all is
+    well). A list whose commas all go without a space ('[1,2,3]') is taken as written."""
+    problems = []
+    for listed in _FLOW_LIST.finditer(text):
+        inside = listed.group()
+        if not re.search(r",\s", inside):
+            continue
+        for pair in _TIGHT_PAIR.finditer(inside):
+            start = listed.start() + pair.start()
+            line = text.count("\n", 0, start) + 1
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            number = pair.group()
+            message = (
+                f"'{number}' reads as two values, {number.replace(',', ' and ', 1)}, while this list's other items "
+                f"are set apart by a comma and a space: write {number.replace(',', '.', 1)} for a decimal, or "
+                f"'{number.replace(',', ', ', 1)}' for two values"
+            )
+            problems.append(Problem(name, line, column, "", message))
+            if len(problems) >= 20:
+                return problems
     return problems
 
 
