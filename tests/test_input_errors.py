@@ -678,3 +678,13 @@ def test_a_decimal_comma_in_a_list_of_numbers_is_not_taken_as_two_values():
     )
     for fine in ("grid:\n  days: [13,25,40]\n", "grid:\n  share: [80%, 100%]\n", "notes: ['2,5', 4]\n", "a: [1, 2]\n"):
         assert parse_text(fine, "fine.yaml").data
+
+
+@pytest.mark.parametrize("value", [".nan", "abc", True])
+def test_a_parameter_with_limits_offers_them_not_another_kinds_example(value):
+    """'expected a finite number such as 30' for a ratio limited to 0-5 offered a value it refuses."""
+    import simulator
+
+    with pytest.raises(InputError) as caught:
+        simulator.what_if("documented-2025", "Bad ratio", parameters={"anticipation_share": value})
+    assert [problem.message for problem in caught.value.problems] == ["expected a finite number from 0 to 5"]

@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from collections.abc import Callable, Collection, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BeforeValidator, Field, ValidationInfo, create_model, model_validator
+from pydantic_core import PydanticCustomError
 
 from simulator.inputs.distributions import Distribution, is_distribution, parse_distribution
 from simulator.inputs.estimates import Estimates, from_scale, load_estimates, to_scale
@@ -115,7 +117,14 @@ def value_type(kind: Kind, limits: tuple[float, float] | None = None) -> Any:
             # the kind's own example (30 days, say) may lie outside this parameter's limits
             low, high = domain
             raise ValueError(f"'{value}' is a rate; this field takes a plain number from {low:g} to {high:g}")
-        result = kind.parse(value, info)
+        try:
+            result = kind.parse(value, info)
+        except PydanticCustomError as error:
+            if limits is None or kind.percent or "such as" not in error.message():
+                raise
+            # the kind's example (30 days, -0.76) may lie outside this parameter's limits: give the limits instead
+            told = re.sub(r"such as -?[0-9.]+", f"from {domain[0]:g} to {domain[1]:g}", error.message())
+            raise PydanticCustomError(error.type, told, {}) from None
         if not domain[0] <= result.value <= domain[1]:
             raise ValueError(f"{result.value:g} is outside what the model supports ({domain[0]:g} to {domain[1]:g})")
         return result
