@@ -688,3 +688,18 @@ def test_a_parameter_with_limits_offers_them_not_another_kinds_example(value):
     with pytest.raises(InputError) as caught:
         simulator.what_if("documented-2025", "Bad ratio", parameters={"anticipation_share": value})
     assert [problem.message for problem in caught.value.problems] == ["expected a finite number from 0 to 5"]
+
+
+def test_a_spread_given_as_a_rate_is_offered_a_positive_plain_number():
+    """The spread of a day count's distribution written '2%': the message offered the elasticities' example (-0.76),
+    which as a spread is refused in turn ('expected a positive spread')."""
+    import simulator
+
+    with pytest.raises(InputError) as caught:
+        simulator.what_if(
+            "documented-2025",
+            "Spread as a rate",
+            parameters={"shipping_lag_days": {"distribution": "normal", "mean": 10, "sd": "2%"}},
+        )
+    (problem,) = caught.value.problems
+    assert problem.message.endswith("'2%' is a rate; this field takes a plain number such as 2")

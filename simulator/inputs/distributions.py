@@ -337,7 +337,8 @@ def parse_distribution(
 
 
 def _spread(value: Any, info: Any, percent: bool) -> Number | Percent:
-    parsed = parse_percent(value, info, low=0.0, high=1000.0) if percent else parse_number(value, info)
+    # a spread is positive whatever the parameter's sign: the elasticities' example (-0.76) would mislead here
+    parsed = parse_percent(value, info, low=0.0, high=1000.0) if percent else parse_number(value, info, example="2")
     if parsed.value <= 0:
         raise invalid("distribution", f"expected a positive spread, not {parsed.value:g}")
     return parsed
