@@ -703,3 +703,31 @@ def test_a_spread_given_as_a_rate_is_offered_a_positive_plain_number():
         )
     (problem,) = caught.value.problems
     assert problem.message.endswith("'2%' is a rate; this field takes a plain number such as 2")
+
+
+@pytest.mark.parametrize(
+    ("settings", "told"),
+    [
+        (
+            (
+                "horizon: {start: 2024-01-01, end: 2030-13-31}\ntariffs:\n  us_on_china:\n    measures:\n"
+                "      forced_labour:\n        path: [{date: 2029-01-01, rate: 20%}]\n"
+            ),
+            [(3, "horizon.end", "'2030-13-31' is not a real date")],
+        ),
+        (
+            'parameters: {short_run_elasticity: "-0,2", long_run_elasticity: -0.3}\n',
+            [(3, "parameters.short_run_elasticity", "'-0,2' has a decimal comma: write -0.2, with a point")],
+        ),
+    ],
+)
+def test_a_check_that_reads_a_failed_field_says_nothing_of_the_value_standing_in_for_it(tmp_path, settings, told):
+    """horizon.end fails, so the parent's end (2027) stands in: 'falls after the horizon's end (2027-12-31); move
+    horizon.end past it' spoke of a value the file did not write; so did 'above short_run_elasticity (-0.711266)'."""
+    path = tmp_path / "failed.yaml"
+    path.write_text(f"title: A failed field\nextends: documented-2025\n{settings}", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    found = [(problem.line, problem.path, problem.message) for problem in caught.value.problems]
+    assert [(line, field) for line, field, _ in found] == [(line, field) for line, field, _ in told]
+    assert all(message.startswith(start) for (_, _, message), (_, _, start) in zip(found, told, strict=True))

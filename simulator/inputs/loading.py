@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -290,7 +291,19 @@ def _about_left_out(problem: Problem, left_out: _LeftOut) -> bool:
         )
     items = left_out.items.get(problem.file, set())
     cuts = [0, *(index for index, character in enumerate(problem.path) if character in ".["), len(problem.path)]
-    return any(problem.path[:cut] in left_out.fields or problem.path[:cut] in items for cut in cuts)
+    if any(problem.path[:cut] in left_out.fields or problem.path[:cut] in items for cut in cuts):
+        return True
+    # a check of the merged scenario that reads a left-out field sees the value standing in for it (the parent's or
+    # the default): what it says of that value ('move horizon.end past it', 'above short_run_elasticity (-0.71)')
+    # is not what the file wrote
+    return any(_names(problem.message, field) for field in left_out.fields)
+
+
+def _names(message: str, field: str) -> bool:
+    """Whether ``message`` names the dotted ``field``: whole, or by its last key where that is a field's name
+    (with an underscore; a plain word such as 'rate' may stand in a message for other reasons)."""
+    last = field.rsplit(".", 1)[-1]
+    return field in message or ("_" in last and re.search(rf"\b{re.escape(last)}\b", message) is not None)
 
 
 def _parent_name(document: Document) -> str | None:

@@ -148,6 +148,8 @@ def parse_number(value: Any, info: ValidationInfo | None, example: str = "-0.76"
         return Number(float(fact.value), fact.id)
     if isinstance(value, str) and value.strip().endswith("%"):
         raise invalid("number", f"'{value}' is a rate; this field takes a plain number such as {example}")
+    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+,[0-9]+\s*", value, re.ASCII):
+        raise invalid("number", f"'{value}' has a decimal comma: write {value.strip().replace(',', '.')}, with a point")
     # numbers.Real: numpy's scalars too, as a notebook hands them over
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(_as_float(value)):
         raise invalid("number", f"expected a finite number such as {example}")
