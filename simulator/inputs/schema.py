@@ -269,12 +269,15 @@ def _decimal_comma(data: Any, location: FieldPath) -> str:
     there, so ``{rate: 12,5%}`` reads as ``rate: 12`` and a key ``5%`` ('' when that is not the case)."""
     # only a rate's tail: YAML reads a key of digits alone as a number ('095' as 95), which could not be quoted back
     tail = re.fullmatch(r"([0-9]+)(%)", location[-1], re.ASCII) if isinstance(location[-1], str) else None
+    if tail is None:
+        return ""
     for part in location[:-1]:
-        data = data[part] if isinstance(data, (dict, list)) and _holds(data, part) else None
-    if tail is None or not isinstance(data, dict) or location[-1] not in data:
+        data = data[part] if _holds(data, part) else None
+    if not isinstance(data, dict) or location[-1] not in data:
         return ""
     keys = list(data)
-    before = data[keys[keys.index(location[-1]) - 1]] if keys.index(location[-1]) else None
+    place = keys.index(location[-1])
+    before = data[keys[place - 1]] if place else None
     if not isinstance(before, int) or isinstance(before, bool):
         return ""
     read = f"{before},{tail.group(1)}%"
@@ -285,10 +288,11 @@ def _decimal_comma(data: Any, location: FieldPath) -> str:
     )
 
 
-def _holds(data: dict | list, part: Any) -> bool:
+def _holds(data: Any, part: Any) -> bool:
+    """Whether ``data`` (a mapping or a list of the file) has ``part`` (a key or an index)."""
     if isinstance(data, dict):
         return part in data
-    return isinstance(part, int) and 0 <= part < len(data)
+    return isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
 
 
 def _location(item: dict[str, Any], data: Any) -> FieldPath:
@@ -297,8 +301,7 @@ def _location(item: dict[str, Any], data: Any) -> FieldPath:
     place is the file's own, whatever it looks like: a measure may be called 'function-x' or 'a[0]'."""
     location = []
     for part in item["loc"]:
-        in_dict = isinstance(data, dict) and part in data
-        if in_dict or (isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)):
+        if _holds(data, part):
             data = data[part]
         elif _is_union_tag(part):
             continue
