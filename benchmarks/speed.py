@@ -126,10 +126,8 @@ def engine_against_numpy() -> None:
         {"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2026-12-31"}}, "three-years"
     )
     paths = tariff_arrays(scenario)
-    generator = np.random.default_rng(1)
-    chunks = [
-        draw_parameters(scenario, parameter_distributions(scenario), generator, CHUNK) for _ in range(10_000 // CHUNK)
-    ]
+    streams = np.random.SeedSequence(1).spawn(10_000 // CHUNK)
+    chunks = [draw_parameters(scenario, parameter_distributions(scenario), stream, CHUNK) for stream in streams]
 
     def engine() -> None:
         for parameters in chunks:

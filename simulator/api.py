@@ -296,7 +296,8 @@ def run(
     of the uncertain parameters, truce renewals and the months' unexplained deviations (which
     parameters vary, and from what: ``docs/model.md``, "Uncertainty"; ``result.uncertainty.drawn``
     lists them); the same ``seed`` gives the same quantiles. ``progress(done, total)`` is called
-    after each chunk of draws.
+    after each chunk of draws. A what-if (a scenario that extends another) is run on the same draws as the scenario
+    it extends, so ``result.effects()`` gives its effect with a range.
 
     Arguments, checked before any work (:class:`ArgumentError` says what was expected):
 
@@ -320,7 +321,9 @@ def run(
     scenario = _scenario(scenario, "run")
     point = point_projection(scenario)
     baseline = point_projection(counterfactual(_baseline(), scenario))
-    summary = monte_carlo(scenario, draws, seed, levels or QUANTILES, progress) if draws else None
+    summary = (
+        monte_carlo(scenario, draws, seed, levels or QUANTILES, progress, against=scenario.extended) if draws else None
+    )
     return Result(scenario, point.days, point.series, uncertainty=summary, baseline=baseline)
 
 

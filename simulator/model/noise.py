@@ -99,7 +99,8 @@ def innovations(
     spread = np.broadcast_to(np.asarray(spread, dtype=float), (count,))
     rho = np.broadcast_to(np.asarray(persistence, dtype=float), (count,))
     paths = np.zeros((count, months))
-    shocks = generator.standard_normal((count, months)) * spread[:, None]
+    # drawn month by month, so a longer horizon adds months and leaves the earlier ones' numbers as they were
+    shocks = generator.standard_normal((months, count)).T * spread[:, None]
     level = np.zeros(count)
     for month in range(months):
         level = rho * level + shocks[:, month]

@@ -41,6 +41,17 @@ def period_totals(days: np.ndarray, series: dict[str, np.ndarray], frequency: st
     return days[starts].astype("datetime64[M]" if frequency == "monthly" else "datetime64[Y]"), values
 
 
+def quantile_frame(periods: PeriodValues, levels: tuple[float, ...]) -> pd.DataFrame:
+    """Quantiles per period as one frame indexed by quantile [%] and date, a column per variable."""
+    stamps, values = periods
+    dates = pd.DatetimeIndex(stamps.astype("datetime64[D]").astype("datetime64[ns]"), name="date")
+    frames = {
+        level: pd.DataFrame({name: values[name][index] for name in VARIABLES if name in values}, index=dates)
+        for index, level in enumerate(levels)
+    }
+    return pd.concat(frames, names=["quantile", "date"])
+
+
 FREQUENCIES = ("monthly", "annual")
 """The periods a result's tables come in."""
 
@@ -49,6 +60,26 @@ def check_frequency(function: str, frequency: object) -> None:
     """:class:`ArgumentError` unless ``frequency`` is one of :data:`FREQUENCIES`."""
     if frequency not in FREQUENCIES:
         raise refuse(function, "frequency", f"expected 'monthly' or 'annual', not {frequency!r}")
+
+
+@dataclass(frozen=True, eq=False)
+class Effects:
+    """Quantiles of a scenario's difference from another over paired draws (the same random numbers for every input
+    the two share), per draw and period: the range of a what-if's effect.
+
+    Attributes:
+        against: the id of the scenario set against (the one a what-if extends).
+        title: its title.
+        periods: per frequency ('monthly', 'annual'): the periods both cover with the same days, and by variable the
+            quantiles of the difference [levels × periods], in the variable's unit (rates in percentage points).
+    """
+
+    against: str
+    title: str
+    periods: dict[str, PeriodValues]
+
+    def __repr__(self) -> str:
+        return f"<Effects against {self.against!r}>"
 
 
 @dataclass(frozen=True, eq=False)
@@ -63,6 +94,7 @@ class DrawsSummary:
             quantiles [levels × periods] in the variable's unit.
         drawn: the parameters that varied across draws, with their distributions.
         decisions: the truce renewal decisions mixed into the draws.
+        effects: for a run set against another scenario, the quantiles of the difference (:class:`Effects`).
     """
 
     count: int
@@ -71,6 +103,7 @@ class DrawsSummary:
     periods: dict[str, PeriodValues]
     drawn: dict[str, Distribution]
     decisions: tuple[RenewalDecision, ...]
+    effects: Effects | None = None
 
     def __repr__(self) -> str:
         return f"<DrawsSummary: {self.count:,} draws, seed {self.seed}, quantiles {', '.join(map(str, self.levels))}>"
@@ -145,15 +178,25 @@ class Result:
         return self._frame("annual")
 
     def _frame(self, frequency: str) -> pd.DataFrame:
-        stamps, values = self.periods[frequency] if frequency in self.periods else self.aggregate(frequency)
+        if frequency in self.periods:
+            return quantile_frame(self.periods[frequency], self.quantiles)
+        stamps, values = self.aggregate(frequency)
         dates = pd.DatetimeIndex(stamps.astype("datetime64[D]").astype("datetime64[ns]"), name="date")
-        if frequency not in self.periods:
-            return pd.DataFrame({name: values[name] for name in VARIABLES if name in values}, index=dates)
-        frames = {
-            level: pd.DataFrame({name: values[name][index] for name in VARIABLES if name in values}, index=dates)
-            for index, level in enumerate(self.quantiles)
-        }
-        return pd.concat(frames, names=["quantile", "date"])
+        return pd.DataFrame({name: values[name] for name in VARIABLES if name in values}, index=dates)
+
+    def effects(self, frequency: str = "annual") -> pd.DataFrame:
+        """A what-if's effect with its range: the quantiles over paired draws of this scenario less the one it
+        extends (named in ``uncertainty.effects.against``), indexed by quantile and date; flows [USD bn/year] or
+        [USD bn/month], rates [percentage points]. Periods both scenarios cover with the same days only.
+
+        Needs a Monte Carlo run of a scenario that extends another; :class:`ArgumentError` otherwise."""
+        check_frequency("Result.effects", frequency)
+        if self.uncertainty is None or self.uncertainty.effects is None:
+            why = "a point projection" if self.uncertainty is None else "a scenario that extends no other"
+            raise refuse(
+                "Result.effects", "result", f"this is {why}; run a what-if with draws, such as run('deal', draws=2000)"
+            )
+        return quantile_frame(self.uncertainty.effects.periods[frequency], self.quantiles)
 
     def to_frame(self, frequency: str = "monthly") -> pd.DataFrame:
         """One tidy long table: ``scenario, date, variable, value, unit`` (+ ``quantile``); ``frequency`` 'monthly'

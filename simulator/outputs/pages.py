@@ -292,6 +292,47 @@ def spread_rows(result: Result) -> list[dict[str, str]]:
     return rows
 
 
+EFFECT_VARIABLES = (
+    ("us_imports_from_china", "imports"),
+    ("us_trade_balance_with_china", "balance"),
+    ("us_net_tariff_revenue_from_china", "duties"),
+)
+"""The effects a what-if's page gives with their ranges, and the short names of their columns."""
+EFFECT_COLUMNS = ("year", *(f"{short}_{part}" for _, short in EFFECT_VARIABLES for part in ("median", "range")))
+EFFECT_HEADINGS = {
+    "year": "Year",
+    "imports_median": "Imports, median",
+    "imports_range": "Imports, 90% range",
+    "balance_median": "Balance, median",
+    "balance_range": "Balance, 90% range",
+    "duties_median": "US net duties, median",
+    "duties_range": "US net duties, 90% range",
+}
+
+
+def effect_rows(result: Result) -> list[dict[str, str]]:
+    """Per year in which the what-if changes any of :data:`EFFECT_VARIABLES` in any draw: the median and the 5th to
+    95th percentile of its effect over paired draws [USD bn]."""
+    effects = result.uncertainty.effects if result.uncertainty is not None else None
+    if effects is None:
+        return []
+    stamps, values = effects.periods["annual"]
+    levels = list(result.quantiles)
+    if not {5, 50, 95} <= set(levels):
+        return []
+    rows = []
+    for index, period in enumerate(stamps):
+        if all(not values[name][:, index].any() for name, _ in EFFECT_VARIABLES):
+            continue  # before the what-if changes anything
+        row = {"year": str(period)}
+        for name, short in EFFECT_VARIABLES:
+            low, middle, high = (float(values[name][levels.index(level), index]) for level in (5, 50, 95))
+            row[f"{short}_median"] = number(middle, "USD bn", signed=True)
+            row[f"{short}_range"] = f"{number(low, 'USD bn', signed=True)} to {number(high, 'USD bn', signed=True)}"
+        rows.append(row)
+    return rows
+
+
 def scenario_context(
     scenario,
     table,
@@ -362,6 +403,12 @@ def scenario_context(
         "spread_rows": spread or [],
         "spread_columns": SPREAD_COLUMNS,
         "spread_headings": SPREAD_HEADINGS,
+        "effect_rows": effect_rows(result) if result is not None else [],
+        "effect_columns": EFFECT_COLUMNS,
+        "effect_headings": EFFECT_HEADINGS,
+        "effect_title": result.uncertainty.effects.title
+        if result is not None and result.uncertainty is not None and result.uncertainty.effects is not None
+        else "",
         **record,
     }
 
@@ -496,6 +543,7 @@ def comparison_context(
                 "parent": parent.id,
                 "parent_title": short_title(parent.title),
                 "rows": rows,
+                "effects": effect_rows(result),
             }
         )
     ids = [result.scenario.id for result in results]
@@ -533,6 +581,8 @@ def comparison_context(
         "calibration": calibration,
         "charts": list(charts),
         "differences": changed,
+        "effect_columns": EFFECT_COLUMNS,
+        "effect_headings": EFFECT_HEADINGS,
         "footnote_entries": notes.entries(),
         "file_names": list(files),
         "notes": notes,

@@ -352,6 +352,7 @@ def _with_draws(
             draws,
             seed,
             progress=chunks if len(pending) == 1 else None,
+            against=result.scenario.extended,  # a what-if's effect, on the same draws as the scenario it extends
         )
 
     summaries = {}
@@ -466,6 +467,19 @@ def _write_scenario_data(report: ScenarioReport, folder: Path) -> list[DataFile]
                 "year's days in the horizon [USD bn/year], its rates averaged over them [%]; the ranges of the key "
                 "numbers.",
             ),
+        ]
+        if result.uncertainty.effects is not None:
+            files.append(
+                write_csv(
+                    variable_frame(result.effects("annual"), "annual"),
+                    folder / "effect-quantiles.csv",
+                    f"Quantiles of the change against {result.uncertainty.effects.title} by calendar year, over "
+                    f"{result.draws:,} draws shared by the two scenarios (the same parameters, renewals and "
+                    "deviations in both): the range of this what-if's effect [USD bn/year; rates in percentage "
+                    "points]. Years both cover with the same days.",
+                )
+            )
+        files += [
             _write_tidy(
                 result.to_frame(),
                 folder / "projection-quantiles",

@@ -1,0 +1,135 @@
+"""A what-if's effect with its range: the what-if and the scenario it extends on the same draws."""
+
+import numpy as np
+import pytest
+
+from simulator.api import load_scenario, run, scenario_from_data
+from simulator.inputs.problems import ArgumentError
+from simulator.model.variables import VARIABLES
+from simulator.outputs.pages import effect_rows
+from simulator.uncertainty.draws import monte_carlo
+
+DRAWS = 600
+
+
+def test_a_what_if_that_changes_nothing_has_no_effect_in_any_draw():
+    # every random input the two share takes the same numbers: a single unshared one would spread the difference
+    retitled = scenario_from_data({"title": "Same path", "extends": "documented-2025"}, "same-path")
+    effects = monte_carlo(retitled, DRAWS, seed=5, against=retitled.extended).effects
+    assert effects is not None and effects.against == "documented-2025"
+    for frequency in ("monthly", "annual"):
+        for name in VARIABLES:
+            assert not effects.periods[frequency][1][name].any(), (frequency, name)
+
+
+def test_fixing_an_estimated_parameter_keeps_the_other_draws():
+    # the posterior is drawn whole and each scenario takes its columns, so fixing one leaves the others' numbers:
+    # a fixed diversion share changes diversion only, and the flows not at all
+    fixed = scenario_from_data(
+        {"title": "Diversion fixed", "extends": "documented-2025", "parameters": {"diversion_share": "50%"}}, "fixed"
+    )
+    effects = monte_carlo(fixed, DRAWS, seed=6, against=fixed.extended).effects
+    annual = effects.periods["annual"][1]
+    for name in ("us_imports_from_china", "us_exports_to_china", "us_net_tariff_revenue_from_china"):
+        assert not annual[name].any(), name
+    assert annual["us_imports_diverted_to_third_countries"][:, -1].min() < -5
+
+
+def test_an_escalation_changes_nothing_before_its_date_and_its_range_is_narrower_than_the_two_ranges():
+    escalation = load_scenario("escalation")  # peak rates return on 10 November 2026
+    paired = monte_carlo(escalation, DRAWS, seed=7, against=escalation.extended)
+    stamps, values = paired.effects.periods["monthly"]
+    before = stamps < np.datetime64("2026-10")  # buying ahead starts 31 days before the rise
+    assert before.sum() == 33
+    for name in VARIABLES:
+        assert not values[name][:, before].any(), name
+    levels = list(paired.levels)
+    low, high = levels.index(5), levels.index(95)
+    years, effect = paired.effects.periods["annual"][0], paired.effects.periods["annual"][1]
+    assert [str(year) for year in years] == ["2024", "2025", "2026", "2027"]
+    balance = effect["us_trade_balance_with_china"][:, -1]
+    assert 120 < balance[low] < balance[levels.index(50)] < balance[high] < 280
+    # unpaired, the two 2027 ranges overlap by far more than the effect's range is wide
+    own = paired.periods["annual"][1]["us_trade_balance_with_china"][:, -1]
+    parent = monte_carlo(escalation.extended, DRAWS, seed=7).periods["annual"][1]["us_trade_balance_with_china"][:, -1]
+    assert (own[high] - parent[low]) - (own[low] - parent[high]) > 1.5 * (balance[high] - balance[low])
+    # the median of the effect sits beside the difference of the medians, not necessarily on it
+    assert abs(balance[levels.index(50)] - (own[levels.index(50)] - parent[levels.index(50)])) < 15
+
+
+def test_pairing_leaves_the_what_ifs_own_quantiles_as_they_are():
+    escalation = load_scenario("escalation")
+    alone = monte_carlo(escalation, DRAWS, seed=8).periods
+    paired = monte_carlo(escalation, DRAWS, seed=8, against=escalation.extended).periods
+    for frequency in ("monthly", "annual"):
+        for name in VARIABLES:
+            np.testing.assert_allclose(paired[frequency][1][name], alone[frequency][1][name], rtol=1e-12)
+
+
+def test_a_shorter_horizon_is_set_against_the_months_both_cover():
+    shorter = scenario_from_data(
+        {
+            "title": "Shorter",
+            "extends": "documented-2025",
+            "horizon": {"start": "2025-03-15", "end": "2026-04-30"},
+        },
+        "shorter",
+    )
+    effects = monte_carlo(shorter, 200, seed=9, against=shorter.extended).effects
+    months = effects.periods["monthly"][0]
+    # March 2025 has 17 days in the one and 31 in the other: left out
+    assert str(months[0]) == "2025-04" and str(months[-1]) == "2026-04"
+    assert [str(year) for year in effects.periods["annual"][0]] == ["2025", "2026"]
+    for name in VARIABLES:  # the same draws in the months both cover (refunds summed in another order: 1e-16)
+        np.testing.assert_allclose(effects.periods["annual"][1][name], 0.0, atol=1e-9, err_msg=name)
+
+
+def test_run_gives_a_what_ifs_effect_and_refuses_it_where_there_is_none():
+    result = run("escalation", draws=300, seed=10)
+    frame = result.effects()
+    assert list(frame.index.names) == ["quantile", "date"]
+    assert frame.loc[(50, "2027-01-01"), "us_trade_balance_with_china"] > 100
+    assert frame.loc[(50, "2025-01-01"), "us_imports_from_china"] == 0
+    assert len(result.effects("monthly").loc[50]) == 48
+    with pytest.raises(ArgumentError, match=r"Result.effects\(\): result: this is a point projection"):
+        run("escalation").effects()
+    with pytest.raises(ArgumentError, match="a scenario that extends no other"):
+        run("documented-2025", draws=100, seed=1).effects()
+    with pytest.raises(ArgumentError, match="expected 'monthly' or 'annual'"):
+        result.effects("weekly")
+
+
+def test_the_page_lists_the_years_the_what_if_changes_with_the_median_and_the_range():
+    result = run("escalation", draws=300, seed=11)
+    rows = effect_rows(result)
+    assert [row["year"] for row in rows] == ["2026", "2027"]
+    assert rows[1]["balance_median"].startswith("+")
+    low, high = rows[1]["imports_range"].split(" to ")
+    assert low.startswith("\u2212") and high.startswith("\u2212")
+    assert effect_rows(run("documented-2025", draws=100, seed=1)) == []
+
+
+def test_a_what_ifs_folder_and_the_comparison_give_its_effect_with_the_range(tmp_path):
+    import pandas as pd
+
+    from simulator.outputs.report import write_reports
+
+    baseline = load_scenario("baseline-2024")
+    deal, documented = load_scenario("deal"), load_scenario("documented-2025")
+    outcomes = write_reports([deal, documented], tmp_path, baseline, draws=200, seed=4)
+    folders = {outcome.name: outcome.path for outcome in outcomes}
+    effects = pd.read_csv(folders["deal"] / "effect-quantiles.csv", parse_dates=["date"])
+    expected = run("deal", draws=200, seed=4).effects()["us_trade_balance_with_china"]
+    found = effects.set_index(["quantile", "date"])["us_trade_balance_with_china_usd_bn_per_year"]
+    assert len(found) == len(expected) == 20
+    for (level, date), value in expected.items():
+        assert found[(int(level), date)] == pytest.approx(value, abs=1e-6)
+    assert not (folders["documented-2025"] / "effect-quantiles.csv").exists()  # it extends no other
+    page = (folders["deal"] / "summary.md").read_text(encoding="utf-8")
+    assert "The change against Documented path to November 2026, then held, with its range" in page
+    assert "| 2027 |" in page.split("with its range")[1].split("##")[0]
+    comparison = (folders["comparison"] / "summary.md").read_text(encoding="utf-8")
+    deal_part = comparison.split("### What if: a November 2026 deal")[1].split("## Charts")[0]
+    assert "Its effect on the same draws as the scenario it extends" in deal_part and "| 2027 |" in deal_part
+    html = (folders["comparison"] / "index.html").read_text(encoding="utf-8")
+    assert html.count("Its effect on the same draws") == 1
