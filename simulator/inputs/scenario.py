@@ -92,7 +92,8 @@ EventFact = Annotated[Fact, BeforeValidator(_event_fact)]
 
 
 class Renewal(Strict):
-    """A window's chance of renewal when it ends (Monte Carlo draws only; a point run follows the path as written).
+    """A window's chance of renewal when it ends: Monte Carlo draws renew it at random (a point run follows the path
+    as written), and in every run buyers inside the window take 1 − ``probability`` as the chance it lapses.
 
     Each renewal extends the window by ``days`` (default: the window's own length) with
     ``probability``, and may happen again at the end of the renewed window.

@@ -87,7 +87,8 @@ def entry_text(entry: PathEntry, prior: float, skipped: str = "") -> str:
             length = int((entry.renewal.days or entry.days).value)
             text += (
                 f"; renewed for {length} days at a time with probability "
-                f"{_number(entry.renewal.probability.value)}% (in Monte Carlo draws)"
+                f"{_number(entry.renewal.probability.value)}% (renewed at random in Monte Carlo draws; in every run "
+                f"buyers give it a {_number(100 - entry.renewal.probability.value)}% chance of lapsing)"
             )
     return text + (f" ({entry.note})" if entry.note else "")
 
