@@ -357,3 +357,23 @@ def test_every_bundled_scenario_has_a_colour_of_its_own():
 
     colours = scenario_colours(bundled_ids())
     assert len(set(colours.values())) == len(colours) == len(bundled_ids())
+
+
+def test_a_comparison_whose_reference_starts_after_the_record_draws_every_chart_without_census_months():
+    """A reference shown from 2026 holds no Census month: the balance chart's rolling year of them raised numpy's
+    'a cannot be empty' and the comparison folder was not written (analyst review)."""
+    from simulator.api import scenario_from_data
+
+    late = scenario_from_data(
+        {"title": "Documented, shown from 2026", "extends": "documented-2025", "horizon": {"start": "2026-01-01", "end": "2027-12-31"}},
+        "late",
+    )
+    higher = scenario_from_data(
+        {"title": "Escalation, shown from 2026", "extends": "escalation", "horizon": {"start": "2026-01-01", "end": "2027-12-31"}},
+        "late-escalation",
+    )
+    colours = scenario_colours(["late", "late-escalation"])
+    inputs = comparison_chart_inputs([run(late), run(higher)], colours, "late")
+    for chart in (comparison_charts.balance_chart, comparison_charts.imports_chart, comparison_charts.exports_chart):
+        labels = {text.get_text() for text in chart(inputs).findobj(Text)}
+        assert "Census months" not in labels, chart.__name__

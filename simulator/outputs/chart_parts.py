@@ -61,6 +61,8 @@ def whole_months(stamps: np.ndarray, days: np.ndarray) -> np.ndarray:
 
 def rolling_year(monthly: np.ndarray) -> np.ndarray:
     """Sum over the last twelve months; undefined (NaN) for the first eleven [USD bn per 12 months]."""
+    if not len(monthly):  # numpy refuses to convolve an empty array
+        return np.zeros(0)
     rolling = np.convolve(monthly, np.ones(12), mode="full")[: len(monthly)]
     rolling[:11] = np.nan
     return rolling

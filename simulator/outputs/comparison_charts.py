@@ -180,7 +180,11 @@ def compare_chart(inputs: ComparisonChartInputs, title: str, panels: Sequence[Pa
         for panel, line in zip(panels, base, strict=True)
     ]
     hidden = [sameness(found, _tolerance(found)) for found in gaps]
-    census = any(panel.census for panel in panels) and inputs.observed is not None
+    census = (
+        any(panel.census for panel in panels)
+        and inputs.observed is not None
+        and len(observed_months(reference, inputs.observed)[1].months) > 0  # a reference from 2026 holds none
+    )
     reference_label = f"Reference: {titles[reference.scenario.id]} (the zero line below)"
     labels = [reference_label] + (["Census months"] if census else [])
     notes = {
