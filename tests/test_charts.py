@@ -364,13 +364,12 @@ def test_a_comparison_whose_reference_starts_after_the_record_draws_every_chart_
     'a cannot be empty' and the comparison folder was not written (analyst review)."""
     from simulator.api import scenario_from_data
 
+    horizon = {"start": "2026-01-01", "end": "2027-12-31"}
     late = scenario_from_data(
-        {"title": "Documented, shown from 2026", "extends": "documented-2025", "horizon": {"start": "2026-01-01", "end": "2027-12-31"}},
-        "late",
+        {"title": "Documented, shown from 2026", "extends": "documented-2025", "horizon": horizon}, "late"
     )
     higher = scenario_from_data(
-        {"title": "Escalation, shown from 2026", "extends": "escalation", "horizon": {"start": "2026-01-01", "end": "2027-12-31"}},
-        "late-escalation",
+        {"title": "Escalation, shown from 2026", "extends": "escalation", "horizon": horizon}, "late-escalation"
     )
     colours = scenario_colours(["late", "late-escalation"])
     inputs = comparison_chart_inputs([run(late), run(higher)], colours, "late")

@@ -383,3 +383,26 @@ def test_the_comparison_names_what_each_what_if_extends_by_its_title(reports):
     assert ") against Documented path to November 2026, then held (`documented-2025`)" in summary
     page = (reports / "comparison" / "index.html").read_text(encoding="utf-8")
     assert '<td>Documented path to November 2026, then held <span class="id">documented-2025</span></td>' in page
+
+
+def test_a_scenario_that_sets_fitted_parameters_is_told_its_fit_and_score_are_not_the_estimated_models(tmp_path):
+    """The page said the parameters were estimated on the Census months and showed the estimated model's score, for
+    a what-if whose own elasticity put April 2025 imports 10% off the record (analyst review)."""
+    from simulator.api import what_if
+    from simulator.outputs.report import write_reports
+
+    own = what_if(
+        "documented-2025",
+        "Own elasticity and pass-through",
+        scenario_id="own-values",
+        parameters={"pass_through": "80%", "short_run_elasticity": -1.0},
+    )
+    baseline = load_scenario("baseline-2024")
+    (written,) = write_reports([own], tmp_path, baseline, compare=False)
+    page = (written.path / "summary.md").read_text(encoding="utf-8")
+    assert "this scenario sets its own short-run elasticity and pass-through of duties to prices: the errors" in page
+    assert "this scenario's own short-run elasticity and pass-through of duties to prices were not scored" in page
+    assert "this shows how closely the model can follow them" not in page
+    (plain_run,) = write_reports([load_scenario("documented-2025")], tmp_path / "plain", baseline, compare=False)
+    text = (plain_run.path / "summary.md").read_text(encoding="utf-8")
+    assert "this shows how closely the model can follow them" in text and "sets its own" not in text

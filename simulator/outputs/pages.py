@@ -25,7 +25,7 @@ import jinja2
 import markupsafe
 
 from simulator.inputs.locations import seeds_dir
-from simulator.inputs.parameters import outside_evidence
+from simulator.inputs.parameters import PARAMETERS, default_parameters, outside_evidence
 from simulator.inputs.trade_data import MONTHLY_FILE
 from simulator.inputs.trade_data import read as read_trade_data
 from simulator.model.observed import Observed
@@ -333,6 +333,19 @@ def effect_rows(result: Result) -> list[dict[str, str]]:
     return rows
 
 
+def own_fitted_parameters(scenario) -> str:
+    """The parameters the fit estimates or holds that ``scenario`` sets to other values, as a reader lists them ('' for
+    none): the months the fit followed and the forecast score are those of the fitted values, not of these."""
+    defaults, own = default_parameters().numbers(), scenario.parameters.numbers()
+    names = [
+        spec.label
+        for name, spec in PARAMETERS.items()
+        if (spec.estimated is not None or spec.held_in_fit)
+        and not math.isclose(own[name], defaults[name], rel_tol=1e-9, abs_tol=1e-12)
+    ]
+    return listed(names, serial=True)
+
+
 def scenario_context(
     scenario,
     table,
@@ -386,6 +399,7 @@ def scenario_context(
         "key_columns": KEY_COLUMNS,
         "headings": headings(),
         "backtest_rows": backtest_rows(test) if test is not None else [],
+        "own_fitted": own_fitted_parameters(scenario),
         "backtest_columns": BACKTEST_COLUMNS,
         "backtest_headings": BACKTEST_HEADINGS,
         "skill_rows": skill_rows(skill) if skill else [],
