@@ -414,7 +414,8 @@ def test_a_result_beside_the_census_months():
         ({"last_month": "2025-13"}, "last_month: expected a month written 'YYYY-MM', such as '2025-06', not '2025-13'"),
         ({"last_month": "2025-06-30"}, "not '2025-06-30'"),
         ({"last_month": 202506}, "not 202506"),
-        ({"starts": 0}, "starts: expected a whole number of starting points from 1 to 10, not 0"),
+        ({"starts": 0}, "starts: expected a whole number of starting points from 1 to 20, not 0"),
+        ({"starts": 21}, "from 1 to 20, not 21"),  # as `simulate fit --starts` takes
         ({"starts": True}, "not True"),
     ],
 )

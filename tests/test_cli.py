@@ -329,3 +329,15 @@ def test_a_run_without_draws_says_it_drops_the_draws_a_folder_held(tmp_path, cap
     assert main(["geneva-truce", "--draws", "40", "--seed", "1", "--out", out, "--quiet"]) == 0
     assert main(["geneva-truce", "--out", out, "--quiet"]) == 0  # asked to be quiet: nothing said
     assert capsys.readouterr().err == ""
+
+
+def test_simulate_fit_takes_the_starting_points_the_api_takes(capsys):
+    """The command took 1 to 20 starting points and the API 1 to 10 (analyst review)."""
+    from simulator.cli import build_fit_parser
+    from simulator.fitting import MAX_STARTS
+
+    parser = build_fit_parser()
+    assert parser.parse_args(["--starts", str(MAX_STARTS)]).starts == MAX_STARTS
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--starts", str(MAX_STARTS + 1)])
+    assert f"expected 1 to {MAX_STARTS} starting points" in capsys.readouterr().err

@@ -731,3 +731,24 @@ def test_a_check_that_reads_a_failed_field_says_nothing_of_the_value_standing_in
     found = [(problem.line, problem.path, problem.message) for problem in caught.value.problems]
     assert [(line, field) for line, field, _ in found] == [(line, field) for line, field, _ in told]
     assert all(message.startswith(start) for (_, _, message), (_, _, start) in zip(found, told, strict=True))
+
+
+def test_an_unknown_authority_is_offered_the_authorities_of_each_side_apart():
+    """One list of every authority offered a US measure 'retaliation', which the side check then refused (analyst
+    review)."""
+    from simulator.inputs.problems import InputError
+
+    with pytest.raises(InputError) as raised:
+        scenario_from_data(
+            {
+                "title": "Wrong authority",
+                "extends": "documented-2025",
+                "tariffs": {"us_on_china": {"measures": {"fentanyl": {"authority": "section301"}}}},
+            },
+            "wrong-authority",
+        )
+    message = str(raised.value)
+    assert (
+        "unknown authority 'section301' (did you mean 'section_301'?); expected one of: ieepa, section_301, "
+        "section_232, section_122, other (US tariffs); retaliation, other (China's tariffs)"
+    ) in message

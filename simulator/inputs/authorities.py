@@ -46,3 +46,14 @@ DEFAULT_AUTHORITY = "other"
 def authorities_of(direction: str) -> tuple[str, ...]:
     """The authorities one side levies tariffs under, in report order."""
     return tuple(name for name, authority in AUTHORITIES.items() if direction in authority.directions)
+
+
+SIDE_NAMES = {"us_on_china": "US tariffs", "china_on_us": "China's tariffs"}
+"""How an expectation names the side a list of authorities is for."""
+
+
+def expected_by_side() -> str:
+    """The authorities each side may name, for a message about one that neither does: a list of all of them offered
+    a US measure China's countermeasures, which the side check then refused."""
+    sides = [f"{', '.join(authorities_of(direction))} ({words})" for direction, words in SIDE_NAMES.items()]
+    return f"expected one of: {sides[0]}; {sides[1]}"

@@ -14,10 +14,10 @@ from unicodedata import category
 
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
-from simulator.inputs.authorities import AUTHORITIES, DEFAULT_AUTHORITY
+from simulator.inputs.authorities import AUTHORITIES, DEFAULT_AUTHORITY, expected_by_side
 from simulator.inputs.facts import Fact
 from simulator.inputs.parameters import Parameters, ParameterValues
-from simulator.inputs.problems import did_you_mean, expected_one_of
+from simulator.inputs.problems import did_you_mean
 from simulator.inputs.quantities import (
     NEVER_WORD,
     Day,
@@ -80,7 +80,7 @@ def _authority(value: Any, info: ValidationInfo) -> str:
         return value
     word = value if isinstance(value, str) else repr(value)
     hint = did_you_mean(str(word), AUTHORITIES)
-    raise invalid("authority", f"unknown authority '{word}'{hint}; {expected_one_of(AUTHORITIES)}")
+    raise invalid("authority", f"unknown authority '{word}'{hint}; {expected_by_side()}")
 
 
 FollowUp = Annotated[Percent | Revert, BeforeValidator(_follow_up)]
