@@ -105,28 +105,40 @@ def comparison_glance(tables: Sequence[dict[str, np.ndarray]], titles: Sequence[
         f"the {len(rows)} scenarios" if len(rows) == len(tables) else f"the {len(rows)} scenarios that reach {year}"
     )
     (low, low_name), (high, high_name) = spread("imports")
-    first = (
-        f"In {year}, US imports from China range from {money(low)} ({low_name}) to {money(high)} ({high_name}) "
-        f"across {covered}."
-    )
     (least, least_name), (most, most_name) = spread("balance")
-    second = (
-        f"The US balance with China runs from {_balance_words(least)} ({least_name}) to {_balance_words(most)} "
-        f"({most_name})."
-    )
     reference_table = tables[reference]
     third = (
         f"The reference, {titles[reference]}, has imports of {money(float(reference_table['imports'][at]))} and "
         f"US duties collected of {money(float(reference_table['us_revenue'][at]))} in {year}."
     )
-    return Glance(
-        (first, second, third),
+    if len(rows) < 2:  # no other horizon reaches the reference's year: there is no spread to tell
+        alone = (
+            f"No other scenario's horizon reaches {year}, the reference's last whole year, so the scenarios are not "
+            "set side by side in any one year here; the charts and tables show each over its own horizon."
+        )
+        sentences: tuple[str, ...] = (alone, third)
+    else:
+        first = (
+            f"In {year}, US imports from China range from {money(low)} ({low_name}) to {money(high)} ({high_name}) "
+            f"across {covered}."
+        )
+        second = (
+            f"The US balance with China runs from {_balance_words(least)} ({least_name}) to "
+            f"{_balance_words(most)} ({most_name})."
+        )
+        sentences = (first, second, third)
+    figures = (
         (
             Figure(f"{money(low)} to {money(high)}", f"US imports from China in {year}, lowest to highest"),
             Figure(f"{money(least)} to {money(most)}", f"US balance with China in {year}, lowest to highest"),
-            Figure(str(len(rows)), "scenarios compared"),
-        ),
+        )
+        if len(rows) >= 2
+        else (
+            Figure(money(low), f"US imports from China in {year}, the reference alone"),
+            Figure(money(least), f"US balance with China in {year}, the reference alone"),
+        )
     )
+    return Glance(sentences, (*figures, Figure(str(len(tables)), "scenarios compared")))
 
 
 def _alike(values: Sequence[tuple[float, str]], value: float) -> tuple[float, str]:

@@ -139,8 +139,11 @@ def measure_table(column: str, tables: Sequence[dict[str, np.ndarray]], names: S
     and the balance get a Census row for observed years."""
     widest = max(tables, key=lambda table: (len(table["year"]), -int(table["year"][0])))
     years = sorted({int(year) for table in tables for year in table["year"]})
-    headings, states = year_headings(widest)
-    known = {int(year): (heading, state) for year, heading, state in zip(widest["year"], headings, states, strict=True)}
+    known: dict[int, tuple[str, str]] = {}
+    for table in (widest, *tables):  # the widest horizon's headings first; a year only others reach keeps its own
+        headings, states = year_headings(table)
+        for year, heading, state in zip(table["year"], headings, states, strict=True):
+            known.setdefault(int(year), (heading, state))
     grid = [tuple(_cell_of(table, column, year) for year in years) for table in tables]
     shared = tuple(
         grid[0][index] if len(tables) > 1 and all(row[index] == grid[0][index] for row in grid) else ""
