@@ -197,3 +197,17 @@ def test_a_sweep_whose_folder_would_collide_is_refused_before_any_work(tmp_path,
         assert main(command) == 2
         assert f"{sweep_file}:1:1: {message}" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_sweep_of_the_diversion_share_shows_what_it_moves(tmp_path):
+    """The summary's columns were imports, balance and duties, which the share bought elsewhere does not move: every
+    row read alike (analyst review)."""
+    sweep_file = tmp_path / "diversion.yaml"
+    sweep_file.write_text("scenario: documented-2025\ngrid:\n  diversion_share: [40%, 80%]\n")
+    assert main(["--sweep", str(sweep_file), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+    lines = [line for line in (tmp_path / "out" / "diversion" / "summary.md").read_text().splitlines() if "|" in line]
+    assert lines[0].endswith(
+        "| US duties collected 2027 \\[USD bn\\] | US imports bought elsewhere instead 2027 \\[USD bn\\] |"
+    )
+    low, high = (float(line.rstrip(" |").rsplit("|", 1)[1]) for line in lines[2:4])
+    assert high == pytest.approx(2 * low, rel=1e-3)  # diversion is the share times the imports lost

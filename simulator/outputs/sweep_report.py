@@ -90,10 +90,12 @@ def _summary(
                 "imports": number(values["us_imports_from_china"], "USD bn"),
                 "balance": number(values["us_trade_balance_with_china"], "USD bn"),
                 "revenue": number(values["us_tariff_revenue_from_china"], "USD bn"),
+                "diverted": number(values["us_imports_diverted_to_third_countries"], "USD bn"),
             }
         )
         rows.append(row)
-    columns = ["point", *grid, "imports", "balance", "revenue"]
+    # diversion: a sweep of the share bought elsewhere moves nothing else, and showed identical rows
+    columns = ["point", *grid, "imports", "balance", "revenue", "diverted"]
     titles = {
         "point": "Point",
         **{
@@ -102,7 +104,8 @@ def _summary(
         },
         "imports": f"US imports {year} [USD bn]",
         "balance": f"US balance {year} [USD bn]",
-        "revenue": f"US tariff revenue {year} [USD bn]",
+        "revenue": f"US duties collected {year} [USD bn]",
+        "diverted": f"US imports bought elsewhere instead {year} [USD bn]",
     }
     return (
         f"# Sweep {markdown_code(name)} of {markdown_code(scenario.id)}\n\n"
