@@ -34,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         "scenarios", nargs="*", metavar="SCENARIO", help="YAML files or bundled ids (default: all bundled scenarios)"
     )
     parser.add_argument(
-        "--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)"
+        "--out", type=_out_folder, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)"
     )
     parser.add_argument(
         "--check", action="store_true", help="only validate the files; print every problem and exit 2 if any"
@@ -138,6 +138,13 @@ def _scenario_words(prefix: str, **_: object) -> list[str]:
         if path.is_dir() or path.suffix in (".yaml", ".yml")
     ]
     return [word for word in [*COMMANDS, *bundled_ids(), *files] if word.startswith(prefix)]
+
+
+def _out_folder(text: str) -> Path:
+    # an empty name is the working folder, where a run would write its folders among the user's own
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a folder name, such as reports or out/, not an empty one")
+    return Path(text)
 
 
 def _count(text: str) -> int:

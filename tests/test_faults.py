@@ -312,15 +312,20 @@ def test_a_sweep_folder_on_a_full_disk_or_under_a_file(tmp_path, monkeypatch, sh
 
     from simulator.inputs.quantities import Number
 
-    variables = ["us_imports_from_china", "us_trade_balance_with_china", "us_tariff_revenue_from_china"]
+    variables = [
+        "us_imports_from_china",
+        "us_trade_balance_with_china",
+        "us_tariff_revenue_from_china",
+        "us_imports_diverted_to_third_countries",
+    ]
     frame = pd.DataFrame(
         {
             "scenario": "one-year",
             "point": 0,
             "short_run_elasticity": -0.5,
-            "date": pd.to_datetime(["2025-01-01"] * 3),
+            "date": pd.to_datetime(["2025-01-01"] * 4),
             "variable": variables,
-            "value": [300.0, -200.0, 90.0],
+            "value": [300.0, -200.0, 90.0, 50.0],
             "unit": "USD bn/year",
         }
     )
@@ -420,3 +425,37 @@ def test_a_projection_that_is_not_a_number_fails_its_scenario_instead_of_writing
     assert outcome.path is None
     assert "the projection is not a number for us_exports_to_china" in outcome.error
     assert _names(tmp_path) == []
+
+
+def test_a_run_removes_or_renames_no_folder_of_the_users_named_like_its_own(tmp_path):
+    """A hidden '.data-old' beside a 'data' folder, a '.geneva-truce-20250101' snapshot and a '.webapp-old' holding
+    some manifest.json were deleted or renamed by a run (hostile review): only folders this program wrote, or its
+    marked staging folders, are leftovers."""
+    out = tmp_path / "home"
+    (out / "data").mkdir(parents=True)
+    (out / ".data-old").mkdir()
+    (out / ".data-old" / "important.csv").write_text("last year's data\n")
+    (out / ".geneva-truce-20250101").mkdir()
+    (out / ".geneva-truce-20250101" / "index.html").write_text("snapshot\n")
+    (out / ".webapp-old").mkdir()
+    (out / ".webapp-old" / "manifest.json").write_text('{"name": "webapp"}\n')
+    (out / ".deal-old").mkdir()
+    (out / ".deal-old" / "manifest.json").write_text('{"package": {"name": "another-tool"}}\n')
+    leftover = staging_folder(out, "geneva-truce")  # an interrupted run's: marked, so removed
+    remove_leftovers(out, ["geneva-truce", "webapp", "data", "deal"])
+    assert _names(out) == [".data-old", ".deal-old", ".geneva-truce-20250101", ".webapp-old", "data"]
+    assert not leftover.exists()
+    with staged_folder(out, "geneva-truce") as new:
+        (new / "manifest.json").write_text(_manifest("this run"))
+    assert sorted(path.name for path in (out / "geneva-truce").iterdir()) == ["manifest.json"]  # the mark is gone
+    assert (out / ".data-old" / "important.csv").read_text() == "last year's data\n"
+
+
+def test_simulate_refuses_an_empty_out_folder(capsys):
+    from simulator.cli import main
+
+    with pytest.raises(SystemExit) as raised:
+        main(["geneva-truce", "--out", ""])
+    assert raised.value.code == 2
+    message = capsys.readouterr().err
+    assert "argument --out: expected a folder name, such as reports or out/, not an empty one" in message

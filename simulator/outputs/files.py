@@ -87,7 +87,12 @@ def write_manifest(folder: Path, stamp: dict[str, str], results: Sequence[Result
         "versions": {"python": platform.python_version(), **_versions()},
         "scenarios": [_scenario_entry(result) for result in results],
         "seeds": {path.name: sha256(path) for path in sorted(seeds_dir().iterdir()) if path.is_file()},
-        "outputs": {path.name: sha256(path) for path in sorted(folder.iterdir()) if path.is_file()},
+        # hidden files are the run's own marks (the staging mark), never outputs
+        "outputs": {
+            path.name: sha256(path)
+            for path in sorted(folder.iterdir())
+            if path.is_file() and not path.name.startswith(".")
+        },
         "build": build,
     }
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -39,6 +39,10 @@ OLD_SUFFIX = "-old"
 STAGING_SUFFIX_LENGTH = 8
 """Characters ``tempfile.mkdtemp`` adds after ``.<name>-``."""
 
+STAGING_MARK = ".simulate-staging"
+"""An empty file in each staging folder while it is written: a leftover of an interrupted run is removed only if it
+holds this mark (or a report manifest), never a folder of the user's that happens to be named alike."""
+
 LOCK_WAIT = 600.0
 """How long a run waits for another run writing into the same output folder [s] before it gives up."""
 
@@ -213,17 +217,17 @@ def restore_swaps(out: Path) -> None:
     """Finish swaps an earlier run was cut off in: put ``.<name>-old`` back where ``<name>`` is missing, remove it
     where ``<name>`` is complete.
 
-    Only folders holding a ``manifest.json`` (every report folder has one) count, so nothing of the user's is touched.
-    Call it holding the lock (:func:`locked`).
+    Only folders whose ``manifest.json`` says this program wrote them count (every report folder has one), so
+    nothing of the user's is touched. Call it holding the lock (:func:`locked`).
     """
     for old in out.glob(f".*{OLD_SUFFIX}"):
         name = old.name[1 : -len(OLD_SUFFIX)]
-        if not name or not old.is_dir() or old.is_symlink():
+        if not name or not old.is_dir() or old.is_symlink() or not written_here(old):
             continue
         target = out / name
-        if not target.exists() and (old / "manifest.json").is_file():
+        if not target.exists() and not target.is_symlink():
             old.rename(target)
-        elif target.is_dir():
+        elif target.is_dir() and not target.is_symlink():
             shutil.rmtree(old, ignore_errors=True)
 
 
@@ -235,13 +239,19 @@ def remove_leftovers(out: Path, names: Sequence[str]) -> None:
     restore_swaps(out)
     for name in names:
         for leftover in out.glob(f".{name}-*"):
-            if leftover.is_dir() and len(leftover.name) == len(name) + 2 + STAGING_SUFFIX_LENGTH:
+            if (
+                leftover.is_dir()
+                and not leftover.is_symlink()
+                and len(leftover.name) == len(name) + 2 + STAGING_SUFFIX_LENGTH
+                and ((leftover / STAGING_MARK).is_file() or written_here(leftover))
+            ):
                 shutil.rmtree(leftover, ignore_errors=True)
 
 
 def staging_folder(out: Path, name: str) -> Path:
     """A hidden folder beside the target, readable like any folder the user makes (mkdtemp makes it private)."""
     folder = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=out))
+    (folder / STAGING_MARK).touch()
     mask = os.umask(0)
     os.umask(mask)
     folder.chmod(0o777 & ~mask)
@@ -264,7 +274,12 @@ def ours(target: Path) -> bool:
             return True
     except OSError:
         return False
-    raw = regular_file_bytes(target / "manifest.json", MANIFEST_BYTES)
+    return written_here(target)
+
+
+def written_here(folder: Path) -> bool:
+    """Whether ``folder``'s ``manifest.json`` says this program wrote it (an empty folder does not count)."""
+    raw = regular_file_bytes(folder / "manifest.json", MANIFEST_BYTES)
     try:
         manifest = json.loads(raw) if raw is not None else None
     except ValueError:
@@ -294,6 +309,7 @@ def replace_folder(staging: Path, target: Path) -> None:
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise OutputFolderError(target, "something that is not a report folder is in the way: move it away")
     refuse_foreign(target.parent, [target.name])  # checked before the run's work too; this guards the gap since
+    (staging / STAGING_MARK).unlink(missing_ok=True)
     if target.exists():
         old = old_folder(target)
         shutil.rmtree(old, ignore_errors=True)

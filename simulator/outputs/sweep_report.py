@@ -61,7 +61,7 @@ def write_sweep_folder(
                 for file in (*scenario.files, *files)
                 if Path(file).is_file()
             ],
-            "outputs": {path.name: sha256(path) for path in sorted(staging.iterdir())},
+            "outputs": {path.name: sha256(path) for path in sorted(staging.iterdir()) if not path.name.startswith(".")},
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     return out / name
