@@ -211,3 +211,22 @@ def test_a_sweep_of_the_diversion_share_shows_what_it_moves(tmp_path):
     )
     low, high = (float(line.rstrip(" |").rsplit("|", 1)[1]) for line in lines[2:4])
     assert high == pytest.approx(2 * low, rel=1e-3)  # diversion is the share times the imports lost
+
+
+def test_a_sweep_of_a_horizon_without_a_whole_year_sums_its_last_part_year(tmp_path):
+    """A horizon from June to May raised a traceback after the whole grid had run (hostile review); a monthly sweep's
+    summary showed December's value as the year's."""
+    (tmp_path / "junemay.yaml").write_text(
+        "title: June to May\nextends: geneva-truce\nhorizon: {start: 2025-06-01, end: 2026-05-31}\n"
+    )
+    for frequency in ("monthly", "annual"):
+        sweep_file = tmp_path / f"sweep-{frequency}.yaml"
+        sweep_file.write_text(f"scenario: junemay.yaml\nfrequency: {frequency}\ngrid:\n  pass_through: [80%, 100%]\n")
+        assert main(["--sweep", str(sweep_file), "--out", str(tmp_path / "out"), "--quiet"]) == 0
+        summary = (tmp_path / "out" / f"sweep-{frequency}" / "summary.md").read_text()
+        assert "## 2026: 2026-01-01 to 2026-05-31 (the horizon holds no whole year)" in summary
+        table = pd.read_parquet(tmp_path / "out" / f"sweep-{frequency}" / "sweep.parquet")
+        imports = table[(table["variable"] == "us_imports_from_china") & (table["date"].dt.year == 2026)]
+        expected = imports[imports["point"] == 0]["value"].sum()
+        row = next(line for line in summary.splitlines() if line.startswith("| 0 |"))
+        assert float(row.split("|")[3]) == pytest.approx(expected, abs=0.05), frequency

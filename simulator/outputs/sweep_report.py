@@ -5,6 +5,7 @@ the table, and a manifest; all or nothing, holding the output folder's lock
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -21,7 +22,7 @@ from simulator.outputs.incremental import recorded_name
 from simulator.outputs.pages import markdown_code, markdown_table, markdown_text, number
 from simulator.outputs.provenance import moment
 from simulator.outputs.text import MINUS
-from simulator.uncertainty.tornado import last_full_year
+from simulator.uncertainty.tornado import full_years
 
 
 def write_sweep_folder(
@@ -42,12 +43,11 @@ def write_sweep_folder(
             "[%] where the column says so), then each value with its unit. Also as Parquet: sweep.parquet.",
         )
         (staging / README).write_text(readme(f"sweep {markdown_text(name)}", [about]), encoding="utf-8")
-        year = (
-            last_full_year(scenario)
-            if scenario.end.year > scenario.start.year or scenario.end.month == 12
-            else scenario.end.year
+        whole = full_years(scenario)
+        year = whole[-1] if whole else scenario.end.year  # a horizon without a whole year: its last part-year
+        (staging / "summary.md").write_text(
+            _summary(name, scenario, grid, frame, year, stamp, whole=bool(whole)), encoding="utf-8"
         )
-        (staging / "summary.md").write_text(_summary(name, scenario, grid, frame, year, stamp), encoding="utf-8")
         manifest = {
             "created": stamp["created"],
             "package": {"name": PACKAGE, "version": stamp["version"]},
@@ -77,12 +77,25 @@ def _grid_columns(grid: dict[str, list]) -> dict[str, str]:
 
 
 def _summary(
-    name: str, scenario: Scenario, grid: dict[str, list], frame: pd.DataFrame, year: int, stamp: dict[str, str]
+    name: str,
+    scenario: Scenario,
+    grid: dict[str, list],
+    frame: pd.DataFrame,
+    year: int,
+    stamp: dict[str, str],
+    *,
+    whole: bool = True,
 ) -> str:
+    heading = (
+        str(year)
+        if whole
+        else f"{year}: {max(scenario.start, dt.date(year, 1, 1))} to {scenario.end} (the horizon holds no whole year)"
+    )
     rows = []
     last = frame[frame["date"].dt.year == year]
     for point, group in last.groupby("point", sort=True):
-        values = dict(zip(group["variable"], group["value"], strict=True))
+        # every column is a flow: the year's total, from one annual row or twelve monthly ones
+        values = group.groupby("variable")["value"].sum().to_dict()
         row = {parameter: f"{group[parameter].iloc[0]:g}".replace("-", MINUS) for parameter in grid}
         row.update(
             {
@@ -111,7 +124,7 @@ def _summary(
         f"# Sweep {markdown_code(name)} of {markdown_code(scenario.id)}\n\n"
         f"{len(rows)} grid points; made with tariff-scenarios "
         f"{stamp['version']} on {moment(stamp['created'])}. "
-        f"The full table (every period and variable) is `sweep.csv` / `sweep.parquet`.\n\n## {year}\n\n"
+        f"The full table (every period and variable) is `sweep.csv` / `sweep.parquet`.\n\n## {heading}\n\n"
         + markdown_table(rows, columns, titles)
         + "\n"
     )
