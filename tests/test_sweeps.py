@@ -1,6 +1,7 @@
 """Sweeps: grid points equal single runs, local pool and dask cluster agree, bad grids are located errors."""
 
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -230,3 +231,27 @@ def test_a_sweep_of_a_horizon_without_a_whole_year_sums_its_last_part_year(tmp_p
         expected = imports[imports["point"] == 0]["value"].sum()
         row = next(line for line in summary.splitlines() if line.startswith("| 0 |"))
         assert float(row.split("|")[3]) == pytest.approx(expected, abs=0.05), frequency
+
+
+@pytest.mark.parametrize(
+    ("grid", "message"),
+    [
+        ({"short_run_elasticity": [None]}, "grid.short_run_elasticity[0]: expected a finite number such as -0.76"),
+        ({"pass_through": ["80%", None]}, "grid.pass_through[1]: expected a rate with a percent sign"),
+        ({"short_run_elasticity": [pd.Timestamp("2025-01-01")]}, "grid.short_run_elasticity[0]: expected a finite"),
+        ({"adjustment_days": [pd.Timedelta(days=5)]}, "grid.adjustment_days[0]: expected a finite number such as 30"),
+        ({}, "grid: the grid names no parameter"),
+    ],
+)
+def test_a_grid_in_code_is_checked_whatever_its_values_hold(grid, message):
+    """A null raised AttributeError; a pandas Timestamp or Timedelta, which has a .value, passed unchecked and swept
+    1.7e18 as an elasticity; an empty grid ran one point (hostile review)."""
+    with pytest.raises(InputError, match=re.escape(message)):
+        sweep("geneva-truce", grid)
+
+
+def test_a_null_in_a_sweep_files_grid_is_a_located_problem(tmp_path, capsys):
+    sweep_file = tmp_path / "nulls.yaml"
+    sweep_file.write_text("scenario: geneva-truce\ngrid:\n  short_run_elasticity: [-0.5, null]\n")
+    assert main(["--check", "--sweep", str(sweep_file)]) == 2
+    assert "nulls.yaml:3:32: grid.short_run_elasticity[1]: expected a finite number" in capsys.readouterr().err

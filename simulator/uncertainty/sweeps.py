@@ -33,8 +33,9 @@ from pydantic import Field, create_model
 from simulator.inputs.distributions import Distribution, is_distribution
 from simulator.inputs.facts import load_facts
 from simulator.inputs.loading import load_file, locate
-from simulator.inputs.parameters import PARAMETERS, Parameters, disorder, ordering_message
+from simulator.inputs.parameters import PARAMETERS, disorder, ordering_message, value_type
 from simulator.inputs.problems import InputError, Problem
+from simulator.inputs.quantities import Number, Percent
 from simulator.inputs.scenario import Scenario
 from simulator.inputs.schema import Strict, validate
 from simulator.inputs.yaml_reader import Document, read_document
@@ -54,8 +55,9 @@ Grid = create_model(  # type: ignore[call-overload]
     "Grid",
     __base__=Strict,
     **{
-        name: (list[field.annotation] | None, Field(default=None, min_length=1))  # type: ignore[name-defined]
-        for name, field in Parameters.model_fields.items()
+        # the items take a value, never null: a scenario's null means 'the default', which a grid cannot try
+        name: (list[value_type(spec.rules, spec.limits)] | None, Field(default=None, min_length=1))  # type: ignore[misc]
+        for name, spec in PARAMETERS.items()
     },
 )
 """The grid: for each parameter, the values to try (each checked exactly as in a scenario file)."""
@@ -149,6 +151,9 @@ def _validated(grid: Mapping[str, Sequence[Any]]) -> dict[str, list]:
     document = Document(GRID, {"grid": {name: list(values) for name, values in grid.items()}}, {(): (1, 1)})
     content = validate(create_model("CodeGrid", __base__=Strict, grid=(Grid, ...)), document, {"facts": load_facts()})
     checked = {name: values for name, values in content.grid if values is not None}
+    if not checked:
+        message = "the grid names no parameter (expected e.g. {'short_run_elasticity': [-0.5, -1.0]})"
+        raise InputError([Problem(GRID, 1, 1, "grid", message)])
     _check_size(checked, Problem(GRID, 1, 1, "grid", ""))
     return checked
 
@@ -176,7 +181,10 @@ def sweep(
     if frequency not in ("monthly", "annual"):
         raise ValueError(f"frequency is 'monthly' or 'annual', not {frequency!r}")
     grid = {name: list(values) for name, values in grid.items()}
-    already = all(values and all(hasattr(value, "value") for value in values) for values in grid.values())
+    # values read from a sweep file are checked already; anything else (a pandas Timestamp has a .value too) is not
+    already = bool(grid) and all(
+        values and all(isinstance(value, (Number, Percent)) for value in values) for values in grid.values()
+    )
     checked = grid if already else _validated(grid)
     points = grid_points(checked)
     modelled, skipped = with_history(scenario)
