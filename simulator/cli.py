@@ -62,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--scheduler",
+        type=_scheduler,
         metavar="tcp://HOST:PORT",
         help="run the sweep on this dask.distributed scheduler (extra [distributed])",
     )
@@ -140,6 +141,19 @@ def _scenario_words(prefix: str, **_: object) -> list[str]:
     return [word for word in [*COMMANDS, *bundled_ids(), *files] if word.startswith(prefix)]
 
 
+SCHEDULER = re.compile(r"(?:(?:tcp|tls|ws|wss|ucx)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^\s:/\[\]]+):(?P<port>[0-9]{1,5})")
+"""A dask.distributed scheduler's address: an optional protocol, a host (an IPv6 one in brackets) and a port."""
+
+
+def _scheduler(text: str) -> str:
+    found = SCHEDULER.fullmatch(text.strip())
+    if found is None or not 1 <= int(found["port"]) <= 65535:
+        raise argparse.ArgumentTypeError(
+            f"expected a scheduler's address with a port from 1 to 65535, such as tcp://10.0.0.5:8786, not {text!r}"
+        )
+    return text.strip()
+
+
 def _out_folder(text: str) -> Path:
     # an empty name is the working folder, where a run would write its folders among the user's own
     if not text.strip():
@@ -203,20 +217,21 @@ def main(argv: list[str] | None = None) -> int:
         # a sweep draws no comparison to set a reference for; refused alike by --check and by the run
         print("simulate: --reference chooses the comparison's reference; a --sweep has none", file=sys.stderr)
         return EXIT_INPUT
+    # options that do not go together: refused alike by --check and by the run
+    if arguments.sweep is not None and (arguments.draws or arguments.seed is not None or arguments.scenarios):
+        print(
+            "simulate: --sweep FILE runs the grid in that file; it takes no scenarios, --draws or --seed",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    if arguments.scheduler and arguments.sweep is None:
+        print("simulate: --scheduler goes with --sweep FILE", file=sys.stderr)
+        return EXIT_INPUT
     try:
         if arguments.check:
             return _check(arguments)
         if arguments.sweep is not None:
-            if arguments.draws or arguments.seed is not None or arguments.scenarios:
-                print(
-                    "simulate: --sweep FILE runs the grid in that file; it takes no scenarios, --draws or --seed",
-                    file=sys.stderr,
-                )
-                return EXIT_INPUT
             return _sweep(arguments)
-        if arguments.scheduler:
-            print("simulate: --scheduler goes with --sweep FILE", file=sys.stderr)
-            return EXIT_INPUT
         return _simulate(arguments)
     except InputError as error:
         _print_problems(error.problems)
@@ -293,6 +308,9 @@ def _check(arguments) -> int:
     sweeps = [name for name in names if is_sweep_file(name)]
     if arguments.sweep is not None:
         sweeps.append(str(arguments.sweep))
+    if arguments.sweep is None and sweeps and (arguments.draws or arguments.seed is not None):
+        print("simulate: a sweep file takes no --draws or --seed: " + ", ".join(sweeps), file=sys.stderr)
+        return EXIT_INPUT
     scenario_names = [name for name in names if name not in sweeps]
     scenarios, problems = _load(scenario_names)
     try:

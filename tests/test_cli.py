@@ -341,3 +341,32 @@ def test_simulate_fit_takes_the_starting_points_the_api_takes(capsys):
     with pytest.raises(SystemExit):
         parser.parse_args(["--starts", str(MAX_STARTS + 1)])
     assert f"expected 1 to {MAX_STARTS} starting points" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--sweep", "SWEEP", "--draws", "10"], "--sweep FILE runs the grid in that file; it takes no scenarios"),
+        (["--sweep", "SWEEP", "geneva-truce"], "--sweep FILE runs the grid in that file; it takes no scenarios"),
+        (["SWEEP", "--seed", "1"], "a sweep file takes no --draws or --seed"),
+        (["geneva-truce", "--scheduler", "tcp://10.0.0.5:8786"], "--scheduler goes with --sweep FILE"),
+        (["--sweep", "SWEEP", "--scheduler", "foo"], "expected a scheduler's address with a port from 1 to 65535"),
+        (["--sweep", "SWEEP", "--scheduler", "tcp://:99999"], "not 'tcp://:99999'"),
+        (["--sweep", "SWEEP", "--scheduler", ""], "not ''"),
+    ],
+)
+def test_check_refuses_the_option_combinations_a_run_refuses(tmp_path, capsys, options, message):
+    """--check said the files were valid, and the run then refused the options or failed with exit code 1 on a
+    malformed scheduler address (hostile review)."""
+    sweep_file = tmp_path / "grid.yaml"
+    sweep_file.write_text("scenario: geneva-truce\ngrid:\n  pass_through: [80%, 100%]\n")
+    argv = [str(sweep_file) if option == "SWEEP" else option for option in options]
+    for check in (["--check"], []):
+        capsys.readouterr()
+        try:
+            code = main([*check, *argv, "--out", str(tmp_path / "out")])
+        except SystemExit as exit_:
+            code = exit_.code
+        assert code == 2, (check, options)
+        assert message in capsys.readouterr().err, (check, options)
+    assert not (tmp_path / "out").exists()
