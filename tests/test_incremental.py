@@ -181,3 +181,32 @@ def test_a_folder_whose_colour_the_run_changes_is_rebuilt_to_match_the_compariso
     inode = (out / "mine").stat().st_ino
     run("baseline-2024", "mine.yaml")
     assert (out / "mine").stat().st_ino == inode, "the same run again rebuilds nothing"
+
+
+def test_a_folder_is_rebuilt_when_a_name_in_its_extends_chain_comes_to_mean_another_file(tmp_path):
+    """A new deal.yaml beside a what-if that extends 'deal', or a link to its parent pointed elsewhere, changed no file
+    the folder was built from, and the run kept the stale folder (hostile review)."""
+    from simulator.cli import main
+    from simulator.outputs.incremental import Options, check_folder
+
+    (tmp_path / "child.yaml").write_text("title: Child of deal\nextends: deal  # the bundled one\n")
+    (tmp_path / "a.yaml").write_text("title: Parent A\nextends: geneva-truce\n")
+    (tmp_path / "b.yaml").write_text("title: Parent B\nextends: documented-2025\n")
+    (tmp_path / "link.yaml").symlink_to("a.yaml")
+    (tmp_path / "linked.yaml").write_text("title: Through a link\nextends: 'link.yaml'\n")
+    out = tmp_path / "out"
+    assert main([str(tmp_path / "child.yaml"), str(tmp_path / "linked.yaml"), "--out", str(out), "--quiet"]) == 0
+    options = Options(0, None, ("svg",), None)
+
+    def current(name: str) -> bool:
+        return check_folder(out / name, options, leaf=tmp_path / f"{name}.yaml").current
+
+    assert current("child") and current("linked")
+    (tmp_path / "deal.yaml").write_text("title: Another deal\nextends: geneva-truce\n")
+    assert not current("child")
+    assert check_folder(out / "child", options, leaf=tmp_path / "child.yaml").reason == (
+        "a scenario it extends is now another file"
+    )
+    (tmp_path / "link.yaml").unlink()
+    (tmp_path / "link.yaml").symlink_to("b.yaml")
+    assert not current("linked")

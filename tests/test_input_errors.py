@@ -752,3 +752,18 @@ def test_an_unknown_authority_is_offered_the_authorities_of_each_side_apart():
         "unknown authority 'section301' (did you mean 'section_301'?); expected one of: ieepa, section_301, "
         "section_232, section_122, other (US tariffs); retaliation, other (China's tariffs)"
     ) in message
+
+
+def test_a_folder_named_like_a_scenario_does_not_hide_its_file(tmp_path, monkeypatch):
+    """After reports were written beside the scenarios, 'extends: base' met the folder base/ and was refused, and
+    'simulate deal --out .' run twice read the folder deal/ as the scenario (hostile review)."""
+    from simulator.inputs.locations import find_scenario
+
+    (tmp_path / "base.yaml").write_text("title: Base here\nextends: geneva-truce\n")
+    (tmp_path / "child.yaml").write_text("title: Child of base\nextends: base\n")
+    (tmp_path / "base").mkdir()
+    (tmp_path / "deal").mkdir()
+    assert find_scenario("base", near=tmp_path) == tmp_path / "base.yaml"
+    assert load_scenario(str(tmp_path / "child.yaml")).title == "Child of base"
+    monkeypatch.chdir(tmp_path)
+    assert find_scenario("deal").parent.name == "scenarios"  # the bundled file, not ./deal/

@@ -46,16 +46,24 @@ def find_scenario(path_or_id: str | os.PathLike[str], near: Path | None = None) 
     """
     path = Path(path_or_id)
     written_as_path = path.suffix in (".yaml", ".yml") or os.sep in str(path_or_id)
+    # a folder of that name (a report folder written beside the scenarios, say) does not hide the scenario file
     if near is not None and not path.is_absolute():
         # never the working folder: the same file must mean the same scenario wherever a run starts
-        if written_as_path or _exists(near / path):
+        if written_as_path or (_exists(near / path) and not _is_folder(near / path)):
             return near / path
-    elif written_as_path or _exists(path):
+    elif written_as_path or (_exists(path) and not _is_folder(path)):
         return path
     for folder in (near, scenarios_dir()):
         if folder is not None and _exists(folder / f"{path_or_id}.yaml"):
             return folder / f"{path_or_id}.yaml"
     return None
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
 
 
 def _exists(path: Path) -> bool:

@@ -8,7 +8,10 @@ the folders that cite it. It also records every output file's hash, so a folder 
 or damaged is found and rebuilt.
 
 Checking a folder reads its manifest and hashes files; it parses no YAML unless the facts or
-sources file changed, and imports nothing heavy, so that a run with nothing to do stays fast.
+sources file changed, and imports nothing heavy, so that a run with nothing to do stays fast. It
+does follow the scenario's ``extends`` chain again, reading each file's ``extends`` line, since the
+same name can come to stand for another file (a new file beside the scenario that shadows a bundled
+id, a link pointed elsewhere) while no file it read changed.
 """
 
 from __future__ import annotations
@@ -16,12 +19,13 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from simulator.inputs.locations import project_root, seeds_dir
+from simulator.inputs.locations import find_scenario, project_root, seeds_dir
 
 PACKAGE = "tariff-scenarios"
 """The distribution name the package is installed under (and the name a manifest of ours carries)."""
@@ -228,6 +232,8 @@ def _check(
         return Check(False, "a new data file")
     if leaf is not None and recorded_name(leaf) not in build.get("inputs", {}):
         return Check(False, "another scenario file of that name")
+    if leaf is not None and not _same_chain(leaf, build.get("inputs", {})):
+        return Check(False, "a scenario it extends is now another file")
     for kind, file in (("facts", FACTS_FILE), ("sources", SOURCES_FILE)):
         if build.get(f"{kind}_file") != _seed_hash(file):
             changed = _changed_entries(build.get(kind, {}), entries(kind) if entries else None)
@@ -243,6 +249,37 @@ def _check(
         # need not change
         return Check(False, f"{damaged} was edited or is missing", build["key"])
     return Check(True, "up to date", build["key"])
+
+
+EXTENDS_LINE = re.compile(r"^extends:[ \t]*(?P<value>[^#\n]*?)[ \t]*(?:#.*)?$", re.MULTILINE)
+"""A top-level ``extends:`` line of a scenario file, its value without a trailing comment."""
+CHAIN_LIMIT = 32
+"""Files followed along an ``extends`` chain at most (the loader refuses chains longer than 16)."""
+
+
+def _same_chain(leaf: Path, inputs: Mapping[str, str]) -> bool:
+    """Whether ``leaf``'s ``extends`` chain, followed now, reads only files the folder was built from. Any doubt (an
+    ``extends`` written otherwise than on one line, a name that no longer resolves) says no: a rebuild is safe."""
+    current = leaf
+    for _ in range(CHAIN_LIMIT):
+        try:
+            current = current.resolve()
+            text = current.read_text(encoding="utf-8", errors="replace")
+        except (OSError, RuntimeError):
+            return False
+        if recorded_name(current) not in inputs:
+            return False
+        found = EXTENDS_LINE.search(text)
+        if found is None:
+            return "extends" not in text  # the root, or an extends this cannot read: rebuild
+        word = found["value"].strip()
+        if len(word) >= 2 and word[0] == word[-1] and word[0] in "'\"":
+            word = word[1:-1]
+        parent = find_scenario(word, near=current.parent) if word else None
+        if parent is None or not parent.is_file():
+            return False
+        current = parent
+    return False
 
 
 def _read_manifest(folder: Path) -> dict[str, Any] | None:
