@@ -56,7 +56,9 @@ def find_scenario(path_or_id: str | os.PathLike[str], near: Path | None = None) 
     for folder in (near, scenarios_dir()):
         if folder is not None and _exists(folder / f"{path_or_id}.yaml"):
             return folder / f"{path_or_id}.yaml"
-    return None
+    # no scenario file: the folder itself, which the loader refuses as a folder (clearer than 'unknown')
+    given = near / path if near is not None and not path.is_absolute() else path
+    return given if _is_folder(given) else None
 
 
 def _is_folder(path: Path) -> bool:
