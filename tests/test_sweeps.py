@@ -255,3 +255,18 @@ def test_a_null_in_a_sweep_files_grid_is_a_located_problem(tmp_path, capsys):
     sweep_file.write_text("scenario: geneva-truce\ngrid:\n  short_run_elasticity: [-0.5, null]\n")
     assert main(["--check", "--sweep", str(sweep_file)]) == 2
     assert "nulls.yaml:3:32: grid.short_run_elasticity[1]: expected a finite number" in capsys.readouterr().err
+
+
+def test_a_sweep_files_scenario_is_read_beside_it_never_in_the_working_folder(tmp_path, monkeypatch, capsys):
+    """A scenario only in the working folder was used by a sweep file elsewhere, which the same file run from its
+    own folder refused (hostile review)."""
+    (tmp_path / "sweeps").mkdir()
+    (tmp_path / "work").mkdir()
+    sweep_file = tmp_path / "sweeps" / "grid.yaml"
+    sweep_file.write_text("scenario: my.yaml\ngrid:\n  pass_through: [80%]\n")
+    (tmp_path / "work" / "my.yaml").write_text("title: Mine here\nextends: geneva-truce\n")
+    monkeypatch.chdir(tmp_path / "work")
+    assert main(["--check", "--sweep", str(sweep_file)]) == 2
+    assert "grid.yaml:1:11: scenario: no such file beside this sweep file, nor a bundled id" in capsys.readouterr().err
+    (tmp_path / "sweeps" / "my.yaml").write_text("title: Mine beside\nextends: geneva-truce\n")
+    assert main(["--check", "--sweep", str(sweep_file)]) == 0

@@ -90,9 +90,12 @@ def read_sweep(path: str | os.PathLike[str]) -> tuple[Scenario, dict[str, list],
     scenario = None
     name = document.data.get("scenario") if isinstance(document.data, dict) else None
     if isinstance(name, str):
-        nearby = path.parent / name
         try:
-            scenario = load_file(nearby if nearby.suffix in (".yaml", ".yml") and nearby.is_file() else locate(name))
+            # beside the sweep file (or a bundled id), never the working folder: as an extends is found
+            found = locate(name, path.parent)
+            if not found.exists() and not found.is_symlink():
+                raise InputError([Problem(name, 1, 1, "", "no such file beside this sweep file, nor a bundled id")])
+            scenario = load_file(found)
         except InputError as error:
             missing = [problem for problem in error.problems if problem.file == name]
             problems += [document.problem(("scenario",), problem.message) for problem in missing]
