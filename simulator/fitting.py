@@ -68,5 +68,7 @@ def backtest(refresh: bool = False) -> pd.DataFrame:
     unchanged; else (or with ``refresh``) it is computed again, which takes a few minutes, and
     that file is rewritten, as ``simulate backtest --refresh`` does.
     """
+    if not isinstance(refresh, bool):  # refresh="no" is true, and started minutes of work that rewrite a seed file
+        raise refuse("backtest", "refresh", f"expected True or False, not {refresh!r}")
     forecasts, _ = cached_backtest(refresh=refresh)
     return pd.DataFrame(skill_rows(scores(forecasts)))

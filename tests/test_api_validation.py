@@ -441,3 +441,16 @@ def test_a_grid_given_in_code_is_located_by_the_function_not_a_file_position():
     assert len(shown) == 2
     assert shown[0].startswith("sweep(): grid.pass_through[0]: a share needs a percent sign")
     assert shown[1].startswith("sweep(): grid.pass_thru: unknown key 'pass_thru' (did you mean 'pass_through'?)")
+
+
+def test_aggregate_and_backtest_refuse_what_they_would_misread():
+    """Result.aggregate gave calendar years for 'Monthly', 'weekly', None or 42; backtest(refresh='no') started the
+    minutes-long recompute that rewrites the kept file (hostile review)."""
+    result = simulator.run("geneva-truce")
+    for frequency in ("Monthly", "weekly", None, 42):
+        with pytest.raises(ArgumentError, match=r"Result.aggregate\(\): frequency: expected 'daily', 'monthly' or"):
+            result.aggregate(frequency)
+    assert len(result.aggregate("monthly")[0]) == 48 and len(result.aggregate("daily")[0]) == len(result.days)
+    for refresh in ("no", 0, None):
+        with pytest.raises(ArgumentError, match=r"backtest\(\): refresh: expected True or False"):
+            simulator.backtest(refresh=refresh)

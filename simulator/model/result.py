@@ -157,9 +157,12 @@ class Result:
         return self.uncertainty.periods if self.uncertainty else {}
 
     def aggregate(self, frequency: str) -> PeriodValues:
-        """Period start dates and per-period values of the point projection: sums for flows, day averages for rates."""
+        """Period start dates and per-period values of the point projection: sums for flows, day averages for rates;
+        ``frequency`` 'daily', 'monthly' or 'annual'."""
         if frequency == "daily":
             return self.days, self.series
+        if frequency not in FREQUENCIES:  # anything else gave calendar years
+            raise refuse("Result.aggregate", "frequency", f"expected 'daily', 'monthly' or 'annual', not {frequency!r}")
         return period_totals(self.days, self.series, frequency)
 
     @functools.cached_property
