@@ -767,3 +767,51 @@ def test_a_folder_named_like_a_scenario_does_not_hide_its_file(tmp_path, monkeyp
     assert load_scenario(str(tmp_path / "child.yaml")).title == "Child of base"
     monkeypatch.chdir(tmp_path)
     assert find_scenario("deal").parent.name == "scenarios"  # the bundled file, not ./deal/
+
+
+def _windows(first_year: int, count: int) -> str:
+    return "".join(
+        f"          - {{date: {first_year + index}-01-01, rate: 10%, days: 90, then: 20%, "
+        "renewal: {probability: 50%}}\n"
+        for index in range(count)
+    )
+
+
+def test_a_chain_of_files_is_held_to_the_bounds_of_one(tmp_path):
+    """16 files of 16 renewal windows each made 256 truce decisions (280 s and 2.7 GB for 2,000 draws), and events
+    added up across files to 1,600 labels (six minutes to lay out): each file was within its own bounds (hostile
+    review)."""
+    measure = "tariffs:\n  us_on_china:\n    measures:\n      {name}:\n        authority: other\n        path:\n"
+    (tmp_path / "parent.yaml").write_text(
+        "title: Parent windows\nextends: documented-2025\nhorizon: {start: 2024-01-01, end: 2043-12-31}\n"
+        + measure.format(name="first")
+        + _windows(2026, 9)
+    )
+    (tmp_path / "child.yaml").write_text(
+        "title: Child windows\nextends: parent.yaml\n" + measure.format(name="second") + _windows(2026, 8)
+    )
+    with pytest.raises(InputError) as raised:
+        load_scenario(str(tmp_path / "child.yaml"))
+    assert (
+        "child.yaml:4:3: tariffs: 17 windows with a renewal probability, with the files this one extends; at most 16"
+        in str(raised.value)
+    )
+    assert load_scenario(str(tmp_path / "parent.yaml")).title == "Parent windows"
+    events = "".join(f"  - {{date: 2026-01-{day:02d}, label: Event {day}}}\n" for day in range(1, 29))
+    (tmp_path / "events.yaml").write_text("title: Many events\nextends: parent.yaml\nevents:\n" + events)
+    (tmp_path / "more.yaml").write_text(
+        "title: More events\nextends: events.yaml\nevents:\n" + events.replace("2026-01", "2027-01")
+    )
+    assert len(load_scenario(str(tmp_path / "events.yaml")).events) == 34
+    with pytest.raises(InputError, match=r"more.yaml:4:3: events: 62 events to mark on the charts"):
+        load_scenario(str(tmp_path / "more.yaml"))
+
+
+def test_an_extends_chain_holds_at_most_300_kb_of_yaml(tmp_path):
+    """16 files of 255 kB each, every one within its own bound, took 15 s to check (hostile review)."""
+    padding = "x" * 190_000
+    (tmp_path / "a.yaml").write_text(f'title: A file\nextends: geneva-truce\ndescription: "{padding}"\n')
+    (tmp_path / "b.yaml").write_text(f'title: B file\nextends: a.yaml\ndescription: "{padding}"\n')
+    assert load_scenario(str(tmp_path / "a.yaml")).title == "A file"
+    with pytest.raises(InputError, match=r"b.yaml:2:10: extends: the extends chain holds more than 300 kB of YAML"):
+        load_scenario(str(tmp_path / "b.yaml"))

@@ -127,6 +127,9 @@ def _with_extension(name: str, near: Path | None) -> str:
 
 MAX_EXTENDS_DEPTH = 16
 """The longest ``extends`` chain read: deeper chains are refused (a what-if builds on a few files, not dozens)."""
+MAX_CHAIN_BYTES = 300_000
+"""The most bytes of YAML a scenario with the files it extends may hold: 16 files of the largest size one file may
+have took 15 s to check (the bundled chains hold about 10 kB)."""
 
 
 def _chain(path: Path) -> list[_Layer]:
@@ -154,6 +157,7 @@ def _chain_from(
     files = [source] if source is not None else []
     first = document
     complete = True
+    size = _size(source) if source is not None else 0
     while True:
         if _looks_like_sweep(document):
             message = (
@@ -212,6 +216,18 @@ def _chain_from(
         if resolved in files or (not files and parent in seen):
             cycle = " \u2192 ".join([*seen, parent])
             problems.append(document.problem(("extends",), f"extends cycle: {cycle}"))
+            complete = False
+            break
+        size += _size(resolved)
+        if size > MAX_CHAIN_BYTES:
+            problems.append(
+                first.problem(
+                    ("extends",),
+                    f"the extends chain holds more than {MAX_CHAIN_BYTES // 1000} kB of YAML with '{parent}' (at "
+                    f"most {MAX_CHAIN_BYTES // 1000} kB together, so that a check stays quick); build on fewer or "
+                    "smaller files",
+                )
+            )
             complete = False
             break
         try:
@@ -304,6 +320,14 @@ def _names(message: str, field: str) -> bool:
     (with an underscore; a plain word such as 'rate' may stand in a message for other reasons)."""
     last = field.rsplit(".", 1)[-1]
     return field in message or ("_" in last and re.search(rf"\b{re.escape(last)}\b", message) is not None)
+
+
+def _size(path: Path) -> int:
+    """A file's size [bytes]; 0 where it cannot be read (reading it will say why)."""
+    try:
+        return path.stat().st_size
+    except (OSError, ValueError):
+        return 0
 
 
 def _parent_name(document: Document) -> str | None:
@@ -414,6 +438,7 @@ def resolve(layers: list[_Layer]) -> Scenario:
                 )
             )
     tariffs = {direction: _direction(direction, merged[direction], problems) for direction in DIRECTIONS}
+    problems += _chain_limits(events, tariffs, layers)
     if horizon is not None:
         for direction in DIRECTIONS:
             problems += _beyond_horizon(merged[direction], horizon.end, horizon_depth)
@@ -437,6 +462,54 @@ def resolve(layers: list[_Layer]) -> Scenario:
         extended=_resolve_parent(layers),
         chain=tuple(layers),
     )
+
+
+MAX_EVENTS = 40
+"""The most events a scenario, with the files it extends, marks on its charts: each is a label the charts place
+clear of the others (the bundled ones mark 7 at most; 1,600 took six minutes to lay out)."""
+
+
+def _file_windows(content: ScenarioFile) -> int:
+    """Windows with a renewal probability that one file writes."""
+    sides = [getattr(content.tariffs, direction) for direction in DIRECTIONS] if content.tariffs else []
+    return sum(
+        entry.renewal is not None
+        for side in sides
+        if side is not None
+        for measure in (side.measures or {}).values()
+        for entry in measure.path or []
+    )
+
+
+def _chain_limits(events: list, tariffs: dict[str, Any], layers: list[_Layer]) -> list[Problem]:
+    """Bounds on the merged scenario that a file's own bounds do not give, since a chain of files adds up."""
+    document = layers[-1].document
+    problems = []
+    if len(events) > MAX_EVENTS:
+        problems.append(
+            document.problem(
+                ("events",),
+                f"{len(events)} events to mark on the charts, with the files this one extends; at most {MAX_EVENTS} "
+                "(each is a label the charts place clear of the others: keep the ones a reader needs)",
+            )
+        )
+    windows = sum(
+        entry.renewal is not None
+        for side in tariffs.values()
+        if side is not None
+        for measure in side.measures.values()
+        for entry in measure.entries
+    )
+    # a file over the bound on its own is told at its window (_check_file)
+    if windows > MAX_RENEWALS and all(_file_windows(layer.content) <= MAX_RENEWALS for layer in layers):
+        problems.append(
+            document.problem(
+                ("tariffs",),
+                f"{windows} windows with a renewal probability, with the files this one extends; at most "
+                f"{MAX_RENEWALS} (each is a truce decision whose outcomes the Monte Carlo draws combine)",
+            )
+        )
+    return problems
 
 
 def _merge_direction(state: _Merged, side: Any, document: Document, where: tuple, depth: int = 0) -> list[Problem]:
