@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -815,3 +816,19 @@ def test_an_extends_chain_holds_at_most_300_kb_of_yaml(tmp_path):
     assert load_scenario(str(tmp_path / "a.yaml")).title == "A file"
     with pytest.raises(InputError, match=r"b.yaml:2:10: extends: the extends chain holds more than 300 kB of YAML"):
         load_scenario(str(tmp_path / "b.yaml"))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("adjustment_days", "'1,500'", "'1,500' has a comma: write 1500 for a thousands separator, or 1.500 for a"),
+        ("pass_through", "'1,000%'", "write '1000%' for a thousands separator, or '1.000%' for a decimal one"),
+        ("pass_through", "'12,5%'", "'12,5%' has a decimal comma: write '12.5%', with a point"),
+    ],
+)
+def test_a_comma_that_may_separate_thousands_is_not_told_to_become_a_point(tmp_path, field, value, message):
+    """'1,500' days was told to be written 1.500, which is 1.5 (hostile review)."""
+    path = tmp_path / "comma.yaml"
+    path.write_text(f"title: Commas here\nextends: documented-2025\nparameters:\n  {field}: {value}\n")
+    with pytest.raises(InputError, match=re.escape(message)):
+        load_scenario(str(path))

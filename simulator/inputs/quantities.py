@@ -100,8 +100,7 @@ def parse_percent(
                 raise invalid("percent", f"'{value}' is a rate with an exponent: write it out, such as '12%' or '0.5%'")
             comma = re.fullmatch(r"\s*([+-]?[0-9]+),([0-9]+)\s*%\s*", value, re.ASCII)
             if comma:
-                written = f"{comma.group(1)}.{comma.group(2)}%"
-                raise invalid("percent", f"'{value}' has a decimal comma: write '{written}', with a point")
+                raise invalid("percent", comma_message(value, comma.group(1), comma.group(2), "%"))
             raise invalid("percent", f"'{value}' is not a rate (expected a number with a percent sign, such as '30%')")
         result = Percent(float(match.group(1)))
     else:
@@ -138,6 +137,17 @@ def _percent_hint(value: float, low: float, high: float) -> str:
     return f"a {what} needs a percent sign: write " + ", or ".join(shown)
 
 
+def comma_message(value: str, whole: str, part: str, sign: str = "") -> str:
+    """What a number written with a comma means: a decimal comma, or, with three digits after it, perhaps a thousands
+    separator ('1,500' days), which the fix for a decimal comma would turn into 1.5."""
+    quote = "'" if sign else ""
+    decimal = f"{quote}{whole}.{part}{sign}{quote}"
+    if len(part) == 3 and 1 <= len(whole.lstrip("+-")) <= 3:
+        thousands = f"{quote}{whole}{part}{sign}{quote}"
+        return f"'{value}' has a comma: write {thousands} for a thousands separator, or {decimal} for a decimal one"
+    return f"'{value}' has a decimal comma: write {decimal}, with a point"
+
+
 def parse_number(value: Any, info: ValidationInfo | None, example: str = "-0.76") -> Number:
     """Parse a plain number or ``{fact: id}`` (a fact in 'ratio') into :class:`Number`; ``example`` is the number the
     messages offer (a day count's is not an elasticity's)."""
@@ -148,8 +158,9 @@ def parse_number(value: Any, info: ValidationInfo | None, example: str = "-0.76"
         return Number(float(fact.value), fact.id)
     if isinstance(value, str) and value.strip().endswith("%"):
         raise invalid("number", f"'{value}' is a rate; this field takes a plain number such as {example}")
-    if isinstance(value, str) and re.fullmatch(r"\s*[+-]?[0-9]+,[0-9]+\s*", value, re.ASCII):
-        raise invalid("number", f"'{value}' has a decimal comma: write {value.strip().replace(',', '.')}, with a point")
+    comma = re.fullmatch(r"\s*([+-]?[0-9]+),([0-9]+)\s*", value, re.ASCII) if isinstance(value, str) else None
+    if comma:
+        raise invalid("number", comma_message(value, comma.group(1), comma.group(2)))
     # numbers.Real: numpy's scalars too, as a notebook hands them over
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(_as_float(value)):
         raise invalid("number", f"expected a finite number such as {example}")
