@@ -832,3 +832,21 @@ def test_a_comma_that_may_separate_thousands_is_not_told_to_become_a_point(tmp_p
     path.write_text(f"title: Commas here\nextends: documented-2025\nparameters:\n  {field}: {value}\n")
     with pytest.raises(InputError, match=re.escape(message)):
         load_scenario(str(path))
+
+
+def test_a_mapping_that_is_no_fact_reference_is_told_what_it_seems_to_be(tmp_path):
+    """{low: 40%, high: 80%}, {} and {rate: 5%, coverage: 20%} were all told 'a fact reference has the single key
+    'fact'' (hostile review)."""
+    path = tmp_path / "mappings.yaml"
+    path.write_text(
+        "title: Mappings here\nextends: documented-2025\nparameters:\n  diversion_share: {low: 40%, high: 80%}\n"
+        "  pass_through: {}\ntariffs:\n  us_on_china:\n    measures:\n      fentanyl:\n        path:\n"
+        "          - {date: 2027-01-01, rate: 10%, days: 30, then: {rate: 5%, coverage: 20%}}\n"
+    )
+    with pytest.raises(InputError) as raised:
+        load_scenario(str(path))
+    text = str(raised.value)
+    assert "4:20: parameters.diversion_share: a mapping of high, low reads as a distribution, which needs" in text
+    assert "5:17: parameters.pass_through: an empty mapping: expected a value, or {fact: id}" in text
+    assert "then: expected a value or {fact: id} here, not a mapping of coverage, rate" in text
+    assert "single key 'fact'" not in text

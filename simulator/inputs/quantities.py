@@ -62,11 +62,29 @@ def invalid(kind: str, message: str) -> PydanticCustomError:
     return PydanticCustomError(kind, message, {})
 
 
+DISTRIBUTION_KEYS = {"distribution", "low", "high", "central", "mean", "sd", "mode"}
+"""Keys that only a distribution writes: a mapping of them without ``central`` or ``distribution`` is one half-named."""
+
+
+def _not_a_reference(value: dict) -> str:
+    """Why a mapping is not a ``{fact: id}`` reference, in the words of what it seems to be."""
+    keys = sorted(str(key) for key in value)
+    if not keys:
+        return "an empty mapping: expected a value, or {fact: id}"
+    if "fact" in value:
+        return f"a fact reference has the single key 'fact' (unexpected: {', '.join(k for k in keys if k != 'fact')})"
+    if set(keys) <= DISTRIBUTION_KEYS:
+        return (
+            f"a mapping of {', '.join(keys)} reads as a distribution, which needs 'distribution:' (normal, "
+            "truncated_normal, uniform or triangular) or low, central and high; a point value or {fact: id} otherwise"
+        )
+    return f"expected a value or {{fact: id}} here, not a mapping of {', '.join(keys)}"
+
+
 def resolve_fact(value: Any, info: ValidationInfo | None, units: tuple[str, ...]) -> Any:
     """Resolve ``{fact: id}`` to the Fact object, checking its unit."""
     if set(value) != {"fact"}:
-        extra = sorted(set(value) - {"fact"})
-        raise invalid("fact_reference", f"a fact reference has the single key 'fact' (unexpected: {', '.join(extra)})")
+        raise invalid("fact_reference", _not_a_reference(value))
     fact_id = value["fact"]
     facts = (info.context or {}).get("facts", {}) if info is not None else {}
     if not isinstance(fact_id, str):
