@@ -270,3 +270,14 @@ def test_a_sweep_files_scenario_is_read_beside_it_never_in_the_working_folder(tm
     assert "grid.yaml:1:11: scenario: no such file beside this sweep file, nor a bundled id" in capsys.readouterr().err
     (tmp_path / "sweeps" / "my.yaml").write_text("title: Mine beside\nextends: geneva-truce\n")
     assert main(["--check", "--sweep", str(sweep_file)]) == 0
+
+
+def test_a_sweep_file_missing_its_grid_or_scenario_is_checked_as_a_sweep_file(tmp_path, capsys):
+    """'scenario: geneva-truce' alone was checked as a scenario: five problems at 1:1 about a title, a horizon and
+    bases it never meant to have (hostile review)."""
+    (tmp_path / "no-grid.yaml").write_text("scenario: geneva-truce\n")
+    (tmp_path / "no-scenario.yaml").write_text("grid:\n  pass_through: [80%]\n")
+    for name, missing in (("no-grid.yaml", "grid"), ("no-scenario.yaml", "scenario")):
+        assert main(["--check", str(tmp_path / name)]) == 2
+        err = capsys.readouterr().err
+        assert f"{name}:1:1: missing required field '{missing}'" in err and "1 problem found." in err, err

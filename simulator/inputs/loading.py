@@ -161,8 +161,8 @@ def _chain_from(
     while True:
         if _looks_like_sweep(document):
             message = (
-                "this is a sweep file (it has 'scenario' and 'grid'): run it with 'simulate --sweep FILE', "
-                "check it with 'simulate --check FILE'"
+                "this reads as a sweep file (it writes 'scenario' or 'grid' and none of a scenario's keys): run it "
+                "with 'simulate --sweep FILE', check it with 'simulate --check FILE'"
             )
             problems.append(document.problem((), message))
             complete = False
@@ -261,9 +261,15 @@ def is_sweep_file(name: str | os.PathLike[str]) -> bool:
         return False
 
 
+SCENARIO_ONLY_KEYS = {"title", "extends", "horizon", "tariffs"}
+"""Keys a scenario file writes and a sweep file never does."""
+
+
 def _looks_like_sweep(document: Document) -> bool:
+    """A sweep file, whole or missing its grid or its scenario: it writes one of them and nothing only a scenario
+    writes (so that its own check, not a scenario's, tells what is missing)."""
     data = document.data
-    return isinstance(data, dict) and "grid" in data and "scenario" in data and "tariffs" not in data
+    return isinstance(data, dict) and bool({"grid", "scenario"} & set(data)) and not SCENARIO_ONLY_KEYS & set(data)
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ import re
 import stat
 from pathlib import Path
 
-_SWEEP_KEYS = re.compile(r"^grid\s*:", re.MULTILINE)
+_SWEEP_KEYS = re.compile(r"^(?:grid|scenario)\s*:", re.MULTILINE)
 
 
 def project_root() -> Path:
