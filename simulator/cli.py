@@ -607,8 +607,12 @@ def build_data_parser() -> argparse.ArgumentParser:
 
 
 def _month(text: str) -> str:
+    from simulator.inputs.trade_data import FIRST_MONTH
+
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text):
         raise argparse.ArgumentTypeError(f"expected a month written YYYY-MM, not {text!r}")
+    if text < FIRST_MONTH:  # an option out of range is bad input (exit 2), not a failed update
+        raise argparse.ArgumentTypeError(f"expected {FIRST_MONTH} or later (the file's first month), not {text}")
     return text
 
 

@@ -421,7 +421,9 @@ def test_a_start_month_that_leaves_a_gap_or_precedes_2024_is_refused(data_file, 
     before = data_file.read_bytes()
     assert update(data_file, census, "--from", "2026-03") == 1
     assert_refused(data_file, before, capsys, "'2026-03': expected a month YYYY-MM from 2024-01 to 2026-01 (no gap)")
-    assert update(data_file, census, "--from", "2023-12") == 1
+    with pytest.raises(SystemExit) as exit_code:  # before the file's first month: an invalid option
+        update(data_file, census, "--from", "2023-12")
+    assert exit_code.value.code == 2
     assert census.requests == []
     with pytest.raises(SystemExit) as exit_code:
         update(data_file, census, "--from", "2026-1")
@@ -527,3 +529,27 @@ def test_the_help_states_the_library_defaults(capsys):
     shown = " ".join(capsys.readouterr().out.split())
     assert f"(default: {trade_data.DEFAULT_TOLERANCE:g})" in shown
     assert census_api.DEFAULT_URL in shown
+
+
+def test_every_reader_of_the_monthly_file_checks_it_as_an_update_does(tmp_path, capsys):
+    """'data show' summed a month given twice into the year (329.5 for 308.4) and totalled negative, NaN and 1e400
+    values; the model read the duplicated month too (hostile review)."""
+    seeds = (ROOT / "seeds" / MONTHLY_FILE).read_text(encoding="utf-8")
+    last = seeds.rstrip("\n").splitlines()[-1]
+    (tmp_path / "twice.csv").write_text(seeds + last + "\n", encoding="utf-8")
+    (tmp_path / "infinite.csv").write_text(seeds.replace("2025-03,29383.7", "2025-03,1e400"), encoding="utf-8")
+    for name, message in (
+        ("twice.csv", "2025-12: appears more than once"),
+        ("infinite.csv", "2025-03: imports inf is negative or not a finite number"),
+    ):
+        assert main(["data", "show", "--file", str(tmp_path / name)]) == 1
+        assert message in capsys.readouterr().err
+        with pytest.raises(trade_data.TradeDataError, match=message):
+            trade_data.read(tmp_path / name)
+
+
+def test_an_update_from_before_the_files_first_month_is_an_invalid_option(capsys):
+    with pytest.raises(SystemExit) as raised:
+        main(["data", "update", "--from", "1999-01"])
+    assert raised.value.code == 2
+    assert "argument --from: expected 2024-01 or later (the file's first month), not 1999-01" in capsys.readouterr().err

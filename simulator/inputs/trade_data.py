@@ -15,6 +15,7 @@ import csv
 import datetime as dt
 import io
 import itertools
+import math
 import os
 import re
 import stat
@@ -163,6 +164,8 @@ def read(path: Path) -> list[MonthRow]:
                 )
             except (TypeError, ValueError):
                 problems.append(f"line {reader.line_num}: a value is missing or not a number")
+    # every reader sees the same checks: a month twice was summed into the year, a negative or infinite value shown
+    problems += check(rows)
     if problems:
         raise TradeDataError(str(path), problems)
     return rows
@@ -269,8 +272,8 @@ def check(rows: Sequence[MonthRow], after: str | None = None) -> list[str]:
             problems.append(f"{row.month}: before {FIRST_MONTH}, the first month the file covers")
         months.append(row.month)
         for flow, value in (("imports", row.imports), ("exports", row.exports)):
-            if not value >= 0:  # also catches NaN
-                problems.append(f"{row.month}: {flow} {value} is negative or not a number")
+            if not (math.isfinite(value) and value >= 0):
+                problems.append(f"{row.month}: {flow} {value} is negative or not a finite number")
         if not abs(row.balance - (row.exports - row.imports)) <= BALANCE_TOLERANCE + 1e-9:  # 1e-9: float noise
             problems.append(
                 f"{row.month}: balance {row.balance:.1f} is not exports minus imports "
