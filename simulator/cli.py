@@ -163,6 +163,8 @@ def _out_folder(text: str) -> Path:
 
 def _count(text: str) -> int:
     try:
+        if not text.strip().lstrip("+-").isascii():  # int() reads '５' as 5; the files take ASCII digits only
+            raise ValueError
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None

@@ -850,3 +850,32 @@ def test_a_mapping_that_is_no_fact_reference_is_told_what_it_seems_to_be(tmp_pat
     assert "5:17: parameters.pass_through: an empty mapping: expected a value, or {fact: id}" in text
     assert "then: expected a value or {fact: id} here, not a mapping of coverage, rate" in text
     assert "single key 'fact'" not in text
+
+
+def test_small_messages_say_what_is_so(capsys):
+    """Hostile review: '1000.0000000000001%' was told '1000% is above 1000%'; a what-if built under its parent's id
+    was told of an extends cycle; '--draws ５' (a fullwidth digit) ran five draws."""
+    from simulator.api import what_if
+    from simulator.cli import main
+
+    with pytest.raises(InputError, match=re.escape("1000.0000000000001% is above 1000%")):
+        scenario_from_data(
+            {
+                "title": "Just above",
+                "extends": "documented-2025",
+                "tariffs": {
+                    "us_on_china": {
+                        "measures": {"fentanyl": {"path": [{"date": "2027-01-01", "rate": "1000.0000000000001%"}]}}
+                    }
+                },
+            },
+            "just-above",
+        )
+    with pytest.raises(InputError, match="'geneva-truce' is also the id given to this scenario") as raised:
+        what_if("geneva-truce", "Same id here", scenario_id="geneva-truce")
+    assert "cycle" not in str(raised.value)
+    for option in ("--draws", "--seed"):
+        with pytest.raises(SystemExit) as exit_:
+            main(["geneva-truce", option, "\uff15", "--check"])
+        assert exit_.value.code == 2
+        assert f"argument {option}: expected a whole number, not '\uff15'" in capsys.readouterr().err

@@ -213,6 +213,14 @@ def _chain_from(
             )
             complete = False
             break
+        if not files and seen == [parent]:  # built in code under its parent's id: no cycle, a clash of ids
+            problems.append(
+                document.problem(
+                    ("extends",), f"'{parent}' is also the id given to this scenario: give it an id of its own"
+                )
+            )
+            complete = False
+            break
         if resolved in files or (not files and parent in seen):
             cycle = " \u2192 ".join([*seen, parent])
             problems.append(document.problem(("extends",), f"extends cycle: {cycle}"))

@@ -124,12 +124,22 @@ def parse_percent(
     else:
         raise invalid("percent", "expected a rate with a percent sign, such as '30%'")
     if not math.isfinite(result.value) or not low <= result.value <= high:
+        shown = beside(result.value, low if result.value < low else high)
         if result.value < low:
             if low == 0.0:
-                raise invalid("percent_range", f"{result.value:g}% is negative (expected 0% or more)")
-            raise invalid("percent_range", f"{result.value:g}% is below the lowest allowed value, {low:g}%")
-        raise invalid("percent_range", f"{result.value:g}% is above {high:g}%, which is not plausible here")
+                raise invalid("percent_range", f"{shown}% is negative (expected 0% or more)")
+            raise invalid("percent_range", f"{shown}% is below the lowest allowed value, {low:g}%")
+        raise invalid("percent_range", f"{shown}% is above {high:g}%, which is not plausible here")
     return result
+
+
+def beside(value: float, bound: float) -> str:
+    """``value`` as short as it reads apart from ``bound`` (1000.0000000000001 read '1000', 'above 1000%')."""
+    for digits in (6, 10, 17):
+        text = f"{value:.{digits}g}"
+        if text != f"{bound:.{digits}g}":
+            return text
+    return repr(value)
 
 
 def _percent_hint(value: float, low: float, high: float) -> str:
