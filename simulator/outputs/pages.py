@@ -394,6 +394,7 @@ def scenario_context(
         "parent_title": parent.title if parent is not None else "",
         "record_end": record_end(history),
         "trend_note": trend_note(scenario),
+        "renewal_note": renewal_note(scenario),
         "evidence_note": evidence_note(scenario),
         "key_rows": key_rows(table),
         "key_columns": KEY_COLUMNS,
@@ -457,6 +458,26 @@ def trend_note(scenario) -> str:
     return (
         f"That path grows the 2024 months by a trend of {shown[0]} a year for imports and {shown[1]} for exports "
         "(estimated from the record), so the changes against it rest on those trends as well as on the tariffs."
+    )
+
+
+def renewal_note(scenario) -> str:
+    """For a scenario with a truce that may be renewed: that the key numbers end it as written, and only the draws
+    renew it ('' otherwise), since a reader of a 70% renewal chance would take the figures for the likely case."""
+    chances = {
+        entry.renewal.probability.value
+        for side in scenario.tariffs.values()
+        for measure in side.measures.values()
+        for entry in measure.entries
+        if entry.renewal is not None
+    }
+    if not chances:
+        return ""
+    listed_chances = listed([f"{format_number(value, 0)}%" for value in sorted(chances)])
+    return (
+        f"These figures end each truce as written, though the scenario gives it a {listed_chances} chance of renewal: "
+        "only the Monte Carlo draws renew truces at their chances (the buyers in these figures already weigh the "
+        "chance that a truce lapses)."
     )
 
 
