@@ -133,3 +133,32 @@ def test_a_what_ifs_folder_and_the_comparison_give_its_effect_with_the_range(tmp
     assert "Its effect on the same draws as the scenario it extends" in deal_part and "| 2027 |" in deal_part
     html = (folders["comparison"] / "index.html").read_text(encoding="utf-8")
     assert html.count("Its effect on the same draws") == 1
+
+
+def test_the_draws_of_a_short_what_if_and_a_long_parent_are_sliced_by_the_longer_grid(monkeypatch):
+    """The slice of draws was set by the what-if's grid alone: a one-year what-if of a twenty-year parent projected
+    the parent on 20 times the draw-days the cache bound allows."""
+    from simulator.uncertainty import draws as draws_module
+
+    long_parent = scenario_from_data(
+        {
+            "title": "Twenty years",
+            "extends": "documented-2025",
+            "horizon": {"start": "2024-01-01", "end": "2043-12-31"},
+        },
+        "twenty-years",
+    )
+    short = scenario_from_data(
+        {"title": "One year", "extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2024-12-31"}},
+        "one-year",
+    )
+    sizes = []
+    original = draws_module.period_sums
+
+    def recorded(setup, chunk, rows):
+        sizes.append((rows.stop - rows.start) * len(setup.days))
+        return original(setup, chunk, rows)
+
+    monkeypatch.setattr(draws_module, "period_sums", recorded)
+    monte_carlo(short, 2000, seed=1, against=long_parent)
+    assert sizes and max(sizes) <= draws_module.CHUNK_CELLS

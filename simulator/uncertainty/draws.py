@@ -345,7 +345,8 @@ def monte_carlo(
     """
     own = setup(scenario)
     other = setup(against) if against is not None else None
-    step = max(1, CHUNK_CELLS // len(own.days))
+    # the longer grid of the two sets the slice: a what-if of one year set against a parent of twenty
+    step = max(1, CHUNK_CELLS // max(len(own.days), len(other.days) if other is not None else 0))
     sequence = np.random.SeedSequence(seed)
     streams = sequence.spawn(math.ceil(draws / chunk))
     accumulators = {frequency: QuantileAccumulator() for frequency in own.groups}
