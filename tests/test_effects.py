@@ -162,3 +162,47 @@ def test_the_draws_of_a_short_what_if_and_a_long_parent_are_sliced_by_the_longer
     monkeypatch.setattr(draws_module, "period_sums", recorded)
     monte_carlo(short, 2000, seed=1, against=long_parent)
     assert sizes and max(sizes) <= draws_module.CHUNK_CELLS
+
+
+RENEWABLE_PARENT = """title: Parent with a renewable Geneva truce
+extends: geneva-truce
+tariffs:
+  us_on_china:
+    measures:
+      reciprocal:
+        path:
+          - fact: us-reciprocal-2025-04-05
+          - fact: us-reciprocal-2025-04-09
+          - fact: us-reciprocal-2025-04-10
+          - fact: us-reciprocal-geneva
+            days: {fact: geneva-window-days}
+            then: {fact: us-reciprocal-snapback}
+            renewal: {probability: 70%}
+  china_on_us:
+    measures:
+      reciprocal:
+        path:
+          - fact: china-reciprocal-2025-04-10
+          - fact: china-reciprocal-2025-04-12
+          - fact: china-reciprocal-geneva
+            days: {fact: geneva-window-days}
+            then: {fact: china-reciprocal-snapback}
+            renewal: {probability: 70%}
+"""
+
+
+@pytest.mark.parametrize("dated", ["2025-03-01", "2025-06-01"])
+def test_a_renewal_decision_draws_the_same_numbers_whichever_decisions_come_before_it(tmp_path, dated):
+    """A what-if that added a window changing no rate, with its own renewal chance, dated before its parent's truce,
+    took the truce's renewal numbers away from it: an effect of -44 to +44 on 2026 imports where there is none
+    (review of this change)."""
+    (tmp_path / "parent.yaml").write_text(RENEWABLE_PARENT)
+    (tmp_path / "child.yaml").write_text(
+        "title: Child adding a window that changes no rate\nextends: parent.yaml\ntariffs:\n  us_on_china:\n"
+        "    measures:\n      dummy:\n        label: Dummy duty\n        authority: section_301\n        path:\n"
+        f"          - {{date: {dated}, rate: 0%, days: 30, then: revert, renewal: {{probability: 50%}}}}\n"
+    )
+    child = load_scenario(str(tmp_path / "child.yaml"))
+    effects = monte_carlo(child, 1000, seed=1, against=child.extended).effects
+    for name in ("us_imports_from_china", "us_trade_balance_with_china", "us_tariff_revenue_from_china"):
+        np.testing.assert_allclose(effects.periods["annual"][1][name], 0.0, atol=1e-9, err_msg=name)

@@ -14,6 +14,7 @@ so a seed fixes every draw whatever the machine.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 from collections.abc import Callable, Iterator
 
@@ -95,9 +96,16 @@ the same random numbers for every input they share, though one draws a parameter
 numbers; :func:`monte_carlo` with ``against``)."""
 
 
-def part_generator(stream: np.random.SeedSequence, part: int) -> np.random.Generator:
+def part_generator(stream: np.random.SeedSequence, *part: int) -> np.random.Generator:
     """The generator of one kind of random input (:data:`PART_POSTERIOR` …) of the chunk drawn from ``stream``."""
-    return np.random.default_rng(np.random.SeedSequence(stream.entropy, spawn_key=(*stream.spawn_key, part)))
+    return np.random.default_rng(np.random.SeedSequence(stream.entropy, spawn_key=(*stream.spawn_key, *part)))
+
+
+def decision_part(decision: RenewalDecision) -> int:
+    """A renewal decision's own stream, named by its terms (the windows' start and length, the renewals' length and
+    chance: what makes it one decision), so that a what-if that adds a decision before it leaves its numbers."""
+    terms = f"{decision.start.isoformat()}|{decision.days}|{decision.length}|{decision.probability!r}"
+    return int.from_bytes(hashlib.sha256(terms.encode()).digest()[:4], "little")
 
 
 def raw_parameters(
@@ -262,7 +270,12 @@ def draw_chunk(
     values = raw_parameters(setup.scenario, setup.distributions, stream, count)
     parameters = reordered(values, lag_order(values, count) if isinstance(order, str) else order, count)
     renewals = (
-        draw_renewals(setup.decisions, setup.scenario.end, part_generator(stream, PART_RENEWALS), count)
+        draw_renewals(
+            setup.decisions,
+            setup.scenario.end,
+            [part_generator(stream, PART_RENEWALS, decision_part(decision)) for decision in setup.decisions],
+            count,
+        )
         if setup.decisions
         else None
     )

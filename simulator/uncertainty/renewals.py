@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -20,11 +21,16 @@ from simulator.model.timeline import RenewalDecision
 
 
 def draw_renewals(
-    decisions: list[RenewalDecision], horizon_end: dt.date, generator: np.random.Generator, count: int
+    decisions: list[RenewalDecision],
+    horizon_end: dt.date,
+    generators: Sequence[np.random.Generator],
+    count: int,
 ) -> np.ndarray:
-    """Renewals per draw and decision (draws × decisions): each happens with its probability, again and again."""
+    """Renewals per draw and decision (draws × decisions): each happens with its probability, again and again.
+
+    ``generators``: one per decision, so that a decision draws the same numbers whichever others a scenario holds."""
     counts = np.zeros((count, len(decisions)), dtype=int)
-    for column, decision in enumerate(decisions):
+    for column, (decision, generator) in enumerate(zip(decisions, generators, strict=True)):
         most, p = decision.most(horizon_end), decision.probability
         u = generator.random(count)
         if p >= 1.0:
