@@ -210,3 +210,31 @@ def test_a_folder_is_rebuilt_when_a_name_in_its_extends_chain_comes_to_mean_anot
     (tmp_path / "link.yaml").unlink()
     (tmp_path / "link.yaml").symlink_to("b.yaml")
     assert not current("linked")
+
+
+def test_a_chain_re_pointed_to_files_it_already_read_is_rebuilt_and_a_root_that_says_extends_is_not(tmp_path):
+    """Review of this change: a link from A (which extends B) re-pointed to B read only files the folder was built
+    from, and the stale folder was kept; a root whose description said 'extends' was rebuilt on every run."""
+    from simulator.cli import main
+    from simulator.outputs.incremental import Options, check_folder
+
+    (tmp_path / "b.yaml").write_text('title: "Plain B"\nextends: documented-2025\n')
+    (tmp_path / "a.yaml").write_text("title: Extra A\nextends: b.yaml\nparameters: {pass_through: 90%}\n")
+    (tmp_path / "p.yaml").symlink_to("a.yaml")
+    (tmp_path / "leaf.yaml").write_text("title: The leaf\nextends: p.yaml\n")
+    (tmp_path / "root.yaml").write_text(
+        (ROOT / "scenarios" / "geneva-truce.yaml")
+        .read_text()
+        .replace("title:", "# the truce extends to 2027\ntitle:", 1)
+    )
+    out = tmp_path / "out"
+    assert main([str(tmp_path / "leaf.yaml"), str(tmp_path / "root.yaml"), "--out", str(out), "--quiet"]) == 0
+    options = Options(0, None, ("svg",), None)
+
+    def current(name: str) -> bool:
+        return check_folder(out / name, options, leaf=tmp_path / f"{name}.yaml").current
+
+    assert current("leaf") and current("root")
+    (tmp_path / "p.yaml").unlink()
+    (tmp_path / "p.yaml").symlink_to("b.yaml")
+    assert not current("leaf") and current("root")

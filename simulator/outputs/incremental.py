@@ -114,11 +114,13 @@ def build_record(
     sources: Mapping[str, Any],
     members: Mapping[str, str] | None = None,
     colour: str | None = None,
+    chain: Sequence[str | Path] = (),
 ) -> dict[str, Any]:
     """What a folder was built from, for its manifest: ``files`` are the scenario files it read (the ``extends``
     chains of the scenario and of the baseline); ``facts`` and ``sources`` the entries it cites, by id; ``members``
     the build keys of a comparison's scenarios; ``colour`` a scenario's colour in the run (which depends on the
-    other scenarios of the run: a folder kept from a run that gave it another would clash with the comparison).
+    other scenarios of the run: a folder kept from a run that gave it another would clash with the comparison);
+    ``chain``: a scenario folder's ``extends`` chain, the scenario's own file first (a later run follows it again).
     """
     inputs = {recorded_name(Path(name)): file_hash(Path(name)) for name in dict.fromkeys(files) if Path(name).is_file()}
     inputs.update({recorded_name(path): file_hash(path) for path in shared_inputs()})
@@ -132,6 +134,7 @@ def build_record(
         "sources": {name: entry_hash(entry) for name, entry in sorted(sources.items())},
         "members": dict(members or {}),
         "colour": colour,
+        "chain": [recorded_name(Path(name)) for name in chain],
     }
     record["key"] = _key(record)
     return record
@@ -232,7 +235,7 @@ def _check(
         return Check(False, "a new data file")
     if leaf is not None and recorded_name(leaf) not in build.get("inputs", {}):
         return Check(False, "another scenario file of that name")
-    if leaf is not None and not _same_chain(leaf, build.get("inputs", {})):
+    if leaf is not None and _chain_now(leaf) != build.get("chain"):
         return Check(False, "a scenario it extends is now another file")
     for kind, file in (("facts", FACTS_FILE), ("sources", SOURCES_FILE)):
         if build.get(f"{kind}_file") != _seed_hash(file):
@@ -257,29 +260,46 @@ CHAIN_LIMIT = 32
 """Files followed along an ``extends`` chain at most (the loader refuses chains longer than 16)."""
 
 
-def _same_chain(leaf: Path, inputs: Mapping[str, str]) -> bool:
-    """Whether ``leaf``'s ``extends`` chain, followed now, reads only files the folder was built from. Any doubt (an
-    ``extends`` written otherwise than on one line, a name that no longer resolves) says no: a rebuild is safe."""
+def _chain_now(leaf: Path) -> list[str] | None:
+    """``leaf``'s ``extends`` chain as it resolves now, the leaf first, named as a manifest names files; None where
+    it cannot be followed (a rebuild is safe, and will say why)."""
+    chain: list[str] = []
     current = leaf
     for _ in range(CHAIN_LIMIT):
         try:
             current = current.resolve()
             text = current.read_text(encoding="utf-8", errors="replace")
         except (OSError, RuntimeError):
-            return False
-        if recorded_name(current) not in inputs:
-            return False
-        found = EXTENDS_LINE.search(text)
-        if found is None:
-            return "extends" not in text  # the root, or an extends this cannot read: rebuild
-        word = found["value"].strip()
-        if len(word) >= 2 and word[0] == word[-1] and word[0] in "'\"":
-            word = word[1:-1]
+            return None
+        chain.append(recorded_name(current))
+        word = _extends_of(current, text)
+        if word is None:
+            return chain
         parent = find_scenario(word, near=current.parent) if word else None
         if parent is None or not parent.is_file():
-            return False
+            return None
         current = parent
-    return False
+    return None
+
+
+def _extends_of(path: Path, text: str) -> str | None:
+    """The name a scenario file's ``extends`` gives ('' if it cannot be read), None for a root: read off its line,
+    or, where the word shows elsewhere (a description that says 'extends'), from the parsed file."""
+    found = EXTENDS_LINE.search(text)
+    if found is not None:
+        word = found["value"].strip()
+        return word[1:-1] if len(word) >= 2 and word[0] == word[-1] and word[0] in "'\"" else word
+    if "extends" not in text:
+        return None
+    from simulator.inputs.problems import InputError
+    from simulator.inputs.yaml_reader import read_document
+
+    try:
+        data = read_document(path).data
+    except InputError:
+        return ""
+    value = data.get("extends") if isinstance(data, dict) else None
+    return None if value is None else value if isinstance(value, str) else ""
 
 
 def _read_manifest(folder: Path) -> dict[str, Any] | None:
@@ -328,7 +348,8 @@ def scenario_record(
         if name in sources
     }
     files = [name for scenario in scenarios for name in scenario.files]
-    return build_record(options, files, cited, publications, members, colour)
+    chain = list(reversed(scenarios[0].files)) if members is None and scenarios else []
+    return build_record(options, files, cited, publications, members, colour, chain)
 
 
 def member_keys(checks: Mapping[str, Check]) -> dict[str, str]:
