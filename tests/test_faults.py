@@ -7,6 +7,7 @@ Tests of a whole ``simulate`` run cut off by SIGTERM are in tests/test_cli.py.
 import errno
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -18,6 +19,7 @@ import pytest
 from simulator.api import load_scenario, scenario_from_data
 from simulator.outputs import folders, report
 from simulator.outputs.folders import (
+    SWAP_MARK,
     OutputFolderError,
     locked,
     remove_leftovers,
@@ -138,7 +140,8 @@ def test_a_failed_second_rename_puts_the_old_folder_back_at_once(tmp_path, monke
 
 def test_an_old_folder_beside_a_complete_one_is_removed_and_foreign_folders_are_kept(tmp_path):
     _folder(tmp_path, "deal", "this run")
-    _folder(tmp_path, ".deal-old", "half removed")  # cut off while removing the previous folder
+    half = _folder(tmp_path, ".deal-old", "half removed")  # cut off while removing the previous folder
+    (half / SWAP_MARK).touch()
     (tmp_path / ".notes-old").mkdir()  # not a report folder: the user's, left alone
     (tmp_path / ".escalation-abcd1234").mkdir()  # another scenario's staging folder: not this run's to remove
     remove_leftovers(tmp_path, ["deal"])
@@ -459,3 +462,22 @@ def test_simulate_refuses_an_empty_out_folder(capsys):
     assert raised.value.code == 2
     message = capsys.readouterr().err
     assert "argument --out: expected a folder name, such as reports or out/, not an empty one" in message
+
+
+def test_copies_of_report_folders_under_hidden_names_are_the_users(tmp_path, short, baseline):
+    """Review of this change: a copy of a report kept as '.geneva-truce-20250101' or '.deal-old', or any hidden
+    '-old' folder holding a report's manifest, was deleted or renamed, since a manifest of ours was taken for a
+    leftover of ours. Only the staging and swap marks make a leftover."""
+    (written,) = write_reports([short], tmp_path, baseline, compare=False)
+    copies = {".one-year-20250101": written.path, ".one-year-old": written.path, ".mynotes-old": written.path}
+    for name, source in copies.items():
+        shutil.copytree(source, tmp_path / name)
+    (tmp_path / ".mynotes-old" / "notes.txt").write_text("my notes\n")
+    before = {name: sorted(path.name for path in (tmp_path / name).iterdir()) for name in copies}
+    (again,) = write_reports([short], tmp_path, baseline, compare=False)
+    assert again.error is None and again.path == tmp_path / "one-year"
+    with staged_folder(tmp_path, "mynotes") as new:
+        (new / "manifest.json").write_text(_manifest("a sweep of that name"))
+    for name in copies:
+        assert sorted(path.name for path in (tmp_path / name).iterdir()) == before[name], name
+    assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith(".")) == sorted(copies)

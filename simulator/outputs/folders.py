@@ -7,7 +7,9 @@ renames (``<name>`` → ``.<name>-old``, then the staging folder → ``<name>``)
 swaps two folders at once. A run cut off between them (SIGKILL, power loss) leaves
 ``.<name>-old`` and no ``<name>``; the next run into that folder puts ``.<name>-old`` back
 before it does anything else (:func:`remove_leftovers`), so an interrupted run never costs the
-previous report and leaves nothing a later run trips on.
+previous report and leaves nothing a later run trips on. A staging folder holds a mark file until
+it is in place, and a folder moved aside holds another: only folders with a mark count as
+leftovers, so a user's folder of a like name (a copy of a report included) is never touched.
 
 Two runs into one output folder take turns: each holds an exclusive ``flock`` on the output
 folder itself while it stages, swaps and cleans up (the lock goes with the process, so a
@@ -20,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import glob
 import json
 import os
 import shutil
@@ -41,7 +44,10 @@ STAGING_SUFFIX_LENGTH = 8
 
 STAGING_MARK = ".simulate-staging"
 """An empty file in each staging folder while it is written: a leftover of an interrupted run is removed only if it
-holds this mark (or a report manifest), never a folder of the user's that happens to be named alike."""
+holds this mark, never a folder of the user's that happens to be named alike (a copy of a report included)."""
+SWAP_MARK = ".simulate-swap"
+"""An empty file in a report folder while it is moved aside for its replacement: only a ``.<name>-old`` folder that
+holds it is put back or removed by a later run."""
 
 LOCK_WAIT = 600.0
 """How long a run waits for another run writing into the same output folder [s] before it gives up."""
@@ -213,22 +219,23 @@ def old_folder(target: Path) -> Path:
     return target.with_name(f".{target.name}{OLD_SUFFIX}")
 
 
-def restore_swaps(out: Path) -> None:
-    """Finish swaps an earlier run was cut off in: put ``.<name>-old`` back where ``<name>`` is missing, remove it
-    where ``<name>`` is complete.
+def restore_swaps(out: Path, names: Sequence[str]) -> None:
+    """Finish the swaps of ``names`` an earlier run was cut off in: put ``.<name>-old`` back where ``<name>`` is
+    missing, remove it where ``<name>`` is complete.
 
-    Only folders whose ``manifest.json`` says this program wrote them count (every report folder has one), so
-    nothing of the user's is touched. Call it holding the lock (:func:`locked`).
+    Only folders that hold the swap mark count (:data:`SWAP_MARK`), so nothing of the user's is touched, not even a
+    copy of a report kept under such a name. Call it holding the lock (:func:`locked`).
     """
-    for old in out.glob(f".*{OLD_SUFFIX}"):
-        name = old.name[1 : -len(OLD_SUFFIX)]
-        if not name or not old.is_dir() or old.is_symlink() or not written_here(old):
-            continue
-        target = out / name
-        if not target.exists() and not target.is_symlink():
-            old.rename(target)
-        elif target.is_dir() and not target.is_symlink():
-            shutil.rmtree(old, ignore_errors=True)
+    for name in names:
+        for old in sorted(out.glob(f".{glob.escape(name)}{OLD_SUFFIX}*")):
+            if not old.is_dir() or old.is_symlink() or not (old / SWAP_MARK).is_file():
+                continue
+            target = out / name
+            if not target.exists() and not target.is_symlink():
+                old.rename(target)
+                (target / SWAP_MARK).unlink(missing_ok=True)
+            elif target.is_dir() and not target.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
 
 
 def remove_leftovers(out: Path, names: Sequence[str]) -> None:
@@ -236,14 +243,14 @@ def remove_leftovers(out: Path, names: Sequence[str]) -> None:
     folders of ``names`` (``.<name>-xxxxxxxx``). Call it holding the lock (:func:`locked`), so that no live run's
     staging folder is removed.
     """
-    restore_swaps(out)
+    restore_swaps(out, names)
     for name in names:
         for leftover in out.glob(f".{name}-*"):
             if (
                 leftover.is_dir()
                 and not leftover.is_symlink()
                 and len(leftover.name) == len(name) + 2 + STAGING_SUFFIX_LENGTH
-                and ((leftover / STAGING_MARK).is_file() or written_here(leftover))
+                and (leftover / STAGING_MARK).is_file()
             ):
                 shutil.rmtree(leftover, ignore_errors=True)
 
@@ -309,17 +316,25 @@ def replace_folder(staging: Path, target: Path) -> None:
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise OutputFolderError(target, "something that is not a report folder is in the way: move it away")
     refuse_foreign(target.parent, [target.name])  # checked before the run's work too; this guards the gap since
-    (staging / STAGING_MARK).unlink(missing_ok=True)
     if target.exists():
         old = old_folder(target)
-        shutil.rmtree(old, ignore_errors=True)
+        if old.exists() or old.is_symlink():
+            if (old / SWAP_MARK).is_file() and not old.is_symlink():
+                shutil.rmtree(old, ignore_errors=True)
+            else:  # a folder of the user's under that name, never touched: the old report waits elsewhere
+                old = Path(tempfile.mkdtemp(prefix=f"{old.name}-", dir=target.parent))
+                old.rmdir()
+        (target / SWAP_MARK).touch()
         target.rename(old)
     try:
         staging.rename(target)
     except BaseException:
         if old is not None and not target.exists():
             old.rename(target)
+            (target / SWAP_MARK).unlink(missing_ok=True)
         raise
+    # the staging mark goes last: until the folder is in place it marks the staging folder as a leftover to remove
+    (target / STAGING_MARK).unlink(missing_ok=True)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
