@@ -126,7 +126,7 @@ def test_a_what_ifs_folder_and_the_comparison_give_its_effect_with_the_range(tmp
         assert found[(int(level), date)] == pytest.approx(value, abs=1e-6)
     assert not (folders["documented-2025"] / "effect-quantiles.csv").exists()  # it extends no other
     page = (folders["deal"] / "summary.md").read_text(encoding="utf-8")
-    assert "The change against Documented path to November 2026, then held, with its range" in page
+    assert "The change against “Documented path to November 2026, then held”, with its range" in page
     assert "| 2027 |" in page.split("with its range")[1].split("##")[0]
     comparison = (folders["comparison"] / "summary.md").read_text(encoding="utf-8")
     deal_part = comparison.split("### What if: a November 2026 deal")[1].split("## Charts")[0]
@@ -206,3 +206,27 @@ def test_a_renewal_decision_draws_the_same_numbers_whichever_decisions_come_befo
     effects = monte_carlo(child, 1000, seed=1, against=child.extended).effects
     for name in ("us_imports_from_china", "us_trade_balance_with_china", "us_tariff_revenue_from_china"):
         np.testing.assert_allclose(effects.periods["annual"][1][name], 0.0, atol=1e-9, err_msg=name)
+
+
+def test_a_what_if_that_moves_none_of_the_tables_outputs_says_so(tmp_path):
+    """A longer horizon alone showed rows of '+0.0 to +0.0' (sums apart by 1e-14); a fixed diversion share, which
+    moves only diversion, made the section vanish without a word (review of this change)."""
+    from simulator.outputs.report import write_reports
+
+    longer = scenario_from_data(
+        {
+            "title": "Longer horizon",
+            "extends": "documented-2025",
+            "horizon": {"start": "2024-01-01", "end": "2030-12-31"},
+        },
+        "longer",
+    )
+    assert effect_rows(run(longer, draws=200, seed=3)) == []
+    diversion = scenario_from_data(
+        {"title": "Diversion fixed", "extends": "documented-2025", "parameters": {"diversion_share": "50%"}},
+        "diversion-fixed",
+    )
+    (written,) = write_reports([diversion], tmp_path, load_scenario("baseline-2024"), compare=False, draws=200, seed=3)
+    page = (written.path / "summary.md").read_text(encoding="utf-8")
+    assert "It changes none of imports, the balance and US net duties in any draw" in page
+    assert "Years in which it changes none" not in page

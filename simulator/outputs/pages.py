@@ -23,6 +23,7 @@ from typing import Any
 
 import jinja2
 import markupsafe
+import numpy as np
 
 from simulator.inputs.locations import seeds_dir
 from simulator.inputs.parameters import PARAMETERS, default_parameters, outside_evidence
@@ -310,6 +311,10 @@ EFFECT_HEADINGS = {
 }
 
 
+ZERO_EFFECT = 1e-9
+"""An effect this small [USD bn] is none: the sums of two grids of other lengths differ by rounding alone."""
+
+
 def effect_rows(result: Result) -> list[dict[str, str]]:
     """Per year in which the what-if changes any of :data:`EFFECT_VARIABLES` in any draw: the median and the 5th to
     95th percentile of its effect over paired draws [USD bn]."""
@@ -322,8 +327,8 @@ def effect_rows(result: Result) -> list[dict[str, str]]:
         return []
     rows = []
     for index, period in enumerate(stamps):
-        if all(not values[name][:, index].any() for name, _ in EFFECT_VARIABLES):
-            continue  # before the what-if changes anything
+        if all(np.abs(values[name][:, index]).max() <= ZERO_EFFECT for name, _ in EFFECT_VARIABLES):
+            continue  # a year it changes none of these (a horizon's length leaves sums apart by 1e-14)
         row = {"year": str(period)}
         for name, short in EFFECT_VARIABLES:
             low, middle, high = (float(values[name][levels.index(level), index]) for level in (5, 50, 95))

@@ -473,10 +473,10 @@ def _write_scenario_data(report: ScenarioReport, folder: Path) -> list[DataFile]
                 write_csv(
                     variable_frame(result.effects("annual"), "annual"),
                     folder / "effect-quantiles.csv",
-                    f"Quantiles of the change against {result.uncertainty.effects.title} by calendar year, over "
+                    f"Quantiles of the change against “{result.uncertainty.effects.title}”, by calendar year, over "
                     f"{result.draws:,} draws shared by the two scenarios (the same parameters, renewals and "
-                    "deviations in both): the range of this what-if's effect [USD bn/year; rates in percentage "
-                    "points]. Years both cover with the same days.",
+                    "monthly swings in both): the range of this what-if's effect [USD bn/year; the rate columns, "
+                    "named _percent, hold percentage points]. Years both cover with the same days.",
                 )
             )
         files += [
