@@ -80,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--formats",
         type=_formats,
-        default=("svg",),
+        default=None,  # svg; None tells a --sweep, which writes no charts, that none were asked for
         metavar="LIST",
         help="chart files to write, separated by commas: svg (always; the page inlines it) and png, e.g. svg,png "
         "(default: svg)",
@@ -225,6 +225,9 @@ def main(argv: list[str] | None = None) -> int:
             "simulate: --sweep FILE runs the grid in that file; it takes no scenarios, --draws or --seed",
             file=sys.stderr,
         )
+        return EXIT_INPUT
+    if arguments.sweep is not None and arguments.formats is not None:
+        print("simulate: a --sweep writes a table and no charts: it takes no --formats", file=sys.stderr)
         return EXIT_INPUT
     if arguments.scheduler and arguments.sweep is None:
         print("simulate: --scheduler goes with --sweep FILE", file=sys.stderr)
@@ -410,7 +413,7 @@ def _simulate(arguments) -> int:
         compare=not compare_current,
         current=current,
         reference=arguments.reference,
-        formats=arguments.formats,
+        formats=arguments.formats or ("svg",),
     )
     if bar:
         bar.close()
@@ -451,7 +454,10 @@ def _up_to_date(names: list[str], arguments) -> tuple[set[str], bool]:
     if arguments.force or (arguments.draws and arguments.seed is None):
         return set(), False
     options = Options(
-        arguments.draws, arguments.seed if arguments.draws else None, arguments.formats, arguments.reference
+        arguments.draws,
+        arguments.seed if arguments.draws else None,
+        arguments.formats or ("svg",),
+        arguments.reference,
     )
     leaves = [find_scenario(name) for name in names]
     found = [leaf for leaf in leaves if leaf is not None]

@@ -353,6 +353,7 @@ def test_simulate_fit_takes_the_starting_points_the_api_takes(capsys):
         (["--sweep", "SWEEP", "--scheduler", "foo"], "expected a scheduler's address with a port from 1 to 65535"),
         (["--sweep", "SWEEP", "--scheduler", "tcp://:99999"], "not 'tcp://:99999'"),
         (["--sweep", "SWEEP", "--scheduler", ""], "not ''"),
+        (["--sweep", "SWEEP", "--formats", "png"], "a --sweep writes a table and no charts: it takes no --formats"),
     ],
 )
 def test_check_refuses_the_option_combinations_a_run_refuses(tmp_path, capsys, options, message):
