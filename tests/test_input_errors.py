@@ -849,6 +849,13 @@ def test_a_mapping_that_is_no_fact_reference_is_told_what_it_seems_to_be(tmp_pat
     assert "4:20: parameters.diversion_share: a mapping of high, low reads as a distribution, which needs" in text
     assert "5:17: parameters.pass_through: an empty mapping: expected a value, or {fact: id}" in text
     assert "then: expected a value or {fact: id} here, not a mapping of coverage, rate" in text
+    path.write_text(
+        "title: Distribution rate\nextends: documented-2025\ntariffs:\n  us_on_china:\n    measures:\n"
+        "      fentanyl:\n        path:\n"
+        "          - {date: 2027-01-01, rate: {distribution: normal, mean: 10%, sd: 1%}}\n"
+    )
+    with pytest.raises(InputError, match="rate: this field takes one value, not a distribution"):
+        load_scenario(str(path))
     assert "single key 'fact'" not in text
 
 

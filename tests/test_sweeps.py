@@ -281,3 +281,16 @@ def test_a_sweep_file_missing_its_grid_or_scenario_is_checked_as_a_sweep_file(tm
         assert main(["--check", str(tmp_path / name)]) == 2
         err = capsys.readouterr().err
         assert f"{name}:1:1: missing required field '{missing}'" in err and "1 problem found." in err, err
+
+
+def test_a_sweep_files_scenario_that_is_empty_or_a_sweep_file_is_told_at_its_field(tmp_path, capsys):
+    """Review of this change: 'scenario: \"\"' was told 'is a directory' at 1:1 of the folder; a sweep file naming a
+    sweep file was told to run itself with --sweep."""
+    (tmp_path / "self.yaml").write_text("scenario: self.yaml\ngrid:\n  pass_through: [80%]\n")
+    (tmp_path / "empty.yaml").write_text('scenario: ""\ngrid:\n  pass_through: [80%]\n')
+    for name, message in (
+        ("self.yaml", "self.yaml:1:11: scenario: names a sweep file; a sweep runs a scenario"),
+        ("empty.yaml", "empty.yaml:1:11: scenario: empty: expected a scenario file beside this one or a bundled id"),
+    ):
+        assert main(["--check", "--sweep", str(tmp_path / name)]) == 2
+        assert message in capsys.readouterr().err

@@ -73,6 +73,8 @@ def _not_a_reference(value: dict) -> str:
         return "an empty mapping: expected a value, or {fact: id}"
     if "fact" in value:
         return f"a fact reference has the single key 'fact' (unexpected: {', '.join(k for k in keys if k != 'fact')})"
+    if "distribution" in value:  # a whole distribution where the field takes one value (a rate, a date's days)
+        return "this field takes one value, not a distribution (parameters take distributions, for the draws)"
     if set(keys) <= DISTRIBUTION_KEYS:
         return (
             f"a mapping of {', '.join(keys)} reads as a distribution, which needs 'distribution:' (normal, "
