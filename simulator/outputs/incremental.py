@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from simulator.inputs.locations import find_scenario, project_root, seeds_dir
+from simulator.inputs.problems import InputError
+from simulator.inputs.yaml_reader import read_document
 
 PACKAGE = "tariff-scenarios"
 """The distribution name the package is installed under (and the name a manifest of ours carries)."""
@@ -291,9 +293,6 @@ def _extends_of(path: Path, text: str) -> str | None:
         return word[1:-1] if len(word) >= 2 and word[0] == word[-1] and word[0] in "'\"" else word
     if "extends" not in text:
         return None
-    from simulator.inputs.problems import InputError
-    from simulator.inputs.yaml_reader import read_document
-
     try:
         data = read_document(path).data
     except InputError:
