@@ -142,10 +142,15 @@ def build_record(
     return record
 
 
+@functools.cache
+def _resolved_root() -> Path:
+    return project_root().resolve()
+
+
 def recorded_name(path: Path) -> str:
     """How a manifest names an input file: from the project's folder for the files it ships ('seeds/facts.yaml'),
     so that a folder sent on does not tell where it was made; a full path for a file elsewhere."""
-    resolved, root = path.resolve(), project_root().resolve()
+    resolved, root = path.resolve(), _resolved_root()
     return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else str(resolved)
 
 
