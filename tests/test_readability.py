@@ -544,30 +544,10 @@ def test_the_key_numbers_of_a_scenario_with_a_renewable_truce_say_they_end_it_as
     truce as written, 200 of imports in 2028 against a draws median of 273 (analyst review)."""
     from simulator.api import load_scenario, what_if
     from simulator.outputs.pages import renewal_note
+    from tests.test_engine import RENEWABLE
 
-    renewable = what_if(
-        "ieepa-upheld",
-        "One-year truce renewed with probability 70%",
-        scenario_id="renewable",
-        tariffs={
-            side: {
-                "measures": {
-                    "reciprocal": {
-                        "path": [
-                            {
-                                "fact": f"{prefix}-reciprocal-extension-2025-11-10",
-                                "days": {"fact": "extension-2025-11-window-days"},
-                                "then": {"fact": f"{prefix}-reciprocal-snapback"},
-                                "renewal": {"probability": "70%"},
-                            }
-                        ]
-                    }
-                }
-            }
-            for side, prefix in (("us_on_china", "us"), ("china_on_us", "china"))
-        },
-    )
+    renewable = what_if("ieepa-upheld", "One-year truce renewed with probability 40%", tariffs=RENEWABLE)
     assert renewal_note(renewable).startswith(
-        "These figures end each truce as written, though the scenario gives it a 70% chance of renewal"
+        "These figures end each truce as written, though the scenario gives it a 40% chance of renewal"
     )
     assert renewal_note(load_scenario("documented-2025")) == ""
