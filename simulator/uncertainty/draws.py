@@ -352,7 +352,7 @@ def monte_carlo(
     ``seed`` None takes fresh entropy, reported in :attr:`DrawsSummary.seed` so the run can be repeated.
 
     ``against`` (the scenario a what-if extends, say) is run on the same draws: each draw of both takes the same
-    random numbers for every input they share (parameters, renewals of windows in the same order, deviations), so
+    random numbers for every input they share (parameters, the renewals of the decisions both hold, swings), so
     the quantiles of the difference, in :attr:`DrawsSummary.effects`, are those of the what-if's effect, not a
     difference of two scenarios' quantiles (which is not the range of the difference).
     """
