@@ -260,7 +260,7 @@ def _chain_from(
 
 
 def is_sweep_file(name: str | os.PathLike[str]) -> bool:
-    """Whether a name given as a scenario is a readable sweep file (it has 'scenario' and 'grid', no 'tariffs')."""
+    """Whether a name given as a scenario is a readable sweep file (:func:`_looks_like_sweep`)."""
     try:
         path = locate(name)
         # the cheap look first: a scenario file is then parsed once, by its own check, not a second time here

@@ -262,12 +262,18 @@ def setup(scenario: Scenario) -> Setup:
 
 
 def draw_chunk(
-    stream: np.random.SeedSequence, count: int, setup: Setup, order: np.ndarray | str | None = "lag"
+    stream: np.random.SeedSequence,
+    count: int,
+    setup: Setup,
+    order: np.ndarray | str | None = "lag",
+    values: dict[str, np.ndarray | float] | None = None,
 ) -> Chunk:
     """``count`` draws of a scenario's uncertain inputs from ``stream``: parameters, renewals and deviations, each
     from its own part of the stream (:func:`part_generator`). ``order``: the draws' order, by default that of their
-    lag (:func:`lag_order`); the same order for two scenarios keeps their draws paired."""
-    values = raw_parameters(setup.scenario, setup.distributions, stream, count)
+    lag (:func:`lag_order`); the same order for two scenarios keeps their draws paired. ``values``: the parameters
+    as :func:`raw_parameters` draws them from ``stream``, where the caller has them already."""
+    if values is None:
+        values = raw_parameters(setup.scenario, setup.distributions, stream, count)
     parameters = reordered(values, lag_order(values, count) if isinstance(order, str) else order, count)
     renewals = (
         draw_renewals(
@@ -375,10 +381,11 @@ def monte_carlo(
                 yield draw_chunk(stream, count, own), None
                 continue
             # one order for both, so that draw i of the one is draw i of the other
-            order = lag_order(raw_parameters(scenario, own.distributions, stream, count), count)
-            if order is None:
-                order = lag_order(raw_parameters(other.scenario, other.distributions, stream, count), count)
-            yield draw_chunk(stream, count, own, order), draw_chunk(stream, count, other, order)
+            mine = raw_parameters(scenario, own.distributions, stream, count)
+            theirs = raw_parameters(other.scenario, other.distributions, stream, count)
+            order = lag_order(mine, count)
+            order = lag_order(theirs, count) if order is None else order
+            yield draw_chunk(stream, count, own, order, mine), draw_chunk(stream, count, other, order, theirs)
 
     def project(job: tuple[Chunk, Chunk | None, slice]) -> tuple[np.ndarray, np.ndarray | None]:
         batch, theirs, rows = job

@@ -33,7 +33,6 @@ from pydantic import Field, create_model
 from simulator.inputs.distributions import Distribution, is_distribution
 from simulator.inputs.facts import load_facts
 from simulator.inputs.loading import is_sweep_file, load_file, locate
-from simulator.inputs.locations import may_be_sweep
 from simulator.inputs.parameters import PARAMETERS, disorder, ordering_message, value_type
 from simulator.inputs.problems import InputError, Problem
 from simulator.inputs.quantities import Number, Percent
@@ -100,7 +99,7 @@ def read_sweep(path: str | os.PathLike[str]) -> tuple[Scenario, dict[str, list],
             found = locate(name, path.parent)
             if not found.exists() and not found.is_symlink():
                 raise InputError([Problem(name, 1, 1, "", "no such file beside this sweep file, nor a bundled id")])
-            if may_be_sweep(found) and is_sweep_file(found):
+            if is_sweep_file(found):
                 raise InputError([Problem(name, 1, 1, "", "names a sweep file; a sweep runs a scenario")])
             scenario = load_file(found)
         except InputError as error:
