@@ -321,9 +321,8 @@ def run(
     scenario = _scenario(scenario, "run")
     point = point_projection(scenario)
     baseline = point_projection(counterfactual(_baseline(), scenario))
-    summary = (
-        monte_carlo(scenario, draws, seed, levels or QUANTILES, progress, against=scenario.extended) if draws else None
-    )
+    parent = scenario.extended_over_horizon()
+    summary = monte_carlo(scenario, draws, seed, levels or QUANTILES, progress, against=parent) if draws else None
     return Result(scenario, point.days, point.series, uncertainty=summary, baseline=baseline)
 
 

@@ -11,7 +11,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.lines import Line2D
 from matplotlib.text import Text
 
-from simulator.api import load_scenario, run
+from simulator.api import load_scenario, run, scenario_from_data
 from simulator.outputs import comparison_charts, scenario_charts
 from simulator.outputs.chart_inputs import comparison_chart_inputs, scenario_chart_inputs
 from simulator.outputs.colours import scenario_colours
@@ -376,3 +376,19 @@ def test_a_comparison_whose_reference_starts_after_the_record_draws_every_chart_
     for chart in (comparison_charts.balance_chart, comparison_charts.imports_chart, comparison_charts.exports_chart):
         labels = {text.get_text() for text in chart(inputs).findobj(Text)}
         assert "Census months" not in labels, chart.__name__
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {"parameters": {"collection_share": "0%"}},  # duties in force, none collected
+        {"extends": "baseline-2024", "tariffs": {"us_on_china": {"base": "0%"}}},  # no duty at all
+    ],
+)
+def test_the_chart_of_duties_by_authority_says_when_there_are_none(settings):
+    scenario = scenario_from_data({"title": "No duties", "extends": "documented-2025", **settings}, "no-duties")
+    result = run(scenario)
+    assert not result.monthly["us_tariff_revenue_from_china"].any()
+    figure = result.plot("revenue_by_authority")
+    texts = [text.get_text() for text in figure.findobj(Text)]
+    assert "No US duties are collected on goods from China in this scenario" in texts

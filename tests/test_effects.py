@@ -6,7 +6,7 @@ import pytest
 from simulator.api import load_scenario, run, scenario_from_data
 from simulator.inputs.problems import ArgumentError
 from simulator.model.variables import VARIABLES
-from simulator.outputs.pages import effect_rows
+from simulator.outputs.pages import effect_horizon_note, effect_rows
 from simulator.uncertainty.draws import monte_carlo
 
 DRAWS = 600
@@ -82,6 +82,39 @@ def test_a_shorter_horizon_is_set_against_the_months_both_cover():
     assert [str(year) for year in effects.periods["annual"][0]] == ["2025", "2026"]
     for name in VARIABLES:  # the same draws in the months both cover (refunds summed in another order: 1e-16)
         np.testing.assert_allclose(effects.periods["annual"][1][name], 0.0, atol=1e-9, err_msg=name)
+
+
+def test_a_longer_horizon_is_set_against_the_parent_run_on_it_with_its_tariffs_held():
+    longer = scenario_from_data(
+        {
+            "title": "Longer, with a 2028 step",
+            "extends": "documented-2025",
+            "horizon": {"start": "2024-01-01", "end": "2029-06-30"},
+            "tariffs": {
+                "us_on_china": {
+                    "measures": {
+                        "new_duty": {
+                            "label": "New duty",
+                            "authority": "section_301",
+                            "path": [{"date": "2028-01-01", "rate": "25%"}],
+                        }
+                    }
+                }
+            },
+        },
+        "longer",
+    )
+    parent = longer.extended_over_horizon()
+    assert (parent.id, parent.start, parent.end) == ("documented-2025", longer.start, longer.end)
+    assert longer.extended.end.isoformat() == "2027-12-31"  # the parent itself is left as it is
+    result = run(longer, draws=200, seed=12)
+    imports = result.effects("annual").loc[50, "us_imports_from_china"]
+    assert [str(day)[:4] for day in imports.index] == ["2024", "2025", "2026", "2027", "2028", "2029"]
+    assert imports.loc["2028-01-01"] < -50 and imports.loc["2029-01-01"] < -25  # the step's effect, not cut off
+    assert imports.loc["2027-01-01"] > 0  # buying ahead of it
+    note = effect_horizon_note(longer)
+    assert note.startswith("“Documented path") and "ends on 31 Dec 2027" in note
+    assert effect_horizon_note(load_scenario("escalation")) == ""
 
 
 def test_run_gives_a_what_ifs_effect_and_refuses_it_where_there_is_none():

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.api import scenario_from_data
+from simulator.api import run, scenario_from_data
 from simulator.inputs.parameters import PARAMETERS, default_parameters
 from simulator.inputs.scenario import PathEntry
 from simulator.model import trade
@@ -467,9 +467,15 @@ def test_renewals_that_cannot_act_are_named_and_left_out():
     assert window.end == D(2026, 11, 10)
 
 
-def test_a_renewal_cut_short_by_the_end_of_its_authority_cannot_act():
+def test_a_renewal_cut_short_by_the_end_of_its_authority_cannot_act_and_the_other_side_still_can():
     ruled = scenario_from_data({"title": "Ruled", "extends": "documented-2025", "tariffs": RENEWABLE}, "ruled")
-    assert renewal_decisions(ruled) == []
+    (decision,) = renewal_decisions(ruled)  # China's side of the truce; the US measure ended with the court's ruling
+    assert decision.entries == (("china_on_us", "reciprocal", 4),)
+    assert (decision.start, decision.days, decision.length, decision.probability) == (D(2025, 11, 10), 365, 100, 0.4)
     assert ignored_renewals(ruled) == [
         "Reciprocal duty window from 2025-11-10 is cut short when the measure ends on 2026-02-24"
     ]
+    rate_2027 = run(ruled, draws=400, seed=5).annual.xs("2027-01-01", level="date")["china_effective_tariff_on_us"]
+    point = run(ruled).annual.loc["2027-01-01", "china_effective_tariff_on_us"]  # snapped back, as written
+    assert rate_2027.loc[95] == pytest.approx(point)  # draws that do not renew ...
+    assert rate_2027.loc[5] < point - 10  # ... and draws that do: China's side is still drawn

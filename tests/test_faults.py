@@ -161,6 +161,27 @@ def test_an_interrupted_report_run_leaves_the_previous_folder(tmp_path, monkeypa
     assert (tmp_path / "one-year" / "manifest.json").read_text() == _manifest("previous run")
 
 
+def test_an_interruption_while_the_comparison_is_recorded_leaves_no_staging_folder(
+    tmp_path, monkeypatch, short, baseline
+):
+    other = scenario_from_data(
+        {"title": "Another", "extends": "deal", "horizon": {"start": "2025-01-01", "end": "2025-12-31"}}, "another"
+    )
+    records = []
+
+    def recorded(options, scenarios, facts, sources, built=None, **keywords):
+        records.append(built)
+        if built is not None:  # the comparison's record: its staging folder already exists
+            raise KeyboardInterrupt
+        return original(options, scenarios, facts, sources, built, **keywords)
+
+    original = report.scenario_record
+    monkeypatch.setattr(report, "scenario_record", recorded)
+    with pytest.raises(KeyboardInterrupt):
+        write_reports([short, other], tmp_path, baseline, workers=1)
+    assert records[-1] is not None and _names(tmp_path) == []
+
+
 # ---------------------------------------------------------------- two runs into one folder
 
 

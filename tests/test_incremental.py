@@ -16,6 +16,10 @@ from pathlib import Path
 
 import pytest
 
+from simulator.api import load_scenario
+from simulator.inputs.facts import load_facts, load_sources
+from simulator.outputs.incremental import Options, file_hash, recorded_name, scenario_record
+
 ROOT = Path(__file__).resolve().parent.parent
 WHAT_IF = "title: Mine, a small what-if\nextends: documented-2025\nparameters: {pass_through: 90%}\n"
 FOLDERS = ("documented-2025", "geneva-truce", "mine", "comparison")
@@ -238,3 +242,16 @@ def test_a_chain_re_pointed_to_files_it_already_read_is_rebuilt_and_a_root_that_
     (tmp_path / "p.yaml").unlink()
     (tmp_path / "p.yaml").symlink_to("b.yaml")
     assert not current("leaf") and current("root")
+
+
+def test_a_file_saved_again_while_a_run_goes_on_is_recorded_as_it_was_read(tmp_path):
+    """The record took the file's hash after the projection: a run that read 90% and recorded the 85% file's hash left
+    a folder of 90% numbers that every later run took for up to date."""
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(WHAT_IF, encoding="utf-8")
+    scenario = load_scenario(mine)
+    read = file_hash(mine)
+    mine.write_text(WHAT_IF.replace("90%", "85%"), encoding="utf-8")  # saved again before the folder is recorded
+    record = scenario_record(Options(), [scenario], load_facts(), load_sources())
+    assert record["inputs"][recorded_name(mine)] == read != file_hash(mine)
+    assert record["inputs"]["scenarios/documented-2025.yaml"] == file_hash(ROOT / "scenarios" / "documented-2025.yaml")

@@ -1,6 +1,9 @@
 """Monte Carlo draws: distributions, seeds, quantiles, truce renewals, tornado."""
 
 import itertools
+import multiprocessing
+import os
+import signal
 import time
 from statistics import NormalDist
 
@@ -364,6 +367,33 @@ def test_forked_work_comes_back_in_order_or_as_soon_as_done():
     assert sorted(found) == [(0, 5.0), (1, 0.0), (2, 0.0)]
     assert found[0][0] != 0  # the long first item does not hold back the two short ones started after it
     assert list(fork_map_unordered(work, [0.0, 0.0], workers=1)) == [(0, 0.0), (1, 0.0)]
+
+
+def test_a_signal_while_the_workers_fork_waits_until_the_pool_can_be_closed(monkeypatch):
+    """SIGTERM raised inside a fork broke Python's after-fork handlers and printed a traceback."""
+    context = multiprocessing.get_context("fork")
+    made, pools = [], []
+
+    class Pool(type(context.Pool(1))):  # the pool class the fork context makes
+        def __init__(self, *arguments, **keywords):
+            os.kill(os.getpid(), signal.SIGTERM)  # arrives while the workers are being forked
+            super().__init__(*arguments, **keywords)
+            made.append(True)
+            pools.append(self)
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        monkeypatch.setattr(type(context), "Pool", lambda self, *a, **k: Pool(*a, context=self, **k))
+        with pytest.raises(KeyboardInterrupt):
+            list(fork_map(abs, [-1, -2], workers=2))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert made == [True]  # the pool was made whole, and the signal raised only after
+    assert pools[0]._state == "TERMINATE"  # then closed on the way out
+    assert signal.pthread_sigmask(signal.SIG_BLOCK, []) == set()  # nothing left held back
 
 
 def test_thread_map_keeps_order_and_takes_items_only_as_results_are_taken():

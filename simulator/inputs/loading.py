@@ -472,6 +472,7 @@ def resolve(layers: list[_Layer]) -> Scenario:
         events=tuple(sorted(events, key=lambda event: event.date)),
         references=tuple(references),
         files=tuple(layer.document.file for layer in layers),
+        file_hashes=tuple(layer.document.digest for layer in layers),
         parameters_set=tuple(sorted(explicit)),
         extended=_resolve_parent(layers),
         chain=tuple(layers),

@@ -7,6 +7,7 @@ files into one :class:`Scenario`, the validated object the rest of the package u
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -376,6 +377,7 @@ class Scenario:
             the parent alone is incomplete).
         chain: the validated files it was merged from, root first, so that a what-if built in code can extend a
             scenario that was itself built in code (not shown, not compared).
+        file_hashes: the SHA-256 of each of ``files`` as it was read ('' for one given in code).
     """
 
     id: str
@@ -392,11 +394,24 @@ class Scenario:
     parameters_set: tuple[str, ...] = ()
     extended: Scenario | None = None
     chain: tuple[Any, ...] = field(default=(), repr=False, compare=False)
+    file_hashes: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
     def __repr__(self) -> str:
         # the whole dataclass, with every dated entry and parameter, ran to 20,000 characters in a console
         extends = f", extends {self.parent!r}" if self.parent else ""
         return f"<Scenario {self.id!r}: {self.title!r}, {self.start} to {self.end}{extends}>"
+
+    def extended_over_horizon(self) -> Scenario | None:
+        """The scenario this one extends, run over this one's horizon as well as its own, so that a what-if's effect
+        covers every day the what-if projects: past its own end the parent's tariffs stay as they stand on its last
+        day (None when it extends none)."""
+        parent = self.extended
+        if parent is None:
+            return None
+        start, end = min(parent.start, self.start), max(parent.end, self.end)
+        if (start, end) == (parent.start, parent.end):
+            return parent
+        return dataclasses.replace(parent, start=start, end=end)
 
     def facts_used(self) -> list[str]:
         """Ids of every fact the scenario cites, in order of first use."""

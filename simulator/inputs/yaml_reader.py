@@ -21,7 +21,7 @@ import sys
 import tempfile
 import unicodedata
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,9 @@ class Document:
     renumbering: dict[FieldPath, tuple[int, ...]] = field(default_factory=dict)
     """Lists some of whose items failed validation and were left out before later checks: for each, the place in
     the file of every item that stays, so that what those checks find is told where the file has it."""
+    digest: str = ""
+    """SHA-256 of the file's bytes as they were read ('' for data given in code): what a report built from it records,
+    even when the file is saved again while the run goes on."""
 
     def renumbered(self, kept: dict[FieldPath, list[int]]) -> Document:
         """The same file, for checks of data whose lists lost the items ``kept`` does not list (see
@@ -71,7 +74,7 @@ class Document:
         if not kept:
             return self
         places = {path: tuple(indices) for path, indices in kept.items()}
-        return Document(self.file, self.data, self.positions, self.key_positions, places)
+        return Document(self.file, self.data, self.positions, self.key_positions, places, self.digest)
 
     def in_file(self, path: FieldPath) -> FieldPath:
         """``path`` with an item of a renumbered list numbered as the file numbers it."""
@@ -179,7 +182,8 @@ def read_document(path: Path | str, display: str | None = None, *, trusted: bool
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
         message = f"is not UTF-8 text (byte 0x{raw[error.start]:02x} cannot be decoded; save the file as UTF-8)"
         raise InputError([Problem(name, line, column, "", message)]) from None
-    return parse_text(text.removeprefix("\ufeff"), name, counted=not trusted)
+    document = parse_text(text.removeprefix("\ufeff"), name, counted=not trusted)
+    return replace(document, digest=hashlib.sha256(raw).hexdigest())  # a copy: parsed documents are shared
 
 
 def _kind(mode: int) -> str:

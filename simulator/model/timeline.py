@@ -166,23 +166,19 @@ def _renewable_windows(scenario: Scenario) -> list[tuple[str, Measure, Window]]:
 def renewal_decisions(scenario: Scenario) -> list[RenewalDecision]:
     """Renewal decisions that can act: windows with a renewal probability that run their course inside the horizon.
 
-    Windows with the same start, length and renewal terms are one decision.
+    Windows with the same start, length and renewal terms are one decision; a window that is cut short (see
+    :func:`ignored_renewals`) is left out of it, so the other side's window of the same truce is still renewed.
     """
     groups: dict[tuple, list[tuple[str, str, int]]] = {}
     for direction, measure, window in _renewable_windows(scenario):
+        if window.overridden:
+            continue
         entry = window.entry
         length = int((entry.renewal.days or entry.days).value)  # type: ignore[union-attr]
         key = (window.start, int(entry.days.value), length, entry.renewal.probability.value / 100.0)  # type: ignore[union-attr]
         groups.setdefault(key, []).append((direction, measure.name, window.index))
     decisions = [RenewalDecision(*key, tuple(entries)) for key, entries in sorted(groups.items())]
-    cut = {
-        (direction, measure.name, window.index)
-        for direction, measure, window in _renewable_windows(scenario)
-        if window.overridden
-    }
-    return [
-        decision for decision in decisions if decision.most(scenario.end) > 0 and not cut.intersection(decision.entries)
-    ]
+    return [decision for decision in decisions if decision.most(scenario.end) > 0]
 
 
 def ignored_renewals(scenario: Scenario) -> list[str]:

@@ -164,7 +164,6 @@ def readme(title: str, files: list[DataFile]) -> str:
         "",
     ]
     lines += [
-        f"- `{name}`: {spec.label} [{spec.unit('monthly')}]. {spec.description}"
-        for name, spec in VARIABLES.items()
+        f"- `{name}`: {spec.label} [{spec.unit('monthly')}]. {spec.description}" for name, spec in VARIABLES.items()
     ]
     return "\n".join(lines) + "\n"

@@ -258,10 +258,14 @@ def remove_leftovers(out: Path, names: Sequence[str]) -> None:
 def staging_folder(out: Path, name: str) -> Path:
     """A hidden folder beside the target, readable like any folder the user makes (mkdtemp makes it private)."""
     folder = Path(tempfile.mkdtemp(prefix=f".{name}-", dir=out))
-    (folder / STAGING_MARK).touch()
-    mask = os.umask(0)
-    os.umask(mask)
-    folder.chmod(0o777 & ~mask)
+    try:
+        (folder / STAGING_MARK).touch()
+        mask = os.umask(0)
+        os.umask(mask)
+        folder.chmod(0o777 & ~mask)
+    except BaseException:  # an interruption here would leave an unmarked folder no later run removes
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     return folder
 
 

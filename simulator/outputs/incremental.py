@@ -117,14 +117,22 @@ def build_record(
     members: Mapping[str, str] | None = None,
     colour: str | None = None,
     chain: Sequence[str | Path] = (),
+    read: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """What a folder was built from, for its manifest: ``files`` are the scenario files it read (the ``extends``
     chains of the scenario and of the baseline); ``facts`` and ``sources`` the entries it cites, by id; ``members``
     the build keys of a comparison's scenarios; ``colour`` a scenario's colour in the run (which depends on the
     other scenarios of the run: a folder kept from a run that gave it another would clash with the comparison);
     ``chain``: a scenario folder's ``extends`` chain, the scenario's own file first (a later run follows it again).
+    ``read``: the hash of a file's bytes as the run read them, by name; it stands for the file's present hash, so that
+    a file saved again while the run went on is found changed by the next run.
     """
-    inputs = {recorded_name(Path(name)): file_hash(Path(name)) for name in dict.fromkeys(files) if Path(name).is_file()}
+    read = read or {}
+    inputs = {
+        recorded_name(Path(name)): read.get(name) or file_hash(Path(name))
+        for name in dict.fromkeys(files)
+        if Path(name).is_file()
+    }
     inputs.update({recorded_name(path): file_hash(path) for path in shared_inputs()})
     record = {
         "options": options.as_dict(),
@@ -353,7 +361,13 @@ def scenario_record(
     }
     files = [name for scenario in scenarios for name in scenario.files]
     chain = list(reversed(scenarios[0].files)) if members is None and scenarios else []
-    return build_record(options, files, cited, publications, members, colour, chain)
+    read = {
+        name: digest
+        for scenario in scenarios
+        for name, digest in zip(scenario.files, scenario.file_hashes, strict=False)
+        if digest
+    }
+    return build_record(options, files, cited, publications, members, colour, chain, read)
 
 
 def member_keys(checks: Mapping[str, Check]) -> dict[str, str]:

@@ -426,6 +426,7 @@ def scenario_context(
         "effect_rows": effect_rows(result) if result is not None else [],
         "effect_columns": EFFECT_COLUMNS,
         "effect_headings": EFFECT_HEADINGS,
+        "effect_horizon_note": effect_horizon_note(scenario),
         "effect_title": result.uncertainty.effects.title
         if result is not None and result.uncertainty is not None and result.uncertainty.effects is not None
         else "",
@@ -463,6 +464,18 @@ def trend_note(scenario) -> str:
     return (
         f"That path grows the 2024 months by a trend of {shown[0]} a year for imports and {shown[1]} for exports "
         "(estimated from the record), so the changes against it rest on those trends as well as on the tariffs."
+    )
+
+
+def effect_horizon_note(scenario) -> str:
+    """For a what-if that runs past the end of the scenario it extends: that its effect in the later days is against
+    that scenario's tariffs held as they stand on its last day ('' otherwise)."""
+    parent = scenario.extended
+    if parent is None or parent.end >= scenario.end:
+        return ""
+    return (
+        f"“{parent.title}” ends on {day(parent.end)}; for the days after it, this what-if is set against "
+        "its tariffs held as they stand on that day."
     )
 
 

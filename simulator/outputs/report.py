@@ -76,6 +76,7 @@ from simulator.outputs.key_numbers import key_csv_frame, key_numbers
 from simulator.outputs.layout import FORMATS, save
 from simulator.outputs.pages import (
     comparison_context,
+    effect_horizon_note,
     markdown_text,
     picture,
     render_html,
@@ -165,6 +166,8 @@ class Staged:
     formats: tuple[str, ...] = FORMATS
     build: dict | None = None
     """What the folder is built from, for its manifest (:mod:`simulator.outputs.incremental`)."""
+    data_written: bool = True
+    """Whether the data files are in the staging folder yet (else the folder's first job writes them)."""
 
     @property
     def name(self) -> str:
@@ -259,23 +262,23 @@ def _write(
             keys[report.name] = record["key"]
             if report.name in current:
                 continue
-            outcome = stage(report, out, options.formats)
+            outcome = stage(report, out, options.formats, data=False)
             if isinstance(outcome, Failure):
                 failures[outcome.name] = outcome.reason
             else:
-                outcome.build = record
                 staged.append(outcome)
+                outcome.build = record
         members = tuple(report for report in reports if report.name not in failures)
         if compare and len(members) >= 2:
             inputs = comparison_chart_inputs([member.result for member in members], colours, reference)
-            outcome = stage(ComparisonReport(members, inputs), out, options.formats)
+            outcome = stage(ComparisonReport(members, inputs), out, options.formats, data=False)
             if isinstance(outcome, Failure):
                 failures[outcome.name] = outcome.reason
             else:
+                staged.append(outcome)  # before its record, whose hashing an interruption may cut short
                 scenarios = [item for member in members for item in (member.result.scenario, member.baseline.scenario)]
                 built = {member.name: keys[member.name] for member in members}
                 outcome.build = scenario_record(options, scenarios, load_facts(), load_sources(), built)
-                staged.append(outcome)
         build(staged, stamp, workers, progress)
         outcomes = {name: Outcome(name, error=reason) for name, reason in failures.items()}
         outcomes.update({name: Outcome(name, path=out / name, current=True) for name in current if name in keys})
@@ -283,6 +286,8 @@ def _write(
     except BaseException:  # interrupted (Ctrl-C, SIGTERM) or broken: leave nothing half-written
         for item in staged:
             shutil.rmtree(item.staging, ignore_errors=True)
+        # and any staging folder an interruption left between its making and the list above (the lock is held)
+        remove_leftovers(out, [report.name for report in reports] + [COMPARISON])
         raise
     return outcomes
 
@@ -352,7 +357,8 @@ def _with_draws(
             draws,
             seed,
             progress=chunks if len(pending) == 1 else None,
-            against=result.scenario.extended,  # a what-if's effect, on the same draws as the scenario it extends
+            # a what-if's effect, on the same draws as the scenario it extends (over the what-if's horizon)
+            against=result.scenario.extended_over_horizon(),
         )
 
     summaries = {}
@@ -387,18 +393,19 @@ def reason(error: BaseException) -> str:
 # ---------------------------------------------------------------- 2. stage
 
 
-def stage(report: ScenarioReport | ComparisonReport, out: Path, formats: Sequence[str] = FORMATS) -> Staged | Failure:
-    """A staging folder holding the report's data files, and the charts still to draw into it."""
+def stage(
+    report: ScenarioReport | ComparisonReport, out: Path, formats: Sequence[str] = FORMATS, *, data: bool = True
+) -> Staged | Failure:
+    """A staging folder and the charts still to draw into it; with ``data``, the report's data files are written
+    into it now, else by the folder's first job on a worker (:func:`write_data`), beside other folders' charts."""
     staging = staging_folder(out, report.name)
     try:
         if isinstance(report, ScenarioReport):
-            files = _write_scenario_data(report, staging)
             charts = registry.drawable(registry.SCENARIO_CHARTS, report.charts)
         else:
-            files = _write_comparison_data(report, staging)
             charts = registry.drawable(registry.COMPARISON_CHARTS, report.charts)
-        title = report.name if isinstance(report, ComparisonReport) else report.result.scenario.title
-        (staging / README).write_text(readme(markdown_text(title), files), encoding="utf-8")
+        if data:
+            _write_data(report, staging)
     except OSError as error:  # the output folder's fault (full disk, read-only) ends the run; an input's is its own
         shutil.rmtree(staging, ignore_errors=True)
         if about_output(out, error):
@@ -410,7 +417,25 @@ def stage(report: ScenarioReport | ComparisonReport, out: Path, formats: Sequenc
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return Staged(report, staging, out / report.name, charts, formats=tuple(formats))
+    return Staged(report, staging, out / report.name, charts, formats=tuple(formats), data_written=data)
+
+
+def _write_data(report: ScenarioReport | ComparisonReport, staging: Path) -> None:
+    """The report's data files, and the README that lists them."""
+    if isinstance(report, ScenarioReport):
+        files = _write_scenario_data(report, staging)
+    else:
+        files = _write_comparison_data(report, staging)
+    title = report.name if isinstance(report, ComparisonReport) else report.result.scenario.title
+    (staging / README).write_text(readme(markdown_text(title), files), encoding="utf-8")
+
+
+def write_data(item: Staged) -> Failure | None:
+    """The staged folder's data files and README, unless :func:`stage` wrote them; a :class:`Failure` when they
+    cannot be written for a reason of the folder's own (an error of the output folder itself is raised)."""
+    if item.data_written:
+        return None
+    return _pages_or_failure(item, lambda: _write_data(item.report, item.staging))
 
 
 FIT_UNITS = {
@@ -476,7 +501,8 @@ def _write_scenario_data(report: ScenarioReport, folder: Path) -> list[DataFile]
                     f"Quantiles of the change against “{result.uncertainty.effects.title}”, by calendar year, over "
                     f"{result.draws:,} draws shared by the two scenarios (the same parameters, renewals and "
                     "monthly swings in both): the range of this what-if's effect [USD bn/year; the rate columns, "
-                    "named _percent, hold percentage points]. Years both cover with the same days.",
+                    "named _percent, hold percentage points]. Years both cover with the same days. "
+                    + effect_horizon_note(result.scenario),
                 )
             )
         files += [
@@ -669,8 +695,11 @@ def _build_task(task: Staged | Part | BookText, stamp: dict[str, str], chart_wri
     """A whole folder (None, or its :class:`Failure`); a part: the size of each chart it drew, or its Failure; the
     book's own pages: the :class:`ChartBook` they were written to, or its Failure."""
     if isinstance(task, Staged):
-        return _build_one(task, stamp, chart_written)
+        return write_data(task) or _build_one(task, stamp, chart_written)
     if isinstance(task, BookText):
+        failure = write_data(task.item)  # a split folder's data files go with its shortest job
+        if failure is not None:
+            return failure
         books: list[ChartBook] = []
         failure = _pages_or_failure(task.item, lambda: books.append(write_text_pages(task, stamp)))
         return failure or books[0]

@@ -47,7 +47,7 @@ from simulator.outputs.layout import (
     subtitle,
 )
 from simulator.outputs.provenance import draws_note
-from simulator.outputs.text import MINUS, money, plain, text_width, unit_marks
+from simulator.outputs.text import MINUS, TEXT_SIZE, money, plain, text_width, unit_marks
 from simulator.uncertainty.scores import BENCHMARKS, FLOWS, FULL, HORIZONS, coverage, scores
 
 # ---------------------------------------------------------------- one scenario
@@ -319,14 +319,28 @@ def revenue_by_authority_chart(inputs: ScenarioChartInputs) -> Figure:
     )
     ax = layout.axes[0]
     stacked = [values[f"us_tariff_revenue_from_china_{name}"] for name, _ in parts]
-    ax.stackplot(
-        months,
-        *stacked,
-        labels=[label for _, label in parts],
-        colors=AUTHORITY_COLOURS[: len(parts)],
-        alpha=0.85,
-        linewidth=0,
-    )
+    if stacked:
+        ax.stackplot(
+            months,
+            *stacked,
+            labels=[label for _, label in parts],
+            colors=AUTHORITY_COLOURS[: len(parts)],
+            alpha=0.85,
+            linewidth=0,
+        )
+    elif not np.any(refunds):  # no duty at all (a scenario without tariffs, or none collected): said, not left blank
+        ax.text(
+            0.5,
+            0.5,
+            "No US duties are collected on goods from China in this scenario",
+            transform=ax.transAxes,
+            ha="center",
+            va="center",
+            fontsize=TEXT_SIZE,
+            color="#444444",
+            bbox={"facecolor": "white", "edgecolor": "none"},
+        )
+        ax.set_ylim(0, 1)
     if np.any(refunds):
         ax.fill_between(months, -refunds, 0, color="#1a9850", alpha=0.6, linewidth=0, label=labels[-1])
         ax.axhline(0, color="black", linewidth=0.6)

@@ -77,7 +77,15 @@ def _forked(
         return
     _WORK = (function, items)
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_signals) as pool:
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+        try:
+            pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_signals)
+        except BaseException:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            raise
+        with pool:
+            # a signal that came while forking is raised here, where leaving the block still closes the pool
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
             results = (pool.imap if ordered else pool.imap_unordered)(_call_indexed, range(len(items)))
             while True:
                 try:
@@ -90,10 +98,17 @@ def _forked(
         _WORK = None
 
 
+HELD = (signal.SIGINT, signal.SIGTERM)
+"""Signals held back while the parent forks its workers: raised in the middle of a fork, the parent's
+KeyboardInterrupt broke the handlers Python runs after it and printed their traceback."""
+
+
 def _quiet_signals() -> None:
-    """Workers leave Ctrl-C to the parent, which cleans up, and die at once when it terminates them."""
+    """Workers leave Ctrl-C to the parent, which cleans up, and die at once when it terminates them; they are forked
+    with :data:`HELD` held back, and take them again once their handlers are set."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)
 
 
 def _call_indexed(index: int) -> tuple[int, Any]:
