@@ -886,3 +886,31 @@ def test_small_messages_say_what_is_so(capsys):
             main(["geneva-truce", option, "\uff15", "--check"])
         assert exit_.value.code == 2
         assert f"argument {option}: expected a whole number, not '\uff15'" in capsys.readouterr().err
+
+
+def test_a_parameter_cites_only_facts_in_its_own_unit(tmp_path):
+    """A fact of 25 days was read as 25 years of adjustment, and 3 years as 3 days of payment lag (hostile review)."""
+    path = tmp_path / "units.yaml"
+    path.write_text(
+        "title: Units mixed\nextends: documented-2025\nparameters:\n"
+        "  long_run_adjustment_years: {fact: in-transit-days}\n"
+        "  payment_lag_days: {fact: long-run-time-constant}\n"
+        "  anticipation_days: {low: {fact: long-run-time-constant-high}, central: 20, high: 40}\n"
+    )
+    found = [(problem.line, problem.column, problem.path, problem.message) for problem in check_files([str(path)])]
+    assert found == [
+        (4, 30, "parameters.long_run_adjustment_years", "fact 'in-transit-days' is in days, expected years"),
+        (5, 21, "parameters.payment_lag_days", "fact 'long-run-time-constant' is in years, expected days"),
+        (
+            6,
+            22,
+            "parameters.anticipation_days",
+            "low: fact 'long-run-time-constant-high' is in years, expected days",
+        ),
+    ]
+    path.write_text(
+        "title: Units kept\nextends: documented-2025\nparameters:\n  long_run_adjustment_years: "
+        "{fact: long-run-time-constant}\n  payment_lag_days: {fact: in-transit-days}\n"
+    )
+    scenario = load_scenario(str(path))
+    assert scenario.parameters.numbers()["payment_lag_days"] == 25

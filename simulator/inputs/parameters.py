@@ -25,7 +25,7 @@ from simulator.inputs.distributions import Distribution, is_distribution, parse_
 from simulator.inputs.estimates import Estimates, from_scale, load_estimates, to_scale
 from simulator.inputs.facts import load_facts, load_sources
 from simulator.inputs.locations import seeds_dir
-from simulator.inputs.quantities import Number, Percent, parse_number, parse_percent
+from simulator.inputs.quantities import Number, Percent, parse_number, parse_percent, resolve_fact
 from simulator.inputs.schema import Strict, validate
 from simulator.inputs.yaml_reader import Document, read_document
 
@@ -106,13 +106,16 @@ KINDS = {
 }
 
 
-def value_type(kind: Kind, limits: tuple[float, float] | None = None) -> Any:
+def value_type(kind: Kind, limits: tuple[float, float] | None = None, unit: str | None = None) -> Any:
     """A parameter field: a point value checked by the kind's parser (and within ``limits``, in the written unit,
-    when given), or a distribution over its domain.
+    when given), or a distribution over its domain. ``unit``: the parameter's own (days, years, ratio); a fact it
+    cites, as a value or a bound, must be in it (a fact of 25 days is not 25 years).
     """
     domain = limits or kind.domain
 
     def point(value: Any, info: ValidationInfo) -> Number | Percent:
+        if unit is not None and not kind.percent and isinstance(value, dict):
+            resolve_fact(value, info, (unit,))
         if limits is not None and not kind.percent and isinstance(value, str) and value.strip().endswith("%"):
             # the kind's own example (30 days, say) may lie outside this parameter's limits
             low, high = domain
@@ -369,7 +372,7 @@ Parameters = create_model(  # type: ignore[call-overload]
     __base__=ParameterValues,
     __module__=__name__,
     __doc__="Parameters of the trade model, one field per entry of the registry (see docs/model.md).",
-    **{name: (value_type(spec.rules, spec.limits) | None, None) for name, spec in PARAMETERS.items()},
+    **{name: (value_type(spec.rules, spec.limits, spec.unit) | None, None) for name, spec in PARAMETERS.items()},
 )
 
 
