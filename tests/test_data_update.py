@@ -333,6 +333,7 @@ def test_a_malformed_answer_exits_1_naming_the_problem(data_file, census, capsys
         ({"2026-01": "(D)"}, {"2026-01": "8000000000"}, "2026-01: imports value '(D)' is not a number"),
         ({"2026-01": None}, {"2026-01": "8000000000"}, "2026-01: imports value '' is not a number"),
         ({"2026-01": "NaN"}, {"2026-01": "8000000000"}, "2026-01: imports value 'NaN' is not a number"),
+        ({"2026-01": "1e308"}, {"2026-01": "8000000000"}, "2026-01: imports value '1e308' is more than a month's"),
         (
             {"2026-01": "21000000000", "2026-02": "20000000000"},
             {"2026-01": "8000000000"},
@@ -373,6 +374,33 @@ def test_a_silent_server_times_out(data_file, census, capsys, monkeypatch):
     before = data_file.read_bytes()
     assert update(data_file, census) == 1
     assert_refused(data_file, before, capsys, f"cannot reach the Census API at {census.url}: no answer within 0.2 s")
+
+
+def test_an_answer_that_never_ends_is_cut_off_by_the_deadline(data_file, census, capsys, monkeypatch):
+    """A byte now and then never trips the socket's timeout: the whole answer has a deadline (hostile review)."""
+    monkeypatch.setattr(census_api, "DEADLINE_SECONDS", 0.3)
+    census.delay = 1.5
+    before = data_file.read_bytes()
+    assert update(data_file, census) == 1
+    message = f"the Census API at {census.url} did not finish answering within 0.3 s"
+    assert_refused(data_file, before, capsys, message)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("[" * 200_000 + "]" * 200_000, "is not a table: its arrays are nested thousands deep"),
+        (" " * 2_000, "answered more than 1,000 bytes; expected a few kB"),
+    ],
+)
+def test_a_deep_or_huge_answer_is_refused_in_one_line(data_file, census, capsys, monkeypatch, body, message):
+    """A RecursionError and a read without limit (memory) became tracebacks (hostile review)."""
+    monkeypatch.setattr(census_api, "MAX_ANSWER_BYTES", 1_000 if body.startswith(" ") else 1_000_000)
+    census.answers["/imports/hs"] = (200, body)
+    before = data_file.read_bytes()
+    assert update(data_file, census) == 1
+    assert_refused(data_file, before, capsys, message)
+    assert "Traceback" not in capsys.readouterr().err
 
 
 def test_the_timeout_is_20_seconds_and_failures_read_plainly():

@@ -18,6 +18,7 @@ from __future__ import annotations
 import http.client
 import json
 import socket
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,6 +33,10 @@ CHINA = "5700"
 """The Census country code of China."""
 TIMEOUT_SECONDS = 20.0
 """How long to wait for the API to connect or answer [s]."""
+DEADLINE_SECONDS = 60.0
+"""The longest a whole answer may take [s]: a server that sends a byte now and then never trips the wait above."""
+MAX_ANSWER_BYTES = 5_000_000
+"""The largest answer read [bytes]; a year of months for China is about 2 kB."""
 COUNTRY_COLUMN, TIME_COLUMN = "CTY_CODE", "time"
 
 
@@ -86,9 +91,16 @@ def download(url: str, base: str) -> str:
     """The body of the answer to ``url``; empty for HTTP 204. ``base`` names the API in messages (``url`` may carry
     the key, which messages must not show).
     """
+    done: list[bytes | BaseException] = []
+    reader = threading.Thread(target=_read, args=(url, done), daemon=True)  # a daemon: one that hangs ends with us
+    reader.start()
+    reader.join(DEADLINE_SECONDS)
+    if not done:
+        raise CensusError(f"the Census API at {base} did not finish answering within {DEADLINE_SECONDS:g} s")
     try:
-        with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as answer:  # http(s) only: fetch checks the base
-            body = answer.read()
+        if isinstance(done[0], BaseException):
+            raise done[0]
+        body = done[0]
     except urllib.error.HTTPError as error:
         raise CensusError(f"the Census API at {base} answered HTTP {error.code}: {_error_text(error)}") from None
     except urllib.error.URLError as error:
@@ -97,10 +109,21 @@ def download(url: str, base: str) -> str:
         raise CensusError(f"cannot reach the Census API at {base}: {reason(error)}") from None
     except ValueError as error:  # a URL urllib cannot use
         raise CensusError(f"cannot use the Census API URL {base!r}: {error}") from None
+    if len(body) > MAX_ANSWER_BYTES:
+        raise CensusError(f"the Census API at {base} answered more than {MAX_ANSWER_BYTES:,} bytes; expected a few kB")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         raise CensusError(f"the Census API at {base} answered something that is not UTF-8 text") from None
+
+
+def _read(url: str, done: list[bytes | BaseException]) -> None:
+    """The answer's body, at most one byte past :data:`MAX_ANSWER_BYTES`, or the error met, into ``done``."""
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as answer:  # http(s) only: fetch checks the base
+            done.append(answer.read(MAX_ANSWER_BYTES + 1))
+    except BaseException as error:  # handed to the caller's thread, which reports it
+        done.append(error)
 
 
 def reason(error: object) -> str:
@@ -140,6 +163,8 @@ def parse(text: str, flow: Flow) -> dict[str, str]:
         table = json.loads(text)
     except json.JSONDecodeError as error:
         raise CensusError(f"{where} is not JSON ({error.msg} at line {error.lineno}, column {error.colno})") from None
+    except RecursionError:
+        raise CensusError(f"{where} is not a table: its arrays are nested thousands deep") from None
     if not isinstance(table, list) or not table or not all(isinstance(row, list) for row in table):
         raise CensusError(f"{where} is not an array of rows with a header first")
     header, *rows = table

@@ -229,6 +229,8 @@ def from_dollars(
                 problems.append(f"{month}: {flow} missing (the API sent the other flow only)")
             elif (value := _millions(answer[month])) is None:
                 problems.append(f"{month}: {flow} value {answer[month]!r} is not a number")
+            elif abs(value) > MAX_MONTH_DOLLARS / 1_000_000:
+                problems.append(f"{month}: {flow} value {answer[month]!r} is more than a month's trade can be")
             else:
                 values[flow] = value
         if len(values) == 2:
@@ -246,14 +248,22 @@ def from_dollars(
     return rows, problems
 
 
+MAX_MONTH_DOLLARS = Decimal("1e13")
+"""More than a month of all US trade with the world many times over [USD]: a larger value is a broken answer (and
+past about 1e28 it cannot even be rounded to the file's one decimal)."""
+
+
 def _millions(dollars: str) -> Decimal | None:
-    """Whole dollars as written [USD] in USD m with one decimal, or None when not a finite number."""
+    """Whole dollars as written [USD] in USD m with one decimal (unrounded past :data:`MAX_MONTH_DOLLARS`, which
+    the caller refuses), or None when not a finite number."""
     try:
         value = Decimal(dollars.strip())
     except InvalidOperation:
         return None
     if not value.is_finite():
         return None
+    if abs(value) > MAX_MONTH_DOLLARS:
+        return value / 1_000_000
     return (value / 1_000_000).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
