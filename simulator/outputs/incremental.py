@@ -218,6 +218,8 @@ def check_folder(
         return _check(folder, options, members, leaf, entries, colour)
     except (OSError, ValueError) as error:
         return Check(False, f"cannot be read ({error})")
+    except (TypeError, AttributeError, KeyError):  # a manifest edited by hand: a field of another shape
+        return Check(False, "its manifest was edited")
 
 
 def _check(
