@@ -194,7 +194,10 @@ def test_a_reference_outside_the_run_is_told_with_every_file_problem_before_any_
     assert not out.exists()
     # --check says no all-clear for a reference the run would refuse, even when every file is valid
     assert main(["geneva-truce", "deal", "--reference", "documented-2025", "--check"]) == 2
-    assert capsys.readouterr().err.startswith("simulate: --reference 'documented-2025' is not a scenario of this run")
+    assert capsys.readouterr().err == (
+        "simulate: --reference 'documented-2025' is not a scenario of this run (it takes a scenario id of the run: "
+        "geneva-truce, deal)\n"
+    )
     assert main(["geneva-truce", "deal", "--reference", "deal", "--check", "--quiet"]) == 0
 
 
@@ -204,7 +207,10 @@ def test_a_reference_is_shown_safely_and_refused_with_a_sweep_by_the_check_and_t
         "simulate: --reference 'DEAL' is not a scenario of this run (did you mean 'deal'?)\n"
     )
     assert main(["deal", "truce-expires", "--reference", "de\nal\x1b[31m", "--check"]) == 2
-    assert capsys.readouterr().err == ("simulate: --reference 'de\\nal\\x1b[31m' is not a scenario of this run\n")
+    assert capsys.readouterr().err == (
+        "simulate: --reference 'de\\nal\\x1b[31m' is not a scenario of this run (it takes a scenario id of the run: "
+        "deal, truce-expires)\n"
+    )
     sweep = tmp_path / "grid.yaml"
     sweep.write_text("scenario: documented-2025\nfrequency: annual\ngrid: {pass_through: [80%, 100%]}\n")
     for check in (["--check"], ["--out", str(tmp_path / "out")]):

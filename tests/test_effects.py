@@ -263,3 +263,9 @@ def test_a_what_if_that_moves_none_of_the_tables_outputs_says_so(tmp_path):
     page = (written.path / "summary.md").read_text(encoding="utf-8")
     assert "It changes none of imports, the balance and US net duties in any draw" in page
     assert "Years in which it changes none" not in page
+
+
+@pytest.mark.parametrize("draws", [0, -1, 2.5, True])
+def test_monte_carlo_refuses_a_count_of_draws_it_cannot_run(draws):
+    with pytest.raises(ValueError, match="monte_carlo needs a whole number of draws, 1 or more"):
+        monte_carlo(load_scenario("deal"), draws, seed=1)

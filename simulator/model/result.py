@@ -195,7 +195,12 @@ class Result:
         Needs a Monte Carlo run of a scenario that extends another; :class:`ArgumentError` otherwise."""
         check_frequency("Result.effects", frequency)
         if self.uncertainty is None or self.uncertainty.effects is None:
-            why = "a point projection" if self.uncertainty is None else "a scenario that extends no other"
+            if self.uncertainty is None:
+                why = "a point projection"
+            elif self.scenario.extended is None:
+                why = "a scenario that extends no other"
+            else:
+                why = "a what-if whose draws were not set against the scenario it extends (no whole month in common)"
             raise refuse(
                 "Result.effects", "result", f"this is {why}; run a what-if with draws, such as run('deal', draws=2000)"
             )

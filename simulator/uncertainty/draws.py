@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
+import numbers
 from collections.abc import Callable, Iterator
 
 import numpy as np
@@ -362,6 +363,8 @@ def monte_carlo(
     the quantiles of the difference, in :attr:`DrawsSummary.effects`, are those of the what-if's effect, not a
     difference of two scenarios' quantiles (which is not the range of the difference).
     """
+    if isinstance(draws, bool) or not isinstance(draws, numbers.Integral) or draws < 1:
+        raise ValueError(f"monte_carlo needs a whole number of draws, 1 or more, not {draws!r}")
     own = setup(scenario)
     other = setup(against) if against is not None else None
     # the longer grid of the two sets the slice: a what-if of one year set against a parent of twenty
