@@ -291,6 +291,23 @@ def _load(names: list[str]) -> tuple[list, list]:
     return scenarios, sorted(set(problems))
 
 
+def _clear_leftovers(out: Path, ids: list[str]) -> None:
+    """What a killed run left in ``out`` (staging folders, a folder moved aside), removed by a run with nothing to
+    rebuild too; the heavy folder module only when there is some, and only if no other run holds the folder."""
+    from simulator.outputs.incremental import COMPARISON, has_leftovers
+
+    names = [*ids, COMPARISON]
+    if not has_leftovers(out, names):
+        return
+    from simulator.outputs.folders import OutputFolderError, locked, remove_leftovers
+
+    try:
+        with locked(out, wait=0.0):
+            remove_leftovers(out, names)
+    except (OutputFolderError, OSError):  # another run is writing (it clears its own), or the folder is unreadable
+        pass
+
+
 def _unknown_reference(reference: str | None, names: list[str]) -> str | None:
     """The line that says ``--reference`` names no scenario of the run, or None when it does (or is not given)."""
     ids = [Path(name).stem for name in names]
@@ -385,6 +402,7 @@ def _simulate(arguments) -> int:
     current, compare_current = _up_to_date(names, arguments)
     interactive = not arguments.quiet and sys.stderr.isatty()
     if len(current) == len(names) and compare_current:
+        _clear_leftovers(arguments.out, [Path(name).stem for name in names])
         if interactive:
             count = len(names) + (len(names) > 1)
             print(

@@ -17,8 +17,10 @@ from pathlib import Path
 import pytest
 
 from simulator.api import load_scenario, scenario_from_data
+from simulator.cli import main
 from simulator.outputs import folders, report
 from simulator.outputs.folders import (
+    STAGING_MARK,
     SWAP_MARK,
     OutputFolderError,
     locked,
@@ -502,3 +504,18 @@ def test_copies_of_report_folders_under_hidden_names_are_the_users(tmp_path, sho
     for name in copies:
         assert sorted(path.name for path in (tmp_path / name).iterdir()) == before[name], name
     assert sorted(path.name for path in tmp_path.iterdir() if path.name.startswith(".")) == sorted(copies)
+
+
+def test_a_run_with_nothing_to_rebuild_clears_what_a_killed_run_left(tmp_path):
+    """Only a run that rebuilt something removed a SIGKILLed run's staging folders (hostile review)."""
+    assert main(["geneva-truce", "--out", str(tmp_path), "--quiet"]) == 0
+    killed = tmp_path / ".geneva-truce-abcd1234"
+    killed.mkdir()
+    (killed / STAGING_MARK).touch()
+    (killed / "monthly.csv").write_text("half")
+    kept = tmp_path / ".geneva-truce-notes"  # the user's, unmarked: left alone
+    kept.mkdir()
+    before = (tmp_path / "geneva-truce").stat().st_ino
+    assert main(["geneva-truce", "--out", str(tmp_path), "--quiet"]) == 0
+    assert (tmp_path / "geneva-truce").stat().st_ino == before  # up to date: not rebuilt
+    assert _names(tmp_path) == [".geneva-truce-notes", "geneva-truce"]

@@ -34,7 +34,7 @@ from pathlib import Path
 from simulator.inputs.problems import InputError, Problem
 from simulator.inputs.scenario import Scenario
 from simulator.inputs.yaml_reader import regular_file_bytes
-from simulator.outputs.incremental import COMPARISON, PACKAGE
+from simulator.outputs.incremental import COMPARISON, PACKAGE, STAGING_MARK, SWAP_MARK
 
 OLD_SUFFIX = "-old"
 """The previous folder is ``.<name>-old`` while the new one is renamed into place."""
@@ -42,12 +42,6 @@ OLD_SUFFIX = "-old"
 STAGING_SUFFIX_LENGTH = 8
 """Characters ``tempfile.mkdtemp`` adds after ``.<name>-``."""
 
-STAGING_MARK = ".simulate-staging"
-"""An empty file in each staging folder while it is written: a leftover of an interrupted run is removed only if it
-holds this mark, never a folder of the user's that happens to be named alike (a copy of a report included)."""
-SWAP_MARK = ".simulate-swap"
-"""An empty file in a report folder while it is moved aside for its replacement: only a ``.<name>-old`` folder that
-holds it is put back or removed by a later run."""
 
 LOCK_WAIT = 600.0
 """How long a run waits for another run writing into the same output folder [s] before it gives up."""

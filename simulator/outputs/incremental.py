@@ -34,6 +34,29 @@ PACKAGE = "tariff-scenarios"
 MANIFEST = "manifest.json"
 COMPARISON = "comparison"
 """The name of the folder comparing the scenarios of a run."""
+STAGING_MARK = ".simulate-staging"
+"""An empty file in each staging folder while it is written: a leftover of an interrupted run is removed only if it
+holds this mark, never a folder of the user's that happens to be named alike (a copy of a report included)."""
+SWAP_MARK = ".simulate-swap"
+"""An empty file in a report folder while it is moved aside for its replacement: only a ``.<name>-old`` folder that
+holds it is put back or removed by a later run."""
+
+
+def has_leftovers(out: Path, names: Sequence[str]) -> bool:
+    """Whether ``out`` holds a folder of ``names`` that a killed run left (staging, or moved aside for a swap): a
+    look light enough for a run with nothing to rebuild, which then clears them (see
+    :func:`simulator.outputs.folders.remove_leftovers`)."""
+    try:
+        entries = [entry for entry in out.iterdir() if entry.name.startswith(".")]
+    except OSError:
+        return False
+    prefixes = tuple(f".{name}-" for name in names)
+    return any(
+        entry.name.startswith(prefixes)
+        and entry.is_dir()
+        and ((entry / STAGING_MARK).is_file() or (entry / SWAP_MARK).is_file())
+        for entry in entries
+    )
 FACTS_FILE, SOURCES_FILE = "facts.yaml", "sources.yaml"
 _PACKAGE = Path(__file__).resolve().parent.parent
 _NOT_READ = {"README.md"}
