@@ -92,6 +92,35 @@ def test_a_book_bound_from_parts_has_the_same_pages_sizes_texts_and_fonts(both):
         assert used <= set(fonts(one)) and used, number
 
 
+@pytest.mark.parametrize("workers", [1, 2], ids=["whole", "parts"])
+def test_a_what_ifs_book_gives_what_it_changes_and_its_effect_after_the_charts(baseline, tmp_path, workers):
+    """The book of a what-if had only levels: not the inputs it changes, nor its effect (analyst review)."""
+    what_if = scenario_from_data(
+        {
+            "title": "Less pass-through",
+            "extends": "documented-2025",
+            "horizon": {"start": "2025-01-01", "end": "2025-12-31"},
+            "parameters": {"pass_through": "70%"},
+        },
+        "less-pass-through",
+    )
+    (outcome,) = write_reports([what_if], tmp_path, baseline, workers=workers, draws=200, seed=3)
+    charts = len(list(outcome.path.glob("*.svg")))
+    pages = [page.extract_text() for page in pypdf.PdfReader(outcome.path / "chartbook.pdf").pages]
+    page = pages[1 + charts]  # after the cover and the charts
+    assert page.startswith("What this what-if changes against “Documented path")
+    assert "pass-through of duties to prices: 70% (was: 100%)" in page
+    assert "The change against “Documented path" in page and "Imports: median" in page
+    assert "US net duties: 95th percentile" in page and "200 draws" in page
+    assert "What this what-if changes" in pages[0]  # named in the contents
+    assert pages[2 + charts].startswith("Key numbers by year")
+    (root,) = write_reports([load_scenario("baseline-2024")], tmp_path / "root", baseline, workers=1)
+    assert not any(
+        "What this what-if changes" in page.extract_text()
+        for page in pypdf.PdfReader(root.path / "chartbook.pdf").pages
+    )
+
+
 def test_the_workers_leave_no_part_behind_and_the_manifest_lists_the_folders_files(both):
     _, split = both
     assert not [path.name for path in split.iterdir() if path.name.startswith(".")]

@@ -101,8 +101,10 @@ def write_chartbook(
     made: str,
     parts: Sequence[Path] = (),
     text: ChartBook | None = None,
+    changes: Changes | None = None,
 ) -> ChartBook:
-    """Write ``path`` (a PDF): cover, one page per chart, the key-number tables, the sources.
+    """Write ``path`` (a PDF): cover, one page per chart, what a what-if changes (``changes``), the key-number
+    tables, the sources.
 
     ``sources`` are the publications the numbers come from, one line each (author, publisher, title, date,
     address); the facts taken from each are in the HTML page's notes, which the book points to (set as text they
@@ -114,7 +116,7 @@ def write_chartbook(
     too), and the other arguments go unused.
     """
     if not parts:
-        pages = _write_book(path, title, subtitle, glance, charts, tables, sources, made, draw_charts=True)
+        pages = _write_book(path, title, subtitle, glance, charts, tables, sources, made, changes, draw_charts=True)
         return ChartBook(path, pages)
     assert text is not None, "a book bound from parts needs its own pages (write_book_text)"
     try:
@@ -134,18 +136,22 @@ def write_book_text(
     tables: Sequence[Table],
     sources: Sequence[str],
     made: str,
+    changes: Changes | None = None,
 ) -> ChartBook:
     """Write ``path`` (a PDF) holding the book's own pages (cover, tables, sources), numbered as they stand in the
     book, while other cores may draw the chart pages; :func:`write_chartbook` binds them (its ``text``). Returns
     the file with the title of every page of the whole book."""
-    return ChartBook(path, _write_book(path, title, subtitle, glance, charts, tables, sources, made, draw_charts=False))
+    pages = _write_book(path, title, subtitle, glance, charts, tables, sources, made, changes, draw_charts=False)
+    return ChartBook(path, pages)
 
 
-def book_pages(charts: Sequence[ChartPage], tables: int, notes: int) -> tuple[str, ...]:
-    """The title of each page of a book with ``charts``, ``tables`` pages of tables and ``notes`` pages of sources."""
+def book_pages(charts: Sequence[ChartPage], tables: int, notes: int, changes: int = 0) -> tuple[str, ...]:
+    """The title of each page of a book with ``charts``, ``changes`` pages of what a what-if changes, ``tables``
+    pages of tables and ``notes`` pages of sources."""
     return (
         "cover",
         *(chart.name for chart in charts),
+        *(f"changes {number + 1}" for number in range(changes)),
         *(f"key numbers {number + 1}" for number in range(tables)),
         *(f"sources {number + 1}" for number in range(notes)),
     )
@@ -160,25 +166,31 @@ def _write_book(
     tables: Sequence[Table],
     sources: Sequence[str],
     made: str,
+    changes: Changes | None,
     *,
     draw_charts: bool,
 ) -> tuple[str, ...]:
     """The book's pages in ``path``: all of them, or (``draw_charts`` False) all but the charts' pages, each page
     numbered as it stands in the whole book. Returns the title of every page of the book."""
     texts = [title, subtitle, *glance.sentences, *(row.label for table in tables for row in table.rows), *sources]
+    texts += [changes.heading, *changes.lines] if changes is not None else []
     with style(fallback=check_glyphs(texts)), matplotlib.rc_context(PDF_STYLE):
         book = PdfFile(path, metadata={"CreationDate": None, "Title": clean(title)})
         try:
             table_pages, note_pages = _table_pages(tables), _note_pages(sources)
-            pages = book_pages(charts, len(table_pages), len(note_pages))
+            change_pages = _change_pages(changes) if changes is not None else []
+            pages = book_pages(charts, len(table_pages), len(note_pages), len(change_pages))
             contents = [f"{index + 2}. {chart.caption}" for index, chart in enumerate(charts)]
-            contents += [f"{len(charts) + 2}. {TABLES_HEADING}"] if table_pages else []
-            contents += [f"{len(charts) + len(table_pages) + 2}. Sources"]
+            after = len(charts) + 2
+            contents += [f"{after}. {changes.heading}"] if changes is not None else []
+            after += len(change_pages)
+            contents += [f"{after}. {TABLES_HEADING}"] if table_pages else []
+            contents += [f"{after + len(table_pages)}. Sources"]
             _write_page(book, _cover(title, subtitle, glance, contents, made))
             if draw_charts:
                 for number, chart in enumerate(charts, 2):
                     _write_chart_page(book, chart, number)
-            for number, page in enumerate([*table_pages, *note_pages], len(charts) + 2):
+            for number, page in enumerate([*change_pages, *table_pages, *note_pages], len(charts) + 2):
                 _write_page(book, _numbered(page, number))
             book.finalize()
         finally:
@@ -420,6 +432,63 @@ def label_lines(label: str) -> list[str]:
     rest = " ".join(lines[1:])
     room = LABEL_CHARACTERS - 5  # the second line is indented
     return [lines[0], rest if len(rest) <= room else rest[: room - 1] + "…"]
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What a what-if changes, for its book: the page's heading, a line per input that differs ('...: 45% (was: 30%)'),
+    and its effect with the range over paired draws (None without draws), with what to read it by."""
+
+    heading: str
+    lines: tuple[str, ...]
+    effect: Table | None = None
+    effect_note: str = ""
+
+
+CHANGE_LINES = 40
+"""Lines of changed inputs on the what-if's page; the rest are named on the web page."""
+
+
+def _change_pages(changes: Changes) -> list[Figure]:
+    """The what-if's page: the inputs it changes, bulleted, then its effect by year (a table) with what to read it
+    by; the table goes on a page of its own when the list leaves no room for it."""
+    figure = _page()
+    y = MARGIN
+    for line in _wrapped(changes.heading, 13):
+        _at(figure, MARGIN, y, line, fontsize=13, fontweight="bold")
+        y += 0.27
+    y += 0.18
+    lines: list[tuple[float, str]] = []
+    for line in changes.lines:
+        wrapped = _wrapped(f"\u2022 {line}", 8, PAGE[0] - 2 * MARGIN - BULLET)
+        lines += [(0.0, wrapped[0]), *((BULLET, rest) for rest in wrapped[1:])]
+    if len(lines) > CHANGE_LINES:
+        left = len(lines) - CHANGE_LINES + 1
+        lines = [*lines[: CHANGE_LINES - 1], (0.0, f"… and {left} more lines: the web page lists every change.")]
+    if not lines:
+        lines = [(0.0, "It sets no input otherwise than the scenario it extends (only its title or description).")]
+    for indent, line in lines:
+        _at(figure, MARGIN + indent, y, line, fontsize=8)
+        y += 0.17
+    pages = [figure]
+    if changes.effect is None:
+        return pages
+    rows = markdown_rows(changes.effect)
+    note = _wrapped(changes.effect_note, 7.5) if changes.effect_note else []
+    needed = sum(_row_height(row[0]) for row in rows) + 3 * ROW + 0.6 + 0.15 * len(note)
+    y += 0.3
+    if y + needed > PAGE[1] - MARGIN - FOOT:
+        figure, y = _page(), MARGIN
+        for line in _wrapped(f"{changes.heading} (continued)", 13):
+            _at(figure, MARGIN, y, line, fontsize=13, fontweight="bold")
+            y += 0.27
+        y += 0.18
+        pages.append(figure)
+    for line in note:
+        _at(figure, MARGIN, y, line, fontsize=7.5, color="#444444")
+        y += 0.15
+    _table(figure, changes.effect, rows, y + 0.1)
+    return pages
 
 
 def _note_pages(sources: Sequence[str]) -> list[Figure]:

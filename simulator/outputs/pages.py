@@ -49,6 +49,8 @@ from simulator.outputs.provenance import (
 from simulator.outputs.tables import (
     MAIN_MEASURES,
     MORE_MEASURES,
+    Row,
+    Table,
     markdown_rows,
     measure_table,
     scenario_table,
@@ -336,6 +338,29 @@ def effect_rows(result: Result) -> list[dict[str, str]]:
             row[f"{short}_range"] = f"{number(low, 'USD bn', signed=True)} to {number(high, 'USD bn', signed=True)}"
         rows.append(row)
     return rows
+
+
+EFFECT_LABELS = {"imports": "Imports", "balance": "Balance", "duties": "US net duties"}
+"""How the chart book's effect table names each of :data:`EFFECT_VARIABLES`."""
+
+
+def effect_table(result: Result) -> Table | None:
+    """The what-if's effect as the chart book shows it, years across: per output of :data:`EFFECT_VARIABLES` the
+    median and the 5th and 95th percentiles over paired draws [USD bn per year] (None without such draws)."""
+    rows = effect_rows(result)
+    if not rows:
+        return None
+    lines = []
+    for _, short in EFFECT_VARIABLES:
+        ranges = [row[f"{short}_range"].split(" to ") for row in rows]
+        lines += [
+            Row(f"{EFFECT_LABELS[short]}: median", tuple(row[f"{short}_median"] for row in rows)),
+            Row(f"{EFFECT_LABELS[short]}: 5th percentile", tuple(low for low, _ in ranges)),
+            Row(f"{EFFECT_LABELS[short]}: 95th percentile", tuple(high for _, high in ranges)),
+        ]
+    title = f"The change against “{result.uncertainty.effects.title}” [USD bn per year]"  # type: ignore[union-attr]
+    years = tuple(row["year"] for row in rows)
+    return Table(title, years, ("",) * len(years), tuple(lines))
 
 
 def own_fitted_parameters(scenario) -> str:

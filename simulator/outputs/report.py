@@ -46,7 +46,14 @@ from simulator.outputs.chart_inputs import (
     comparison_chart_inputs,
     scenario_chart_inputs,
 )
-from simulator.outputs.chartbook import ChartBook, ChartPage, write_book_text, write_chart_part, write_chartbook
+from simulator.outputs.chartbook import (
+    Changes,
+    ChartBook,
+    ChartPage,
+    write_book_text,
+    write_chart_part,
+    write_chartbook,
+)
 from simulator.outputs.colours import scenario_colours
 from simulator.outputs.data_files import (
     README,
@@ -77,6 +84,7 @@ from simulator.outputs.layout import FORMATS, save
 from simulator.outputs.pages import (
     comparison_context,
     effect_horizon_note,
+    effect_table,
     markdown_text,
     picture,
     render_html,
@@ -894,10 +902,12 @@ def write_text_pages(task: BookText, stamp: dict[str, str]) -> ChartBook:
 def _book_texts(item: Staged, context: dict) -> dict:
     """The book's title, subtitle, glance, tables, sources and maker, from what the folder's page shows."""
     report = item.report
+    changes = None
     if isinstance(report, ScenarioReport):
         scenario = report.result.scenario
         title, tables = scenario.title, [context["key_years"]]
         subtitle = f"Monthly projection from {day(scenario.start)} to {day(scenario.end)}"
+        changes = _book_changes(report.result, context)
     else:
         title, tables = (
             f"Comparison of {len(report.members)} scenarios",
@@ -911,7 +921,28 @@ def _book_texts(item: Staged, context: dict) -> dict:
         "tables": tables,
         "sources": publications(context["footnote_entries"]),
         "made": f"Made with tariff-scenarios {context['version']} on {context['created']}.",
+        "changes": changes,
     }
+
+
+def _book_changes(result: Result, context: dict) -> Changes | None:
+    """A what-if's page of the book: the inputs it changes against the scenario it extends, and its effect with the
+    range over paired draws when the run has them (None for a scenario that extends none)."""
+    if context["changes"] is None:
+        return None
+    lines = tuple(
+        f"{row['section']}: {row['name']}: {row['after'] or '(not set)'} (was: {row['before'] or '(not set)'})"
+        for row in context["changes"]
+    )
+    effect = effect_table(result)
+    note = ""
+    if effect is not None:
+        note = (
+            f"Both scenarios were run on the same {result.draws:,} draws (the same parameters, truce renewals and "
+            "monthly swings), so these percentiles are the range of this what-if's own effect; years in which it "
+            "changes none of these in any draw are left out. " + context["effect_horizon_note"]
+        ).strip()
+    return Changes(f"What this what-if changes against “{context['parent_title']}”", lines, effect, note)
 
 
 def chart_pages(item: Staged, figures: dict[str, Figure], chart_written: Callable[[], None]) -> list[ChartPage]:
