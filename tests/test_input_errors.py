@@ -914,3 +914,16 @@ def test_a_parameter_cites_only_facts_in_its_own_unit(tmp_path):
     )
     scenario = load_scenario(str(path))
     assert scenario.parameters.numbers()["payment_lag_days"] == 25
+
+
+def test_a_distribution_out_of_order_is_told_with_its_units():
+    """'expected low <= central <= high with low below high (got low 100, central 100, high 100)' for shares written
+    as percent contradicted itself and dropped the unit (hostile review)."""
+    for values, message in [
+        ({"low": "100%", "central": "100%", "high": "100%"}, "low must be below high (got low 100%, central 100%, "),
+        ({"low": "40%", "central": "90%", "high": "80%"}, "expected low <= central <= high (got low 40%, central 90%"),
+    ]:
+        with pytest.raises(InputError, match=re.escape(message)):
+            scenario_from_data(
+                {"title": "Out of order", "extends": "documented-2025", "parameters": {"diversion_share": values}}, "x"
+            )

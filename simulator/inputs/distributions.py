@@ -322,7 +322,7 @@ def parse_distribution(
         values[key] = parsed.value
         if parsed.fact:
             facts.append(parsed.fact)
-    _check_order(kind, values)
+    _check_order(kind, values, percent)
     distribution = Distribution(kind, values, domain, percent, tuple(facts))
     if distribution.mass() < MIN_MASS:
         low, high = distribution.bounds
@@ -344,18 +344,17 @@ def _spread(value: Any, info: Any, percent: bool) -> Number | Percent:
     return parsed
 
 
-def _check_order(kind: str, values: dict[str, float]) -> None:
+def _check_order(kind: str, values: dict[str, float], percent: bool = False) -> None:
     names = {"triangular": ("low", "mode", "high"), "range": ("low", "central", "high")}.get(kind, ("low", "high"))
     present = [name for name in names if name in values]
     if len(present) < 2:
         return
-    ordered = all(values[first] <= values[second] for first, second in itertools.pairwise(present))
-    if not ordered or values[present[0]] >= values[present[-1]]:
-        raise invalid(
-            "distribution",
-            f"expected {' <= '.join(present)} with low below high (got "
-            f"{', '.join(f'{name} {values[name]:g}' for name in present)})",
-        )
+    unit = "%" if percent else ""
+    shown = ", ".join(f"{name} {values[name]:g}{unit}" for name in present)
+    if values[present[0]] >= values[present[-1]]:
+        raise invalid("distribution", f"{present[0]} must be below {present[-1]} (got {shown})")
+    if not all(values[first] <= values[second] for first, second in itertools.pairwise(present)):
+        raise invalid("distribution", f"expected {' <= '.join(present)} (got {shown})")
 
 
 def _domain_text(domain: tuple[float, float], percent: bool) -> str:
