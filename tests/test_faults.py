@@ -5,7 +5,9 @@ Tests of a whole ``simulate`` run cut off by SIGTERM are in tests/test_cli.py.
 """
 
 import errno
+import inspect
 import json
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -519,3 +521,30 @@ def test_a_run_with_nothing_to_rebuild_clears_what_a_killed_run_left(tmp_path):
     assert main(["geneva-truce", "--out", str(tmp_path), "--quiet"]) == 0
     assert (tmp_path / "geneva-truce").stat().st_ino == before  # up to date: not rebuilt
     assert _names(tmp_path) == [".geneva-truce-notes", "geneva-truce"]
+
+
+def test_an_interruption_in_the_progress_bar_ends_the_workers_before_the_staging_folders_go(
+    tmp_path, monkeypatch, short, baseline
+):
+    """The workers' generator stayed suspended in the traceback: the folders were removed while they still wrote
+    (review of this change)."""
+    other = scenario_from_data(
+        {"title": "Another", "extends": "deal", "horizon": {"start": "2025-01-01", "end": "2025-12-31"}}, "another"
+    )
+
+    def progress(done, total, what):
+        # outside the workers' generator (the run's own loop, not its wait): where the generator stayed suspended
+        if what == "charts" and not any(frame.function == "_forked" for frame in inspect.stack()):
+            raise KeyboardInterrupt
+
+    removed, remove = [], shutil.rmtree
+
+    def rmtree(path, *arguments, **keywords):
+        removed.append(len(multiprocessing.active_children()))  # workers still alive as a folder goes
+        remove(path, *arguments, **keywords)
+
+    monkeypatch.setattr(shutil, "rmtree", rmtree)
+    with pytest.raises(KeyboardInterrupt):
+        write_reports([short, other], tmp_path, baseline, workers=2, progress=progress)
+    assert removed and set(removed) == {0}
+    assert _names(tmp_path) == []

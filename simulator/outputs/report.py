@@ -22,6 +22,7 @@ a failure of the output folder itself (not a folder, read-only, full disk) ends 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import shutil
@@ -174,8 +175,6 @@ class Staged:
     formats: tuple[str, ...] = FORMATS
     build: dict | None = None
     """What the folder is built from, for its manifest (:mod:`simulator.outputs.incremental`)."""
-    data_written: bool = True
-    """Whether the data files are in the staging folder yet (else the folder's first job writes them)."""
 
     @property
     def name(self) -> str:
@@ -270,7 +269,7 @@ def _write(
             keys[report.name] = record["key"]
             if report.name in current:
                 continue
-            outcome = stage(report, out, options.formats, data=False)
+            outcome = stage(report, out, options.formats)
             if isinstance(outcome, Failure):
                 failures[outcome.name] = outcome.reason
             else:
@@ -279,7 +278,7 @@ def _write(
         members = tuple(report for report in reports if report.name not in failures)
         if compare and len(members) >= 2:
             inputs = comparison_chart_inputs([member.result for member in members], colours, reference)
-            outcome = stage(ComparisonReport(members, inputs), out, options.formats, data=False)
+            outcome = stage(ComparisonReport(members, inputs), out, options.formats)
             if isinstance(outcome, Failure):
                 failures[outcome.name] = outcome.reason
             else:
@@ -401,19 +400,18 @@ def reason(error: BaseException) -> str:
 # ---------------------------------------------------------------- 2. stage
 
 
-def stage(
-    report: ScenarioReport | ComparisonReport, out: Path, formats: Sequence[str] = FORMATS, *, data: bool = True
-) -> Staged | Failure:
-    """A staging folder and the charts still to draw into it; with ``data``, the report's data files are written
-    into it now, else by the folder's first job on a worker (:func:`write_data`), beside other folders' charts."""
+def stage(report: ScenarioReport | ComparisonReport, out: Path, formats: Sequence[str] = FORMATS) -> Staged | Failure:
+    """A staging folder holding the report's data files, and the charts still to draw into it."""
     staging = staging_folder(out, report.name)
     try:
         if isinstance(report, ScenarioReport):
+            files = _write_scenario_data(report, staging)
             charts = registry.drawable(registry.SCENARIO_CHARTS, report.charts)
         else:
+            files = _write_comparison_data(report, staging)
             charts = registry.drawable(registry.COMPARISON_CHARTS, report.charts)
-        if data:
-            _write_data(report, staging)
+        title = report.name if isinstance(report, ComparisonReport) else report.result.scenario.title
+        (staging / README).write_text(readme(markdown_text(title), files), encoding="utf-8")
     except OSError as error:  # the output folder's fault (full disk, read-only) ends the run; an input's is its own
         shutil.rmtree(staging, ignore_errors=True)
         if about_output(out, error):
@@ -425,25 +423,7 @@ def stage(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return Staged(report, staging, out / report.name, charts, formats=tuple(formats), data_written=data)
-
-
-def _write_data(report: ScenarioReport | ComparisonReport, staging: Path) -> None:
-    """The report's data files, and the README that lists them."""
-    if isinstance(report, ScenarioReport):
-        files = _write_scenario_data(report, staging)
-    else:
-        files = _write_comparison_data(report, staging)
-    title = report.name if isinstance(report, ComparisonReport) else report.result.scenario.title
-    (staging / README).write_text(readme(markdown_text(title), files), encoding="utf-8")
-
-
-def write_data(item: Staged) -> Failure | None:
-    """The staged folder's data files and README, unless :func:`stage` wrote them; a :class:`Failure` when they
-    cannot be written for a reason of the folder's own (an error of the output folder itself is raised)."""
-    if item.data_written:
-        return None
-    return _pages_or_failure(item, lambda: _write_data(item.report, item.staging))
+    return Staged(report, staging, out / report.name, charts, formats=tuple(formats))
 
 
 FIT_UNITS = {
@@ -634,24 +614,28 @@ def build(staged: list[Staged], stamp: dict[str, str], workers: int | None, prog
     drawn: dict[str, dict[str, tuple[tuple[float, float], tuple[int, int]]]] = {}
     texts: dict[str, ChartBook] = {}
     builds = fork_map_unordered(lambda task: _build_task(task, stamp, chart_written), tasks, workers, waiting=show)
-    for index, outcome in builds:
-        task = tasks[index]
-        item = task if isinstance(task, Staged) else task.item
-        if isinstance(outcome, Failure):
-            item.failure = item.failure or outcome.reason
-        elif isinstance(task, Part):
-            drawn.setdefault(item.name, {}).update(outcome)
-        elif isinstance(task, BookText):
-            texts[item.name] = outcome
-        show()
+    # closed whatever happens here (a Ctrl-C in the progress bar, say): its pool's workers end before the staging
+    # folders they write into are removed
+    with contextlib.closing(builds):
+        for index, outcome in builds:
+            task = tasks[index]
+            item = task if isinstance(task, Staged) else task.item
+            if isinstance(outcome, Failure):
+                item.failure = item.failure or outcome.reason
+            elif isinstance(task, Part):
+                drawn.setdefault(item.name, {}).update(outcome)
+            elif isinstance(task, BookText):
+                texts[item.name] = outcome
+            show()
     split = [item for item in jobs if item.name in drawn and item.failure is None]
     parts = {item.name: [task for task in tasks if isinstance(task, Part) and task.item is item] for item in split}
     finished = fork_map_unordered(
         lambda item: _finish(item, stamp, drawn[item.name], parts[item.name], texts[item.name]), split, workers
     )
-    for index, outcome in finished:
-        if isinstance(outcome, Failure):
-            split[index].failure = outcome.reason
+    with contextlib.closing(finished):
+        for index, outcome in finished:
+            if isinstance(outcome, Failure):
+                split[index].failure = outcome.reason
     broken = [item.name for item in staged if item.failure and item.name != COMPARISON]
     for item in staged:  # a comparison must not show or link to a scenario whose folder is missing
         if item.name == COMPARISON and broken and not item.failure:
@@ -703,11 +687,8 @@ def _build_task(task: Staged | Part | BookText, stamp: dict[str, str], chart_wri
     """A whole folder (None, or its :class:`Failure`); a part: the size of each chart it drew, or its Failure; the
     book's own pages: the :class:`ChartBook` they were written to, or its Failure."""
     if isinstance(task, Staged):
-        return write_data(task) or _build_one(task, stamp, chart_written)
+        return _build_one(task, stamp, chart_written)
     if isinstance(task, BookText):
-        failure = write_data(task.item)  # a split folder's data files go with its shortest job
-        if failure is not None:
-            return failure
         books: list[ChartBook] = []
         failure = _pages_or_failure(task.item, lambda: books.append(write_text_pages(task, stamp)))
         return failure or books[0]

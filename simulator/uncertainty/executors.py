@@ -14,6 +14,7 @@ import itertools
 import multiprocessing
 import os
 import signal
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
@@ -77,15 +78,15 @@ def _forked(
         return
     _WORK = (function, items)
     try:
-        held = signal.pthread_sigmask(signal.SIG_BLOCK, HELD)
+        deferred = _defer_signals()
         try:
             pool = multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_signals)
         except BaseException:
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            _replay_signals(deferred)
             raise
         with pool:
             # a signal that came while forking is raised here, where leaving the block still closes the pool
-            signal.pthread_sigmask(signal.SIG_SETMASK, held)
+            _replay_signals(deferred)
             results = (pool.imap if ordered else pool.imap_unordered)(_call_indexed, range(len(items)))
             while True:
                 try:
@@ -100,15 +101,39 @@ def _forked(
 
 HELD = (signal.SIGINT, signal.SIGTERM)
 """Signals held back while the parent forks its workers: raised in the middle of a fork, the parent's
-KeyboardInterrupt broke the handlers Python runs after it and printed their traceback."""
+KeyboardInterrupt broke the handlers Python runs after it, printed their traceback, and could leave forked workers
+no pool would end."""
+
+Deferred = tuple[dict[int, Any], list[int]]
+"""The handlers a deferral replaced, by signal, and the signals that arrived meanwhile."""
+
+
+def _defer_signals() -> Deferred:
+    """Handlers that only note :data:`HELD` signals until :func:`_replay_signals`. Python runs every handler in the
+    main thread, so this holds whatever thread the signal reached (a mask would hold only its own); elsewhere than
+    the main thread, where handlers cannot be set, nothing is deferred."""
+    arrived: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        return {}, arrived
+    previous = {number: signal.getsignal(number) for number in HELD}
+    for number in HELD:
+        signal.signal(number, lambda number, frame: arrived.append(number))
+    return previous, arrived
+
+
+def _replay_signals(deferred: Deferred) -> None:
+    """The handlers back, then each signal that arrived meanwhile raised again, so that it acts as it would have."""
+    previous, arrived = deferred
+    for number, handler in previous.items():
+        signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+    for number in dict.fromkeys(arrived):
+        signal.raise_signal(number)
 
 
 def _quiet_signals() -> None:
-    """Workers leave Ctrl-C to the parent, which cleans up, and die at once when it terminates them; they are forked
-    with :data:`HELD` held back, and take them again once their handlers are set."""
+    """Workers leave Ctrl-C to the parent, which cleans up, and die at once when it terminates them."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, HELD)
 
 
 def _call_indexed(index: int) -> tuple[int, Any]:
