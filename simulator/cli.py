@@ -317,7 +317,8 @@ def _unknown_reference(reference: str | None, names: list[str]) -> str | None:
 
     shown = f"'{reference}'" if reference.isprintable() else repr(reference)  # never a raw escape on the terminal
     hint = did_you_mean(Path(reference).stem.lower(), ids) if reference.isprintable() else ""
-    listed = ", ".join(ids[:20]) + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
+    shown_ids = [name if name.isprintable() else repr(name) for name in ids[:20]]  # never a raw escape either
+    listed = ", ".join(shown_ids) + (f" and {len(ids) - 20} more" if len(ids) > 20 else "")
     if not hint and ids:
         hint = f" (it takes a scenario id of the run: {listed})"
     return f"simulate: --reference {shown} is not a scenario of this run{hint}"

@@ -377,3 +377,11 @@ def test_check_refuses_the_option_combinations_a_run_refuses(tmp_path, capsys, o
         assert code == 2, (check, options)
         assert message in capsys.readouterr().err, (check, options)
     assert not (tmp_path / "out").exists()
+
+
+def test_the_ids_a_reference_may_take_are_shown_safely(tmp_path, capsys):
+    odd = tmp_path / "x\x1b[31mred.yaml"
+    odd.write_text("title: Odd name\nextends: deal\n", encoding="utf-8")
+    assert main(["deal", str(odd), "--reference", "zz", "--check"]) == 2
+    error = capsys.readouterr().err
+    assert "\x1b" not in error and "(it takes a scenario id of the run: deal, 'x\\x1b[31mred')" in error

@@ -36,6 +36,8 @@ class CensusStub:
         self.answers: dict[str, tuple[int, str]] = {}
         self.requests: list[str] = []
         self.delay = 0.0
+        self.missing = 0
+        """Bytes the answer's Content-Length promises beyond its body (a connection that breaks off)."""
         stub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -47,7 +49,7 @@ class CensusStub:
                 data = body.encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json" if status == 200 else "text/plain")
-                self.send_header("Content-Length", str(len(data)))
+                self.send_header("Content-Length", str(len(data) + stub.missing))
                 self.end_headers()
                 self.wfile.write(data)
 
@@ -401,6 +403,15 @@ def test_a_deep_or_huge_answer_is_refused_in_one_line(data_file, census, capsys,
     assert update(data_file, census) == 1
     assert_refused(data_file, before, capsys, message)
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_an_answer_cut_short_is_told_as_a_broken_connection(data_file, census, capsys):
+    census.serve(imports={"2026-01": "21000000000"}, exports={"2026-01": "8000000000"})
+    census.missing = 50
+    before = data_file.read_bytes()
+    assert update(data_file, census) == 1
+    message = f"cannot reach the Census API at {census.url}: the connection broke off (IncompleteRead)"
+    assert_refused(data_file, before, capsys, message)
 
 
 def test_the_timeout_is_20_seconds_and_failures_read_plainly():

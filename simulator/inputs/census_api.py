@@ -121,7 +121,10 @@ def _read(url: str, done: list[bytes | BaseException]) -> None:
     """The answer's body, at most one byte past :data:`MAX_ANSWER_BYTES`, or the error met, into ``done``."""
     try:
         with urllib.request.urlopen(url, timeout=TIMEOUT_SECONDS) as answer:  # http(s) only: fetch checks the base
-            done.append(answer.read(MAX_ANSWER_BYTES + 1))
+            body = answer.read(MAX_ANSWER_BYTES + 1)
+            if answer.length and len(body) <= MAX_ANSWER_BYTES:  # read with a limit, a short body raises nothing
+                raise http.client.IncompleteRead(body, answer.length)
+            done.append(body)
     except BaseException as error:  # handed to the caller's thread, which reports it
         done.append(error)
 
