@@ -6,7 +6,7 @@ import pytest
 from simulator.api import load_scenario, run, scenario_from_data
 from simulator.inputs.problems import ArgumentError
 from simulator.model.variables import VARIABLES
-from simulator.outputs.pages import effect_horizon_note, effect_rows
+from simulator.outputs.pages import effect_horizon_note, effect_rows, effect_tables
 from simulator.uncertainty.draws import monte_carlo
 
 DRAWS = 600
@@ -114,6 +114,10 @@ def test_a_longer_horizon_is_set_against_the_parent_run_on_it_with_its_tariffs_h
     assert imports.loc["2027-01-01"] > 0  # buying ahead of it
     note = effect_horizon_note(longer)
     assert note.startswith("“Documented path") and "ends on 31 Dec 2027" in note
+    assert "run on as written" in note and "truce window still open then ends" in note
+    tables = effect_tables(result, 2)  # the book's tables, two years to a table
+    assert [table.years for table in tables] == [("2027", "2028"), ("2029",)]
+    assert tables[0].rows[0].label == "Imports: median" and tables[0].rows[0].cells[1].startswith("\u2212")
     assert effect_horizon_note(load_scenario("escalation")) == ""
 
 

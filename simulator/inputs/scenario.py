@@ -403,8 +403,8 @@ class Scenario:
 
     def extended_over_horizon(self) -> Scenario | None:
         """The scenario this one extends, run over this one's horizon as well as its own, so that a what-if's effect
-        covers every day the what-if projects: past its own end the parent's tariffs stay as they stand on its last
-        day (None when it extends none)."""
+        covers every day the what-if projects: past its own end the parent's path runs on as written (its last rates
+        held, a truce window still open ending as its entry says), None when it extends none."""
         parent = self.extended
         if parent is None:
             return None

@@ -395,8 +395,9 @@ def _table(figure: Figure, table: Table, rows: list[list[str]], y: float) -> flo
     column = (PAGE[0] - 2 * MARGIN - label_width) / max(years, 1)
     # the scenario's one table is titled as the page is: its unit is what is left to say
     title = table.title.removeprefix(TABLES_HEADING).strip() or table.title
-    _at(figure, MARGIN, y, title, fontsize=9, fontweight="bold")
-    y += ROW * 1.2
+    for line in _wrapped(title, 9):  # a what-if's effect names a scenario, whose title may be long
+        _at(figure, MARGIN, y, line, fontsize=9, fontweight="bold")
+        y += ROW * 1.2
     for index, (year, status) in enumerate(zip(table.years, table.status, strict=True)):
         right = MARGIN + label_width + (index + 1) * column
         _at(figure, right, y, year, fontsize=8, ha="right", fontweight="bold")
@@ -441,12 +442,15 @@ class Changes:
 
     heading: str
     lines: tuple[str, ...]
-    effect: Table | None = None
+    effects: tuple[Table, ...] = ()
+    """The effect by year, at most :data:`EFFECT_YEARS` years to a table."""
     effect_note: str = ""
 
 
 CHANGE_LINES = 40
 """Lines of changed inputs on the what-if's page; the rest are named on the web page."""
+EFFECT_YEARS = 6
+"""Years in one effect table: each takes a column of signed values, and more would run into each other."""
 
 
 def _change_pages(changes: Changes) -> list[Figure]:
@@ -471,23 +475,26 @@ def _change_pages(changes: Changes) -> list[Figure]:
         _at(figure, MARGIN + indent, y, line, fontsize=8)
         y += 0.17
     pages = [figure]
-    if changes.effect is None:
-        return pages
-    rows = markdown_rows(changes.effect)
     note = _wrapped(changes.effect_note, 7.5) if changes.effect_note else []
-    needed = sum(_row_height(row[0]) for row in rows) + 3 * ROW + 0.6 + 0.15 * len(note)
     y += 0.3
-    if y + needed > PAGE[1] - MARGIN - FOOT:
-        figure, y = _page(), MARGIN
-        for line in _wrapped(f"{changes.heading} (continued)", 13):
-            _at(figure, MARGIN, y, line, fontsize=13, fontweight="bold")
-            y += 0.27
-        y += 0.18
-        pages.append(figure)
-    for line in note:
-        _at(figure, MARGIN, y, line, fontsize=7.5, color="#444444")
-        y += 0.15
-    _table(figure, changes.effect, rows, y + 0.1)
+    for index, table in enumerate(changes.effects):
+        rows = markdown_rows(table)
+        title_lines = len(_wrapped(table.title, 9))
+        needed = sum(_row_height(row[0]) for row in rows) + (2 + title_lines) * ROW + 0.4
+        needed += 0.15 * len(note) + 0.1 if index == 0 else 0.0
+        if y + needed > PAGE[1] - MARGIN - FOOT:
+            figure, y = _page(), MARGIN
+            for line in _wrapped(f"{changes.heading} (continued)", 13):
+                _at(figure, MARGIN, y, line, fontsize=13, fontweight="bold")
+                y += 0.27
+            y += 0.18
+            pages.append(figure)
+        if index == 0:  # what to read the tables by, before the first
+            for line in note:
+                _at(figure, MARGIN, y, line, fontsize=7.5, color="#444444")
+                y += 0.15
+            y += 0.1
+        y = _table(figure, table, rows, y)
     return pages
 
 

@@ -344,23 +344,26 @@ EFFECT_LABELS = {"imports": "Imports", "balance": "Balance", "duties": "US net d
 """How the chart book's effect table names each of :data:`EFFECT_VARIABLES`."""
 
 
-def effect_table(result: Result) -> Table | None:
-    """The what-if's effect as the chart book shows it, years across: per output of :data:`EFFECT_VARIABLES` the
-    median and the 5th and 95th percentiles over paired draws [USD bn per year] (None without such draws)."""
-    rows = effect_rows(result)
-    if not rows:
-        return None
-    lines = []
-    for _, short in EFFECT_VARIABLES:
-        ranges = [row[f"{short}_range"].split(" to ") for row in rows]
-        lines += [
-            Row(f"{EFFECT_LABELS[short]}: median", tuple(row[f"{short}_median"] for row in rows)),
-            Row(f"{EFFECT_LABELS[short]}: 5th percentile", tuple(low for low, _ in ranges)),
-            Row(f"{EFFECT_LABELS[short]}: 95th percentile", tuple(high for _, high in ranges)),
-        ]
-    title = f"The change against “{result.uncertainty.effects.title}” [USD bn per year]"  # type: ignore[union-attr]
-    years = tuple(row["year"] for row in rows)
-    return Table(title, years, ("",) * len(years), tuple(lines))
+def effect_tables(result: Result, years_per_table: int) -> tuple[Table, ...]:
+    """The what-if's effect as the chart book shows it, years across, ``years_per_table`` to a table: per output of
+    :data:`EFFECT_VARIABLES` the median and the 5th and 95th percentiles over paired draws [USD bn per year] (none
+    without such draws)."""
+    found = effect_rows(result)
+    title = f"The change against “{result.uncertainty.effects.title}” [USD bn per year]" if found else ""  # type: ignore[union-attr]
+    tables = []
+    for start in range(0, len(found), years_per_table):
+        rows = found[start : start + years_per_table]
+        lines = []
+        for _, short in EFFECT_VARIABLES:
+            ranges = [row[f"{short}_range"].split(" to ") for row in rows]
+            lines += [
+                Row(f"{EFFECT_LABELS[short]}: median", tuple(row[f"{short}_median"] for row in rows)),
+                Row(f"{EFFECT_LABELS[short]}: 5th percentile", tuple(low for low, _ in ranges)),
+                Row(f"{EFFECT_LABELS[short]}: 95th percentile", tuple(high for _, high in ranges)),
+            ]
+        years = tuple(row["year"] for row in rows)
+        tables.append(Table(title, years, ("",) * len(years), tuple(lines)))
+    return tuple(tables)
 
 
 def own_fitted_parameters(scenario) -> str:
@@ -494,13 +497,14 @@ def trend_note(scenario) -> str:
 
 def effect_horizon_note(scenario) -> str:
     """For a what-if that runs past the end of the scenario it extends: that its effect in the later days is against
-    that scenario's tariffs held as they stand on its last day ('' otherwise)."""
+    that scenario's path run on as written ('' otherwise)."""
     parent = scenario.extended
     if parent is None or parent.end >= scenario.end:
         return ""
     return (
-        f"“{parent.title}” ends on {day(parent.end)}; for the days after it, this what-if is set against "
-        "its tariffs held as they stand on that day."
+        f"“{parent.title}” ends on {day(parent.end)}; for the days after it, this what-if is set against that "
+        "scenario's path run on as written: its rates stay as they stand, and a truce window still open then ends "
+        "as its entry says."
     )
 
 

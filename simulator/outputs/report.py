@@ -48,6 +48,7 @@ from simulator.outputs.chart_inputs import (
     scenario_chart_inputs,
 )
 from simulator.outputs.chartbook import (
+    EFFECT_YEARS,
     Changes,
     ChartBook,
     ChartPage,
@@ -85,7 +86,7 @@ from simulator.outputs.layout import FORMATS, save
 from simulator.outputs.pages import (
     comparison_context,
     effect_horizon_note,
-    effect_table,
+    effect_tables,
     markdown_text,
     picture,
     render_html,
@@ -915,15 +916,15 @@ def _book_changes(result: Result, context: dict) -> Changes | None:
         f"{row['section']}: {row['name']}: {row['after'] or '(not set)'} (was: {row['before'] or '(not set)'})"
         for row in context["changes"]
     )
-    effect = effect_table(result)
+    effects = effect_tables(result, EFFECT_YEARS)
     note = ""
-    if effect is not None:
+    if effects:
         note = (
             f"Both scenarios were run on the same {result.draws:,} draws (the same parameters, truce renewals and "
             "monthly swings), so these percentiles are the range of this what-if's own effect; years in which it "
             "changes none of these in any draw are left out. " + context["effect_horizon_note"]
         ).strip()
-    return Changes(f"What this what-if changes against “{context['parent_title']}”", lines, effect, note)
+    return Changes(f"What this what-if changes against “{context['parent_title']}”", lines, effects, note)
 
 
 def chart_pages(item: Staged, figures: dict[str, Figure], chart_written: Callable[[], None]) -> list[ChartPage]:
