@@ -260,3 +260,45 @@ def test_a_file_saved_again_while_a_run_goes_on_is_recorded_as_it_was_read(tmp_p
     record = scenario_record(Options(), [scenario], load_facts(), load_sources())
     assert record["inputs"][recorded_name(mine)] == read != file_hash(mine)
     assert record["inputs"]["scenarios/documented-2025.yaml"] == file_hash(ROOT / "scenarios" / "documented-2025.yaml")
+
+
+REPLACED_DURING_RUN = """
+import sys
+from pathlib import Path
+from simulator.api import baseline_scenario, load_scenario
+from simulator.outputs import report
+from simulator.outputs.incremental import Options, check_folder
+
+compute = report.compute
+
+def computed_then_replaced(*arguments, **keywords):
+    found = compute(*arguments, **keywords)
+    estimates = Path("seeds/estimates.yaml")  # replaced by a fit while the run goes on
+    estimates.write_text(estimates.read_text(encoding="utf-8") + "# refitted\\n", encoding="utf-8")
+    return found
+
+report.compute = computed_then_replaced
+report.write_reports([load_scenario("geneva-truce")], Path("during"), baseline_scenario(), workers=1, compare=False)
+print(check_folder(Path("during/geneva-truce"), Options()).reason)
+"""
+
+
+def test_a_data_file_replaced_while_a_run_goes_on_makes_the_next_run_rebuild(project):
+    """The shared inputs were hashed after the projection read them: a fit or a data update during a run left a
+    folder of the old numbers recorded with the new file's hash (review of this change)."""
+    estimates = project / "seeds" / "estimates.yaml"
+    kept = estimates.read_bytes()
+    try:
+        environment = {**os.environ, "PYTHONPATH": str(project)}
+        done = subprocess.run(
+            [sys.executable, "-c", REPLACED_DURING_RUN],
+            cwd=project,
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert done.returncode == 0, done.stderr
+        assert done.stdout.strip() == "estimates.yaml changed"
+    finally:
+        estimates.write_bytes(kept)

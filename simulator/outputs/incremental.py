@@ -57,6 +57,8 @@ def has_leftovers(out: Path, names: Sequence[str]) -> bool:
         and ((entry / STAGING_MARK).is_file() or (entry / SWAP_MARK).is_file())
         for entry in entries
     )
+
+
 FACTS_FILE, SOURCES_FILE = "facts.yaml", "sources.yaml"
 _PACKAGE = Path(__file__).resolve().parent.parent
 _NOT_READ = {"README.md"}
@@ -132,6 +134,12 @@ def shared_inputs() -> list[Path]:
     )
 
 
+def shared_hashes() -> dict[str, str]:
+    """The hash of each of :func:`shared_inputs` now, by recorded name: taken before a run reads them, so that a
+    file replaced during the run (``simulate data update``, ``simulate fit``) is found changed by the next run."""
+    return {recorded_name(path): file_hash(path) for path in shared_inputs()}
+
+
 def build_record(
     options: Options,
     files: Iterable[str | Path],
@@ -141,6 +149,7 @@ def build_record(
     colour: str | None = None,
     chain: Sequence[str | Path] = (),
     read: Mapping[str, str] | None = None,
+    shared: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """What a folder was built from, for its manifest: ``files`` are the scenario files it read (the ``extends``
     chains of the scenario and of the baseline); ``facts`` and ``sources`` the entries it cites, by id; ``members``
@@ -148,7 +157,8 @@ def build_record(
     other scenarios of the run: a folder kept from a run that gave it another would clash with the comparison);
     ``chain``: a scenario folder's ``extends`` chain, the scenario's own file first (a later run follows it again).
     ``read``: the hash of a file's bytes as the run read them, by name; it stands for the file's present hash, so that
-    a file saved again while the run went on is found changed by the next run.
+    a file saved again while the run went on is found changed by the next run. ``shared``: the hashes of
+    :func:`shared_inputs` taken before the run read them (:func:`shared_hashes`), for the same reason.
     """
     read = read or {}
     inputs = {
@@ -156,7 +166,7 @@ def build_record(
         for name in dict.fromkeys(files)
         if Path(name).is_file()
     }
-    inputs.update({recorded_name(path): file_hash(path) for path in shared_inputs()})
+    inputs.update(shared if shared is not None else shared_hashes())
     record = {
         "options": options.as_dict(),
         "program": code_hash(),
@@ -372,6 +382,7 @@ def scenario_record(
     sources: Mapping[str, Any],
     members: Mapping[str, str] | None = None,
     colour: str | None = None,
+    shared: Mapping[str, str] | None = None,
 ) -> dict:
     """The build record of a folder showing ``scenarios`` (validated, with their ``extends`` chains resolved): the
     files they read and the facts and sources (all of them, by id) they cite, with the baseline among them; a
@@ -392,7 +403,7 @@ def scenario_record(
         for name, digest in zip(scenario.files, scenario.file_hashes, strict=False)
         if digest
     }
-    return build_record(options, files, cited, publications, members, colour, chain, read)
+    return build_record(options, files, cited, publications, members, colour, chain, read, shared)
 
 
 def member_keys(checks: Mapping[str, Check]) -> dict[str, str]:

@@ -80,7 +80,7 @@ from simulator.outputs.folders import (
     replace_folder,
     staging_folder,
 )
-from simulator.outputs.incremental import Options, chart_formats, scenario_record
+from simulator.outputs.incremental import Options, chart_formats, scenario_record, shared_hashes
 from simulator.outputs.key_numbers import key_csv_frame, key_numbers
 from simulator.outputs.layout import FORMATS, save
 from simulator.outputs.pages import (
@@ -224,6 +224,7 @@ def write_reports(
         seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
     colours = scenario_colours([scenario.id for scenario in scenarios])
     stamp = run_stamp()
+    shared = shared_hashes()  # before the data are read: a file replaced meanwhile makes the next run rebuild
     computed = compute(scenarios, baseline, colours, draws, seed, workers, progress)
     reports = [item for item in computed if isinstance(item, ScenarioReport)]
     failures = {item.name: item.reason for item in computed if isinstance(item, Failure)}
@@ -232,7 +233,7 @@ def write_reports(
             remove_leftovers(out, [scenario.id for scenario in scenarios] + [COMPARISON])
             options = Options(draws, seed if draws else None, formats, reference)
             outcomes = _write(
-                reports, failures, out, colours, compare, stamp, workers, progress, reference, options, current
+                reports, failures, out, colours, compare, stamp, workers, progress, reference, options, current, shared
             )
         except OSError as error:
             if not about_output(out, error):
@@ -254,6 +255,7 @@ def _write(
     reference: str | None,
     options: Options,
     current: Collection[str],
+    shared: dict[str, str],
 ) -> dict[str, Outcome]:
     """Steps 2 to 5 for every computed report: stage, draw, write, swap; nothing staged is left if it raises."""
     staged: list[Staged] = []
@@ -266,6 +268,7 @@ def _write(
                 load_facts(),
                 load_sources(),
                 colour=report.colour,
+                shared=shared,
             )
             keys[report.name] = record["key"]
             if report.name in current:
@@ -286,7 +289,7 @@ def _write(
                 staged.append(outcome)  # before its record, whose hashing an interruption may cut short
                 scenarios = [item for member in members for item in (member.result.scenario, member.baseline.scenario)]
                 built = {member.name: keys[member.name] for member in members}
-                outcome.build = scenario_record(options, scenarios, load_facts(), load_sources(), built)
+                outcome.build = scenario_record(options, scenarios, load_facts(), load_sources(), built, shared=shared)
         build(staged, stamp, workers, progress)
         outcomes = {name: Outcome(name, error=reason) for name, reason in failures.items()}
         outcomes.update({name: Outcome(name, path=out / name, current=True) for name in current if name in keys})
