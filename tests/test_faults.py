@@ -548,3 +548,24 @@ def test_an_interruption_in_the_progress_bar_ends_the_workers_before_the_staging
         write_reports([short, other], tmp_path, baseline, workers=2, progress=progress)
     assert removed and set(removed) == {0}
     assert _names(tmp_path) == []
+
+
+def test_an_interruption_just_after_a_folder_is_staged_leaves_no_staging_folder(
+    tmp_path, monkeypatch, short, baseline
+):
+    """A staging folder made but not yet listed for removal is found by its mark (the list alone missed it)."""
+    other = scenario_from_data(
+        {"title": "Another", "extends": "deal", "horizon": {"start": "2025-01-01", "end": "2025-12-31"}}, "another"
+    )
+    original = report.stage
+
+    def staged_then_interrupted(staged_report, *arguments, **keywords):
+        outcome = original(staged_report, *arguments, **keywords)
+        if staged_report.name == "comparison":
+            raise KeyboardInterrupt  # after the folder is made, before the run lists it
+        return outcome
+
+    monkeypatch.setattr(report, "stage", staged_then_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_reports([short, other], tmp_path, baseline, workers=1)
+    assert _names(tmp_path) == []
