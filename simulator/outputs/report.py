@@ -493,8 +493,8 @@ def _write_scenario_data(report: ScenarioReport, folder: Path) -> list[DataFile]
                     f"Quantiles of the change against “{result.uncertainty.effects.title}”, by calendar year, over "
                     f"{result.draws:,} draws shared by the two scenarios (the same parameters, renewals and "
                     "monthly swings in both): the range of this what-if's effect [USD bn/year; the rate columns, "
-                    "named _percent, hold percentage points]. Years both cover with the same days. "
-                    + effect_horizon_note(result.scenario),
+                    "named _percent, hold percentage points]. Years both cover with the same days."
+                    + f" {effect_horizon_note(result.scenario)}".rstrip(),
                 )
             )
         files += [
