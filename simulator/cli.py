@@ -411,6 +411,10 @@ def _simulate(arguments) -> int:
                 file=sys.stderr,
             )
         return EXIT_OK
+    from simulator.outputs.incremental import shared_hashes
+
+    # before anything reads them (the scenarios' defaults, the data): one replaced during the run is found changed next
+    shared = shared_hashes()
     # the heavy modules only now, so that a run with nothing to do stays light
     from simulator.api import baseline_scenario
     from simulator.outputs.notebook import presentable
@@ -436,6 +440,7 @@ def _simulate(arguments) -> int:
         current=current,
         reference=arguments.reference,
         formats=arguments.formats or ("svg",),
+        shared=shared,
     )
     if bar:
         bar.close()

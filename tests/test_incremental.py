@@ -7,6 +7,7 @@ swapped for a new one (its inode changes).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -16,9 +17,17 @@ from pathlib import Path
 
 import pytest
 
-from simulator.api import load_scenario
+from simulator.api import baseline_scenario, load_scenario
 from simulator.inputs.facts import load_facts, load_sources
-from simulator.outputs.incremental import Options, file_hash, recorded_name, scenario_record
+from simulator.outputs.incremental import (
+    Options,
+    check_folder,
+    file_hash,
+    recorded_name,
+    scenario_record,
+    shared_hashes,
+)
+from simulator.outputs.report import write_reports
 
 ROOT = Path(__file__).resolve().parent.parent
 WHAT_IF = "title: Mine, a small what-if\nextends: documented-2025\nparameters: {pass_through: 90%}\n"
@@ -302,3 +311,14 @@ def test_a_data_file_replaced_while_a_run_goes_on_makes_the_next_run_rebuild(pro
         assert done.stdout.strip() == "estimates.yaml changed"
     finally:
         estimates.write_bytes(kept)
+
+
+def test_a_run_records_the_seeds_hashes_it_was_given_from_before_the_scenarios_were_loaded(tmp_path):
+    """The command line takes them before it loads the scenarios, which read parameters.yaml and estimates.yaml."""
+    taken = dict.fromkeys(shared_hashes(), "0" * 64)  # as if every file changed after they were taken
+    (outcome,) = write_reports(
+        [load_scenario("geneva-truce")], tmp_path, baseline_scenario(), workers=1, compare=False, shared=taken
+    )
+    recorded = json.loads((outcome.path / "manifest.json").read_text(encoding="utf-8"))["build"]["inputs"]
+    assert {name: recorded[name] for name in taken} == taken
+    assert check_folder(outcome.path, Options()).reason.endswith("changed")

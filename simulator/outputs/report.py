@@ -26,7 +26,7 @@ import contextlib
 import functools
 import os
 import shutil
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -195,6 +195,7 @@ def write_reports(
     reference: str | None = None,
     formats: Sequence[str] = FORMATS,
     current: Collection[str] = (),
+    shared: Mapping[str, str] | None = None,
 ) -> list[Outcome]:
     """Write a folder per scenario (and ``comparison/`` for two or more) under ``out``.
 
@@ -214,7 +215,8 @@ def write_reports(
     ``formats``: the chart files written (:data:`~simulator.outputs.incremental.CHART_FORMATS`; SVG is always
     written: the page inlines it; ValueError for another). ``current``: scenarios whose folders are up to date
     (:mod:`simulator.outputs.incremental`); they are computed for the comparison but not written again. Every
-    manifest records what its folder was built from.
+    manifest records what its folder was built from; ``shared``: the hashes of the seeds files taken before the
+    scenarios were loaded (:func:`~simulator.outputs.incremental.shared_hashes`; by default they are taken here).
     """
     formats = chart_formats(formats)
     check_names(scenarios, compare)
@@ -224,7 +226,8 @@ def write_reports(
         seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
     colours = scenario_colours([scenario.id for scenario in scenarios])
     stamp = run_stamp()
-    shared = shared_hashes()  # before the data are read: a file replaced meanwhile makes the next run rebuild
+    # before the data are read: a file replaced meanwhile makes the next run rebuild
+    shared = dict(shared) if shared is not None else shared_hashes()
     computed = compute(scenarios, baseline, colours, draws, seed, workers, progress)
     reports = [item for item in computed if isinstance(item, ScenarioReport)]
     failures = {item.name: item.reason for item in computed if isinstance(item, Failure)}
