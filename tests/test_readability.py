@@ -19,7 +19,7 @@ from simulator.outputs.glance import scenario_glance
 from simulator.outputs.key_numbers import key_numbers
 from simulator.outputs.scenario_charts import merged_spans
 from simulator.outputs.tables import measure_table, scenario_table
-from simulator.outputs.text import number, reader_text
+from simulator.outputs.text import money, number, reader_text
 
 FORBIDDEN = (
     r"(?<![-\w])seeds?(?![-\w])",  # the project's word for its source articles and its data folder; '--seed' is a flag
@@ -551,3 +551,17 @@ def test_the_key_numbers_of_a_scenario_with_a_renewable_truce_say_they_end_it_as
         "These figures end each truce as written, though the scenario gives it a 40% chance of renewal"
     )
     assert renewal_note(load_scenario("documented-2025")) == ""
+
+
+def test_a_number_is_rounded_as_written_so_a_rate_of_11_85_reads_11_9_beside_its_fact():
+    """The 2024 base rate, a fact written 11.85%, read 11.8 in the key numbers: Python rounds the binary 11.8499…
+    (analyst review)."""
+    assert [number(value) for value in (11.85, 0.25 + 11.6, -2.25, 2.35, 0.04)] == [
+        "11.9",
+        "11.9",
+        "−2.3",
+        "2.4",
+        "0.0",
+    ]
+    assert number(1234.5, 0) == "1,235" and money(-2.25) == "−$2.3bn" and number(-0.04) == "0.0"
+    assert number(float("nan")) == "\u2013" and number(float("inf")) == "inf"

@@ -11,7 +11,9 @@ Markdown escaping is in :mod:`simulator.outputs.pages`, links in :func:`web_url`
 
 from __future__ import annotations
 
+import decimal
 import functools
+import math
 import re
 import urllib.parse
 
@@ -99,6 +101,15 @@ def unit_marks(unit: str) -> tuple[str, str]:
     return ("%" if unit.startswith("percent") else ""), UNIT_SUFFIXES.get(unit, "")
 
 
+def half_up(value: float, decimals: int) -> float:
+    """``value`` rounded to ``decimals`` places as a reader rounds the number as written: a half goes away from zero
+    (11.85 gives 11.9, where Python's round of the binary 11.8499… gave 11.8 beside a fact written 11.85)."""
+    if not math.isfinite(value):
+        return value
+    written = decimal.Decimal(f"{value:.12g}")  # twelve digits: what the value stands for, not its binary tail
+    return float(written.quantize(decimal.Decimal(1).scaleb(-decimals), rounding=decimal.ROUND_HALF_UP))
+
+
 def number(value: float, decimals: int = 1, *, signed: bool = False, unit: str = "") -> str:
     """The one formatter of numbers a reader sees: thousands separators, ``decimals`` places, a true minus sign,
     '+' on changes (``signed``), '–' for a missing value (NaN), and ``unit`` appended ('%', 'bn').
@@ -110,7 +121,7 @@ def number(value: float, decimals: int = 1, *, signed: bool = False, unit: str =
     """
     if value != value:  # NaN: no value for this cell
         return "\u2013"
-    rounded = round(float(value), decimals)
+    rounded = half_up(float(value), decimals)
     if rounded == 0:
         rounded = 0.0  # no '−0.0'
     text = f"{rounded:+,.{decimals}f}" if signed else f"{rounded:,.{decimals}f}"
@@ -119,7 +130,7 @@ def number(value: float, decimals: int = 1, *, signed: bool = False, unit: str =
 
 def money(value: float, decimals: int = 1, *, signed: bool = False) -> str:
     """A sum in US dollars as a reader writes it: '−$278.8bn', '+$12.0bn' [USD bn]."""
-    sign = MINUS if round(value, decimals) < 0 else ("+" if signed and round(value, decimals) > 0 else "")
+    sign = MINUS if half_up(value, decimals) < 0 else ("+" if signed and half_up(value, decimals) > 0 else "")
     return f"{sign}${number(abs(value), decimals)}bn"
 
 
