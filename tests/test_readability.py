@@ -565,3 +565,4 @@ def test_a_number_is_rounded_as_written_so_a_rate_of_11_85_reads_11_9_beside_its
     ]
     assert number(1234.5, 0) == "1,235" and money(-2.25) == "−$2.3bn" and number(-0.04) == "0.0"
     assert number(float("nan")) == "\u2013" and number(float("inf")) == "inf"
+    assert number(1e308, 0).startswith("100,000") and number(-1e300).startswith("\u2212")  # a hostile file's values

@@ -104,8 +104,8 @@ def unit_marks(unit: str) -> tuple[str, str]:
 def half_up(value: float, decimals: int) -> float:
     """``value`` rounded to ``decimals`` places as a reader rounds the number as written: a half goes away from zero
     (11.85 gives 11.9, where Python's round of the binary 11.8499… gave 11.8 beside a fact written 11.85)."""
-    if not math.isfinite(value):
-        return value
+    if not math.isfinite(value) or abs(value) >= 1e12:  # past twelve digits no half is left to round
+        return round(value, decimals)
     written = decimal.Decimal(f"{value:.12g}")  # twelve digits: what the value stands for, not its binary tail
     return float(written.quantize(decimal.Decimal(1).scaleb(-decimals), rounding=decimal.ROUND_HALF_UP))
 
