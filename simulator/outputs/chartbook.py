@@ -453,15 +453,20 @@ EFFECT_YEARS = 6
 """Years in one effect table: each takes a column of signed values, and more would run into each other."""
 
 
+def _heading(figure: Figure, text: str) -> float:
+    """A page's heading, wrapped, from the top margin; returns where the page's text may start [in]."""
+    y = MARGIN
+    for line in _wrapped(text, 13):
+        _at(figure, MARGIN, y, line, fontsize=13, fontweight="bold")
+        y += 0.27
+    return y + 0.18
+
+
 def _change_pages(changes: Changes) -> list[Figure]:
     """The what-if's page: the inputs it changes, bulleted, then its effect by year (a table) with what to read it
     by; the table goes on a page of its own when the list leaves no room for it."""
     figure = _page()
-    y = MARGIN
-    for line in _wrapped(changes.heading, 13):
-        _at(figure, MARGIN, y, line, fontsize=13, fontweight="bold")
-        y += 0.27
-    y += 0.18
+    y = _heading(figure, changes.heading)
     lines: list[tuple[float, str]] = []
     for line in changes.lines:
         wrapped = _wrapped(f"\u2022 {line}", 8, PAGE[0] - 2 * MARGIN - BULLET)
@@ -483,11 +488,8 @@ def _change_pages(changes: Changes) -> list[Figure]:
         needed = sum(_row_height(row[0]) for row in rows) + (2 + title_lines) * ROW + 0.4
         needed += 0.15 * len(note) + 0.1 if index == 0 else 0.0
         if y + needed > PAGE[1] - MARGIN - FOOT:
-            figure, y = _page(), MARGIN
-            for line in _wrapped(f"{changes.heading} (continued)", 13):
-                _at(figure, MARGIN, y, line, fontsize=13, fontweight="bold")
-                y += 0.27
-            y += 0.18
+            figure = _page()
+            y = _heading(figure, f"{changes.heading} (continued)")
             pages.append(figure)
         if index == 0:  # what to read the tables by, before the first
             for line in note:

@@ -130,7 +130,8 @@ def number(value: float, decimals: int = 1, *, signed: bool = False, unit: str =
 
 def money(value: float, decimals: int = 1, *, signed: bool = False) -> str:
     """A sum in US dollars as a reader writes it: '−$278.8bn', '+$12.0bn' [USD bn]."""
-    sign = MINUS if half_up(value, decimals) < 0 else ("+" if signed and half_up(value, decimals) > 0 else "")
+    rounded = half_up(value, decimals)
+    sign = MINUS if rounded < 0 else ("+" if signed and rounded > 0 else "")
     return f"{sign}${number(abs(value), decimals)}bn"
 
 
