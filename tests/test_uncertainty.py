@@ -4,6 +4,8 @@ import itertools
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from statistics import NormalDist
@@ -471,3 +473,42 @@ def test_a_late_horizon_runs_from_twenty_years_before_it_at_most():
         {"extends": "documented-2025", "horizon": {"start": "2044-12-31", "end": "2046-12-31"}}, "early"
     )
     assert with_history(early)[0].start == dt.date(2024, 1, 1)
+
+
+TERMINATED_BEFORE_INITIALIZER = """
+import multiprocessing, os, signal, time
+from simulator.uncertainty import executors
+
+def interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+signal.signal(signal.SIGTERM, interrupt)
+quiet = executors._quiet_signals
+
+def slow_initializer():
+    time.sleep(1.0)  # the pool is ended before the workers set their own handlers
+    quiet()
+
+executors._quiet_signals = slow_initializer
+Pool = type(multiprocessing.get_context("fork").Pool(1))
+
+class Signalled(Pool):
+    def __init__(self, *arguments, **keywords):
+        os.kill(os.getpid(), signal.SIGTERM)
+        super().__init__(*arguments, **keywords)
+
+multiprocessing.context.ForkContext.Pool = lambda self, *a, **k: Signalled(*a, context=self, **k)
+try:
+    list(executors.fork_map(abs, [-1, -2], workers=2))
+except KeyboardInterrupt:
+    print("interrupted", multiprocessing.active_children())
+"""
+
+
+def test_workers_ended_before_their_initializer_still_die():
+    """Forked with the parent's deferring handlers, workers ended at once noted the SIGTERM and lived on: the pool
+    waited for them for ever (a CI run hung on it)."""
+    done = subprocess.run(
+        [sys.executable, "-c", TERMINATED_BEFORE_INITIALIZER], capture_output=True, text=True, timeout=60
+    )
+    assert done.stdout.strip() == "interrupted []", done.stderr

@@ -116,8 +116,17 @@ def _defer_signals() -> Deferred:
     if threading.current_thread() is not threading.main_thread():
         return {}, arrived
     previous = {number: signal.getsignal(number) for number in HELD}
+    parent = os.getpid()
+
+    def defer(number: int, frame: Any) -> None:
+        if os.getpid() != parent:  # a worker not yet past its initializer, terminated: it dies as it would have
+            signal.signal(number, signal.SIG_DFL)
+            os.kill(os.getpid(), number)
+            return
+        arrived.append(number)
+
     for number in HELD:
-        signal.signal(number, lambda number, frame: arrived.append(number))
+        signal.signal(number, defer)
     return previous, arrived
 
 
