@@ -1,5 +1,7 @@
 """Bundled scenarios: all valid, every number sourced, extends merges as documented."""
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -9,6 +11,8 @@ from simulator.api import bundled_ids, scenario_from_data
 from simulator.inputs.locations import scenarios_dir
 from simulator.inputs.problems import InputError
 from simulator.inputs.yaml_reader import read_document
+
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 REQUIRED = {
     "baseline-2024",
@@ -40,20 +44,32 @@ def test_bundled_scenario_loads_and_covers_calibration_year_and_2025(scenario_id
 
 
 def _numbers(data, path=()):
-    """Every literal number or rate in a raw scenario file, with its path (dates excluded)."""
+    """Every literal number, rate or date in a raw scenario file, with its path (the horizon, the window a report
+    shows, is the writer's choice and left out)."""
     if isinstance(data, dict):
         if set(data) == {"fact"}:
             return
         for key, value in data.items():
-            if key not in ("title", "description", "label", "note", "extends", "date", "start", "end"):
+            if key not in ("title", "description", "label", "note", "extends", "horizon"):
                 yield from _numbers(value, (*path, key))
     elif isinstance(data, list):
         for index, value in enumerate(data):
             yield from _numbers(value, (*path, index))
-    elif (isinstance(data, (int, float)) and not isinstance(data, bool)) or (
-        isinstance(data, str) and data.strip().endswith("%")
+    elif (
+        (isinstance(data, (int, float)) and not isinstance(data, bool))
+        or isinstance(data, dt.date)
+        or (isinstance(data, str) and (data.strip().endswith("%") or DATE.fullmatch(data.strip())))
     ):
         yield path, data
+
+
+def test_the_check_for_literal_numbers_finds_rates_numbers_and_dates():
+    data = {
+        "horizon": {"start": "2024-01-01", "end": "2027-12-31"},
+        "events": [{"date": "2026-11-10", "label": "x"}, {"fact": "us-suspensions-end-2026-11-10"}],
+        "tariffs": {"us_on_china": {"measures": {"m": {"path": [{"date": {"fact": "x"}, "rate": "5%", "days": 9}]}}}},
+    }
+    assert [value for _, value in _numbers(data)] == ["2026-11-10", "5%", 9]
 
 
 @pytest.mark.parametrize("scenario_id", sorted(REQUIRED))

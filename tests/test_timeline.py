@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 import simulator
 from simulator.api import scenario_from_data
+from simulator.inputs.facts import load_facts
+from simulator.inputs.problems import InputError
 from simulator.inputs.scenario import PathEntry
 from simulator.model.tariff_paths import day_grid, step_values, tariff_arrays
 from simulator.model.timeline import schedule
@@ -208,6 +210,37 @@ def test_later_entry_overrides_a_pending_revert():
     # an entry on the very day the follow-up was due takes its place
     days, values = series([*entries[:2], entry(date="2025-08-12", rate="20%")])
     assert at(days, values, "2025-08-11") == 10 and at(days, values, "2025-08-12") == 20
+
+
+def test_an_entry_may_take_its_date_from_a_fact_and_the_report_cites_it():
+    facts = load_facts()
+    cited = PathEntry.model_validate(
+        {"date": {"fact": "us-suspensions-end-2026-11-10"}, "rate": "0%"}, context={"facts": facts}
+    )
+    assert cited.start == D(2026, 11, 10) and cited.date.fact == "us-suspensions-end-2026-11-10"
+    deal = simulator.load_scenario("deal")
+    assert "us-suspensions-end-2026-11-10" in deal.facts_used()
+    paths = simulator.tariff_paths(deal)
+    assert rate_on(paths, f"{US_EFF}_section_301", "2026-11-09") > rate_on(paths, f"{US_EFF}_section_301", "2026-11-10")
+
+
+def test_a_date_citing_an_unknown_fact_or_a_money_fact_is_refused_where_it_is_written(tmp_path):
+    path = tmp_path / "dated.yaml"
+    path.write_text(
+        "title: Dated by facts\nextends: documented-2025\ntariffs:\n  us_on_china:\n    measures:\n"
+        "      forced_labour:\n        path:\n"
+        "          - {date: {fact: us-suspensions-end-2026-11-1}, rate: 0%}\n"
+        "          - {date: {fact: trump-xi-call-minutes}, rate: 5%}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as raised:
+        simulator.load_scenario(path)
+    lines = str(raised.value).splitlines()
+    assert any(
+        ":8:" in line and "path[0].date" in line and "did you mean 'us-suspensions-end-2026-11-10'" in line
+        for line in lines
+    ), lines
+    assert any(":9:" in line and "path[1].date" in line for line in lines), lines
 
 
 def test_before_the_first_step_a_measure_adds_nothing():

@@ -243,6 +243,8 @@ class When:
 
 
 NEVER_WORD = "never"
+DATED_UNITS = ("event", "percent", "days", "USD bn", "ratio")
+"""The units of the facts whose date a scenario's date may cite: events, and values that take effect on a day."""
 
 
 def parse_when(value: Any, info: ValidationInfo | None) -> When:
@@ -252,11 +254,21 @@ def parse_when(value: Any, info: ValidationInfo | None) -> When:
     if isinstance(value, str) and value.strip() == NEVER_WORD:
         return When(None)
     if isinstance(value, dict):
-        fact = resolve_fact(value, info, ("event", "percent", "days", "USD bn", "ratio"))
+        fact = resolve_fact(value, info, DATED_UNITS)
         return When(fact.date, fact.id)
     if isinstance(value, str) and _DATE.match(value.strip()):
         return When(parse_date(value, info))
     raise invalid("when", f"expected a date written YYYY-MM-DD, {{fact: id}} or '{NEVER_WORD}'")
+
+
+def parse_start(value: Any, info: ValidationInfo | None) -> When:
+    """Parse the date a path entry starts: ``YYYY-MM-DD`` or ``{fact: id}`` (the fact's date)."""
+    if isinstance(value, When):
+        return value
+    if isinstance(value, dict):
+        fact = resolve_fact(value, info, DATED_UNITS)
+        return When(fact.date, fact.id)
+    return When(parse_date(value, info))
 
 
 def _percent_type(low: float, high: float) -> Any:
@@ -271,3 +283,5 @@ Days = Annotated[Number, BeforeValidator(parse_days)]
 Day = Annotated[dt.date, BeforeValidator(parse_date)]
 EndDate = Annotated[When, BeforeValidator(parse_when)]
 """The first day something no longer applies: a date, a fact's date, or ``never``."""
+StartDate = Annotated[When, BeforeValidator(parse_start)]
+"""The first day something applies: a date or a fact's date."""

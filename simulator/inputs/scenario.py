@@ -28,6 +28,7 @@ from simulator.inputs.quantities import (
     Percent,
     Rate,
     Share,
+    StartDate,
     When,
     invalid,
     parse_percent,
@@ -107,7 +108,8 @@ class Renewal(Strict):
 class PathEntry(Strict):
     """One dated change of a measure: a step, or a window that ends after ``days``.
 
-    Either ``fact`` (date and rate taken from a sourced fact) or ``date`` and ``rate``.
+    Either ``fact`` (date and rate taken from a sourced fact) or ``date`` and ``rate``; ``date`` may cite a fact too
+    (``{fact: id}``: the fact's date).
     A window's follow-up (``then``) starts on ``date + days``: ``revert`` (the default)
     restores the rate in force the day before the window began; a rate sets that rate.
     ``coverage`` changes the share of trade the measure covers from this date on (a product
@@ -115,7 +117,7 @@ class PathEntry(Strict):
     """
 
     fact: PercentFact | None = None
-    date: Day | None = None
+    date: StartDate | None = None
     rate: Rate | None = None
     days: Days | None = None
     then: FollowUp | None = None
@@ -139,7 +141,7 @@ class PathEntry(Strict):
     @property
     def start(self) -> dt.date:
         """First day the entry's rate applies."""
-        return self.fact.date if self.fact is not None else self.date  # type: ignore[return-value]
+        return self.fact.date if self.fact is not None else self.date.date  # type: ignore[union-attr,return-value]
 
     @property
     def percent(self) -> Percent:
@@ -436,7 +438,7 @@ class Scenario:
                 note(measure.ends)
                 for entry in measure.entries:
                     renewal = (entry.renewal.probability, entry.renewal.days) if entry.renewal else ()
-                    for value in (entry, entry.rate, entry.days, entry.then, entry.coverage, *renewal):
+                    for value in (entry, entry.date, entry.rate, entry.days, entry.then, entry.coverage, *renewal):
                         note(value)
         for event in self.events:
             if event.fact:
