@@ -424,11 +424,12 @@ def _simulate(arguments) -> int:
     # the modules just imported hold most of the process's objects and live as long as it does; the charts make many
     # short-lived objects, and each full pass of the collector would walk all of them again (a tenth of a build)
     gc.freeze()
+    run_ids = [Path(name).stem for name in names]
     # an up-to-date scenario is loaded only when the comparison, which shows it, is rebuilt
-    names = [name for name in names if not compare_current or Path(name).stem not in current]
-    loaded, problems = _load(names)
+    loaded, problems = _load([name for name in names if not compare_current or Path(name).stem not in current])
     scenarios = [presentable(scenario) for scenario in loaded]
-    bar = ProgressBar(len(current)) if interactive and scenarios else None
+    kept = len(current) + (1 if compare_current and len(names) > 1 else 0)  # the comparison counts when kept too
+    bar = ProgressBar(kept) if interactive and scenarios else None
     outcomes = write_reports(
         scenarios,
         arguments.out,
@@ -441,6 +442,7 @@ def _simulate(arguments) -> int:
         reference=arguments.reference,
         formats=arguments.formats or ("svg",),
         shared=shared,
+        run_ids=run_ids,
     )
     if bar:
         bar.close()
@@ -451,7 +453,6 @@ def _simulate(arguments) -> int:
         _print_problems(problems)
     if interactive:
         written = sum(1 for outcome in outcomes if outcome.path and not outcome.current)
-        kept = len(current) + (1 if compare_current and len(names) > 1 else 0)
         print(
             f"Rebuilt {written} report folder{'s' if written != 1 else ''} in {arguments.out}/ in "
             f"{time.perf_counter() - began:.1f} s; {kept} up to date"
@@ -495,7 +496,11 @@ def _up_to_date(names: list[str], arguments) -> tuple[set[str], bool]:
     colours = scenario_colours([leaf.stem for leaf in found])
     checks = {
         leaf.stem: check_folder(
-            arguments.out / leaf.stem, options, leaf=leaf, entries=_seed_entries, colour=colours[leaf.stem]
+            arguments.out / leaf.stem,
+            options.for_scenario(),
+            leaf=leaf,
+            entries=_seed_entries,
+            colour=colours[leaf.stem],
         )
         for leaf in found
     }

@@ -288,6 +288,44 @@ def test_progress_bar_and_closing_line_on_a_terminal_only(tmp_path, monkeypatch,
     assert capsys.readouterr() == ("", "")
 
 
+def test_repairing_one_folder_keeps_its_colour_and_counts_every_folder(tmp_path, monkeypatch):
+    """A hand-edited folder rebuilt on its own, the comparison up to date, kept the colour of its run (it took the
+    colour of a run of itself alone, so the next run rebuilt it again), and the closing line left the comparison out
+    of the folders up to date (analyst review)."""
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    names = ["geneva-truce", "deal", "baseline-2024", "--out", str(tmp_path)]
+    assert main(names) == 0
+    page = tmp_path / "deal" / "index.html"
+    accent = re.search(r"--accent: (#[0-9A-Fa-f]{6})", page.read_text(encoding="utf-8")).group(1)
+    summary = tmp_path / "deal" / "summary.md"
+    summary.write_text(summary.read_text(encoding="utf-8") + "edited by hand\n", encoding="utf-8")
+    terminal.seek(0)
+    terminal.truncate(0)
+    assert main(names) == 0
+    assert re.search(r"Rebuilt 1 report folder in .+; 3 up to date\.", terminal.getvalue()), terminal.getvalue()
+    assert "(3 folders up to date)" in terminal.getvalue()
+    assert re.search(r"--accent: (#[0-9A-Fa-f]{6})", page.read_text(encoding="utf-8")).group(1) == accent
+    terminal.seek(0)
+    terminal.truncate(0)
+    assert main(names) == 0
+    assert "Nothing to rebuild: 4 folders in" in terminal.getvalue()
+
+
+def test_another_reference_rebuilds_the_comparison_only(tmp_path, monkeypatch):
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    names = ["geneva-truce", "deal", "--out", str(tmp_path)]
+    assert main(names) == 0
+    inodes = {path.name: path.stat().st_ino for path in tmp_path.iterdir()}
+    terminal.seek(0)
+    terminal.truncate(0)
+    assert main([*names, "--reference", "deal"]) == 0
+    assert re.search(r"Rebuilt 1 report folder in .+; 2 up to date\.", terminal.getvalue()), terminal.getvalue()
+    changed = {path.name for path in tmp_path.iterdir() if inodes.get(path.name) != path.stat().st_ino}
+    assert changed == {"comparison"}
+
+
 def test_a_terminated_run_leaves_no_partial_folder(tmp_path):
     import signal
     import time

@@ -16,6 +16,7 @@ id, a link pointed elsewhere) while no file it read changed.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -91,6 +92,10 @@ class Options:
 
     def as_dict(self) -> dict[str, Any]:
         return {"draws": self.draws, "seed": self.seed, "formats": list(self.formats), "reference": self.reference}
+
+    def for_scenario(self) -> Options:
+        """The options a scenario's folder depends on: all but the reference, which only the comparison shows."""
+        return dataclasses.replace(self, reference=None)
 
 
 def file_hash(path: Path) -> str:

@@ -196,6 +196,7 @@ def write_reports(
     formats: Sequence[str] = FORMATS,
     current: Collection[str] = (),
     shared: Mapping[str, str] | None = None,
+    run_ids: Sequence[str] | None = None,
 ) -> list[Outcome]:
     """Write a folder per scenario (and ``comparison/`` for two or more) under ``out``.
 
@@ -217,6 +218,8 @@ def write_reports(
     (:mod:`simulator.outputs.incremental`); they are computed for the comparison but not written again. Every
     manifest records what its folder was built from; ``shared``: the hashes of the seeds files taken before the
     scenarios were loaded (:func:`~simulator.outputs.incremental.shared_hashes`; by default they are taken here).
+    ``run_ids``: every scenario of the run, those left out of ``scenarios`` because their folders and the comparison
+    are up to date included: they set each folder's colour (by default the ids of ``scenarios``).
     """
     formats = chart_formats(formats)
     check_names(scenarios, compare)
@@ -224,7 +227,7 @@ def write_reports(
     refuse_foreign(out, [scenario.id for scenario in scenarios] + ([COMPARISON] if compare else []))
     if draws and seed is None:
         seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]
-    colours = scenario_colours([scenario.id for scenario in scenarios])
+    colours = scenario_colours(list(run_ids) if run_ids is not None else [scenario.id for scenario in scenarios])
     stamp = run_stamp()
     # before the data are read: a file replaced meanwhile makes the next run rebuild
     shared = dict(shared) if shared is not None else shared_hashes()
@@ -234,7 +237,7 @@ def write_reports(
     with locked(out):
         try:
             remove_leftovers(out, [scenario.id for scenario in scenarios] + [COMPARISON])
-            options = Options(draws, seed if draws else None, formats, reference)
+            options = Options(draws, seed if draws else None, formats, reference)  # the reference: comparison only
             outcomes = _write(
                 reports, failures, out, colours, compare, stamp, workers, progress, reference, options, current, shared
             )
@@ -266,7 +269,7 @@ def _write(
     try:
         for report in reports:
             record = scenario_record(
-                options,
+                options.for_scenario(),
                 [report.result.scenario, report.baseline.scenario],
                 load_facts(),
                 load_sources(),
