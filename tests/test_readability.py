@@ -166,6 +166,27 @@ def test_at_a_glance_is_three_sentences_and_three_numbers_from_the_result():
     assert "below the path without the 2025 tariffs" in glance.sentences[0]
 
 
+def test_at_a_glance_leads_with_the_census_totals_of_a_year_census_has_published():
+    """A horizon ending with 2025 gave the model's deficit as the year's ('The US has a deficit of $193.1bn'), with
+    Census's $202.1bn one line below (analyst review)."""
+    short = scenario_from_data(
+        {"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2025-12-31"}}, "short"
+    )
+    base = scenario_from_data(
+        {"extends": "baseline-2024", "horizon": {"start": "2024-01-01", "end": "2025-12-31"}}, "base"
+    )
+    history = observed()
+    table = key_numbers(run(short), run(base), history)
+    glance = scenario_glance(table)
+    imports, balance = float(np.sum(history.year(2025).imports)), float(np.sum(history.year(2025).balance))
+    assert glance.figures[0].value == money(imports) and glance.figures[0].caption.endswith("in 2025 (Census)")
+    assert glance.figures[1].value == money(balance) == "−$202.1bn"
+    assert glance.sentences[0].startswith(f"In 2025, US imports from China were {money(imports)} (Census); the model")
+    assert glance.sentences[1].startswith("The US had a deficit of $202.1bn with China in 2025 (Census; the model: ")
+    assert glance.sentences[1].endswith("against a deficit of $295.5bn in 2024 (Census).")
+    assert money(float(table["balance"][-1])) in glance.sentences[1]
+
+
 def test_a_comparison_glance_names_every_scenario_that_ties_at_an_end_of_the_range():
     """Scenarios alike to the tenth of a billion a reader sees are all named, in the run's order; none is picked by
     its title."""

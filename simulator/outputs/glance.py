@@ -47,7 +47,8 @@ def _balance_words(value: float) -> str:
 
 def scenario_glance(table: dict[str, np.ndarray]) -> Glance:
     """The imports, the balance and the tariffs of one scenario in its last whole year, against the path without the
-    2025 tariffs and against 2024."""
+    2025 tariffs and against 2024; a year Census has published in full is told by its Census totals, with the model's
+    figure beside them."""
     at = headline_year(table)
     year: int | str = int(table["year"][at])
     if int(table["days"][at]) != whole_year_days(int(year)):  # no year is whole: say how much of it is counted
@@ -58,29 +59,43 @@ def scenario_glance(table: dict[str, np.ndarray]) -> Glance:
     share = f" ({number(abs(change) / without * 100, 0)}%)" if without > 0 else ""
     # a year Census has not published is the model's projection, and the sentences say so
     projected = int(table["status"][at]) == 0
-    first = (
-        f"In {year}, the model {'projects' if projected else 'puts'} US imports from China at {money(imports)}, "
-        f"{money(abs(change))}{share} {direction} the path without the 2025 tariffs."
-    )
+    recorded = {name: float(table[f"{name}_census"][at]) for name in ("imports", "balance")}
+    observed = not any(np.isnan(value) for value in recorded.values())  # the whole year published: its totals lead
+    if observed:
+        first = (
+            f"In {year}, US imports from China were {money(recorded['imports'])} (Census); the model puts them at "
+            f"{money(imports)}, {money(abs(change))}{share} {direction} the path without the 2025 tariffs."
+        )
+    else:
+        first = (
+            f"In {year}, the model {'projects' if projected else 'puts'} US imports from China at {money(imports)}, "
+            f"{money(abs(change))}{share} {direction} the path without the 2025 tariffs."
+        )
     balance = float(table["balance"][at])
     census = [
         (int(table["year"][index]), float(table["balance_census"][index]))
         for index in range(len(table["year"]))
-        if not np.isnan(table["balance_census"][index])
+        if not np.isnan(table["balance_census"][index]) and index != at
     ]
-    second = f"The US {'would have' if projected else 'has'} {_balance_words(balance)} with China in {year}"
+    if observed:
+        second = f"The US had {_balance_words(recorded['balance'])} with China in {year} (Census; the model: "
+        second += f"{money(balance)})"
+    else:
+        second = f"The US {'would have' if projected else 'has'} {_balance_words(balance)} with China in {year}"
     second += f", against {_balance_words(census[0][1])} in {census[0][0]} (Census)." if census else "."
     us_rate, china_rate = float(table["us_rate"][at]), float(table["china_rate"][at])
+    collect = "would collect" if projected else "collect"
     third = (
         f"US tariffs on Chinese goods average {number(us_rate, 0)}% in {year} (China's on US goods "
-        f"{number(china_rate, 0)}%), and US customs {'would collect' if projected else 'collect'} "
+        f"{number(china_rate, 0)}%), and {'the model has US customs collect' if observed else f'US customs {collect}'} "
         f"{money(float(table['us_revenue'][at]))} on them."
     )
+    label = " (Census)" if observed else ""
     return Glance(
         (first, second, third),
         (
-            Figure(money(imports), f"US imports from China in {year}"),
-            Figure(money(balance), f"US balance with China in {year}"),
+            Figure(money(recorded["imports"] if observed else imports), f"US imports from China in {year}{label}"),
+            Figure(money(recorded["balance"] if observed else balance), f"US balance with China in {year}{label}"),
             Figure(f"{number(us_rate, 1)}%", f"average US tariff on Chinese goods in {year}"),
         ),
     )
