@@ -170,6 +170,9 @@ def test_a_what_ifs_folder_and_the_comparison_give_its_effect_with_the_range(tmp
     assert "Its effect on the same draws as the scenario it extends" in deal_part and "| 2027 |" in deal_part
     html = (folders["comparison"] / "index.html").read_text(encoding="utf-8")
     assert html.count("Its effect on the same draws") == 1
+    # its header said "point projections" only, though the page gives ranges from draws (analyst review)
+    runs = "point projections, with 200 Monte Carlo draws per scenario for the ranges of the what-ifs' effects (seed 4)"
+    assert runs in comparison.splitlines()[2] and html.count(runs.replace("'", "&#39;")) == 1
 
 
 def test_the_draws_of_a_short_what_if_and_a_long_parent_are_sliced_by_the_longer_grid(monkeypatch):

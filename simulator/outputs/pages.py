@@ -660,6 +660,7 @@ def comparison_context(
         "start": min(result.scenario.start for result in results),
         "end": max(result.scenario.end for result in results),
         "same_horizon": len({(result.scenario.start, result.scenario.end) for result in results}) == 1,
+        "runs": _runs(results),
         "calibration": calibration,
         "charts": list(charts),
         "differences": changed,
@@ -669,6 +670,17 @@ def comparison_context(
         "file_names": list(files),
         "notes": notes,
     }
+
+
+def _runs(results) -> str:
+    """What the comparison's figures are: point projections, and the draws behind the effects' ranges if any."""
+    drawn = [result for result in results if result.uncertainty is not None]
+    if not drawn:
+        return "point projections"
+    return (
+        f"point projections, with {drawn[0].draws:,} Monte Carlo draws per scenario for the ranges of the what-ifs' "
+        f"effects (seed {drawn[0].seed})"
+    )
 
 
 @functools.cache
