@@ -470,8 +470,9 @@ def test_the_forecast_skill_is_read_out_in_words_under_its_table(reports):
     assert reading == (
         "For US imports the model's error is below both rules' 1 to 3 months ahead; last month's value does better 4 "
         "to 6 months ahead. For US exports the model's error is below both rules' 1, 2, 5 and 6 months ahead; last "
-        "month's value does better 3 and 4 months ahead. Over all 78 months held out, the 90% ranges held 83% of "
-        "them and the 50% ranges 38%: the ranges are narrower than they should be. Each row rests on 4 to 9 months, "
+        "month's value does better 3 and 4 months ahead. Over all 78 forecasts of the 9 months held out (each "
+        "month's two flows, from up to six origins), the 90% ranges held 83% and the 50% ranges 38%: the ranges are "
+        "narrower than they should be. Each row rests on 4 to 9 months, "
         "so a few large misses move it a lot."
     )
     page = (reports / "documented-2025" / "index.html").read_text(encoding="utf-8")

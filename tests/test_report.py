@@ -212,7 +212,7 @@ def test_comparison_folder(reports):
     assert (november["before"], november["after"]) == ("10%", "no step on this date; 20% in force")
     hostile = differences[differences["scenario"] == "hostile"]
     assert list(hostile["input"]) == ["short-run elasticity", "pass-through of duties to prices"]
-    estimated = f"{load_estimates().value('short_run_elasticity'):.4g}".replace("-", "−")
+    estimated = f"{load_estimates().value('short_run_elasticity'):.3g}".replace("-", "−")
     assert (hostile.iloc[0]["before"], hostile.iloc[0]["after"]) == (
         f"{estimated} (estimated from the monthly record)",
         "−1",
@@ -401,7 +401,7 @@ def test_a_scenario_that_sets_fitted_parameters_is_told_its_fit_and_score_are_no
     (written,) = write_reports([own], tmp_path, baseline, compare=False)
     page = (written.path / "summary.md").read_text(encoding="utf-8")
     assert "this scenario sets its own short-run elasticity and pass-through of duties to prices: the errors" in page
-    assert "this scenario's own short-run elasticity and pass-through of duties to prices were not scored" in page
+    assert "the values this scenario gives for short-run elasticity and pass-through of duties to prices were not scored" in page
     assert "this shows how closely the model can follow them" not in page
     (plain_run,) = write_reports([load_scenario("documented-2025")], tmp_path / "plain", baseline, compare=False)
     text = (plain_run.path / "summary.md").read_text(encoding="utf-8")

@@ -239,15 +239,17 @@ def skill_reading(forecasts) -> str:
         sentences.append(text + ".")
     held90, held50 = coverage(forecasts, 90), coverage(forecasts, 50)
     if not math.isnan(held90):
-        months = sum(1 for item in forecasts if item.variant == FULL and item.low50 is not None)
+        scored = [item for item in forecasts if item.variant == FULL and item.low50 is not None]
+        months = len({item.month for item in scored})
         judgement = (
             "narrower than they should be"
             if held90 < 85 or held50 < 40
             else ("wider than they should be" if held90 > 95 or held50 > 60 else "about as wide as they should be")
         )
         sentences.append(
-            f"Over all {months} months held out, the 90% ranges held {format_number(held90, 0)}% of them and the 50% "
-            f"ranges {format_number(held50, 0)}%: the ranges are {judgement}."
+            f"Over all {len(scored)} forecasts of the {months} months held out (each month's two flows, from up to "
+            f"six origins), the 90% ranges held {format_number(held90, 0)}% and the 50% ranges "
+            f"{format_number(held50, 0)}%: the ranges are {judgement}."
         )
     counts = [score.count for (variant, _, _), score in found.items() if variant == FULL]
     if counts:

@@ -57,9 +57,10 @@ def _cited(*values: Any) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _number(value: float) -> str:
-    """An input as its file wrote it, to four significant digits, with a true minus sign."""
-    return f"{value:,.4g}".replace("-", MINUS)
+def _number(value: float, digits: int = 4) -> str:
+    """An input as its file wrote it, to four significant digits (an estimate to the three its interval warrants),
+    with a true minus sign."""
+    return f"{value:,.{digits}g}".replace("-", MINUS)
 
 
 def day(date) -> str:
@@ -203,7 +204,7 @@ def inputs(scenario: Scenario) -> list[Input]:
                 "Model parameters",
                 f"parameters.{name}",
                 spec.label if spec is not None else name.replace("_", " "),
-                f"{_number(value.value)}{unit}{note}",
+                f"{_number(value.value, 3 if estimated else 4)}{unit}{note}",
                 _cited(value),
             )
         )

@@ -102,7 +102,8 @@ def skill_table(forecasts: list[Forecast]) -> str:
             )
     lines.append("")
     lines.append(
-        f"Over all {sum(1 for f in forecasts if f.variant == FULL)} held-out months, the 50% ranges cover "
+        f"Over all {sum(1 for f in forecasts if f.variant == FULL)} forecasts of the "
+        f"{len({f.month for f in forecasts if f.variant == FULL})} held-out months, the 50% ranges cover "
         f"{coverage(forecasts, 50):.0f}% and the 90% ranges {coverage(forecasts, 90):.0f}%. Bold: the model beats "
         "both benchmarks."
     )

@@ -94,7 +94,7 @@ def tornado(scenario: Scenario, variable: str = "us_trade_balance_with_china", y
         always = tuple(decision.most(scenario.end) if position == index else 0 for position in range(len(decisions)))
         swings.append(
             Swing(
-                f"renewal of the truce from {decision.start:%d %b %Y}",
+                f"renewal of the truce from {decision.start.day} {decision.start:%b %Y}",
                 "never",
                 "always",
                 value(central, policy.get(never)),
