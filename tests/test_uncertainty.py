@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.api import run, scenario_from_data
+from simulator.api import load_scenario, run, scenario_from_data
 from simulator.inputs.distributions import Distribution, normal_quantile
 from simulator.inputs.parameters import PARAMETERS
 from simulator.model.variables import VARIABLES
@@ -512,3 +512,24 @@ def test_workers_ended_before_their_initializer_still_die():
         [sys.executable, "-c", TERMINATED_BEFORE_INITIALIZER], capture_output=True, text=True, timeout=60
     )
     assert done.stdout.strip() == "interrupted []", done.stderr
+
+
+def test_the_spread_table_leaves_out_the_years_census_has_published(tmp_path):
+    """2025 showed a range of $296.5–324.3bn of imports under 'Uncertainty', though Census recorded $308.4bn: the
+    draws differ there only in how the model fits the record (analyst review)."""
+    from simulator.outputs.report import write_reports
+
+    baseline = load_scenario("baseline-2024")
+    short = scenario_from_data(
+        {"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2025-12-31"}}, "short"
+    )
+    write_reports([load_scenario("documented-2025"), short], tmp_path, baseline, draws=50, seed=1)
+    page = (tmp_path / "documented-2025" / "summary.md").read_text(encoding="utf-8")
+    spread = page.split("## Uncertainty over 50 Monte Carlo draws")[1].split("##")[0]
+    assert "from 2026 on: the years Census has published in full (2024 and 2025) are left out" in spread
+    assert [line.split("|")[1].strip() for line in spread.splitlines() if line.startswith("| 20")] == ["2026", "2027"]
+    # a horizon of recorded years only: every year is shown, and no year is said to be left out
+    page = (tmp_path / "short" / "summary.md").read_text(encoding="utf-8")
+    spread = page.split("## Uncertainty over 50 Monte Carlo draws")[1].split("##")[0]
+    assert "left out" not in spread
+    assert [line.split("|")[1].strip() for line in spread.splitlines() if line.startswith("| 20")] == ["2024", "2025"]

@@ -88,6 +88,12 @@ def key_numbers(result: Result, baseline: Result, history: Observed | None = Non
     return table
 
 
+def recorded_years(table: dict[str, np.ndarray]) -> list[int]:
+    """The years of ``table`` whose Census totals it holds: published in full, and whole in the horizon."""
+    totals = zip(table["year"], table["imports_census"], strict=True)
+    return [int(year) for year, value in totals if not np.isnan(value)]
+
+
 def whole_year_days(year: int) -> int:
     """Days in a calendar year."""
     return 366 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 365

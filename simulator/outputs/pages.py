@@ -16,7 +16,7 @@ import datetime as dt
 import functools
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,7 +33,7 @@ from simulator.model.observed import Observed
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths
 from simulator.outputs.glance import comparison_glance, scenario_glance
-from simulator.outputs.key_numbers import COLUMNS, heading
+from simulator.outputs.key_numbers import COLUMNS, heading, recorded_years
 from simulator.outputs.provenance import (
     CALIBRATION_FACTS,
     Notes,
@@ -283,12 +283,18 @@ SPREAD_HEADINGS = {
 }
 
 
-def spread_rows(result: Result) -> list[dict[str, str]]:
-    """Per year: the 5th, 50th and 95th percentile of imports and of the balance over the draws [USD bn]."""
+def spread_rows(result: Result, recorded: Collection[int] = ()) -> list[dict[str, str]]:
+    """Per year: the 5th, 50th and 95th percentile of imports and of the balance over the draws [USD bn]; the
+    ``recorded`` years (Census has published the whole year) are left out: the draws spread only the model's fit to
+    them, which is no uncertainty about what happened."""
     stamps, values = result.periods["annual"]
     levels = list(result.quantiles)
     rows = []
+    # a horizon of recorded years only keeps them all: the table would be empty
+    recorded = () if all(int(str(period)[:4]) in recorded for period in stamps) else recorded
     for index, period in enumerate(stamps):
+        if int(str(period)[:4]) in recorded:
+            continue
         row = {"year": str(period)}
         for variable, short in (("us_imports_from_china", "imports"), ("us_trade_balance_with_china", "balance")):
             for level in (5, 50, 95):
@@ -401,6 +407,7 @@ def scenario_context(
     parent = scenario.extended
     changes = change_rows(scenario, parent, notes) if parent is not None else None
     record = _record(scenario, table, paths, history, notes)
+    shown = {row["year"] for row in spread or []}
     sections: dict[str, list[dict[str, Any]]] = {}
     for row in inputs(scenario):
         sections.setdefault(row.section, []).append(
@@ -451,6 +458,9 @@ def scenario_context(
         "seed": result.seed if result is not None else None,
         "draws_note": draws_note(result) if result is not None else "",
         "spread_rows": spread or [],
+        # the years the table leaves out (see spread_rows), where it leaves any
+        "spread_recorded": listed([str(year) for year in recorded_years(table) if spread and str(year) not in shown]),
+        "spread_first": spread[0]["year"] if spread else "",
         "spread_columns": SPREAD_COLUMNS,
         "spread_headings": SPREAD_HEADINGS,
         "effect_rows": effect_rows(result) if result is not None else [],

@@ -81,7 +81,7 @@ from simulator.outputs.folders import (
     staging_folder,
 )
 from simulator.outputs.incremental import Options, chart_formats, scenario_record, shared_hashes
-from simulator.outputs.key_numbers import key_csv_frame, key_numbers
+from simulator.outputs.key_numbers import key_csv_frame, key_numbers, recorded_years
 from simulator.outputs.layout import FORMATS, save
 from simulator.outputs.pages import (
     comparison_context,
@@ -819,7 +819,7 @@ def _context(item: Staged, stamp: dict[str, str], pictures: Sequence, files: Seq
             report.colour,
             stamp,
             result,
-            spread_rows(result) if result.uncertainty else None,
+            spread_rows(result, recorded_years(report.table)) if result.uncertainty else None,
             report.charts.paths,
             report.charts.observed,
             report.charts.skill,
