@@ -276,3 +276,39 @@ def test_a_what_if_that_moves_none_of_the_tables_outputs_says_so(tmp_path):
 def test_monte_carlo_refuses_a_count_of_draws_it_cannot_run(draws):
     with pytest.raises(ValueError, match="monte_carlo needs a whole number of draws, 1 or more"):
         monte_carlo(load_scenario("deal"), draws, seed=1)
+
+
+def test_a_what_ifs_point_run_gives_its_effect_by_year_on_the_page_and_in_the_book(tmp_path):
+    """A point run of a what-if listed the inputs it changes but no effect: a reader had to run the parent beside it,
+    or draws, to learn what the change does (analyst review)."""
+    import pypdf
+
+    from simulator.outputs.report import write_reports
+
+    raise_duty = {"forced_labour": {"path": [{"date": "2027-03-01", "rate": "25%"}]}}
+    step = scenario_from_data(
+        {
+            "title": "What if: a forced-labour duty of 25% in 2027",
+            "extends": "documented-2025",
+            "tariffs": {"us_on_china": {"measures": raise_duty}},
+        },
+        "step",
+    )
+    (outcome,) = write_reports([step], tmp_path, load_scenario("baseline-2024"), compare=False)
+    mine, parent = run(step).annual, run("documented-2025").annual
+    change = mine.loc["2027-01-01", "us_imports_from_china"] - parent.loc["2027-01-01", "us_imports_from_china"]
+    assert change < -10  # a higher duty: fewer imports
+    shown = f"−{abs(change):.1f}"
+    page = (outcome.path / "summary.md").read_text(encoding="utf-8")
+    part = page.split("## What this what-if changes")[1].split("## Legal")[0]
+    assert "Its effect in the point projection, both scenarios over this what-if's days" in part
+    assert f"| 2027 | {shown} |" in part and "| 2026 |" not in part  # no change before the step: no row
+    html = (outcome.path / "index.html").read_text(encoding="utf-8")
+    assert html.count("Its effect in the point projection") == 1
+    # units in brackets never break: the book writes their spaces as no-break spaces
+    pages = [page.extract_text().replace("\xa0", " ") for page in pypdf.PdfReader(outcome.path / "chartbook.pdf").pages]
+    (changes,) = [page for page in pages if "in the point projection [USD bn per year]" in page]
+    assert changes.startswith("What this what-if changes") and shown.replace("−", "-") in changes
+    baseline = load_scenario("baseline-2024")
+    (drawn,) = write_reports([step], tmp_path / "drawn", baseline, compare=False, draws=40, seed=1)
+    assert "Its effect in the point projection" not in (drawn.path / "summary.md").read_text(encoding="utf-8")

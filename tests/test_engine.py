@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.api import run, scenario_from_data
+from simulator.api import run, scenario_from_data, tariff_paths
 from simulator.inputs.parameters import PARAMETERS, default_parameters
 from simulator.inputs.scenario import PathEntry
 from simulator.model import trade
@@ -479,3 +479,27 @@ def test_a_renewal_cut_short_by_the_end_of_its_authority_cannot_act_and_the_othe
     point = run(ruled).annual.loc["2027-01-01", "china_effective_tariff_on_us"]  # snapped back, as written
     assert rate_2027.loc[95] == pytest.approx(point)  # draws that do not renew ...
     assert rate_2027.loc[5] < point - 10  # ... and draws that do: China's side is still drawn
+
+
+def test_a_truce_renewed_with_certainty_runs_on_renewed_in_every_run():
+    """A window with a 100% renewal chance snapped back in the point projection, so the key numbers showed the lapse
+    the scenario rules out (China at 44.2% in 2027), while every draw renewed it (analyst review)."""
+    horizon = {"start": "2024-01-01", "end": "2028-12-31"}
+
+    def scenario(chance: str):
+        window = {"date": "2027-07-01", "rate": "10%", "days": 90, "then": "34%", "renewal": {"probability": chance}}
+        path = [{"date": "2027-04-01", "rate": "34%"}, window]
+        tariffs = {"china_on_us": {"measures": {"reciprocal": {"path": path}}}}
+        return scenario_from_data(
+            {"title": "Renewed", "extends": "documented-2025", "horizon": horizon, "tariffs": tariffs}, "renewed"
+        )
+
+    sure, likely = scenario("100%"), scenario("99%")
+    column = "china_additional_tariff_on_us"
+    assert tariff_paths(sure).loc["2027-09-29":, column].eq(10).all()  # renewed to the horizon's end
+    assert tariff_paths(likely).loc["2027-09-29", column] == 34  # as written: only draws renew it
+    assert renewal_decisions(sure) == [] and len(renewal_decisions(likely)) == 1
+    point = run(sure).annual.loc["2028-01-01", "china_effective_tariff_on_us"]
+    drawn = run(sure, draws=50, seed=3).annual.xs("2028-01-01", level="date")["china_effective_tariff_on_us"]
+    assert drawn.min() == drawn.max() == pytest.approx(point)
+    assert point < run(likely).annual.loc["2028-01-01", "china_effective_tariff_on_us"] - 15

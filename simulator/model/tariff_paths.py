@@ -18,7 +18,7 @@ import pandas as pd
 
 from simulator.inputs.authorities import authorities_of
 from simulator.inputs.scenario import DIRECTIONS, Direction, Scenario
-from simulator.model.timeline import Change, Schedule, measure_schedule
+from simulator.model.timeline import Change, Schedule, measure_schedule, with_certain_renewals
 
 DAY = np.timedelta64(1, "D")
 
@@ -277,7 +277,9 @@ def refund_plans(side: Direction, days: np.ndarray) -> tuple[RefundPlan, ...]:
 
 
 def tariff_arrays(scenario: Scenario) -> TariffPaths:
-    """Daily rates of every measure over the horizon, the headline rates and the effective rates by authority."""
+    """Daily rates of every measure over the horizon, the headline rates and the effective rates by authority; a
+    window renewed with certainty runs on renewed (see :func:`~simulator.model.timeline.with_certain_renewals`)."""
+    scenario = with_certain_renewals(scenario)
     days = day_grid(scenario.start, scenario.end)
     sides = {direction: direction_rates(scenario.tariffs[direction], direction, days) for direction in DIRECTIONS}
     return TariffPaths(

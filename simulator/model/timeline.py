@@ -18,10 +18,12 @@ scenarios/README.md); the daily arrays, truce renewals and the reports' wording 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
 
+from simulator.inputs.quantities import Number
 from simulator.inputs.scenario import DIRECTIONS, REVERT, Direction, Measure, PathEntry, Scenario
 
 
@@ -164,7 +166,44 @@ def _renewable_windows(scenario: Scenario) -> list[tuple[str, Measure, Window]]:
 
 
 def renewal_decisions(scenario: Scenario) -> list[RenewalDecision]:
-    """Renewal decisions that can act: windows with a renewal probability that run their course inside the horizon.
+    """Renewal decisions that can act: windows with a renewal probability below 100% that run their course inside the
+    horizon. A window renewed with certainty is no decision: every run renews it (:func:`with_certain_renewals`)."""
+    return [decision for decision in _decisions(scenario) if decision.probability < 1.0]
+
+
+def with_certain_renewals(scenario: Scenario) -> Scenario:
+    """The scenario with each window whose renewal probability is 100% renewed as often as the horizon allows: a
+    certainty, which a point projection follows as the draws do (its headline once showed the lapse the scenario
+    rules out)."""
+    certain = certain_renewals(scenario)
+    return renewed(scenario, certain, tuple(decision.most(scenario.end) for decision in certain))
+
+
+def certain_renewals(scenario: Scenario) -> list[RenewalDecision]:
+    """The windows renewed with certainty (probability 100%) that run their course inside the horizon."""
+    return [decision for decision in _decisions(scenario) if decision.probability >= 1.0]
+
+
+def renewed(scenario: Scenario, decisions: list[RenewalDecision], counts: tuple[int, ...]) -> Scenario:
+    """The scenario with each decision's windows lengthened by its renewals."""
+    tariffs = dict(scenario.tariffs)
+    for decision, renewals in zip(decisions, counts, strict=True):
+        if not renewals:
+            continue
+        for direction, name, index in decision.entries:
+            side = tariffs[direction]
+            measure = side.measures[name]
+            entries = list(measure.entries)
+            days = entries[index].days.value + renewals * decision.length  # type: ignore[union-attr]
+            entries[index] = entries[index].model_copy(update={"days": Number(days, None)})
+            measures = dict(side.measures)
+            measures[name] = dataclasses.replace(measure, entries=tuple(entries))
+            tariffs[direction] = dataclasses.replace(side, measures=measures)
+    return dataclasses.replace(scenario, tariffs=tariffs)
+
+
+def _decisions(scenario: Scenario) -> list[RenewalDecision]:
+    """Windows with a renewal probability that run their course inside the horizon, whatever the probability.
 
     Windows with the same start, length and renewal terms are one decision; a window that is cut short (see
     :func:`ignored_renewals`) is left out of it, so the other side's window of the same truce is still renewed.

@@ -350,12 +350,50 @@ def effect_rows(result: Result) -> list[dict[str, str]]:
 
 EFFECT_LABELS = {"imports": "Imports", "balance": "Balance", "duties": "US net duties"}
 """How the chart book's effect table names each of :data:`EFFECT_VARIABLES`."""
+POINT_EFFECT_COLUMNS = ("year", *(short for _, short in EFFECT_VARIABLES))
+POINT_EFFECT_HEADINGS = {"year": "Year", **EFFECT_LABELS}
 
 
-def effect_tables(result: Result, years_per_table: int) -> tuple[Table, ...]:
+def point_effect_rows(result: Result, parent: Result | None) -> list[dict[str, str]]:
+    """Per year in which a what-if's point projection differs from ``parent``'s (the scenario it extends, run over
+    the same days) in any of :data:`EFFECT_VARIABLES`: the change [USD bn]; none without a parent."""
+    if parent is None:
+        return []
+    stamps, mine = result.aggregate("annual")
+    theirs_stamps, theirs = parent.aggregate("annual")
+    if not np.array_equal(stamps, theirs_stamps):  # not the same days: nothing to set against each other
+        return []
+    rows = []
+    for index, period in enumerate(stamps):
+        changes = {short: float(mine[name][index] - theirs[name][index]) for name, short in EFFECT_VARIABLES}
+        if all(abs(change) <= ZERO_EFFECT for change in changes.values()):
+            continue
+        rows.append(
+            {"year": str(period), **{short: number(change, "USD bn", signed=True) for short, change in changes.items()}}
+        )
+    return rows
+
+
+def effect_tables(
+    result: Result, years_per_table: int, point: Sequence[dict[str, str]] = (), parent_title: str = ""
+) -> tuple[Table, ...]:
     """The what-if's effect as the chart book shows it, years across, ``years_per_table`` to a table: per output of
-    :data:`EFFECT_VARIABLES` the median and the 5th and 95th percentiles over paired draws [USD bn per year] (none
-    without such draws)."""
+    :data:`EFFECT_VARIABLES` the median and the 5th and 95th percentiles over paired draws [USD bn per year]; without
+    such draws the change in the point projection against ``parent_title`` (``point``: :func:`point_effect_rows`)."""
+    if result.uncertainty is None and point:
+        title = f"The change against “{parent_title}” in the point projection [USD bn per year]"
+        return tuple(
+            Table(
+                title,
+                tuple(row["year"] for row in point[start : start + years_per_table]),
+                ("",) * len(point[start : start + years_per_table]),
+                tuple(
+                    Row(EFFECT_LABELS[short], tuple(row[short] for row in point[start : start + years_per_table]))
+                    for _, short in EFFECT_VARIABLES
+                ),
+            )
+            for start in range(0, len(point), years_per_table)
+        )
     found = effect_rows(result)
     title = f"The change against “{result.uncertainty.effects.title}” [USD bn per year]" if found else ""  # type: ignore[union-attr]
     tables = []
@@ -400,8 +438,10 @@ def scenario_context(
     paths: TariffPaths | None = None,
     history: Observed | None = None,
     skill=None,
+    parent_result: Result | None = None,
 ) -> dict[str, Any]:
-    """Everything the scenario templates show; footnotes are numbered in reading order."""
+    """Everything the scenario templates show; footnotes are numbered in reading order. ``parent_result``: the
+    scenario a what-if extends, projected over its days (its point effect)."""
     notes = Notes()
     calibration = notes.cite(CALIBRATION_FACTS)
     parent = scenario.extended
@@ -464,6 +504,9 @@ def scenario_context(
         "spread_columns": SPREAD_COLUMNS,
         "spread_headings": SPREAD_HEADINGS,
         "effect_rows": effect_rows(result) if result is not None else [],
+        "point_effect_rows": point_effect_rows(result, parent_result) if result is not None else [],
+        "point_effect_columns": POINT_EFFECT_COLUMNS,
+        "point_effect_headings": POINT_EFFECT_HEADINGS,
         "effect_columns": EFFECT_COLUMNS,
         "effect_headings": EFFECT_HEADINGS,
         "effect_horizon_note": effect_horizon_note(scenario),
@@ -528,7 +571,7 @@ def renewal_note(scenario) -> str:
         for side in scenario.tariffs.values()
         for measure in side.measures.values()
         for entry in measure.entries
-        if entry.renewal is not None
+        if entry.renewal is not None and entry.renewal.probability.value < 100  # a certain one runs on renewed here
     }
     if not chances:
         return ""

@@ -84,7 +84,10 @@ def entry_text(entry: PathEntry, prior: float, skipped: str = "") -> str:
         follow = entry.follow_up
         after = f"back to {_number(prior)}%" if follow is REVERT else f"{_number(follow.value)}%"  # type: ignore[union-attr]
         text += f" for {int(entry.days.value)} days, then {after}"
-        if entry.renewal is not None:
+        if entry.renewal is not None and entry.renewal.probability.value >= 100:
+            length = int((entry.renewal.days or entry.days).value)
+            text += f"; renewed for {length} days at a time, with certainty: it runs on renewed in every run"
+        elif entry.renewal is not None:
             length = int((entry.renewal.days or entry.days).value)
             text += (
                 f"; renewed for {length} days at a time with probability "
@@ -430,7 +433,7 @@ def draws_note(result: Result) -> str:
         verb = "stay at the values" if len(held) > 1 else "stays at the value"
         text += f" {_capital(listed(held, serial=True))} {verb} the fit assumed."
     policy = "; ".join(decision.describe() for decision in outcome.decisions)
-    text += f" Truce renewals drawn too: {policy}." if policy else " Every truce ends as written: none may be renewed."
+    text += f" Truce renewals drawn too: {policy}." if policy else " No truce is renewed at random."
     ignored = ignored_renewals(scenario)
     text += f" Renewal ignored: {'; '.join(ignored)}." if ignored else ""
     return text + (

@@ -23,6 +23,7 @@ a failure of the output folder itself (not a folder, read-only, full disk) ends 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import os
 import shutil
@@ -136,6 +137,8 @@ class ScenarioReport:
     table: dict[str, np.ndarray]
     charts: ScenarioChartInputs
     colour: str
+    parent: Result | None = None
+    """A what-if's parent projected over the same days, for its effect in a point run (None otherwise)."""
 
     @property
     def name(self) -> str:
@@ -335,9 +338,16 @@ def compute(
 
 def _report(result: Result, baseline: Scenario, colour: str) -> ScenarioReport:
     _check_finite(result)
-    reference = point_projection(counterfactual(baseline, result.scenario))
+    scenario = result.scenario
+    reference = point_projection(counterfactual(baseline, scenario))
     charts = scenario_chart_inputs(result)
-    return ScenarioReport(result, reference, key_numbers(result, reference, charts.observed), charts, colour)
+    table = key_numbers(result, reference, charts.observed)
+    # a draws run gives the effect over paired draws instead
+    extended = scenario.extended if result.uncertainty is None else None
+    parent = None
+    if extended is not None:
+        parent = point_projection(dataclasses.replace(extended, start=scenario.start, end=scenario.end))
+    return ScenarioReport(result, reference, table, charts, colour, parent)
 
 
 def _check_finite(result: Result) -> None:
@@ -823,6 +833,7 @@ def _context(item: Staged, stamp: dict[str, str], pictures: Sequence, files: Seq
             report.charts.paths,
             report.charts.observed,
             report.charts.skill,
+            report.parent,
         )
         pages, results = ("summary.md.j2", "scenario.html.j2"), [result]
     else:
@@ -925,9 +936,14 @@ def _book_changes(result: Result, context: dict) -> Changes | None:
         f"{row['section']}: {row['name']}: {row['after'] or '(not set)'} (was: {row['before'] or '(not set)'})"
         for row in context["changes"]
     )
-    effects = effect_tables(result, EFFECT_YEARS)
+    effects = effect_tables(result, EFFECT_YEARS, context["point_effect_rows"], context["parent_title"])
     note = ""
-    if effects:
+    if effects and result.uncertainty is None:
+        note = (
+            "The change in the point projection, both scenarios over this what-if's days; years in which it changes "
+            "none of these are left out. A run with Monte Carlo draws gives its range."
+        )
+    elif effects:
         note = (
             f"Both scenarios were run on the same {result.draws:,} draws (the same parameters, truce renewals and "
             "monthly swings), so these percentiles are the range of this what-if's own effect; years in which it "

@@ -18,7 +18,7 @@ from simulator.inputs.authorities import AUTHORITIES, authorities_of
 from simulator.inputs.parameters import PARAMETERS
 from simulator.inputs.scenario import DIRECTIONS
 from simulator.model.projection import point_parameters
-from simulator.model.timeline import renewal_decisions, windows
+from simulator.model.timeline import certain_renewals, renewal_decisions, windows
 from simulator.outputs.chart_inputs import ScenarioChartInputs
 from simulator.outputs.chart_parts import (
     AUTHORITY_COLOURS,
@@ -72,6 +72,8 @@ def tariff_chart(inputs: ScenarioChartInputs) -> Figure:
     labels += ["suspension window (truce) of either side; overlapping windows shown as one"] if spans else []
     policy = "; ".join(decision.describe() for decision in renewal_decisions(scenario))
     note = f"The path as written. In Monte Carlo draws {policy}." if policy else ""
+    if certain_renewals(scenario):
+        note = f"The path as written, with each truce renewed for certain running on renewed. {note}".strip()
     layout = frame(
         f"Additional tariffs: {scenario.title}",
         scenario.start,

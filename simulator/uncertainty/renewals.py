@@ -7,17 +7,15 @@ renewals per decision, and the few distinct tariff paths are built once and shar
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import math
 from collections.abc import Sequence
 
 import numpy as np
 
-from simulator.inputs.quantities import Number
 from simulator.inputs.scenario import Scenario
 from simulator.model.tariff_paths import TariffPaths, tariff_arrays
-from simulator.model.timeline import RenewalDecision
+from simulator.model.timeline import RenewalDecision, renewed
 
 
 def draw_renewals(
@@ -38,24 +36,6 @@ def draw_renewals(
         elif p > 0.0:
             counts[:, column] = np.minimum(np.floor(np.log(u) / math.log(p)).astype(int), most)
     return counts
-
-
-def renewed(scenario: Scenario, decisions: list[RenewalDecision], counts: tuple[int, ...]) -> Scenario:
-    """The scenario with each decision's windows lengthened by its renewals."""
-    tariffs = dict(scenario.tariffs)
-    for decision, renewals in zip(decisions, counts, strict=True):
-        if not renewals:
-            continue
-        for direction, name, index in decision.entries:
-            side = tariffs[direction]
-            measure = side.measures[name]
-            entries = list(measure.entries)
-            days = entries[index].days.value + renewals * decision.length  # type: ignore[union-attr]
-            entries[index] = entries[index].model_copy(update={"days": Number(days, None)})
-            measures = dict(side.measures)
-            measures[name] = dataclasses.replace(measure, entries=tuple(entries))
-            tariffs[direction] = dataclasses.replace(side, measures=measures)
-    return dataclasses.replace(scenario, tariffs=tariffs)
 
 
 MAX_KEPT = 64
