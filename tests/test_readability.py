@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 import numpy as np
 import pytest
 
+import simulator
 from simulator.api import run, scenario_from_data
 from simulator.model.observed import observed
 from simulator.outputs import layout
@@ -588,3 +589,19 @@ def test_a_number_is_rounded_as_written_so_a_rate_of_11_85_reads_11_9_beside_its
     assert number(1234.5, 0) == "1,235" and money(-2.25) == "−$2.3bn" and number(-0.04) == "0.0"
     assert number(float("nan")) == "\u2013" and number(float("inf")) == "inf"
     assert number(1e308, 0).startswith("100,000") and number(-1e300).startswith("\u2212")  # a hostile file's values
+
+
+def test_a_long_horizon_says_how_far_the_trends_carry_the_path_without_tariffs():
+    """Held to 2035, exports fell to $44.6bn with the record's one-year trend compounded and no word that it was
+    extrapolation (analyst review)."""
+    from simulator.outputs.pages import trend_note
+
+    long = scenario_from_data(
+        {"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2035-12-31"}}, "long"
+    )
+    exports = long.parameters.export_growth.value
+    carried = round(((1 + exports / 100) ** 11 - 1) * 100)
+    note = trend_note(long, observed())
+    assert "carried on to 2035, they put that path" in note and f"−{abs(carried)}% for exports" in note
+    assert "read the years after 2027 as those trends' arithmetic rather than a forecast" in note
+    assert "carried on" not in trend_note(simulator.load_scenario("documented-2025"), observed())  # ends in 2027

@@ -475,7 +475,7 @@ def scenario_context(
         "changes": changes,
         "parent_title": parent.title if parent is not None else "",
         "record_end": record_end(history),
-        "trend_note": trend_note(scenario),
+        "trend_note": trend_note(scenario, history),
         "renewal_note": renewal_note(scenario),
         "evidence_note": evidence_note(scenario),
         "key_rows": key_rows(table),
@@ -538,15 +538,35 @@ def record_end(history: Observed | None) -> str:
     return f"{history.months[-1].astype(dt.date):%B %Y}"
 
 
-def trend_note(scenario) -> str:
-    """What the path without the 2025 tariffs rests on besides the tariffs: the trends it grows the 2024 months by."""
+TREND_REACH = 2
+"""Years past the record's last that a trend carried forward is left unremarked; past them a page says how far it has
+taken the path without the 2025 tariffs from 2024."""
+
+
+def trend_note(scenario, history: Observed | None = None) -> str:
+    """What the path without the 2025 tariffs rests on besides the tariffs: the trends it grows the 2024 months by,
+    and, for a horizon running more than :data:`TREND_REACH` years past the record (``history``), how far those
+    trends have carried it by then: they are the record's few post-2024 years carried on, not a forecast."""
     imports, exports = scenario.parameters.import_growth.value, scenario.parameters.export_growth.value
     if imports == 0 and exports == 0:
         return "That path holds the 2024 months flat, so the changes against it are the tariffs' alone."
     shown = [format_number(value, 1, signed=True, unit="%") for value in (imports, exports)]
-    return (
+    text = (
         f"That path grows the 2024 months by a trend of {shown[0]} a year for imports and {shown[1]} for exports "
         "(estimated from the record), so the changes against it rest on those trends as well as on the tariffs."
+    )
+    last = int(str(history.months[-1])[:4]) if history is not None and len(history.months) else None
+    end = scenario.end.year
+    if last is None or end <= last + TREND_REACH:
+        return text
+    carried = [
+        format_number(((1 + value / 100) ** (end - 2024) - 1) * 100, 0, signed=True, unit="%")
+        for value in (imports, exports)
+    ]
+    return text + (
+        f" The record holds {last - 2024} year{'s' if last - 2024 != 1 else ''} after 2024 to estimate them from; "
+        f"carried on to {end}, they put that path {carried[0]} from 2024 for imports and {carried[1]} for exports, "
+        f"so read the years after {last + TREND_REACH} as those trends' arithmetic rather than a forecast."
     )
 
 
