@@ -605,3 +605,25 @@ def test_a_long_horizon_says_how_far_the_trends_carry_the_path_without_tariffs()
     assert "carried on to 2035, they put that path" in note and f"−{abs(carried)}% for exports" in note
     assert "read the years after 2027 as those trends' arithmetic rather than a forecast" in note
     assert "carried on" not in trend_note(simulator.load_scenario("documented-2025"), observed())  # ends in 2027
+
+
+def test_an_estimate_that_rests_mostly_on_a_thin_prior_lists_that_prior_among_the_assumptions():
+    """The chance a truce lapses reads as 'estimated from the monthly record' (68.6%), but the record narrows its
+    prior, a low-confidence even chance, by a third only: the prior belonged among the assumptions (sourcing
+    audit)."""
+    from simulator.outputs.provenance import assumptions, leaning_on_prior
+
+    documented = simulator.load_scenario("documented-2025")
+    leaning = leaning_on_prior(documented)
+    assert "truce-lapse-prior" in [fact.id for fact in assumptions(documented)]
+    assert leaning["truce-lapse-prior"].startswith(
+        "the centre of the prior of the chance a truce lapses, estimated at "
+    )
+    assert "the record narrows that prior by only 33%" in leaning["truce-lapse-prior"]
+    # priors of medium or high confidence stay out of the list, however little the record narrows them
+    assert "trade-elasticity-long-run" in leaning and "trade-elasticity-long-run" not in [
+        f.id for f in assumptions(documented)
+    ]
+    # a scenario that sets the chance itself does not rest on the prior
+    own = scenario_from_data({"extends": "documented-2025", "parameters": {"truce_lapse_probability": "50%"}}, "own")
+    assert "truce-lapse-prior" not in leaning_on_prior(own)

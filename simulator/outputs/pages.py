@@ -44,6 +44,7 @@ from simulator.outputs.provenance import (
     draws_note,
     in_force,
     inputs,
+    leaning_on_prior,
     moment,
 )
 from simulator.outputs.tables import (
@@ -653,7 +654,11 @@ def _record(scenario, table, paths: TariffPaths | None, history: Observed | None
                     for row in in_force(scenario, paths, day)
                 ]
                 moments.append({"label": label, "day": day, "rows": rows})
-    thin = [{"fact": fact, "notes": notes.cite([fact.id])} for fact in assumptions(scenario)]
+    leaning = leaning_on_prior(scenario)
+    thin = [
+        {"fact": fact, "notes": notes.cite([fact.id]), "why": leaning.get(fact.id, "")}
+        for fact in assumptions(scenario)
+    ]
     vintage = ", ".join(sorted({release(row) for row in read_trade_data(seeds_dir() / MONTHLY_FILE)}))
     return {
         "observed_years": years,

@@ -510,6 +510,36 @@ def confidence(fact: Fact) -> str:
 
 
 def assumptions(scenario: Scenario) -> list[Fact]:
-    """Facts the scenario rests on that are thinly sourced (low confidence): assumptions more than record."""
+    """Facts the scenario rests on that are thinly sourced (low confidence): assumptions more than record; with them
+    the thin priors of the estimates the record barely narrows (:func:`leaning_on_prior`)."""
     facts = load_facts()
-    return [facts[fact_id] for fact_id in all_facts(scenario) if confidence(facts[fact_id]) == "low"]
+    found = dict.fromkeys([*all_facts(scenario), *leaning_on_prior(scenario)])
+    return [facts[fact_id] for fact_id in found if confidence(facts[fact_id]) == "low"]
+
+
+LEARNED = 0.5
+"""The share of a prior's variance the record must remove for an estimate to stand on the record more than on it."""
+
+
+def leaning_on_prior(scenario: Scenario) -> dict[str, str]:
+    """The facts that centre the priors of estimated parameters the scenario leaves at their estimate and the record
+    narrows by less than :data:`LEARNED` of the prior's variance, each with why it counts (the estimate, e.g. the
+    chance a truce lapses at 68.6%, still rests mostly on that prior)."""
+    estimates = load_estimates()
+    if estimates is None:
+        return {}
+    found = {}
+    for index, name in enumerate(estimates.names):
+        spec = PARAMETERS.get(name)
+        if spec is None or spec.estimated is None or name in scenario.parameters_set:
+            continue
+        learned = 1.0 - float(estimates.covariance[index, index]) / spec.prior_spread() ** 2
+        centre = spec.estimated.centre
+        if learned < LEARNED and isinstance(centre, dict) and isinstance(centre.get("fact"), str):
+            unit = "%" if spec.rules.percent else ""
+            estimate = f"{_number(estimates.value(name) / spec.rules.scale, 3)}{unit}"
+            found[centre["fact"]] = (
+                f"the centre of the prior of the {spec.label}, estimated at {estimate}: the record narrows that prior "
+                f"by only {round(max(learned, 0.0) * 100)}%, so the estimate rests mostly on it"
+            )
+    return found
