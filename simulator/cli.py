@@ -459,6 +459,7 @@ def _simulate(arguments) -> int:
             f"{f'; {len(failed)} failed' if failed else ''}{'; some input was invalid' if problems else ''}.",
             file=sys.stderr,
         )
+        _say_if_behind()
     if problems:
         return EXIT_INPUT
     return EXIT_FAILURE if failed or any(codes) else EXIT_OK
@@ -468,6 +469,19 @@ def _is_sweep(name: str) -> bool:
     from simulator.inputs.loading import is_sweep_file
 
     return is_sweep_file(name)
+
+
+def _say_if_behind() -> None:
+    """On a terminal, after a run: that Census has likely published months the record does not hold yet."""
+    from simulator.inputs import trade_data
+
+    try:
+        held = trade_data.holdings(trade_data.read(trade_data.default_path())).months
+    except (trade_data.TradeDataError, OSError):  # the run itself says what is wrong with the file
+        return
+    behind = trade_data.behind_note(held, trade_data.today())
+    if behind:
+        print(f"simulate: note: {behind}.", file=sys.stderr)
 
 
 def _up_to_date(names: list[str], arguments) -> tuple[set[str], bool]:
@@ -782,6 +796,9 @@ def _data_show(arguments) -> int:
             print(f"  {total.year:<6}{total.imports:>9.1f}{total.exports:>9.1f}{total.balance:>9.1f}")
     else:
         print("no complete year: no annual totals")
+    behind = trade_data.behind_note(held.months, trade_data.today())
+    if behind:
+        print(f"note: {behind}")
     return EXIT_OK
 
 

@@ -1,5 +1,6 @@
 """The simulate command: light start-up, outputs on disk, --out."""
 
+import datetime as dt
 import io
 import json
 import os
@@ -11,6 +12,7 @@ import pandas as pd
 import pytest
 
 from simulator.cli import main
+from simulator.inputs import trade_data
 from tests.conftest import ROOT
 
 
@@ -271,10 +273,14 @@ class Terminal(io.StringIO):
 def test_progress_bar_and_closing_line_on_a_terminal_only(tmp_path, monkeypatch, capsys):
     terminal = Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(trade_data, "today", lambda: dt.date(2026, 12, 1))  # the record ends with 2025
     assert main(["geneva-truce", "deal", "--out", str(tmp_path)]) == 0
     shown = terminal.getvalue()
     assert "simulate:" in shown and "chart" in shown  # the tqdm bar
     assert re.search(r"Rebuilt 3 report folders in .+ in \d+\.\d s; 0 up to date\.", shown)
+    assert shown.endswith(
+        "months since (to 2026-09, about five weeks after each ends): simulate data update fetches them.\n"
+    )
     terminal.seek(0)
     terminal.truncate(0)
     assert main(["geneva-truce", "deal", "--out", str(tmp_path)]) == 0

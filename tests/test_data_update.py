@@ -592,3 +592,39 @@ def test_an_update_from_before_the_files_first_month_is_an_invalid_option(capsys
         main(["data", "update", "--from", "1999-01"])
     assert raised.value.code == 2
     assert "argument --from: expected 2024-01 or later (the file's first month), not 1999-01" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("today", "published"),
+    [
+        ("2026-12-01", "2026-09"),  # October ended 35 days before 5 December
+        ("2026-12-04", "2026-09"),
+        ("2026-12-05", "2026-10"),
+        ("2026-02-04", "2025-12"),
+        ("2026-02-03", "2025-11"),
+        ("2024-03-05", "2023-12"),
+        ("2024-03-06", "2024-01"),
+        ("2024-04-04", "2024-02"),  # a leap year: February ends on the 29th
+        ("2024-04-03", "2024-01"),
+    ],
+)
+def test_the_months_census_has_likely_published_by_a_day(today, published):
+    assert trade_data.likely_published(dt.date.fromisoformat(today)) == published
+
+
+def test_a_record_months_behind_census_is_said_with_the_command_that_fetches_them(monkeypatch, capsys):
+    """On 1 December 2026 the record still ended with December 2025, and nothing told an analyst that nine later
+    months were out (analyst review)."""
+    held = [f"2025-{month:02d}" for month in range(1, 13)]
+    assert trade_data.behind_note(held, dt.date(2026, 12, 1)) == (
+        "the Census record ends with 2025-12; Census has likely published 9 more months since (to 2026-09, about five "
+        "weeks after each ends): simulate data update fetches them"
+    )
+    assert trade_data.behind_note(held, dt.date(2026, 3, 6)) == ""  # one month out (January): not yet worth a word
+    assert trade_data.behind_note([], dt.date(2026, 12, 1)) == ""
+    monkeypatch.setattr(trade_data, "today", lambda: dt.date(2026, 12, 1))
+    assert main(["data", "show"]) == 0
+    assert capsys.readouterr().out.endswith("simulate data update fetches them\n")
+    monkeypatch.setattr(trade_data, "today", lambda: dt.date(2026, 2, 10))
+    assert main(["data", "show"]) == 0
+    assert "note:" not in capsys.readouterr().out

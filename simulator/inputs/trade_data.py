@@ -103,6 +103,40 @@ def next_month(month: str) -> str:
     return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
 
 
+RELEASE_DAYS = 35
+"""Census publishes a month's trade about five weeks after the month ends (the reference record, section D)."""
+
+
+def likely_published(on: dt.date) -> str:
+    """The last month (``YYYY-MM``) whose trade Census has likely published by ``on``, at :data:`RELEASE_DAYS`."""
+    released = on - dt.timedelta(days=RELEASE_DAYS)
+    # the month that ended on or before that day: the one before ``released``'s, unless it is its last day
+    last = released.replace(day=1) - dt.timedelta(days=1)
+    if (released + dt.timedelta(days=1)).day == 1:
+        last = released
+    return f"{last.year:04d}-{last.month:02d}"
+
+
+def months_between(first: str, last: str) -> int:
+    """Months from ``first`` to ``last`` (``YYYY-MM``), 0 when ``last`` is not later."""
+    return max(0, (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7]))
+
+
+def behind_note(held: Sequence[str], on: dt.date) -> str:
+    """A line saying how many months Census has likely published since the last one ``held`` (by ``on``), naming
+    the command that fetches them; '' when none, or fewer than two (a month may be days from release)."""
+    if not held:
+        return ""
+    last, out = max(held), likely_published(on)
+    missing = months_between(last, out)
+    if missing < 2:
+        return ""
+    return (
+        f"the Census record ends with {last}; Census has likely published {missing} more months since (to {out}, "
+        "about five weeks after each ends): simulate data update fetches them"
+    )
+
+
 def runs(months: Sequence[str]) -> list[tuple[str, str]]:
     """Sorted months grouped into runs of consecutive months: (first, last) of each."""
     found: list[tuple[str, str]] = []
