@@ -312,3 +312,8 @@ def test_a_what_ifs_point_run_gives_its_effect_by_year_on_the_page_and_in_the_bo
     baseline = load_scenario("baseline-2024")
     (drawn,) = write_reports([step], tmp_path / "drawn", baseline, compare=False, draws=40, seed=1)
     assert "Its effect in the point projection" not in (drawn.path / "summary.md").read_text(encoding="utf-8")
+    # the comparison gives it too, under the what-if's inputs
+    write_reports([step, load_scenario("documented-2025")], tmp_path / "both", baseline)
+    comparison = (tmp_path / "both" / "comparison" / "summary.md").read_text(encoding="utf-8")
+    part = comparison.split("### What if: a forced-labour duty of 25% in 2027")[1].split("## Charts")[0]
+    assert "Its effect in the point projection" in part and f"| 2027 | {shown} |" in part

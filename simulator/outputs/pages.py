@@ -686,9 +686,11 @@ def comparison_context(
     colours: dict[str, str],
     stamp: dict[str, str],
     reference: str = "",
+    parent_results: dict[str, Result] | None = None,
 ) -> dict[str, Any]:
     """Everything the comparison templates show: scenarios, key numbers, what each what-if changes; ``reference`` is
-    the id of the scenario the charts draw the others against."""
+    the id of the scenario the charts draw the others against; ``parent_results``: each what-if's parent projected
+    over its days, by the what-if's id (its effect in a point run)."""
     notes = Notes()
     calibration = notes.cite(CALIBRATION_FACTS)
     changed = []
@@ -706,6 +708,7 @@ def comparison_context(
                 "parent_title": short_title(parent.title),
                 "rows": rows,
                 "effects": effect_rows(result),
+                "point_effects": point_effect_rows(result, (parent_results or {}).get(scenario.id)),
             }
         )
     ids = [result.scenario.id for result in results]
@@ -746,6 +749,8 @@ def comparison_context(
         "differences": changed,
         "effect_columns": EFFECT_COLUMNS,
         "effect_headings": EFFECT_HEADINGS,
+        "point_effect_columns": POINT_EFFECT_COLUMNS,
+        "point_effect_headings": POINT_EFFECT_HEADINGS,
         "footnote_entries": notes.entries(),
         "file_names": list(files),
         "notes": notes,

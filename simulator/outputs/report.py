@@ -846,6 +846,7 @@ def _context(item: Staged, stamp: dict[str, str], pictures: Sequence, files: Seq
             report.charts.colours,
             stamp,
             report.charts.reference,
+            {member.name: member.parent for member in report.members if member.parent is not None},
         )
         pages, results = ("comparison.md.j2", "comparison.html.j2"), list(report.results)
     return context, pages, results
