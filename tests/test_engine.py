@@ -26,7 +26,15 @@ from simulator.model.tariff_paths import (
     step_values,
     tariff_arrays,
 )
-from simulator.model.timeline import Change, ignored_renewals, rate_on, renewal_decisions, schedule, windows
+from simulator.model.timeline import (
+    Change,
+    ignored_renewals,
+    rate_on,
+    renewal_decisions,
+    renewed,
+    schedule,
+    windows,
+)
 from tests import reference_model
 
 D = dt.date
@@ -503,3 +511,15 @@ def test_a_truce_renewed_with_certainty_runs_on_renewed_in_every_run():
     drawn = run(sure, draws=50, seed=3).annual.xs("2028-01-01", level="date")["china_effective_tariff_on_us"]
     assert drawn.min() == drawn.max() == pytest.approx(point)
     assert point < run(likely).annual.loc["2028-01-01", "china_effective_tariff_on_us"] - 15
+
+
+def test_a_decision_that_renews_nothing_leaves_the_later_ones_to_renew():
+    """Mutation testing: ``renewed`` stopping at the first decision without renewals (``break`` for ``continue``)
+    survived; a draw that renews only the second of two truces would then follow the path as written."""
+    scenario = scenario_from_data({"title": "Renewable", "extends": "ieepa-upheld", "tariffs": RENEWABLE}, "renewable")
+    (decision,) = renewal_decisions(scenario)
+    once = renewed(scenario, [decision, decision], (0, 1))
+    (index,) = [index for direction, _, index in decision.entries if direction == "us_on_china"]
+    entry = once.tariffs["us_on_china"].measures["reciprocal"].entries[index]
+    assert entry.days.value == decision.days + decision.length
+    assert renewed(scenario, [decision, decision], (0, 0)).tariffs == scenario.tariffs
