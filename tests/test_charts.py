@@ -392,3 +392,32 @@ def test_the_chart_of_duties_by_authority_says_when_there_are_none(settings):
     figure = result.plot("revenue_by_authority")
     texts = [text.get_text() for text in figure.findobj(Text)]
     assert "No US duties are collected on goods from China in this scenario" in texts
+
+
+def test_a_what_ifs_charts_mark_the_day_its_tariffs_depart_from_its_parents():
+    """A what-if's charts carried only its parent's markers: nothing showed where its own path begins (left alone
+    until an analyst review asked for it)."""
+    from simulator.outputs.chart_parts import DEPARTS, scenario_events
+
+    step = scenario_from_data(
+        {
+            "title": "What if: a forced-labour duty of 25% in 2027",
+            "extends": "documented-2025",
+            "tariffs": {
+                "us_on_china": {"measures": {"forced_labour": {"path": [{"date": "2027-03-01", "rate": "25%"}]}}}
+            },
+        },
+        "step",
+    )
+    inputs = scenario_chart_inputs(run(step), with_tornado=False)
+    assert inputs.departs == dt.date(2027, 3, 1)
+    assert (dt.date(2027, 3, 1), DEPARTS) in scenario_events(inputs)
+    figure = scenario_charts.trade_chart(inputs)
+    assert DEPARTS in [text.get_text() for text in figure.findobj(Text)]
+    # a day the what-if marks itself is not marked twice; a change of parameters alone departs nowhere
+    escalation = scenario_chart_inputs(run("escalation"), with_tornado=False)
+    assert escalation.departs == dt.date(2026, 11, 10)
+    assert DEPARTS not in [label for _, label in scenario_events(escalation)]
+    refunds = scenario_chart_inputs(run("ieepa-refunds-in-2026"), with_tornado=False)
+    assert refunds.departs is None and DEPARTS not in [label for _, label in scenario_events(refunds)]
+    assert scenario_chart_inputs(run("documented-2025"), with_tornado=False).departs is None

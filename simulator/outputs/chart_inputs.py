@@ -6,7 +6,11 @@ the chart registry (:mod:`simulator.outputs.charts`); a chart function reads wha
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from dataclasses import dataclass
+
+import numpy as np
 
 from simulator.inputs.facts import balance_2024
 from simulator.inputs.scenario import Scenario
@@ -40,6 +44,8 @@ class ScenarioChartInputs:
     backtest: Backtest | None = None
     tornado: Tornado | None = None
     skill: tuple[Forecast, ...] | None = None
+    departs: dt.date | None = None
+    """For a what-if: the first day its tariff rates differ from those of the scenario it extends."""
 
     @property
     def scenario(self) -> Scenario:
@@ -98,9 +104,33 @@ def scenario_chart_inputs(result: Result, *, with_tornado: bool = True) -> Scena
         else None
     )
     test = backtest(result)
+    paths = tariff_arrays(scenario)
     return ScenarioChartInputs(
-        result, tariff_arrays(scenario), balance_2024(), observed(), test, swings, kept_skill() if test else None
+        result,
+        paths,
+        balance_2024(),
+        observed(),
+        test,
+        swings,
+        kept_skill() if test else None,
+        departure(scenario, paths),
     )
+
+
+def departure(scenario: Scenario, paths: TariffPaths) -> dt.date | None:
+    """The first day a what-if's tariff rates differ from those of the scenario it extends over the same days (None
+    for a scenario that extends none, or one whose rates never differ: it changes parameters alone)."""
+    if scenario.extended is None:
+        return None
+    theirs = tariff_arrays(dataclasses.replace(scenario.extended, start=scenario.start, end=scenario.end))
+    differs = np.zeros(len(paths.days), dtype=bool)
+    for direction, rates in paths.by_authority.items():
+        for authority in set(rates) | set(theirs.by_authority[direction]):
+            mine = rates.get(authority, np.zeros(len(paths.days)))
+            other = theirs.by_authority[direction].get(authority, np.zeros(len(paths.days)))
+            differs |= ~np.isclose(mine, other, rtol=0.0, atol=1e-9)
+    found = np.flatnonzero(differs)
+    return paths.days[found[0]].astype(dt.date) if len(found) else None
 
 
 def kept_skill() -> tuple[Forecast, ...] | None:

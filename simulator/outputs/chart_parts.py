@@ -16,6 +16,7 @@ import numpy as np
 from simulator.inputs.scenario import Scenario
 from simulator.model.observed import Observed
 from simulator.model.result import Result
+from simulator.outputs.chart_inputs import ScenarioChartInputs
 from simulator.outputs.layout import Frame, date_axis, legend_below, mark_events, money_axis, source_note
 
 DIRECTION_NAMES = {"us_on_china": "US tariff on Chinese goods", "china_on_us": "China's tariff on US goods"}
@@ -31,6 +32,22 @@ MODEL_SOURCE = (
 def events_of(scenarios: Sequence[Scenario]) -> list[tuple[dt.date, str]]:
     """The dated events of one or more scenarios, each once."""
     return sorted({(event.date, event.label) for scenario in scenarios for event in scenario.events})
+
+
+DEPARTS = "This what-if departs"
+"""The marker of the day a what-if's tariffs first differ from those of the scenario it extends."""
+
+
+def scenario_events(inputs: ScenarioChartInputs) -> list[tuple[dt.date, str]]:
+    """A scenario's events and, for a what-if, the day its tariffs first differ from its parent's, where no event of
+    its own marks that day already."""
+    events = events_of([inputs.scenario])
+    departs = inputs.departs
+    if departs is None or not inputs.scenario.start < departs <= inputs.scenario.end:
+        return events
+    if any(date == departs for date, _ in events):
+        return events
+    return sorted([*events, (departs, DEPARTS)])
 
 
 def step_line(ax, days: np.ndarray, values: np.ndarray, **style) -> None:
