@@ -410,6 +410,7 @@ def _simulate(arguments) -> int:
                 f"Nothing to rebuild: {count} folder{'s' if count != 1 else ''} in {arguments.out}/ up to date.",
                 file=sys.stderr,
             )
+            _say_if_behind()
         return EXIT_OK
     from simulator.outputs.incremental import shared_hashes
 
@@ -491,17 +492,17 @@ def _up_to_date(names: list[str], arguments) -> tuple[set[str], bool]:
     """
     from simulator.inputs.locations import find_scenario
     from simulator.outputs.colours import scenario_colours
-    from simulator.outputs.incremental import COMPARISON, Options, check_folder, member_keys
+    from simulator.outputs.incremental import COMPARISON, Options, check_folder, member_keys, reference_of
 
     if arguments.force or (arguments.draws and arguments.seed is None):
         return set(), False
+    leaves = [find_scenario(name) for name in names]
     options = Options(
         arguments.draws,
         arguments.seed if arguments.draws else None,
         arguments.formats or ("svg",),
-        arguments.reference,
+        reference_of([Path(name).stem for name in names], arguments.reference),
     )
-    leaves = [find_scenario(name) for name in names]
     found = [leaf for leaf in leaves if leaf is not None]
     if len(found) < len(leaves):
         return set(), False

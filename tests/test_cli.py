@@ -284,7 +284,8 @@ def test_progress_bar_and_closing_line_on_a_terminal_only(tmp_path, monkeypatch,
     terminal.seek(0)
     terminal.truncate(0)
     assert main(["geneva-truce", "deal", "--out", str(tmp_path)]) == 0
-    assert terminal.getvalue().endswith("up to date.\n") and "Nothing to rebuild: 3 folders in" in terminal.getvalue()
+    assert "Nothing to rebuild: 3 folders in" in terminal.getvalue()
+    assert terminal.getvalue().endswith("simulate data update fetches them.\n")  # the record's months, said again
     terminal.seek(0)
     terminal.truncate(0)
     assert main(["geneva-truce", "--out", str(tmp_path), "--quiet"]) == 0
@@ -429,3 +430,16 @@ def test_the_ids_a_reference_may_take_are_shown_safely(tmp_path, capsys):
     assert main(["deal", str(odd), "--reference", "zz", "--check"]) == 2
     error = capsys.readouterr().err
     assert "\x1b" not in error and "(it takes a scenario id of the run: deal, 'x\\x1b[31mred')" in error
+
+
+def test_naming_the_default_reference_rebuilds_nothing(tmp_path, monkeypatch):
+    """--reference documented-2025 after a run without it rebuilt the comparison: the record held None for one and
+    the id for the other (review)."""
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    names = ["geneva-truce", "documented-2025", "--out", str(tmp_path)]
+    assert main(names) == 0
+    terminal.seek(0)
+    terminal.truncate(0)
+    assert main([*names, "--reference", "documented-2025"]) == 0
+    assert "Nothing to rebuild: 3 folders in" in terminal.getvalue()

@@ -116,7 +116,7 @@ def test_a_longer_horizon_is_set_against_the_parent_run_on_it_with_its_tariffs_h
     assert note.startswith("“Documented path") and "ends on 31 Dec 2027" in note
     assert "run on as written" in note and "truce window still open then ends" in note
     tables = effect_tables(result, 2)  # the book's tables, two years to a table
-    assert [table.years for table in tables] == [("2027", "2028"), ("2029",)]
+    assert [table.years for table in tables] == [("2027", "2028"), ("2029 (181 days)",)]  # the horizon cuts 2029
     assert tables[0].rows[0].label == "Imports: median" and tables[0].rows[0].cells[1].startswith("\u2212")
     assert effect_horizon_note(load_scenario("escalation")) == ""
 

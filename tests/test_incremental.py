@@ -92,6 +92,26 @@ def test_only_what_changed_is_rebuilt(project):
     assert rebuilt(before, identities(project)) == {"documented-2025", "mine", "comparison"}
 
 
+def test_editing_a_fact_a_page_shows_only_through_a_derivation_rebuilds_the_folders_showing_it(project):
+    """A fact that a cited fact is derived from (the farm rate's lower end, behind the 12.5% midpoint), or the prior an
+    estimate leans on, is on the page too (notes, assumptions), but the build record held only the facts cited: an
+    edit to it rebuilt nothing (review)."""
+    simulate(project)
+    facts = project / "seeds" / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    start = text.index("china-farm-rate-low-2025-03-10:")
+    facts.write_text(text[:start] + _with_new_label(text[start:]), encoding="utf-8")
+    before = identities(project)
+    simulate(project)
+    assert rebuilt(before, identities(project)) == {"documented-2025", "mine", "comparison"}
+    text = facts.read_text(encoding="utf-8")
+    start = text.index("truce-lapse-prior:")
+    facts.write_text(text[:start] + _with_new_label(text[start:]), encoding="utf-8")
+    before = identities(project)
+    simulate(project)
+    assert rebuilt(before, identities(project)) == set(FOLDERS)  # every scenario leaves that estimate as it is
+
+
 def _with_new_label(entry_onwards: str) -> str:
     """The fact's entry with its description (or label) changed, the rest of the file as it was."""
     for key in ("description: ", "label: "):

@@ -14,9 +14,9 @@ import simulator
 from simulator.api import run, scenario_from_data
 from simulator.model.observed import observed
 from simulator.outputs import layout
-from simulator.outputs.chart_inputs import reference_of
 from simulator.outputs.comparison_charts import sameness
 from simulator.outputs.glance import scenario_glance
+from simulator.outputs.incremental import reference_of
 from simulator.outputs.key_numbers import key_numbers
 from simulator.outputs.scenario_charts import merged_spans
 from simulator.outputs.tables import measure_table, scenario_table
@@ -571,7 +571,8 @@ def test_the_key_numbers_of_a_scenario_with_a_renewable_truce_say_they_end_it_as
 
     renewable = what_if("ieepa-upheld", "One-year truce renewed with probability 40%", tariffs=RENEWABLE)
     assert renewal_note(renewable).startswith(
-        "These figures end each truce as written, though the scenario gives it a 40% chance of renewal"
+        "These figures end each truce whose renewal is uncertain as written, though the scenario gives it a 40% "
+        "chance of renewal"
     )
     assert renewal_note(load_scenario("documented-2025")) == ""
 
@@ -619,7 +620,8 @@ def test_an_estimate_that_rests_mostly_on_a_thin_prior_lists_that_prior_among_th
     assert leaning["truce-lapse-prior"].startswith(
         "the centre of the prior of the chance a truce lapses, estimated at "
     )
-    assert "the record narrows that prior by only 33%" in leaning["truce-lapse-prior"]
+    # its posterior keeps two thirds of the prior's variance: the spread narrows by 18%
+    assert "the record narrows that prior's spread by only 18%" in leaning["truce-lapse-prior"]
     # priors of medium or high confidence stay out of the list, however little the record narrows them
     assert "trade-elasticity-long-run" in leaning and "trade-elasticity-long-run" not in [
         f.id for f in assumptions(documented)

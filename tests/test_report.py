@@ -407,3 +407,44 @@ def test_a_scenario_that_sets_fitted_parameters_is_told_its_fit_and_score_are_no
     (plain_run,) = write_reports([load_scenario("documented-2025")], tmp_path / "plain", baseline, compare=False)
     text = (plain_run.path / "summary.md").read_text(encoding="utf-8")
     assert "this shows how closely the model can follow them" in text and "sets its own" not in text
+
+
+def test_review_of_the_renewal_date_and_header_texts():
+    """Texts a review of this round's changes found wrong: a date taken from a fact was not cited on its row; a
+    certain renewal that cannot act was said to run on; a chart note said 'The path as written' twice; a draws run
+    without a what-if claimed ranges of effects in the comparison's header."""
+    from simulator.api import run, scenario_from_data
+    from simulator.outputs.chart_inputs import scenario_chart_inputs
+    from simulator.outputs.pages import _runs
+    from simulator.outputs.provenance import differences, inputs
+    from simulator.outputs.scenario_charts import tariff_chart
+
+    deal = load_scenario("deal")
+    (row,) = [row for row in differences(deal, deal.extended) if row.name.startswith("Section 301 forced-labour")]
+    assert "us-suspensions-end-2026-11-10" in row.facts
+
+    def extra(*path):
+        measures = {"extra": {"label": "Extra duty", "authority": "section_301", "path": list(path)}}
+        return scenario_from_data(
+            {
+                "title": "Certain truces",
+                "extends": "documented-2025",
+                "tariffs": {"us_on_china": {"measures": measures}},
+            },
+            "certain",
+        )
+
+    window = {"date": "2025-06-01", "rate": "20%", "days": 90, "then": "50%", "renewal": {"probability": "100%"}}
+    cut = extra(window, {"date": "2025-07-01", "rate": "30%"})
+    (text,) = [row.text for row in inputs(cut) if row.name == "Extra duty from 1 Jun 2025"]
+    assert "its renewal (100%) never acts: the window is cut short or ends after the horizon" in text
+    mixed = extra(
+        window, {"date": "2025-09-01", "rate": "5%", "days": 120, "then": "25%", "renewal": {"probability": "50%"}}
+    )
+    (text,) = [row.text for row in inputs(mixed) if row.name == "Extra duty from 1 Jun 2025"]
+    assert "with certainty: it runs on renewed in every run" in text
+    figure = tariff_chart(scenario_chart_inputs(run(extra(window)), with_tornado=False))
+    notes = [t.get_text() for t in figure.texts if "as written" in t.get_text()]
+    assert notes == ["The path as written, with each truce renewed for certain running on renewed."]
+    drawn = [run("documented-2025", draws=20, seed=1), run("geneva-truce", draws=20, seed=1)]
+    assert _runs(drawn) == "point projections; each scenario's own page gives the ranges of its 20 Monte Carlo draws"

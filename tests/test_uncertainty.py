@@ -514,6 +514,9 @@ def test_workers_ended_before_their_initializer_still_die():
     assert done.stdout.strip() == "interrupted []", done.stderr
 
 
+LEFT_OUT = "the years whose every month in the horizon Census has published"
+
+
 def test_the_spread_table_leaves_out_the_years_census_has_published(tmp_path):
     """2025 showed a range of $296.5–324.3bn of imports under 'Uncertainty', though Census recorded $308.4bn: the
     draws differ there only in how the model fits the record (analyst review)."""
@@ -523,13 +526,21 @@ def test_the_spread_table_leaves_out_the_years_census_has_published(tmp_path):
     short = scenario_from_data(
         {"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": "2025-12-31"}}, "short"
     )
-    write_reports([load_scenario("documented-2025"), short], tmp_path, baseline, draws=50, seed=1)
+    later = scenario_from_data(
+        {"extends": "documented-2025", "horizon": {"start": "2024-03-01", "end": "2026-12-31"}}, "later"
+    )
+    write_reports([load_scenario("documented-2025"), short, later], tmp_path, baseline, draws=50, seed=1)
     page = (tmp_path / "documented-2025" / "summary.md").read_text(encoding="utf-8")
     spread = page.split("## Uncertainty over 50 Monte Carlo draws")[1].split("##")[0]
-    assert "from 2026 on: the years Census has published in full (2024 and 2025) are left out" in spread
+    assert f"from 2026 on: {LEFT_OUT} (2024 and 2025) are left out" in spread
     assert [line.split("|")[1].strip() for line in spread.splitlines() if line.startswith("| 20")] == ["2026", "2027"]
     # a horizon of recorded years only: every year is shown, and no year is said to be left out
     page = (tmp_path / "short" / "summary.md").read_text(encoding="utf-8")
     spread = page.split("## Uncertainty over 50 Monte Carlo draws")[1].split("##")[0]
     assert "left out" not in spread
     assert [line.split("|")[1].strip() for line in spread.splitlines() if line.startswith("| 20")] == ["2024", "2025"]
+    # a horizon from March 2024: its ten months of 2024 are all recorded, so that year is left out too
+    page = (tmp_path / "later" / "summary.md").read_text(encoding="utf-8")
+    spread = page.split("## Uncertainty over 50 Monte Carlo draws")[1].split("##")[0]
+    assert f"from 2026 on: {LEFT_OUT} (2024 and 2025) are left out" in spread
+    assert [line.split("|")[1].strip() for line in spread.splitlines() if line.startswith("| 20")] == ["2026"]

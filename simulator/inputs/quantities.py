@@ -268,7 +268,9 @@ def parse_start(value: Any, info: ValidationInfo | None) -> When:
     if isinstance(value, dict):
         fact = resolve_fact(value, info, DATED_UNITS)
         return When(fact.date, fact.id)
-    return When(parse_date(value, info))
+    if isinstance(value, dt.date) or (isinstance(value, str) and _DATE.match(value.strip())):
+        return When(parse_date(value, info))
+    raise invalid("date", "expected a date written YYYY-MM-DD, such as 2025-05-14, or {fact: id} (the fact's date)")
 
 
 def _percent_type(low: float, high: float) -> Any:

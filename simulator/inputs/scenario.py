@@ -95,7 +95,8 @@ EventFact = Annotated[Fact, BeforeValidator(_event_fact)]
 
 class Renewal(Strict):
     """A window's chance of renewal when it ends: Monte Carlo draws renew it at random (a point run follows the path
-    as written), and in every run buyers inside the window take 1 − ``probability`` as the chance it lapses.
+    as written; at 100% every run renews it), and in every run buyers inside the window take 1 − ``probability`` as
+    the chance it lapses.
 
     Each renewal extends the window by ``days`` (default: the window's own length) with
     ``probability``, and may happen again at the end of the renewed window.

@@ -18,6 +18,7 @@ from simulator.model.backtest import Backtest, backtest
 from simulator.model.observed import Observed, observed
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths, tariff_arrays
+from simulator.outputs.incremental import reference_of
 from simulator.uncertainty.scores import Forecast, is_current, read_cache
 from simulator.uncertainty.tornado import Tornado, full_years, tornado
 
@@ -79,20 +80,6 @@ class ComparisonChartInputs:
     def reference_result(self) -> Result:
         """The result of the reference scenario (the first when none is named or it is not among them)."""
         return next((result for result in self.results if result.scenario.id == self.reference), self.results[0])
-
-
-DEFAULT_REFERENCE = "documented-2025"
-"""The scenario comparisons are drawn against when the run holds it: the documented path, which most what-ifs
-extend."""
-
-
-def reference_of(ids: list[str] | tuple[str, ...], reference: str | None = None) -> str:
-    """The comparison's reference: ``reference`` when given and present, else documented-2025 when present, else the
-    first scenario."""
-    for name in (reference, DEFAULT_REFERENCE):
-        if name and name in ids:
-            return name
-    return ids[0]
 
 
 def scenario_chart_inputs(result: Result, *, with_tornado: bool = True) -> ScenarioChartInputs:

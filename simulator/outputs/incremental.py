@@ -98,6 +98,20 @@ class Options:
         return dataclasses.replace(self, reference=None)
 
 
+DEFAULT_REFERENCE = "documented-2025"
+"""The scenario comparisons are drawn against when the run holds it: the documented path, which most what-ifs
+extend."""
+
+
+def reference_of(ids: list[str] | tuple[str, ...], reference: str | None = None) -> str:
+    """The comparison's reference: ``reference`` when given and present, else documented-2025 when present, else the
+    first scenario."""
+    for name in (reference, DEFAULT_REFERENCE):
+        if name and name in ids:
+            return name
+    return ids[0]
+
+
 def file_hash(path: Path) -> str:
     """SHA-256 of a file's bytes."""
     digest = hashlib.sha256()
@@ -388,12 +402,15 @@ def scenario_record(
     members: Mapping[str, str] | None = None,
     colour: str | None = None,
     shared: Mapping[str, str] | None = None,
+    shown: Callable[[Any], Iterable[str]] | None = None,
 ) -> dict:
     """The build record of a folder showing ``scenarios`` (validated, with their ``extends`` chains resolved): the
     files they read and the facts and sources (all of them, by id) they cite, with the baseline among them; a
-    scenario folder's ``colour`` in the run.
+    scenario folder's ``colour`` in the run. ``shown(scenario)``: every fact the folder's pages show for a scenario
+    (its notes and assumptions, which follow derivations and priors), by default the facts it cites.
     """
-    cited = {name: facts[name] for scenario in scenarios for name in scenario.facts_used() if name in facts}
+    facts_of = shown or (lambda scenario: scenario.facts_used())
+    cited = {name: facts[name] for scenario in scenarios for name in facts_of(scenario) if name in facts}
     publications = {
         name: sources[name]
         for name in [source for fact in cited.values() for source in fact.sources]

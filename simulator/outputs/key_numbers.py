@@ -88,10 +88,15 @@ def key_numbers(result: Result, baseline: Result, history: Observed | None = Non
     return table
 
 
-def recorded_years(table: dict[str, np.ndarray]) -> list[int]:
-    """The years of ``table`` whose Census totals it holds: published in full, and whole in the horizon."""
-    totals = zip(table["year"], table["imports_census"], strict=True)
-    return [int(year) for year, value in totals if not np.isnan(value)]
+def years_recorded(days: np.ndarray, history: Observed | None) -> list[int]:
+    """The calendar years of the day grid ``days`` whose every month on it Census has published (a horizon ending in
+    June 2025 has all of its 2025 recorded)."""
+    if history is None:
+        return []
+    months = np.unique(days.astype("datetime64[M]"))
+    published = np.isin(months, history.months.astype("datetime64[M]"))
+    years = months.astype("datetime64[Y]").astype(int) + 1970
+    return [int(year) for year in np.unique(years) if published[years == year].all()]
 
 
 def whole_year_days(year: int) -> int:

@@ -33,7 +33,7 @@ from simulator.model.observed import Observed
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths
 from simulator.outputs.glance import comparison_glance, scenario_glance
-from simulator.outputs.key_numbers import COLUMNS, heading, recorded_years
+from simulator.outputs.key_numbers import COLUMNS, heading, whole_year_days
 from simulator.outputs.provenance import (
     CALIBRATION_FACTS,
     Notes,
@@ -340,7 +340,7 @@ def effect_rows(result: Result) -> list[dict[str, str]]:
     for index, period in enumerate(stamps):
         if all(np.abs(values[name][:, index]).max() <= ZERO_EFFECT for name, _ in EFFECT_VARIABLES):
             continue  # a year it changes none of these (a horizon's length leaves sums apart by 1e-14)
-        row = {"year": str(period)}
+        row = {"year": year_label(period, result.days)}
         for name, short in EFFECT_VARIABLES:
             low, middle, high = (float(values[name][levels.index(level), index]) for level in (5, 50, 95))
             row[f"{short}_median"] = number(middle, "USD bn", signed=True)
@@ -369,10 +369,16 @@ def point_effect_rows(result: Result, parent: Result | None) -> list[dict[str, s
         changes = {short: float(mine[name][index] - theirs[name][index]) for name, short in EFFECT_VARIABLES}
         if all(abs(change) <= ZERO_EFFECT for change in changes.values()):
             continue
-        rows.append(
-            {"year": str(period), **{short: number(change, "USD bn", signed=True) for short, change in changes.items()}}
-        )
+        shown = {short: number(change, "USD bn", signed=True) for short, change in changes.items()}
+        rows.append({"year": year_label(period, result.days), **shown})
     return rows
+
+
+def year_label(period: np.datetime64, days: np.ndarray) -> str:
+    """A calendar year as a table heads it: '2026', or '2026 (181 days)' where the horizon cuts it."""
+    year = int(str(period)[:4])
+    count = int(np.count_nonzero(days.astype("datetime64[Y]") == np.datetime64(str(year), "Y")))
+    return str(year) if count == whole_year_days(year) else f"{year} ({count} days)"
 
 
 def effect_tables(
@@ -500,7 +506,9 @@ def scenario_context(
         "draws_note": draws_note(result) if result is not None else "",
         "spread_rows": spread or [],
         # the years the table leaves out (see spread_rows), where it leaves any
-        "spread_recorded": listed([str(year) for year in recorded_years(table) if spread and str(year) not in shown]),
+        "spread_recorded": listed(
+            [str(period) for period in result.periods["annual"][0] if str(period) not in shown] if spread else []
+        ),
         "spread_first": spread[0]["year"] if spread else "",
         "spread_columns": SPREAD_COLUMNS,
         "spread_headings": SPREAD_HEADINGS,
@@ -546,29 +554,47 @@ taken the path without the 2025 tariffs from 2024."""
 
 def trend_note(scenario, history: Observed | None = None) -> str:
     """What the path without the 2025 tariffs rests on besides the tariffs: the trends it grows the 2024 months by,
-    and, for a horizon running more than :data:`TREND_REACH` years past the record (``history``), how far those
-    trends have carried it by then: they are the record's few post-2024 years carried on, not a forecast."""
+    and, for a horizon running more than :data:`TREND_REACH` years past the record's last whole year (``history``),
+    how far those trends have carried it by then: the record's few whole years after 2024 carried on, not a
+    forecast."""
     imports, exports = scenario.parameters.import_growth.value, scenario.parameters.export_growth.value
     if imports == 0 and exports == 0:
         return "That path holds the 2024 months flat, so the changes against it are the tariffs' alone."
     shown = [format_number(value, 1, signed=True, unit="%") for value in (imports, exports)]
+    own = {"import_growth", "export_growth"} & set(scenario.parameters_set)
+    source = {0: "estimated from the record", 1: "one set by this scenario", 2: "as this scenario sets them"}[len(own)]
     text = (
         f"That path grows the 2024 months by a trend of {shown[0]} a year for imports and {shown[1]} for exports "
-        "(estimated from the record), so the changes against it rest on those trends as well as on the tariffs."
+        f"({source}), so the changes against it rest on those trends as well as on the tariffs."
     )
-    last = int(str(history.months[-1])[:4]) if history is not None and len(history.months) else None
+    whole = _whole_years(history)
     end = scenario.end.year
-    if last is None or end <= last + TREND_REACH:
+    if not whole or end <= whole[-1] + TREND_REACH:
         return text
+    last = whole[-1]
     carried = [
         format_number(((1 + value / 100) ** (end - 2024) - 1) * 100, 0, signed=True, unit="%")
         for value in (imports, exports)
     ]
-    return text + (
-        f" The record holds {last - 2024} year{'s' if last - 2024 != 1 else ''} after 2024 to estimate them from; "
-        f"carried on to {end}, they put that path {carried[0]} from 2024 for imports and {carried[1]} for exports, "
-        f"so read the years after {last + TREND_REACH} as those trends' arithmetic rather than a forecast."
+    after = [year for year in whole if year > 2024]
+    basis = (
+        f"The record holds {len(after)} whole year{'s' if len(after) != 1 else ''} after 2024 to estimate them from; "
+        if len(own) < 2
+        else ""
     )
+    lead = f"{basis}carried on" if basis else "Carried on"
+    return text + (
+        f" {lead} to {end}, they put that path {carried[0]} from 2024 for imports and {carried[1]} for exports, so "
+        f"read the years after {last + TREND_REACH} as those trends' arithmetic rather than a forecast."
+    )
+
+
+def _whole_years(history: Observed | None) -> list[int]:
+    """The calendar years ``history`` holds every month of."""
+    if history is None or not len(history.months):
+        return []
+    years, counts = np.unique(history.months.astype("datetime64[Y]").astype(int) + 1970, return_counts=True)
+    return [int(year) for year, count in zip(years, counts, strict=True) if count == 12]
 
 
 def effect_horizon_note(scenario) -> str:
@@ -598,7 +624,8 @@ def renewal_note(scenario) -> str:
         return ""
     listed_chances = listed([f"{format_number(value, 0)}%" for value in sorted(chances)])
     return (
-        f"These figures end each truce as written, though the scenario gives it a {listed_chances} chance of renewal: "
+        f"These figures end each truce whose renewal is uncertain as written, though the scenario gives it a "
+        f"{listed_chances} chance of renewal: "
         "only the Monte Carlo draws renew truces at their chances (the buyers in these figures already weigh the "
         "chance that a truce lapses)."
     )
@@ -762,10 +789,12 @@ def _runs(results) -> str:
     drawn = [result for result in results if result.uncertainty is not None]
     if not drawn:
         return "point projections"
-    return (
-        f"point projections, with {drawn[0].draws:,} Monte Carlo draws per scenario for the ranges of the what-ifs' "
-        f"effects (seed {drawn[0].seed})"
-    )
+    if any(result.uncertainty.effects is not None for result in drawn):  # type: ignore[union-attr]
+        return (
+            f"point projections, with {drawn[0].draws:,} Monte Carlo draws per scenario for the ranges of the "
+            f"what-ifs' effects (seed {drawn[0].seed})"
+        )
+    return f"point projections; each scenario's own page gives the ranges of its {drawn[0].draws:,} Monte Carlo draws"
 
 
 @functools.cache

@@ -8,6 +8,7 @@ sources. :func:`differences` lists the inputs a what-if changes against the scen
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +23,7 @@ from simulator.inputs.scenario import DIRECTIONS, REVERT, Direction, Measure, Pa
 from simulator.model import noise
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths
-from simulator.model.timeline import ignored_renewals, rate_on, schedule
+from simulator.model.timeline import ignored_renewals, rate_on, schedule, windows
 from simulator.outputs.text import MINUS, listed, reader_text, unit_marks
 
 DIRECTION_TITLES = {"us_on_china": "US tariffs on Chinese goods", "china_on_us": "China's tariffs on US goods"}
@@ -74,9 +75,10 @@ def moment(stamp: str) -> str:
     return f"{day(when)} at {when:%H:%M} UTC"
 
 
-def entry_text(entry: PathEntry, prior: float, skipped: str = "") -> str:
+def entry_text(entry: PathEntry, prior: float, skipped: str = "", renewable: bool = True) -> str:
     """A path entry in words: '30% for 90 days, then 34%'; ``prior`` is the rate before it [%]; ``skipped``: the
-    authorities whose goods the measure leaves out, which a coverage share is a share of the rest of."""
+    authorities whose goods the measure leaves out, which a coverage share is a share of the rest of; ``renewable``:
+    a window with a renewal runs its course inside the horizon, so the renewal can act."""
     text = f"{_number(entry.percent.value)}%"
     if entry.coverage is not None:
         text += f" on {_number(entry.coverage.value)}% of the trade" + (f" not under {skipped}" if skipped else "")
@@ -84,7 +86,12 @@ def entry_text(entry: PathEntry, prior: float, skipped: str = "") -> str:
         follow = entry.follow_up
         after = f"back to {_number(prior)}%" if follow is REVERT else f"{_number(follow.value)}%"  # type: ignore[union-attr]
         text += f" for {int(entry.days.value)} days, then {after}"
-        if entry.renewal is not None and entry.renewal.probability.value >= 100:
+        if entry.renewal is not None and not renewable:
+            text += (
+                f"; its renewal ({_number(entry.renewal.probability.value)}%) never acts: the window is cut short or "
+                "ends after the horizon"
+            )
+        elif entry.renewal is not None and entry.renewal.probability.value >= 100:
             length = int((entry.renewal.days or entry.days).value)
             text += f"; renewed for {length} days at a time, with certainty: it runs on renewed in every run"
         elif entry.renewal is not None:
@@ -97,7 +104,7 @@ def entry_text(entry: PathEntry, prior: float, skipped: str = "") -> str:
     return text + (f" ({entry.note})" if entry.note else "")
 
 
-def _measure_inputs(direction: str, measure: Measure) -> list[Input]:
+def _measure_inputs(direction: str, measure: Measure, side: Direction, end: dt.date) -> list[Input]:
     section = DIRECTION_TITLES[direction]
     prefix = f"tariffs.{direction}.{measure.name}"
     authority = AUTHORITIES[measure.authority].label
@@ -120,6 +127,7 @@ def _measure_inputs(direction: str, measure: Measure) -> list[Input]:
             )
         )
     priors = {window.index: window.prior for window in schedule(measure.entries).windows}
+    acting = {window.index: not window.overridden and window.written_end <= end for window in windows(measure, side)}
     for index, entry in enumerate(measure.entries):
         renewal = (entry.renewal.probability, entry.renewal.days) if entry.renewal else ()
         rows.append(
@@ -127,8 +135,8 @@ def _measure_inputs(direction: str, measure: Measure) -> list[Input]:
                 section,
                 f"{prefix}@{entry.start.isoformat()}",
                 f"{measure.label} from {day(entry.start)}",
-                entry_text(entry, priors.get(index, 0.0), skipped),
-                _cited(entry, entry.rate, entry.days, entry.then, entry.coverage, *renewal),
+                entry_text(entry, priors.get(index, 0.0), skipped, acting.get(index, True)),
+                _cited(entry, entry.date, entry.rate, entry.days, entry.then, entry.coverage, *renewal),
             )
         )
     if measure.ends is not None and measure.ends.date is not None:
@@ -192,7 +200,7 @@ def inputs(scenario: Scenario) -> list[Input]:
         )
         rows += _direction_inputs(direction, side)
         for measure in side.measures.values():
-            rows += _measure_inputs(direction, measure)
+            rows += _measure_inputs(direction, measure, side, scenario.end)
     kept = load_estimates()
     held = kept.held if kept is not None else {}
     for name, value in scenario.parameters.values().items():
@@ -211,14 +219,17 @@ def inputs(scenario: Scenario) -> list[Input]:
                 _cited(value),
             )
         )
+    marked: dict[dt.date, list] = {}
     for event in scenario.events:
+        marked.setdefault(event.date, []).append(event)
+    for date, events in marked.items():  # one row a day: a marker relabelled by a what-if is one change
         rows.append(
             Input(
                 "Events marked on the charts",
-                f"events@{event.date.isoformat()}:{event.label}",
-                day(event.date),
-                event.label,
-                (event.fact,) if event.fact else (),
+                f"events@{date.isoformat()}",
+                day(date),
+                "; ".join(event.label for event in events),
+                tuple(event.fact for event in events if event.fact),
             )
         )
     return rows
@@ -518,7 +529,8 @@ def assumptions(scenario: Scenario) -> list[Fact]:
 
 
 LEARNED = 0.5
-"""The share of a prior's variance the record must remove for an estimate to stand on the record more than on it."""
+"""The share of a prior's variance the record must remove for an estimate to stand on the record more than on it (the
+spread then narrows by 29% or more)."""
 
 
 def leaning_on_prior(scenario: Scenario) -> dict[str, str]:
@@ -538,8 +550,9 @@ def leaning_on_prior(scenario: Scenario) -> dict[str, str]:
         if learned < LEARNED and isinstance(centre, dict) and isinstance(centre.get("fact"), str):
             unit = "%" if spec.rules.percent else ""
             estimate = f"{_number(estimates.value(name) / spec.rules.scale, 3)}{unit}"
+            narrower = round((1.0 - math.sqrt(1.0 - max(learned, 0.0))) * 100)
             found[centre["fact"]] = (
-                f"the centre of the prior of the {spec.label}, estimated at {estimate}: the record narrows that prior "
-                f"by only {round(max(learned, 0.0) * 100)}%, so the estimate rests mostly on it"
+                f"the centre of the prior of the {spec.label}, estimated at {estimate}: the record narrows that "
+                f"prior's spread by only {narrower}%, so the estimate rests mostly on it"
             )
     return found

@@ -81,8 +81,8 @@ from simulator.outputs.folders import (
     replace_folder,
     staging_folder,
 )
-from simulator.outputs.incremental import Options, chart_formats, scenario_record, shared_hashes
-from simulator.outputs.key_numbers import key_csv_frame, key_numbers, recorded_years
+from simulator.outputs.incremental import Options, chart_formats, reference_of, scenario_record, shared_hashes
+from simulator.outputs.key_numbers import key_csv_frame, key_numbers, years_recorded
 from simulator.outputs.layout import FORMATS, save
 from simulator.outputs.pages import (
     comparison_context,
@@ -95,7 +95,7 @@ from simulator.outputs.pages import (
     scenario_context,
     spread_rows,
 )
-from simulator.outputs.provenance import day, differences
+from simulator.outputs.provenance import all_facts, day, differences, leaning_on_prior
 from simulator.outputs.skill import skill_rows
 from simulator.outputs.text import clean, text_width
 from simulator.uncertainty.draws import monte_carlo
@@ -240,7 +240,10 @@ def write_reports(
     with locked(out):
         try:
             remove_leftovers(out, [scenario.id for scenario in scenarios] + [COMPARISON])
-            options = Options(draws, seed if draws else None, formats, reference)  # the reference: comparison only
+            # the reference as chosen, given or not (comparison only): the default named is the default taken
+            ids = list(run_ids) if run_ids is not None else [scenario.id for scenario in scenarios]
+            chosen = reference_of(ids, reference) if ids else reference
+            options = Options(draws, seed if draws else None, formats, chosen)
             outcomes = _write(
                 reports, failures, out, colours, compare, stamp, workers, progress, reference, options, current, shared
             )
@@ -278,6 +281,7 @@ def _write(
                 load_sources(),
                 colour=report.colour,
                 shared=shared,
+                shown=facts_shown,
             )
             keys[report.name] = record["key"]
             if report.name in current:
@@ -298,7 +302,9 @@ def _write(
                 staged.append(outcome)  # before its record, whose hashing an interruption may cut short
                 scenarios = [item for member in members for item in (member.result.scenario, member.baseline.scenario)]
                 built = {member.name: keys[member.name] for member in members}
-                outcome.build = scenario_record(options, scenarios, load_facts(), load_sources(), built, shared=shared)
+                outcome.build = scenario_record(
+                    options, scenarios, load_facts(), load_sources(), built, shared=shared, shown=facts_shown
+                )
         build(staged, stamp, workers, progress)
         outcomes = {name: Outcome(name, error=reason) for name, reason in failures.items()}
         outcomes.update({name: Outcome(name, path=out / name, current=True) for name in current if name in keys})
@@ -310,6 +316,12 @@ def _write(
         remove_leftovers(out, [report.name for report in reports] + [COMPARISON])
         raise
     return outcomes
+
+
+def facts_shown(scenario: Scenario) -> list[str]:
+    """Every fact a folder's pages show for ``scenario``: those it cites, the ones they are derived from, the
+    calibration's, and the priors its estimates lean on (an edit to any of them changes the page)."""
+    return [*all_facts(scenario), *leaning_on_prior(scenario)]
 
 
 # ---------------------------------------------------------------- 1. compute
@@ -829,7 +841,7 @@ def _context(item: Staged, stamp: dict[str, str], pictures: Sequence, files: Seq
             report.colour,
             stamp,
             result,
-            spread_rows(result, recorded_years(report.table)) if result.uncertainty else None,
+            spread_rows(result, years_recorded(result.days, report.charts.observed)) if result.uncertainty else None,
             report.charts.paths,
             report.charts.observed,
             report.charts.skill,

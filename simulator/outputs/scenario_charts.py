@@ -18,7 +18,7 @@ from simulator.inputs.authorities import AUTHORITIES, authorities_of
 from simulator.inputs.parameters import PARAMETERS
 from simulator.inputs.scenario import DIRECTIONS
 from simulator.model.projection import point_parameters
-from simulator.model.timeline import certain_renewals, renewal_decisions, windows
+from simulator.model.timeline import certain_renewals, renewal_decisions, windows, with_certain_renewals
 from simulator.outputs.chart_inputs import ScenarioChartInputs
 from simulator.outputs.chart_parts import (
     AUTHORITY_COLOURS,
@@ -56,12 +56,13 @@ from simulator.uncertainty.scores import BENCHMARKS, FLOWS, FULL, HORIZONS, cove
 def tariff_chart(inputs: ScenarioChartInputs) -> Figure:
     """Step chart of both directions' headline and effective additional tariffs [%], truce windows shaded."""
     scenario, paths = inputs.scenario, inputs.paths
+    drawn = with_certain_renewals(scenario)  # a truce renewed for certain is shaded as long as it runs
     spans = merged_spans(
         [
             (window.start, window.end)
             for direction in DIRECTIONS
-            for measure in scenario.tariffs[direction].measures.values()
-            for window in windows(measure, scenario.tariffs[direction])
+            for measure in drawn.tariffs[direction].measures.values()
+            for window in windows(measure, drawn.tariffs[direction])
         ]
     )
     labels = [
@@ -71,9 +72,9 @@ def tariff_chart(inputs: ScenarioChartInputs) -> Figure:
     ]
     labels += ["suspension window (truce) of either side; overlapping windows shown as one"] if spans else []
     policy = "; ".join(decision.describe() for decision in renewal_decisions(scenario))
-    note = f"The path as written. In Monte Carlo draws {policy}." if policy else ""
-    if certain_renewals(scenario):
-        note = f"The path as written, with each truce renewed for certain running on renewed. {note}".strip()
+    certain = certain_renewals(scenario)
+    written = "The path as written" + (", with each truce renewed for certain running on renewed" if certain else "")
+    note = f"{written}. In Monte Carlo draws {policy}." if policy else (f"{written}." if certain else "")
     layout = frame(
         f"Additional tariffs: {scenario.title}",
         scenario.start,
