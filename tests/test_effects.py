@@ -268,7 +268,7 @@ def test_a_what_if_that_moves_none_of_the_tables_outputs_says_so(tmp_path):
     )
     (written,) = write_reports([diversion], tmp_path, load_scenario("baseline-2024"), compare=False, draws=200, seed=3)
     page = (written.path / "summary.md").read_text(encoding="utf-8")
-    assert "It changes none of imports, the balance and US net duties in any draw" in page
+    assert "It changes none of imports, exports, the balance and US net duties in any draw" in page
     assert "Years in which it changes none" not in page
 
 
@@ -301,8 +301,10 @@ def test_a_what_ifs_point_run_gives_its_effect_by_year_on_the_page_and_in_the_bo
     shown = f"−{abs(change):.1f}"
     page = (outcome.path / "summary.md").read_text(encoding="utf-8")
     part = page.split("## What this what-if changes")[1].split("## Legal")[0]
-    assert "Its effect in the point projection, both scenarios over this what-if's days" in part
+    assert "Its effect in the point projection: this what-if less the scenario it extends, over the same days" in part
     assert f"| 2027 | {shown} |" in part and "| 2026 |" not in part  # no change before the step: no row
+    exports = mine.loc["2027-01-01", "us_exports_to_china"] - parent.loc["2027-01-01", "us_exports_to_china"]
+    assert f"| 2027 | {shown} | {'+' if exports >= 0 else '−'}{abs(exports):.1f} |" in part  # exports beside imports
     html = (outcome.path / "index.html").read_text(encoding="utf-8")
     assert html.count("Its effect in the point projection") == 1
     # units in brackets never break: the book writes their spaces as no-break spaces
@@ -311,7 +313,9 @@ def test_a_what_ifs_point_run_gives_its_effect_by_year_on_the_page_and_in_the_bo
     assert changes.startswith("What this what-if changes") and shown.replace("−", "-") in changes
     baseline = load_scenario("baseline-2024")
     (drawn,) = write_reports([step], tmp_path / "drawn", baseline, compare=False, draws=40, seed=1)
-    assert "Its effect in the point projection" not in (drawn.path / "summary.md").read_text(encoding="utf-8")
+    drawn_page = (drawn.path / "summary.md").read_text(encoding="utf-8")
+    assert f"| 2027 | {shown} |" in drawn_page.split("## What this what-if changes")[1].split("## Legal")[0]
+    assert "its range over the Monte Carlo draws is under Uncertainty below" in drawn_page
     # the comparison gives it too, under the what-if's inputs
     write_reports([step, load_scenario("documented-2025")], tmp_path / "both", baseline)
     comparison = (tmp_path / "both" / "comparison" / "summary.md").read_text(encoding="utf-8")

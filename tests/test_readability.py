@@ -629,3 +629,33 @@ def test_an_estimate_that_rests_mostly_on_a_thin_prior_lists_that_prior_among_th
     # a scenario that sets the chance itself does not rest on the prior
     own = scenario_from_data({"extends": "documented-2025", "parameters": {"truce_lapse_probability": "50%"}}, "own")
     assert "truce-lapse-prior" not in leaning_on_prior(own)
+
+
+def test_a_what_ifs_glance_leads_with_its_effect_against_the_scenario_it_extends(tmp_path):
+    """A what-if's glance and book cover compared it only with the path without the 2025 tariffs; its own effect
+    against the scenario it extends, the answer to the question, was nowhere near the top (analyst review)."""
+    from simulator.outputs.report import write_reports
+
+    step = scenario_from_data(
+        {
+            "title": "What if: a forced-labour duty of 25% in 2027",
+            "extends": "documented-2025",
+            "tariffs": {
+                "us_on_china": {"measures": {"forced_labour": {"path": [{"date": "2027-03-01", "rate": "25%"}]}}}
+            },
+        },
+        "step",
+    )
+    (outcome,) = write_reports([step], tmp_path, simulator.load_scenario("baseline-2024"), compare=False)
+    mine, parent = run(step).annual.loc["2027-01-01"], run("documented-2025").annual.loc["2027-01-01"]
+    imports = mine["us_imports_from_china"] - parent["us_imports_from_china"]
+    balance = mine["us_trade_balance_with_china"] - parent["us_trade_balance_with_china"]
+    page = (outcome.path / "summary.md").read_text(encoding="utf-8").replace("\\$", "$")
+    glance = page.split("## At a glance")[1].split("## Key numbers")[0]
+    title = "“Documented path to November 2026, then held”"
+    assert f": {money(abs(imports))} below {title}, and " in glance
+    assert f"({money(abs(balance))} smaller than in {title})" in glance  # a higher duty: a smaller deficit
+    assert "(China's on US goods 32%, from a base averaged another way)" in glance
+    assert (
+        title not in scenario_glance(key_numbers(run("documented-2025"), run("baseline-2024"), observed())).sentences[0]
+    )

@@ -45,10 +45,21 @@ def _balance_words(value: float) -> str:
     return f"a deficit of {money(-value)}" if value < 0 else f"a surplus of {money(value)}"
 
 
-def scenario_glance(table: dict[str, np.ndarray]) -> Glance:
+@dataclass(frozen=True)
+class Against:
+    """A what-if's point effect in each year of its key numbers, against the scenario it extends (``title``)."""
+
+    title: str
+    imports: np.ndarray
+    """[USD bn per year], one per year of the key numbers."""
+    balance: np.ndarray
+    """[USD bn per year]; + is a smaller deficit."""
+
+
+def scenario_glance(table: dict[str, np.ndarray], against: Against | None = None) -> Glance:
     """The imports, the balance and the tariffs of one scenario in its last whole year, against the path without the
-    2025 tariffs and against 2024; a year Census has published in full is told by its Census totals, with the model's
-    figure beside them."""
+    2025 tariffs and against 2024 (a what-if's also against the scenario it extends: ``against``); a year Census has
+    published in full is told by its Census totals, with the model's figure beside them."""
     at = headline_year(table)
     year: int | str = int(table["year"][at])
     if int(table["days"][at]) != whole_year_days(int(year)):  # no year is whole: say how much of it is counted
@@ -66,6 +77,13 @@ def scenario_glance(table: dict[str, np.ndarray]) -> Glance:
             f"In {year}, US imports from China were {money(recorded['imports'])} (Census); the model puts them at "
             f"{money(imports)}, {money(abs(change))}{share} {direction} the path without the 2025 tariffs."
         )
+    elif against is not None:  # the what-if's own effect first: it is the question the page answers
+        moved = float(against.imports[at])
+        first = (
+            f"In {year}, the model {'projects' if projected else 'puts'} US imports from China at {money(imports)}: "
+            f"{money(abs(moved))} {'below' if moved < 0 else 'above'} “{against.title}”, and {money(abs(change))}"
+            f"{share} {direction} the path without the 2025 tariffs."
+        )
     else:
         first = (
             f"In {year}, the model {'projects' if projected else 'puts'} US imports from China at {money(imports)}, "
@@ -82,12 +100,18 @@ def scenario_glance(table: dict[str, np.ndarray]) -> Glance:
         second += f"{money(balance)})"
     else:
         second = f"The US {'would have' if projected else 'has'} {_balance_words(balance)} with China in {year}"
+        if against is not None:
+            moved = float(against.balance[at])
+            if balance < 0:
+                second += f" ({money(abs(moved))} {'smaller' if moved > 0 else 'larger'} than in “{against.title}”)"
+            else:
+                second += f" ({money(abs(moved))} {'higher' if moved > 0 else 'lower'} than in “{against.title}”)"
     second += f", against {_balance_words(census[0][1])} in {census[0][0]} (Census)." if census else "."
     us_rate, china_rate = float(table["us_rate"][at]), float(table["china_rate"][at])
-    collect = "would collect" if projected else "collect"
+    collect = "the model has US customs collect" if observed else f"US customs {'would ' if projected else ''}collect"
     third = (
         f"US tariffs on Chinese goods average {number(us_rate, 0)}% in {year} (China's on US goods "
-        f"{number(china_rate, 0)}%), and {'the model has US customs collect' if observed else f'US customs {collect}'} "
+        f"{number(china_rate, 0)}%, from a base averaged another way), and {collect} "
         f"{money(float(table['us_revenue'][at]))} on them."
     )
     label = " (Census)" if observed else ""

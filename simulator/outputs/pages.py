@@ -32,7 +32,7 @@ from simulator.inputs.trade_data import read as read_trade_data
 from simulator.model.observed import Observed
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths
-from simulator.outputs.glance import comparison_glance, scenario_glance
+from simulator.outputs.glance import Against, comparison_glance, scenario_glance
 from simulator.outputs.key_numbers import COLUMNS, heading, whole_year_days
 from simulator.outputs.provenance import (
     CALIBRATION_FACTS,
@@ -306,6 +306,7 @@ def spread_rows(result: Result, recorded: Collection[int] = ()) -> list[dict[str
 
 EFFECT_VARIABLES = (
     ("us_imports_from_china", "imports"),
+    ("us_exports_to_china", "exports"),
     ("us_trade_balance_with_china", "balance"),
     ("us_net_tariff_revenue_from_china", "duties"),
 )
@@ -315,6 +316,8 @@ EFFECT_HEADINGS = {
     "year": "Year",
     "imports_median": "Imports, median",
     "imports_range": "Imports, 90% range",
+    "exports_median": "Exports, median",
+    "exports_range": "Exports, 90% range",
     "balance_median": "Balance, median",
     "balance_range": "Balance, 90% range",
     "duties_median": "US net duties, median",
@@ -349,10 +352,25 @@ def effect_rows(result: Result) -> list[dict[str, str]]:
     return rows
 
 
-EFFECT_LABELS = {"imports": "Imports", "balance": "Balance", "duties": "US net duties"}
+EFFECT_LABELS = {"imports": "Imports", "exports": "Exports", "balance": "Balance", "duties": "US net duties"}
 """How the chart book's effect table names each of :data:`EFFECT_VARIABLES`."""
 POINT_EFFECT_COLUMNS = ("year", *(short for _, short in EFFECT_VARIABLES))
 POINT_EFFECT_HEADINGS = {"year": "Year", **EFFECT_LABELS}
+
+
+def against_parent(result: Result | None, parent: Result | None) -> Against | None:
+    """A what-if's point effect by year for its glance (None without a parent run over the same days)."""
+    if result is None or parent is None or result.scenario.extended is None:
+        return None
+    stamps, mine = result.aggregate("annual")
+    theirs_stamps, theirs = parent.aggregate("annual")
+    if not np.array_equal(stamps, theirs_stamps):
+        return None
+    return Against(
+        short_title(result.scenario.extended.title),
+        mine["us_imports_from_china"] - theirs["us_imports_from_china"],
+        mine["us_trade_balance_with_china"] - theirs["us_trade_balance_with_china"],
+    )
 
 
 def point_effect_rows(result: Result, parent: Result | None) -> list[dict[str, str]]:
@@ -473,7 +491,7 @@ def scenario_context(
     return {
         **stamp,
         "created": moment(stamp["created"]),  # the manifest keeps the ISO stamp
-        "glance": scenario_glance(table),
+        "glance": scenario_glance(table, against_parent(result, parent_result)),
         "key_years": scenario_table(table),
         "contents": contents,
         "scenario": scenario,

@@ -483,7 +483,7 @@ def in_force(scenario: Scenario, paths: TariffPaths, day: dt.date) -> list[InFor
         found.append(
             InForce(
                 DIRECTION_TITLES[direction],
-                "tariffs in force before 2025",
+                BASE_LABELS[direction],
                 f"average {_number(base.value)}%",
                 base.value,
                 _cited(base),
@@ -518,6 +518,13 @@ def confidence(fact: Fact) -> str:
         return fact.confidence
     levels = [load_sources()[source].confidence for source in fact.sources]
     return next(level for level in ("high", "medium", "low") if level in levels)
+
+
+BASE_LABELS = {
+    "us_on_china": "tariffs in force before 2025 (the 2018–19 Section 301 lists among them)",
+    "china_on_us": "tariffs in force before 2025",
+}
+"""How the in-force tables name each side's base: the US rows of later Section 301 duties leave those lists out."""
 
 
 def assumptions(scenario: Scenario) -> list[Fact]:

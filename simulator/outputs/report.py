@@ -354,11 +354,9 @@ def _report(result: Result, baseline: Scenario, colour: str) -> ScenarioReport:
     reference = point_projection(counterfactual(baseline, scenario))
     charts = scenario_chart_inputs(result)
     table = key_numbers(result, reference, charts.observed)
-    # a draws run gives the effect over paired draws instead
-    extended = scenario.extended if result.uncertainty is None else None
     parent = None
-    if extended is not None:
-        parent = point_projection(dataclasses.replace(extended, start=scenario.start, end=scenario.end))
+    if scenario.extended is not None:  # a what-if's point effect (a draws run gives its range as well)
+        parent = point_projection(dataclasses.replace(scenario.extended, start=scenario.start, end=scenario.end))
     return ScenarioReport(result, reference, table, charts, colour, parent)
 
 
@@ -953,8 +951,9 @@ def _book_changes(result: Result, context: dict) -> Changes | None:
     note = ""
     if effects and result.uncertainty is None:
         note = (
-            "The change in the point projection, both scenarios over this what-if's days; years in which it changes "
-            "none of these are left out. A run with Monte Carlo draws gives its range."
+            "The change in the point projection: this what-if less the scenario it extends, over the same days; a + "
+            "in the balance is a smaller deficit; years it leaves unchanged are left out. A run with Monte Carlo "
+            "draws gives its range."
         )
     elif effects:
         note = (

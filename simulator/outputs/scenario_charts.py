@@ -308,7 +308,7 @@ def revenue_by_authority_chart(inputs: ScenarioChartInputs) -> Figure:
     result = inputs.result
     scenario = result.scenario
     months, values = whole_month_values(result)
-    parts = [("base", "tariffs in force before 2025")]
+    parts = [("base", "tariffs in force before 2025 (the 2018–19 Section 301 lists among them)")]
     parts += [(name, AUTHORITIES[name].label) for name in authorities_of("us_on_china")]
     parts = [(name, label) for name, label in parts if np.any(values[f"us_tariff_revenue_from_china_{name}"])]
     refunds = values["us_tariff_refunds_to_importers"]
