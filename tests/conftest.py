@@ -12,6 +12,19 @@ def invalid_dir() -> Path:
     return FIXTURES / "invalid"
 
 
+STEP_TITLE = "What if: a forced-labour duty of 25% in 2027"
+
+
+def forced_labour_step():
+    """A what-if of a few lines, as an analyst writes one: the documented path with the forced-labour duty at 25% from
+    1 March 2027 (its effect against the documented path, 2027 only, is what several tests read)."""
+    from simulator.api import scenario_from_data
+
+    path = [{"date": "2027-03-01", "rate": "25%"}]
+    tariffs = {"us_on_china": {"measures": {"forced_labour": {"path": path}}}}
+    return scenario_from_data({"title": STEP_TITLE, "extends": "documented-2025", "tariffs": tariffs}, "step")
+
+
 HOSTILE_TITLE = "<script>alert('title')</script> & $5 \"quoted\""
 """A scenario title that must show as text in every report."""
 

@@ -18,6 +18,7 @@ from simulator.outputs.colours import scenario_colours
 from simulator.outputs.events import EVENT_GAP, place_events
 from simulator.outputs.layout import date_ticks
 from simulator.outputs.text import SMALL_SIZE, plain, short_title, text_width
+from tests.conftest import forced_labour_step
 
 IDS = (
     "baseline-2024",
@@ -399,16 +400,7 @@ def test_a_what_ifs_charts_mark_the_day_its_tariffs_depart_from_its_parents():
     until an analyst review asked for it)."""
     from simulator.outputs.chart_parts import DEPARTS, scenario_events
 
-    step = scenario_from_data(
-        {
-            "title": "What if: a forced-labour duty of 25% in 2027",
-            "extends": "documented-2025",
-            "tariffs": {
-                "us_on_china": {"measures": {"forced_labour": {"path": [{"date": "2027-03-01", "rate": "25%"}]}}}
-            },
-        },
-        "step",
-    )
+    step = forced_labour_step()
     inputs = scenario_chart_inputs(run(step), with_tornado=False)
     assert inputs.departs == dt.date(2027, 3, 1)
     assert (dt.date(2027, 3, 1), DEPARTS) in scenario_events(inputs)

@@ -8,6 +8,7 @@ from simulator.inputs.problems import ArgumentError
 from simulator.model.variables import VARIABLES
 from simulator.outputs.pages import effect_horizon_note, effect_rows, effect_tables
 from simulator.uncertainty.draws import monte_carlo
+from tests.conftest import STEP_TITLE, forced_labour_step
 
 DRAWS = 600
 
@@ -285,15 +286,7 @@ def test_a_what_ifs_point_run_gives_its_effect_by_year_on_the_page_and_in_the_bo
 
     from simulator.outputs.report import write_reports
 
-    raise_duty = {"forced_labour": {"path": [{"date": "2027-03-01", "rate": "25%"}]}}
-    step = scenario_from_data(
-        {
-            "title": "What if: a forced-labour duty of 25% in 2027",
-            "extends": "documented-2025",
-            "tariffs": {"us_on_china": {"measures": raise_duty}},
-        },
-        "step",
-    )
+    step = forced_labour_step()
     (outcome,) = write_reports([step], tmp_path, load_scenario("baseline-2024"), compare=False)
     mine, parent = run(step).annual, run("documented-2025").annual
     change = mine.loc["2027-01-01", "us_imports_from_china"] - parent.loc["2027-01-01", "us_imports_from_china"]
@@ -319,5 +312,5 @@ def test_a_what_ifs_point_run_gives_its_effect_by_year_on_the_page_and_in_the_bo
     # the comparison gives it too, under the what-if's inputs
     write_reports([step, load_scenario("documented-2025")], tmp_path / "both", baseline)
     comparison = (tmp_path / "both" / "comparison" / "summary.md").read_text(encoding="utf-8")
-    part = comparison.split("### What if: a forced-labour duty of 25% in 2027")[1].split("## Charts")[0]
+    part = comparison.split(f"### {STEP_TITLE}")[1].split("## Charts")[0]
     assert "Its effect in the point projection" in part and f"| 2027 | {shown} |" in part

@@ -21,6 +21,7 @@ from simulator.outputs.key_numbers import key_numbers
 from simulator.outputs.scenario_charts import merged_spans
 from simulator.outputs.tables import measure_table, scenario_table
 from simulator.outputs.text import money, number, reader_text
+from tests.conftest import forced_labour_step
 
 FORBIDDEN = (
     r"(?<![-\w])seeds?(?![-\w])",  # the project's word for its source articles and its data folder; '--seed' is a flag
@@ -636,16 +637,7 @@ def test_a_what_ifs_glance_leads_with_its_effect_against_the_scenario_it_extends
     against the scenario it extends, the answer to the question, was nowhere near the top (analyst review)."""
     from simulator.outputs.report import write_reports
 
-    step = scenario_from_data(
-        {
-            "title": "What if: a forced-labour duty of 25% in 2027",
-            "extends": "documented-2025",
-            "tariffs": {
-                "us_on_china": {"measures": {"forced_labour": {"path": [{"date": "2027-03-01", "rate": "25%"}]}}}
-            },
-        },
-        "step",
-    )
+    step = forced_labour_step()
     (outcome,) = write_reports([step], tmp_path, simulator.load_scenario("baseline-2024"), compare=False)
     mine, parent = run(step).annual.loc["2027-01-01"], run("documented-2025").annual.loc["2027-01-01"]
     imports = mine["us_imports_from_china"] - parent["us_imports_from_china"]
