@@ -360,31 +360,38 @@ POINT_EFFECT_HEADINGS = {"year": "Year", **EFFECT_LABELS}
 
 def against_parent(result: Result | None, parent: Result | None) -> Against | None:
     """A what-if's point effect by year for its glance (None without a parent run over the same days)."""
-    if result is None or parent is None or result.scenario.extended is None:
+    change = annual_change(result, parent) if result is not None and result.scenario.extended is not None else None
+    if change is None:
+        return None
+    return Against(
+        short_title(result.scenario.extended.title),  # type: ignore[union-attr]
+        change[1]["us_imports_from_china"],
+        change[1]["us_trade_balance_with_china"],
+    )
+
+
+def annual_change(result: Result, parent: Result | None) -> tuple[np.ndarray, dict[str, np.ndarray]] | None:
+    """Per calendar year, ``result``'s point projection less ``parent``'s [USD bn per year; rates in points]: the
+    years and the change of each output (None without a parent over the same days)."""
+    if parent is None:
         return None
     stamps, mine = result.aggregate("annual")
     theirs_stamps, theirs = parent.aggregate("annual")
-    if not np.array_equal(stamps, theirs_stamps):
+    if not np.array_equal(stamps, theirs_stamps):  # not the same days: nothing to set against each other
         return None
-    return Against(
-        short_title(result.scenario.extended.title),
-        mine["us_imports_from_china"] - theirs["us_imports_from_china"],
-        mine["us_trade_balance_with_china"] - theirs["us_trade_balance_with_china"],
-    )
+    return stamps, {name: mine[name] - theirs[name] for name in mine}
 
 
 def point_effect_rows(result: Result, parent: Result | None) -> list[dict[str, str]]:
     """Per year in which a what-if's point projection differs from ``parent``'s (the scenario it extends, run over
     the same days) in any of :data:`EFFECT_VARIABLES`: the change [USD bn]; none without a parent."""
-    if parent is None:
+    change = annual_change(result, parent)
+    if change is None:
         return []
-    stamps, mine = result.aggregate("annual")
-    theirs_stamps, theirs = parent.aggregate("annual")
-    if not np.array_equal(stamps, theirs_stamps):  # not the same days: nothing to set against each other
-        return []
+    stamps, values = change
     rows = []
     for index, period in enumerate(stamps):
-        changes = {short: float(mine[name][index] - theirs[name][index]) for name, short in EFFECT_VARIABLES}
+        changes = {short: float(values[name][index]) for name, short in EFFECT_VARIABLES}
         if all(abs(change) <= ZERO_EFFECT for change in changes.values()):
             continue
         shown = {short: number(change, "USD bn", signed=True) for short, change in changes.items()}
