@@ -99,6 +99,11 @@ def years_recorded(days: np.ndarray, history: Observed | None) -> list[int]:
     return [int(year) for year in np.unique(years) if published[years == year].all()]
 
 
+def year_heading(year: int, days: int) -> str:
+    """A calendar year as a table heads it: '2026', or '2026 (181 days)' where the horizon holds only ``days`` of it."""
+    return str(year) if days == whole_year_days(year) else f"{year} ({days} days)"
+
+
 def whole_year_days(year: int) -> int:
     """Days in a calendar year."""
     return 366 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 365

@@ -33,7 +33,7 @@ from simulator.model.observed import Observed
 from simulator.model.result import Result
 from simulator.model.tariff_paths import TariffPaths
 from simulator.outputs.glance import Against, comparison_glance, scenario_glance
-from simulator.outputs.key_numbers import COLUMNS, heading, whole_year_days
+from simulator.outputs.key_numbers import COLUMNS, census_months, heading, year_heading
 from simulator.outputs.provenance import (
     CALIBRATION_FACTS,
     Notes,
@@ -400,10 +400,9 @@ def point_effect_rows(result: Result, parent: Result | None) -> list[dict[str, s
 
 
 def year_label(period: np.datetime64, days: np.ndarray) -> str:
-    """A calendar year as a table heads it: '2026', or '2026 (181 days)' where the horizon cuts it."""
+    """The heading of the calendar year ``period`` of the day grid ``days`` (:func:`year_heading`)."""
     year = int(str(period)[:4])
-    count = int(np.count_nonzero(days.astype("datetime64[Y]") == np.datetime64(str(year), "Y")))
-    return str(year) if count == whole_year_days(year) else f"{year} ({count} days)"
+    return year_heading(year, int(np.count_nonzero(days.astype("datetime64[Y]") == np.datetime64(str(year), "Y"))))
 
 
 def effect_tables(
@@ -618,8 +617,8 @@ def _whole_years(history: Observed | None) -> list[int]:
     """The calendar years ``history`` holds every month of."""
     if history is None or not len(history.months):
         return []
-    years, counts = np.unique(history.months.astype("datetime64[Y]").astype(int) + 1970, return_counts=True)
-    return [int(year) for year, count in zip(years, counts, strict=True) if count == 12]
+    years = np.unique(history.months.astype("datetime64[Y]").astype(int) + 1970)
+    return [int(year) for year, count in zip(years, census_months(years, history), strict=True) if count == 12]
 
 
 def effect_horizon_note(scenario) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from simulator.outputs.key_numbers import COLUMNS
+from simulator.outputs.key_numbers import COLUMNS, year_heading
 from simulator.outputs.text import number
 
 MEASURE_ROWS = (
@@ -98,9 +98,7 @@ def year_headings(table: dict[str, np.ndarray]) -> tuple[tuple[str, ...], tuple[
     """Column headings (the year, with its days when the horizon cuts it) and what Census holds of each."""
     years, status = [], []
     for index, year in enumerate(table["year"]):
-        days = int(table["days"][index])
-        full = 366 if (year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)) else 365
-        years.append(str(int(year)) if days == full else f"{int(year)} ({days} days)")
+        years.append(year_heading(int(year), int(table["days"][index])))
         status.append(year_status(int(table["status"][index])))
     return tuple(years), tuple(status)
 
