@@ -377,7 +377,7 @@ def test_the_comparison_names_what_each_what_if_extends_by_its_title(reports):
     """A reader sees the scenario a what-if extends by its title, its id only beside it, in the table of scenarios and
     above the table of what it changes."""
     own = (reports / "truce-expires" / "summary.md").read_text(encoding="utf-8")
-    assert "a what-if on Documented path to November 2026, then held (`documented-2025`); horizon" in own
+    assert "a what-if on “Documented path to November 2026, then held” (`documented-2025`); horizon" in own
     summary = (reports / "comparison" / "summary.md").read_text(encoding="utf-8")
     assert "| `truce-expires` | Documented path to November 2026, then held (`documented-2025`) |" in summary
     assert ") against Documented path to November 2026, then held (`documented-2025`)" in summary

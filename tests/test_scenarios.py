@@ -166,3 +166,50 @@ def test_an_extends_chain_holds_at_most_sixteen_files_and_a_longer_one_is_told_i
     assert problem.file.endswith(f"link-{MAX_EXTENDS_DEPTH - 1}.yaml")
     assert (problem.line, problem.column, problem.path) == (2, 10, "extends")
     assert problem.message.startswith("the extends chain is longer than 16 files (link-15 → link-14 → … → link-0 →")
+
+
+def test_the_format_guide_lists_every_measure_of_the_documented_path_with_its_label_and_authority():
+    """An analyst had to open documented-2025.yaml to find `forced_labour`, and wrote `across_board` for China's
+    across-the-board tariff (named `reciprocal`): the guide lists the names, and the error for a name resembling
+    none of them lists them too (analyst review)."""
+    guide = (scenarios_dir() / "README.md").read_text(encoding="utf-8")
+    table = guide.split("### The measures of `documented-2025`")[1].split("\n## ")[0]
+    documented = simulator.load_scenario("documented-2025")
+    for side, direction in documented.tariffs.items():
+        for name, measure in direction.measures.items():
+            row = next(line for line in table.splitlines() if line.startswith(f"| `{side}` |") and f"`{name}`" in line)
+            assert f"`{measure.authority}`" in row
+            if "," not in row.split("|")[2]:  # one measure to the row: its label exactly
+                assert f"| {measure.label} |" in row
+    with pytest.raises(InputError) as caught:
+        scenario_from_data(
+            {
+                "extends": "documented-2025",
+                "tariffs": {
+                    "china_on_us": {"measures": {"across_board": {"path": [{"date": "2027-01-01", "rate": "34%"}]}}}
+                },
+            },
+            "x",
+        )
+    assert "(it has: 'coal_lng' (Coal and LNG tariff), " in str(caught.value)
+    assert "'reciprocal' (Across-the-board tariff))" in str(caught.value)
+
+
+def test_a_renewal_written_as_a_bare_chance_is_told_which_fields_it_takes():
+    with pytest.raises(InputError) as caught:
+        scenario_from_data(
+            {
+                "extends": "documented-2025",
+                "tariffs": {
+                    "china_on_us": {
+                        "measures": {
+                            "reciprocal": {
+                                "path": [{"date": "2027-01-01", "rate": "34%", "days": 90, "renewal": "50%"}]
+                            }
+                        }
+                    }
+                },
+            },
+            "x",
+        )
+    assert "renewal: expected a mapping of fields (probability required; days optional)" in str(caught.value)

@@ -303,6 +303,43 @@ def test_tornado_swings_are_point_runs_at_the_percentiles():
     )
 
 
+def test_a_window_that_raises_a_rate_is_named_a_temporary_duty_not_a_truce():
+    """China's 34% for a 90-day window with a 50% renewal chance was shaded as a "suspension window (truce)" and its
+    tornado bar read "renewal of the truce" (analyst review): a window above the rate that follows it is a temporary
+    duty."""
+    from simulator.outputs.chart_inputs import scenario_chart_inputs
+    from simulator.outputs.scenario_charts import tariff_chart
+    from simulator.uncertainty.tornado import tornado
+
+    duty = scenario_from_data(
+        {
+            "extends": "documented-2025",
+            "horizon": {"start": "2024-01-01", "end": "2027-12-31"},
+            "tariffs": {
+                "china_on_us": {
+                    "measures": {
+                        "reciprocal": {
+                            "path": [
+                                {"date": "2027-01-01", "rate": "34%", "days": 90, "renewal": {"probability": "50%"}}
+                            ]
+                        }
+                    }
+                }
+            },
+        },
+        "duty",
+    )
+    names = [swing.name for swing in tornado(duty, "us_exports_to_china", 2027).swings]
+    assert "renewal of the temporary duty from 1 Jan 2027" in names and not any(name.startswith("renewal of the truce") for name in names)
+    texts = [
+        text.get_text()
+        for text in tariff_chart(scenario_chart_inputs(run(duty))).findobj(lambda a: hasattr(a, "get_text"))
+    ]
+    assert any("window with a set end (a truce or a temporary duty)" in text for text in texts)  # Geneva's truce too
+    truce = [swing.name for swing in tornado(renewable("50%")).swings]
+    assert "renewal of the truce from 10 Nov 2025" in truce
+
+
 def test_a_fixed_long_run_elasticity_stays_fixed_when_the_short_run_is_drawn():
     scenario = scenario_from_data(
         {

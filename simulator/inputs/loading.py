@@ -527,6 +527,17 @@ def _chain_limits(events: list, tariffs: dict[str, Any], layers: list[_Layer]) -
     return problems
 
 
+def _known(state: _Merged) -> str:
+    """' (it has: 'reciprocal' (Across-the-board tariff), …)': the measures a what-if may change, with the labels the
+    reports show them by, for a name that resembles none of them."""
+    named = [
+        f"'{name}'" + (f" ({fields['label']})" if isinstance(fields.get("label"), str) else "")
+        for name, fields in state.measures.items()
+        if fields
+    ]
+    return f" (it has: {', '.join(named)})" if named else ""
+
+
 def _merge_direction(state: _Merged, side: Any, document: Document, where: tuple, depth: int = 0) -> list[Problem]:
     """Lay one file's settings of a direction over what its parents set (``depth``: the file's place in the chain,
     0 for the root); a new measure needs a path, and in a file that extends another its authority too."""
@@ -553,7 +564,7 @@ def _merge_direction(state: _Merged, side: Any, document: Document, where: tuple
             problems.append(
                 document.problem(
                     at,
-                    f"measure '{name}' is not in the scenario it extends{did_you_mean(name, known)}; "
+                    f"measure '{name}' is not in the scenario it extends{did_you_mean(name, known) or _known(state)}; "
                     f"a new measure needs its 'authority' ({expected_one_of(authorities_of(where[-1]))})",
                 )
             )

@@ -163,8 +163,24 @@ def problems_from(
         elif kind == "missing":
             problems.append(document.problem(location[:-1], f"missing required field '{location[-1]}'"))
         else:
-            problems.append(document.problem(location, _message(item)))
+            message = _message(item)
+            if message == MAPPING:  # say which fields: 'renewal: 50%' is the shorthand a writer reaches for first
+                message += _fields_wanted(model, location)
+            problems.append(document.problem(location, message))
     return problems
+
+
+def _fields_wanted(model: type[BaseModel], location: FieldPath) -> str:
+    """' (probability required; days optional)': the fields of the mapping expected at ``location``, or ''."""
+    for candidate in _members(_at(model, location)):
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            fields = candidate.model_fields
+            required = [field.alias or name for name, field in fields.items() if field.is_required()]
+            optional = [field.alias or name for name, field in fields.items() if not field.is_required()]
+            parts = [f"{', '.join(required)} required"] if required else []
+            parts += [f"{', '.join(optional)} optional"] if optional and len(optional) <= 4 else []
+            return f" ({'; '.join(parts)})" if parts else ""
+    return ""
 
 
 def _as_meant(
@@ -228,12 +244,15 @@ _WORDS = {
 }
 
 
+MAPPING = "expected a mapping of fields"
+
+
 def _message(item: dict[str, Any]) -> str:
     """Pydantic's error in the project's words; our own validators' messages pass through as written."""
     kind = item["type"]
     context = item.get("ctx") or {}
     if kind in ("model_type", "dict_type", "model_attributes_type", "dataclass_type"):
-        return "expected a mapping of fields"
+        return MAPPING
     if kind in ("list_type", "tuple_type", "iterable_type", "set_type"):
         return "expected a list"
     if kind == "literal_error":

@@ -54,6 +54,9 @@ class Against:
     """[USD bn per year], one per year of the key numbers."""
     balance: np.ndarray
     """[USD bn per year]; + is a smaller deficit."""
+    exports: np.ndarray | None = None
+    """[USD bn per year]; the glance leads with exports where the what-if moves them more than imports (a change of
+    China's tariffs)."""
 
 
 def scenario_glance(table: dict[str, np.ndarray], against: Against | None = None) -> Glance:
@@ -76,6 +79,15 @@ def scenario_glance(table: dict[str, np.ndarray], against: Against | None = None
         first = (
             f"In {year}, US imports from China were {money(recorded['imports'])} (Census); the model puts them at "
             f"{money(imports)}, {money(abs(change))}{share} {direction} the path without the 2025 tariffs."
+        )
+    elif against is not None and _moves_exports_more(against, at):  # China's side: its exports are the answer
+        exported, moved = float(table["exports"][at]), float(against.exports[at])  # type: ignore[index]
+        exports_change = float(table["exports_change"][at])
+        first = (
+            f"In {year}, the model {'projects' if projected else 'puts'} US exports to China at {money(exported)}: "
+            f"{money(abs(moved))} {'below' if moved < 0 else 'above'} “{against.title}”, and "
+            f"{money(abs(exports_change))} {'below' if exports_change < 0 else 'above'} the path without the 2025 "
+            f"tariffs; US imports from China come to {money(imports)}."
         )
     elif against is not None:  # the what-if's own effect first: it is the question the page answers
         moved = float(against.imports[at])
@@ -115,6 +127,13 @@ def scenario_glance(table: dict[str, np.ndarray], against: Against | None = None
         f"{money(float(table['us_revenue'][at]))} on them."
     )
     label = " (Census)" if observed else ""
+    if not observed and against is not None and _moves_exports_more(against, at):
+        leading = (
+            Figure(money(float(table["exports"][at])), f"US exports to China in {year}"),
+            Figure(money(balance), f"US balance with China in {year}"),
+            Figure(f"{number(china_rate, 1)}%", f"average Chinese tariff on US goods in {year}"),
+        )
+        return Glance((first, second, third), leading)
     return Glance(
         (first, second, third),
         (
@@ -123,6 +142,10 @@ def scenario_glance(table: dict[str, np.ndarray], against: Against | None = None
             Figure(f"{number(us_rate, 1)}%", f"average US tariff on Chinese goods in {year}"),
         ),
     )
+
+
+def _moves_exports_more(against: Against, at: int) -> bool:
+    return against.exports is not None and abs(float(against.exports[at])) > abs(float(against.imports[at]))
 
 
 def comparison_glance(tables: Sequence[dict[str, np.ndarray]], titles: Sequence[str], reference: int) -> Glance:

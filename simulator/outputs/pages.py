@@ -367,6 +367,7 @@ def against_parent(result: Result | None, parent: Result | None) -> Against | No
         short_title(result.scenario.extended.title),  # type: ignore[union-attr]
         change[1]["us_imports_from_china"],
         change[1]["us_trade_balance_with_china"],
+        change[1]["us_exports_to_china"],
     )
 
 
@@ -410,7 +411,8 @@ def effect_tables(
 ) -> tuple[Table, ...]:
     """The what-if's effect as the chart book shows it, years across, ``years_per_table`` to a table: per output of
     :data:`EFFECT_VARIABLES` the median and the 5th and 95th percentiles over paired draws [USD bn per year]; without
-    such draws the change in the point projection against ``parent_title`` (``point``: :func:`point_effect_rows`)."""
+    such draws the change in the point projection against ``parent_title`` (``point``: :func:`point_effect_rows`),
+    which heads each output's rows in a draws run too (the cover quotes it)."""
     if result.uncertainty is None and point:
         title = f"The change against “{parent_title}” in the point projection [USD bn per year]"
         return tuple(
@@ -427,12 +429,19 @@ def effect_tables(
         )
     found = effect_rows(result)
     title = f"The change against “{result.uncertainty.effects.title}” [USD bn per year]" if found else ""  # type: ignore[union-attr]
+    points = {row["year"]: row for row in point}
     tables = []
     for start in range(0, len(found), years_per_table):
         rows = found[start : start + years_per_table]
         lines = []
         for _, short in EFFECT_VARIABLES:
             ranges = [row[f"{short}_range"].split(" to ") for row in rows]
+            if points:  # a year the point projection leaves unchanged, though some draws change it, is a zero
+                shown = tuple(
+                    points[row["year"]][short] if row["year"] in points else number(0.0, "USD bn", signed=True)
+                    for row in rows
+                )
+                lines.append(Row(f"{EFFECT_LABELS[short]}: point projection", shown))
             lines += [
                 Row(f"{EFFECT_LABELS[short]}: median", tuple(row[f"{short}_median"] for row in rows)),
                 Row(f"{EFFECT_LABELS[short]}: 5th percentile", tuple(low for low, _ in ranges)),
@@ -454,6 +463,25 @@ def own_fitted_parameters(scenario) -> str:
         and not math.isclose(own[name], defaults[name], rel_tol=1e-9, abs_tol=1e-12)
     ]
     return listed(names, serial=True)
+
+
+def estimates_changed(scenario) -> str:
+    """The parameters the fit estimates or holds that a what-if sets to other values than the scenario it extends,
+    as a reader lists them ('' for none, or for a root scenario): its effect then reaches back into the months Census
+    has recorded, which a reader must be told."""
+    parent = scenario.extended
+    if parent is None:
+        return ""
+    theirs, own = parent.parameters.numbers(), scenario.parameters.numbers()
+    return listed(
+        [
+            spec.label
+            for name, spec in PARAMETERS.items()
+            if (spec.estimated is not None or spec.held_in_fit)
+            and not math.isclose(own[name], theirs[name], rel_tol=1e-9, abs_tol=1e-12)
+        ],
+        serial=True,
+    )
 
 
 def scenario_context(
@@ -514,6 +542,7 @@ def scenario_context(
         "headings": headings(),
         "backtest_rows": backtest_rows(test) if test is not None else [],
         "own_fitted": own_fitted_parameters(scenario),
+        "estimates_changed": estimates_changed(scenario),
         "backtest_columns": BACKTEST_COLUMNS,
         "backtest_headings": BACKTEST_HEADINGS,
         "skill_rows": skill_rows(skill) if skill else [],
@@ -586,30 +615,47 @@ def trend_note(scenario, history: Observed | None = None) -> str:
         return "That path holds the 2024 months flat, so the changes against it are the tariffs' alone."
     shown = [format_number(value, 1, signed=True, unit="%") for value in (imports, exports)]
     own = {"import_growth", "export_growth"} & set(scenario.parameters_set)
-    source = {0: "estimated from the record", 1: "one set by this scenario", 2: "as this scenario sets them"}[len(own)]
-    text = (
-        f"That path grows the 2024 months by a trend of {shown[0]} a year for imports and {shown[1]} for exports "
-        f"({source}), so the changes against it rest on those trends as well as on the tariffs."
-    )
+    flows = {"imports": (imports, shown[0], "import_growth"), "exports": (exports, shown[1], "export_growth")}
+    grown = [
+        (flow, value, "set by this scenario" if name in own else "estimated from the record")
+        for flow, (rate, value, name) in flows.items()
+        if rate != 0
+    ]
+    if len(grown) == 1:  # the bundled model holds imports flat: their trend made its forecasts worse (docs/model.md)
+        (flow, value, source), flat = grown[0], next(flow for flow, (rate, *_) in flows.items() if rate == 0)
+        text = (
+            f"That path grows the 2024 months of {flow} by a trend of {value} a year ({source}) and holds those of "
+            f"{flat} flat, so the changes against it rest on that trend as well as on the tariffs."
+        )
+    else:
+        sources = {source for *_, source in grown}
+        text = (
+            f"That path grows the 2024 months by a trend of {grown[0][1]} a year for imports and {grown[1][1]} for "
+            f"exports ({sources.pop() if len(sources) == 1 else 'one set by this scenario'}), so the changes against "
+            "it rest on those trends as well as on the tariffs."
+        )
     whole = _whole_years(history)
     end = scenario.end.year
     if not whole or end <= whole[-1] + TREND_REACH:
         return text
     last = whole[-1]
     carried = [
-        format_number(((1 + value / 100) ** (end - 2024) - 1) * 100, 0, signed=True, unit="%")
-        for value in (imports, exports)
+        f"{format_number(((1 + rate / 100) ** (end - 2024) - 1) * 100, 0, signed=True, unit='%')} from 2024 for {flow}"
+        for flow, (rate, *_) in flows.items()
+        if rate != 0
     ]
     after = [year for year in whole if year > 2024]
     basis = (
-        f"The record holds {len(after)} whole year{'s' if len(after) != 1 else ''} after 2024 to estimate them from; "
+        f"The record holds {len(after)} whole year{'s' if len(after) != 1 else ''} after 2024 to estimate "
+        f"{'them' if len(carried) > 1 else 'it'} from; "
         if len(own) < 2
         else ""
     )
     lead = f"{basis}carried on" if basis else "Carried on"
+    subject, trends = ("they", "those trends'") if len(carried) > 1 else ("it", "that trend's")
     return text + (
-        f" {lead} to {end}, they put that path {carried[0]} from 2024 for imports and {carried[1]} for exports, so "
-        f"read the years after {last + TREND_REACH} as those trends' arithmetic rather than a forecast."
+        f" {lead} to {end}, {subject} put{'s' if len(carried) == 1 else ''} that path {' and '.join(carried)}, so "
+        f"read the years after {last + TREND_REACH} as {trends} arithmetic rather than a forecast."
     )
 
 

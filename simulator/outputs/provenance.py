@@ -219,6 +219,7 @@ def inputs(scenario: Scenario) -> list[Input]:
                 _cited(value),
             )
         )
+    rows.append(response_in_all(scenario))
     marked: dict[dt.date, list] = {}
     for event in scenario.events:
         marked.setdefault(event.date, []).append(event)
@@ -233,6 +234,33 @@ def inputs(scenario: Scenario) -> list[Input]:
             )
         )
     return rows
+
+
+def response_in_all(scenario: Scenario) -> Input:
+    """How far each flow's volume answers a lasting change of its tariff, the channels added up and scaled by the
+    pass-through (docs/model.md, step 6): the parameter rows list the parts, and the aggregate short-run elasticity
+    alone understates how hard imports answer, since switching to other suppliers adds to it [elasticities of volume
+    to the duty factor]."""
+    value = scenario.parameters.numbers()
+    short, long, passed = value["short_run_elasticity"], value["long_run_elasticity"], value["pass_through"]
+    imports, exports = value["import_switching_elasticity"], value["export_switching_elasticity"]
+
+    def flow(name: str, switching: float) -> str:
+        plus = " plus switching to other suppliers" if switching else ""
+        return (
+            f"{name}: {_number(passed * (short + switching), 3)} within months (the short-run elasticity{plus}; time "
+            f"constant {_number(value['adjustment_days'], 3)} days), {_number(passed * (long + switching), 3)} over "
+            f"years (the long-run elasticity{plus}; time constant {_number(value['long_run_adjustment_years'], 3)} "
+            "years)"
+        )
+
+    shared = "" if passed == 1.0 else f", with {_number(passed * 100, 3)}% of a duty passed on to buyers"
+    return Input(
+        "Model parameters",
+        "parameters (response in all)",
+        "Response of volumes to a lasting tariff change, in all",
+        f"{flow('US imports from China', imports)}; {flow('US exports to China', exports)}{shared}",
+    )
 
 
 @dataclass(frozen=True)
@@ -542,11 +570,13 @@ spread then narrows by 29% or more)."""
 
 def leaning_on_prior(scenario: Scenario) -> dict[str, str]:
     """The facts that centre the priors of estimated parameters the scenario leaves at their estimate and the record
-    narrows by less than :data:`LEARNED` of the prior's variance, each with why it counts (the estimate, e.g. the
-    chance a truce lapses at 68.6%, still rests mostly on that prior)."""
+    narrows by less than :data:`LEARNED` of the prior's variance, each with the sentence that lists it among the
+    assumptions: it leads with the value the model uses (the estimate, e.g. the chance a truce lapses at 68.6%), so
+    the prior's own figure does not read as the one in use."""
     estimates = load_estimates()
     if estimates is None:
         return {}
+    facts = load_facts()
     found = {}
     for index, name in enumerate(estimates.names):
         spec = PARAMETERS.get(name)
@@ -558,8 +588,10 @@ def leaning_on_prior(scenario: Scenario) -> dict[str, str]:
             unit = "%" if spec.rules.percent else ""
             estimate = f"{_number(estimates.value(name) / spec.rules.scale, 3)}{unit}"
             narrower = round((1.0 - math.sqrt(1.0 - max(learned, 0.0))) * 100)
+            prior = facts[centre["fact"]]
             found[centre["fact"]] = (
-                f"the centre of the prior of the {spec.label}, estimated at {estimate}: the record narrows that "
-                f"prior's spread by only {narrower}%, so the estimate rests mostly on it"
+                f"The {spec.label} the model uses, {estimate}, is estimated from the record but rests mostly on its "
+                f"prior, {prior.label or prior.id}: the record narrows that prior's spread by only {narrower}%. "
+                f"{prior.description}"
             )
     return found

@@ -957,8 +957,9 @@ def _book_changes(result: Result, context: dict) -> Changes | None:
         )
     elif effects:
         note = (
+            "Each output's first row is the change in the point projection, the figure the cover gives. "
             f"Both scenarios were run on the same {result.draws:,} draws (the same parameters, truce renewals and "
-            "monthly swings), so these percentiles are the range of this what-if's own effect; years in which it "
+            "monthly swings), so the percentiles are the range of this what-if's own effect; years in which it "
             "changes none of these in any draw are left out. " + context["effect_horizon_note"]
         ).strip()
     return Changes(f"What this what-if changes against “{context['parent_title']}”", lines, effects, note)

@@ -48,6 +48,7 @@ from simulator.outputs.layout import (
 )
 from simulator.outputs.provenance import draws_note
 from simulator.outputs.text import MINUS, TEXT_SIZE, money, plain, text_width, unit_marks
+from simulator.uncertainty.renewals import raises
 from simulator.uncertainty.scores import BENCHMARKS, FLOWS, FULL, HORIZONS, coverage, scores
 
 # ---------------------------------------------------------------- one scenario
@@ -57,20 +58,24 @@ def tariff_chart(inputs: ScenarioChartInputs) -> Figure:
     """Step chart of both directions' headline and effective additional tariffs [%], truce windows shaded."""
     scenario, paths = inputs.scenario, inputs.paths
     drawn = with_certain_renewals(scenario)  # a truce renewed for certain is shaded as long as it runs
-    spans = merged_spans(
-        [
-            (window.start, window.end)
-            for direction in DIRECTIONS
-            for measure in drawn.tariffs[direction].measures.values()
-            for window in windows(measure, drawn.tariffs[direction])
-        ]
-    )
+    shaded = [
+        (window, raises(measure, window, drawn.tariffs[direction]))
+        for direction in DIRECTIONS
+        for measure in drawn.tariffs[direction].measures.values()
+        for window in windows(measure, drawn.tariffs[direction])
+    ]
+    spans = merged_spans([(window.start, window.end) for window, _ in shaded])
+    kinds = {raised for _, raised in shaded}
+    kind = {
+        frozenset({False}): "suspension window (truce)",
+        frozenset({True}): "temporary duty window",
+    }.get(frozenset(kinds), "window with a set end (a truce or a temporary duty)")
     labels = [
         f"{DIRECTION_NAMES[d]}: {kind}"
         for d in DIRECTIONS
         for kind in ("headline add-on", "effective add-on (coverage-weighted)")
     ]
-    labels += ["suspension window (truce) of either side; overlapping windows shown as one"] if spans else []
+    labels += [f"{kind} of either side; overlapping windows shown as one"] if spans else []
     policy = "; ".join(decision.describe() for decision in renewal_decisions(scenario))
     certain = certain_renewals(scenario)
     written = "The path as written" + (", with each truce renewed for certain running on renewed" if certain else "")

@@ -138,8 +138,8 @@ def skill_rows(found: list[Score]) -> list[dict]:
             "months_scored": score.count,
             "mape_percent": round(score.mape, 3),
             "bias_percent": round(score.bias, 3),
-            "coverage50_percent": None if score.coverage50 is None else round(score.coverage50, 1),
-            "coverage90_percent": None if score.coverage90 is None else round(score.coverage90, 1),
+            "coverage50_percent": None if score.coverage50 is None else round(score.coverage50, 3),
+            "coverage90_percent": None if score.coverage90 is None else round(score.coverage90, 3),
         }
         for score in found
     ]

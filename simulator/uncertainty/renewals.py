@@ -13,9 +13,25 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from simulator.inputs.scenario import Scenario
+from simulator.inputs.scenario import Direction, Measure, Scenario
 from simulator.model.tariff_paths import TariffPaths, tariff_arrays
-from simulator.model.timeline import RenewalDecision, renewed
+from simulator.model.timeline import RenewalDecision, Window, rate_on, renewed, windows
+
+
+def raises(measure: Measure, window: Window, side: Direction) -> bool:
+    """Whether ``window`` holds its measure above the rate that follows it: a temporary duty, where a truce holds it
+    below. Readers are told which, since a renewal then keeps a duty rather than a truce."""
+    return rate_on(measure, window.start, side) > window.follow_up
+
+
+def temporary_duty(scenario: Scenario, decision: RenewalDecision) -> bool:
+    """Whether every window ``decision`` renews is a temporary duty (:func:`raises`) rather than a truce."""
+    found = []
+    for direction, name, index in decision.entries:
+        side = scenario.tariffs[direction]
+        measure = side.measures[name]
+        found += [raises(measure, window, side) for window in windows(measure, side) if window.index == index]
+    return bool(found) and all(found)
 
 
 def draw_renewals(

@@ -13,7 +13,7 @@ from simulator.model.projection import anchors, point_parameters, project, with_
 from simulator.model.tariff_paths import TariffPaths, tariff_arrays
 from simulator.model.timeline import renewal_decisions
 from simulator.uncertainty.draws import parameter_distributions
-from simulator.uncertainty.renewals import PolicyPaths
+from simulator.uncertainty.renewals import PolicyPaths, temporary_duty
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,8 @@ def tornado(scenario: Scenario, variable: str = "us_trade_balance_with_china", y
         always = tuple(decision.most(scenario.end) if position == index else 0 for position in range(len(decisions)))
         swings.append(
             Swing(
-                f"renewal of the truce from {decision.start.day} {decision.start:%b %Y}",
+                f"renewal of the {'temporary duty' if temporary_duty(modelled, decision) else 'truce'} from "
+                f"{decision.start.day} {decision.start:%b %Y}",
                 "never",
                 "always",
                 value(central, policy.get(never)),
