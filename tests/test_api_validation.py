@@ -392,13 +392,13 @@ def test_a_fan_chart_needs_its_quantiles_and_says_so():
 
 def test_a_result_beside_the_census_months():
     frame = simulator.run("documented-2025").against_census()
-    assert [str(month.date()) for month in frame.index[[0, -1]]] == ["2025-01-01", "2025-12-01"]
+    assert [str(month.date()) for month in frame.index[[0, -1]]] == ["2025-01-01", "2026-04-01"]  # the fitted months
     january = frame.iloc[0]
     assert round(january.imports_actual, 1) == 41.6  # the Census record of January 2025 [USD bn]
     assert january.imports_error_percent == pytest.approx(100 * (january.imports_model / january.imports_actual - 1))
     later = simulator.what_if(
-        "documented-2025", "Later", horizon={"start": "2026-01-01", "end": "2026-12-31"}, scenario_id="later"
-    )
+        "documented-2025", "Later", horizon={"start": "2026-05-01", "end": "2026-12-31"}, scenario_id="later"
+    )  # starts the month after the record's last, April 2026
     with pytest.raises(ArgumentError, match=r"holds no whole month Census observed after 2024"):
         simulator.run(later).against_census()
 
@@ -408,7 +408,7 @@ def test_a_result_beside_the_census_months():
     [
         (
             {"last_month": "2024-06"},
-            "last_month: expected a month the record holds after the calibration year, 2025-01 to 2025-12, not 2024-06",
+            "last_month: expected a month the record holds after the calibration year, 2025-01 to 2026-04, not 2024-06",
         ),
         ({"last_month": "2027-01"}, "not 2027-01"),
         ({"last_month": "2025-13"}, "last_month: expected a month written 'YYYY-MM', such as '2025-06', not '2025-13'"),

@@ -330,7 +330,7 @@ def test_the_census_months_are_drawn_where_the_record_puts_them_fan_chart_includ
 
     record = observed()
     result = run(load_scenario("documented-2025"), draws=40, seed=1)
-    inside = record.months <= np.datetime64("2025-12")  # the record ends in December 2025, inside the horizon
+    inside = record.months <= np.datetime64("2027-12")  # the record ends in April 2026, inside the horizon
     dates = mdates.date2num(record.months[inside].astype("datetime64[D]"))
     expected = {
         "trade": [("US imports from China, Census", dates, record.imports[inside])],
@@ -348,7 +348,7 @@ def test_the_census_months_are_drawn_where_the_record_puts_them_fan_chart_includ
     balance_points = [line for line in fan.axes[1].get_lines() if line.get_marker() == "o"]
     assert len(balance_points) == 1
     np.testing.assert_allclose(balance_points[0].get_ydata(), record.balance[inside])
-    assert len(record.months[inside]) == 24  # January 2024 to December 2025
+    assert len(record.months[inside]) == 28  # January 2024 to April 2026
 
 
 def test_every_bundled_scenario_has_a_colour_of_its_own():
@@ -361,16 +361,16 @@ def test_every_bundled_scenario_has_a_colour_of_its_own():
 
 
 def test_a_comparison_whose_reference_starts_after_the_record_draws_every_chart_without_census_months():
-    """A reference shown from 2026 holds no Census month: the balance chart's rolling year of them raised numpy's
-    'a cannot be empty' and the comparison folder was not written (analyst review)."""
+    """A reference shown from after the record holds no Census month: the balance chart's rolling year of them raised
+    numpy's 'a cannot be empty' and the comparison folder was not written (analyst review)."""
     from simulator.api import scenario_from_data
 
-    horizon = {"start": "2026-01-01", "end": "2027-12-31"}
+    horizon = {"start": "2026-05-01", "end": "2027-12-31"}  # the record ends in April 2026
     late = scenario_from_data(
-        {"title": "Documented, shown from 2026", "extends": "documented-2025", "horizon": horizon}, "late"
+        {"title": "Documented, shown from May 2026", "extends": "documented-2025", "horizon": horizon}, "late"
     )
     higher = scenario_from_data(
-        {"title": "Escalation, shown from 2026", "extends": "escalation", "horizon": horizon}, "late-escalation"
+        {"title": "Escalation, shown from May 2026", "extends": "escalation", "horizon": horizon}, "late-escalation"
     )
     colours = scenario_colours(["late", "late-escalation"])
     inputs = comparison_chart_inputs([run(late), run(higher)], colours, "late")

@@ -143,9 +143,10 @@ def test_simulate_writes_projection_charts_and_backtest(tmp_path):
     )
     census = (folder / "fit-to-census.csv").read_text().splitlines()
     assert (
-        len(census) == 13
+        len(census) == 17  # a header, then January 2025 to April 2026
         and census[6].startswith("2025-06-01,18.9487,")
-        and census[-1].startswith("2025-12-01,21.1043,")
+        and census[12].startswith("2025-12-01,21.1043,")
+        and census[-1].startswith("2026-04-01,19.7892,")
     )
     skill = pd.read_csv(folder / "backtest.csv")
     assert list(skill.columns) == [
@@ -159,7 +160,7 @@ def test_simulate_writes_projection_charts_and_backtest(tmp_path):
         "coverage90_percent",
     ]
     model = skill[(skill.forecaster == "full model") & (skill.flow == "imports")]
-    assert model.months_ahead.tolist() == [1, 2, 3, 4, 5, 6] and model.months_scored.tolist() == [9, 8, 7, 6, 5, 4]
+    assert model.months_ahead.tolist() == [1, 2, 3, 4, 5, 6] and model.months_scored.tolist() == [13, 12, 11, 10, 9, 8]
     assert set(skill.forecaster) >= {"full model", "last value", "seasonal naive"}
     tidy = (folder / "projection.csv").read_text().splitlines()
     assert tidy[0] == "scenario,date,variable,value,unit"

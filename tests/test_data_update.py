@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import socket
 import threading
 import time
@@ -100,9 +99,11 @@ def census():
 
 @pytest.fixture
 def data_file(tmp_path) -> Path:
-    """A copy of the bundled file, so that no test changes the repository's."""
+    """The bundled file's months to December 2025, so that no test changes the repository's and the stand-in's
+    answers from January 2026 on are new months (the bundled file holds some of 2026 since)."""
     path = tmp_path / MONTHLY_FILE
-    shutil.copyfile(BUNDLED, path)
+    lines = BUNDLED.read_text(encoding="utf-8").splitlines(keepends=True)
+    path.write_text("".join([lines[0], *(line for line in lines[1:] if line[:7] <= "2025-12")]), encoding="utf-8")
     return path
 
 
@@ -477,8 +478,9 @@ def test_show_the_bundled_file(capsys):
     assert main(["data", "show"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == str(BUNDLED)
-    assert out[1] == "months held: 2024-01 to 2025-12 (24 months)"
-    assert "  before the June 2026 annual revision: 2024-01 to 2025-12 (24 months), retrieved 2026-03-23" in out
+    assert out[1] == "months held: 2024-01 to 2026-04 (28 months)"
+    assert "  before the June 2026 annual revision: 2024-01 to 2026-01 (25 months), retrieved 2026-03-23" in out
+    assert "  after the June 2026 annual revision: 2026-02 to 2026-04 (3 months), retrieved 2026-06-17" in out
     assert out[-2].split() == ["2024", "438.7", "143.2", "-295.5"]
     assert out[-1].split() == ["2025", "308.4", "106.3", "-202.1"]
 
@@ -578,7 +580,7 @@ def test_every_reader_of_the_monthly_file_checks_it_as_an_update_does(tmp_path, 
     (tmp_path / "twice.csv").write_text(seeds + last + "\n", encoding="utf-8")
     (tmp_path / "infinite.csv").write_text(seeds.replace("2025-03,29383.7", "2025-03,1e400"), encoding="utf-8")
     for name, message in (
-        ("twice.csv", "2025-12: appears more than once"),
+        ("twice.csv", "2026-04: appears more than once"),
         ("infinite.csv", "2025-03: imports inf is negative or not a finite number"),
     ):
         assert main(["data", "show", "--file", str(tmp_path / name)]) == 1

@@ -91,8 +91,11 @@ def test_the_fit_improves_on_the_prior_centre_and_reproduces_the_2025_record_wit
     model_exports = setup.record.exports / np.exp(exports)
     year = setup.record.months.astype("datetime64[Y]") == np.datetime64("2025", "Y")
     assert model_imports[year].sum() == pytest.approx(setup.record.imports[year].sum(), rel=0.03)
-    # exports run 6% high: farm purchases did not restart after China's November 2025 cut as the model lets them
-    assert model_exports[year].sum() == pytest.approx(setup.record.exports[year].sum(), rel=0.07)
+    # exports run 10% high in 2025 and 5% low in January to April 2026: the record has them fall further under
+    # China's 2025 rates, and recover less after its November 2025 cut, than one response to both allows
+    assert model_exports[year].sum() == pytest.approx(setup.record.exports[year].sum(), rel=0.11)
+    later = setup.record.months >= np.datetime64("2026-01", "M")
+    assert model_exports[later].sum() == pytest.approx(setup.record.exports[later].sum(), rel=0.08)
 
 
 def test_a_switched_off_mechanism_is_held_at_its_neutral_value():
@@ -107,17 +110,17 @@ def test_a_switched_off_mechanism_is_held_at_its_neutral_value():
 def test_forecast_spreads_are_widened_by_the_parameters_the_record_determined():
     stored = load_estimates()
     months = int((stored.anchor_month - stored.first_month).astype(int)) + 1
-    assert months == 12
+    assert months == 16
     mean = [name for name in stored.names if name not in noise.PARAMETERS]
     priors = np.array([PARAMETERS[name].prior_spread() for name in stored.names])
     # nothing learned (the posterior is the prior): no widening
     unlearned = dataclasses.replace(stored, covariance=np.diag(priors**2))
     assert noise.spread_widening(unlearned) == pytest.approx(1.0)
-    # every mean parameter pinned down by the record: n = 24 values less one per parameter
+    # every mean parameter pinned down by the record: n = 32 values less one per parameter
     learned = dataclasses.replace(stored, covariance=np.zeros_like(stored.covariance))
-    assert noise.spread_widening(learned) == pytest.approx(np.sqrt(24 / (24 - len(mean))))
-    # the bundled fit: about 4.7 effective parameters, 12% wider
-    assert noise.spread_widening(stored) == pytest.approx(1.1156, abs=1e-3)
+    assert noise.spread_widening(learned) == pytest.approx(np.sqrt(32 / (32 - len(mean))))
+    # the bundled fit: about 4.4 effective parameters, 8% wider
+    assert noise.spread_widening(stored) == pytest.approx(1.0771, abs=1e-3)
 
 
 # ---------------------------------------------------------------- coverage on simulated data

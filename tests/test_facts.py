@@ -57,11 +57,22 @@ def test_monthly_balance_matches_annual_balance_and_seed_deficit():
     assert -balance == pytest.approx(295, abs=1)
 
 
-def test_monthly_file_covers_2024_and_2025_in_one_stated_vintage():
+def test_monthly_file_covers_2024_to_april_2026_each_month_in_its_stated_vintage():
+    """2024 to January 2026 as first published (the release of March 2026); February to April 2026 exist only in the
+    release after the June 2026 annual revision, which the reference scraped on 17 June 2026."""
     rows = monthly_rows()
     months = [row["month"] for row in rows]
-    assert months[0] == "2024-01" and months[-1] == "2025-12" and len(months) == 24
-    assert {row["vintage"] for row in rows} == {"before the June 2026 annual revision"}
+    assert months[0] == "2024-01" and months[-1] == "2026-04" and len(months) == 28
+    vintage = {row["month"]: (row["vintage"], row["retrieved"]) for row in rows}
+    assert {vintage[month] for month in months[:25]} == {("before the June 2026 annual revision", "2026-03-23")}
+    assert {vintage[month] for month in months[25:]} == {("after the June 2026 annual revision", "2026-06-17")}
+    later = {row["month"]: (row["us_imports_from_china_musd"], row["us_exports_to_china_musd"]) for row in rows[24:]}
+    assert later == {
+        "2026-01": ("21057.9", "8329.1"),
+        "2026-02": ("18955.6", "7946.6"),
+        "2026-03": ("20859.0", "11103.0"),
+        "2026-04": ("19789.2", "9395.1"),
+    }
 
 
 def test_documented_tariff_facts_have_their_values_and_dates():

@@ -550,9 +550,7 @@ def test_an_interruption_in_the_progress_bar_ends_the_workers_before_the_staging
     assert _names(tmp_path) == []
 
 
-def test_an_interruption_just_after_a_folder_is_staged_leaves_no_staging_folder(
-    tmp_path, monkeypatch, short, baseline
-):
+def test_an_interruption_just_after_a_folder_is_staged_leaves_no_staging_folder(tmp_path, monkeypatch, short, baseline):
     """A staging folder made but not yet listed for removal is found by its mark (the list alone missed it)."""
     other = scenario_from_data(
         {"title": "Another", "extends": "deal", "horizon": {"start": "2025-01-01", "end": "2025-12-31"}}, "another"

@@ -148,7 +148,7 @@ def test_key_numbers_read_across_years_and_shared_years_show_once():
     assert single.years == ("2024", "2025", "2026", "2027") and single.status == (
         "model",
         "model",
-        "projected",
+        "model, 4 months in Census",
         "projected",
     )
     assert single.rows[0].label == "US imports from China" and single.rows[0].cells[0] == "438.7"
@@ -448,7 +448,7 @@ def test_the_list_of_drawn_inputs_keeps_each_label_whole():
     scenario = scenario_from_data({"title": "Drawn", "extends": "documented-2025", "parameters": written}, "drawn")
     note = draws_note(run(scenario, draws=40, seed=3))
     assert note.startswith(
-        "40 draws. The 8 estimated parameters of the trade response come together from the fit's posterior. "
+        "40 draws. The 7 estimated parameters of the trade response come together from the fit's posterior. "
         f"From the distributions the scenario gives: {label}. From their sourced ranges: share bought from other "
         "countries, share of duties collected, days in transit, and payment delay. After the last Census month, each "
         "draw adds the monthly swings the model does not explain. Window for buying ahead and long-run adjustment "
@@ -457,7 +457,7 @@ def test_the_list_of_drawn_inputs_keeps_each_label_whole():
     assert "imports;" not in note  # one label: no list to set off
     documented = draws_note(run("documented-2025", draws=40, seed=3))
     assert (
-        "The 9 estimated parameters" in documented
+        "The 8 estimated parameters" in documented
         and "Pass-through of duties to prices, window for buying" in documented
     )
 
@@ -470,11 +470,11 @@ def test_the_forecast_skill_is_read_out_in_words_under_its_table(reports):
 
     reading = skill_reading(read_cache()[1])
     assert reading == (
-        "For US imports the model's error is below both rules' 1 to 3 months ahead; last month's value does better 4 "
-        "to 6 months ahead. For US exports the model's error is below both rules' 1, 2, 5 and 6 months ahead; last "
-        "month's value does better 3 and 4 months ahead. Over all 78 forecasts of the 9 months held out (each "
-        "month's two flows, from up to six origins), the 90% ranges held 83% and the 50% ranges 38%: the ranges are "
-        "narrower than they should be. Each row rests on 4 to 9 months, "
+        "For US imports the model's error is below both rules' 1 to 3, 5 and 6 months ahead; last month's value does "
+        "better 4 months ahead. For US exports the model's error is below both rules' 1, 2, 5 and 6 months ahead; "
+        "last month's value does better 3 and 4 months ahead. Over all 126 forecasts of the 13 months held out (each "
+        "month's two flows, from up to six origins), the 90% ranges held 89% and the 50% ranges 43%: the ranges are "
+        "about as wide as they should be. Each row rests on 8 to 13 months, "
         "so a few large misses move it a lot."
     )
     page = (reports / "documented-2025" / "index.html").read_text(encoding="utf-8")
@@ -483,17 +483,17 @@ def test_the_forecast_skill_is_read_out_in_words_under_its_table(reports):
 
 
 def test_the_page_says_how_far_the_record_goes_and_what_the_path_without_tariffs_rests_on(reports):
-    """A reader late in 2026 sees at the top that the model has seen Census months to December 2025 only, and reads
+    """A reader late in 2026 sees at the top that the model has seen Census months to April 2026 only, and reads
     beside the key numbers that the path without the 2025 tariffs carries estimated trends."""
     from simulator.outputs.pages import trend_note
 
     page = (reports / "documented-2025" / "index.html").read_text(encoding="utf-8")
-    assert " · Census record to December 2025 · " in page
+    assert " · Census record to April 2026 · " in page
     assert (
-        "That path grows the 2024 months by a trend of +4.2% a year for imports and −8.6% for exports (estimated from "
-        "the record), so the changes against it rest on those trends as well as on the tariffs." in page
+        "That path grows the 2024 months of exports by a trend of −6.3% a year (estimated from the record) and holds "
+        "those of imports flat, so the changes against it rest on that trend as well as on the tariffs." in page
     )
-    assert "Census record to December 2025;" in (reports / "documented-2025" / "summary.md").read_text(encoding="utf-8")
+    assert "Census record to April 2026;" in (reports / "documented-2025" / "summary.md").read_text(encoding="utf-8")
     flat = scenario_from_data(
         {"title": "Flat", "extends": "documented-2025", "parameters": {"import_growth": "0%", "export_growth": "0%"}},
         "flat",
@@ -557,7 +557,7 @@ def test_a_comparison_of_horizons_that_share_no_year_says_so_and_keeps_every_yea
     assert glance.figures[0].caption == "US imports from China in 2027, the reference alone"
     imports = measure_table("imports", tables, [("Documented", "documented-2025"), ("Far", "far")])
     assert imports.years[:4] == ("2024", "2025", "2026", "2027") and imports.years[-1] == "2035"
-    assert imports.status[:5] == ("model", "model", "projected", "projected", "projected")
+    assert imports.status[:5] == ("model", "model", "model, 4 months in Census", "projected", "projected")
     # side by side, the glance still speaks of the range
     both = comparison_glance(tables[:1] * 2, ["Documented", "Again"], 0)
     assert "range from" in both.sentences[0] and both.figures[2].value == "2"
@@ -604,8 +604,10 @@ def test_a_long_horizon_says_how_far_the_trends_carry_the_path_without_tariffs()
     exports = long.parameters.export_growth.value
     carried = round(((1 + exports / 100) ** 11 - 1) * 100)
     note = trend_note(long, observed())
-    assert "carried on to 2035, they put that path" in note and f"−{abs(carried)}% for exports" in note
-    assert "read the years after 2027 as those trends' arithmetic rather than a forecast" in note
+    assert "The record holds one whole year after 2024 to estimate it from" in note
+    assert "carried on to 2035, it puts that path" in note and f"−{abs(carried)}% from 2024 for exports" in note
+    assert "imports" not in note.split("carried on")[1]  # the import trend is held off: nothing to carry
+    assert "read the years after 2027 as that trend's arithmetic rather than a forecast" in note
     assert "carried on" not in trend_note(simulator.load_scenario("documented-2025"), observed())  # ends in 2027
 
 
@@ -620,8 +622,8 @@ def test_an_estimate_that_rests_mostly_on_a_thin_prior_lists_that_prior_among_th
     assert "truce-lapse-prior" in [fact.id for fact in assumptions(documented)]
     # the value in use leads, so the prior's even chance does not read as the one the model uses (analyst review)
     assert leaning["truce-lapse-prior"].startswith(
-        "The chance a truce lapses the model uses, 51.2%, is estimated from the record but rests mostly on its prior, "
-        "Truce lapse chance 50% (assumed): the record narrows that prior's spread by only 3%. Centre of the prior"
+        "The chance a truce lapses the model uses, 51.8%, is estimated from the record but rests mostly on its prior, "
+        "Truce lapse chance 50% (assumed): the record narrows that prior's spread by only 13%. Centre of the prior"
     )
     # priors of medium or high confidence stay out of the list, however little the record narrows them
     assert "trade-elasticity-long-run" in leaning and "trade-elasticity-long-run" not in [

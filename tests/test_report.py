@@ -92,7 +92,10 @@ def test_partial_years_count_their_days(tmp_path):
 
 def test_summary_lists_key_numbers_and_footnotes(reports):
     text = (reports / "documented-2025" / "summary.md").read_text(encoding="utf-8")
-    assert "| Key numbers by year \\[USD bn; rates in %\\] | 2024 model | 2025 model | 2026 projected |" in text
+    assert (
+        "| Key numbers by year \\[USD bn; rates in %\\] | 2024 model | 2025 model | 2026 model, 4 months in Census "
+        "| 2027 projected |" in text
+    )
     imports_2025 = run("documented-2025").annual["us_imports_from_china"].iloc[1]
     assert f"| US imports from China | 438.7 | {imports_2025:,.1f} |" in text
     assert "| US balance with China (exports − imports) | −295.5 |" in text
@@ -211,7 +214,7 @@ def test_comparison_folder(reports):
     ]  # the what-if drops the November cut
     assert (november["before"], november["after"]) == ("10%", "no step on this date; 20% in force")
     hostile = differences[differences["scenario"] == "hostile"]
-    assert list(hostile["input"]) == ["short-run elasticity", "pass-through of duties to prices"]
+    assert list(hostile["input"]) == ["short-run elasticity", "pass-through of duties to prices"]  # not the sum of them
     estimated = f"{load_estimates().value('short_run_elasticity'):.3g}".replace("-", "−")
     assert (hostile.iloc[0]["before"], hostile.iloc[0]["after"]) == (
         f"{estimated} (estimated from the monthly record)",
@@ -354,10 +357,12 @@ def test_the_report_says_which_census_record_it_uses_and_when_it_was_fetched(rep
     for name in ("summary.md", "index.html"):
         text = (reports / "documented-2025" / name).read_text(encoding="utf-8")
         assert (
-            "The Census record this report uses holds every month of 2024, 2025 (released before the June 2026 "
-            "annual revision, retrieved 23 Mar 2026)"
-        ) in text
-        assert "2025-12-31, the last day of the Census record this report uses" in text
+            "The Census record this report uses runs from January 2024 to April 2026 (January 2024 to January 2026 as "
+            "released before the June 2026 annual revision, retrieved 23 Mar 2026; February to April 2026 as released "
+            "after the June 2026 annual revision, retrieved 17 Jun 2026). Of the horizon it holds every month of 2024, "
+            "2025;"
+        ) in " ".join(text.split())
+        assert "2026-04-30, the last day of the Census record this report uses" in text
         assert "Census has published" not in text
 
 

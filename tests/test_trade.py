@@ -65,8 +65,11 @@ def test_effective_rate_is_base_plus_effective_additional(documented):
 
 def test_backtest_months_and_errors(documented):
     test = backtest(documented)
-    assert [str(month) for month in test.months] == [f"2025-{month:02d}" for month in range(1, 13)]
-    assert test.imports_actual[5] == pytest.approx(18.9487) and test.imports_actual[-1] == pytest.approx(21.1043)
+    assert [str(month) for month in test.months] == [f"2025-{month:02d}" for month in range(1, 13)] + [
+        f"2026-{month:02d}" for month in range(1, 5)
+    ]
+    assert test.imports_actual[5] == pytest.approx(18.9487) and test.imports_actual[11] == pytest.approx(21.1043)
+    assert test.imports_actual[-1] == pytest.approx(19.7892)
     # the model sees the April collapse: May imports within a quarter of the actual, far below the counterfactual
     assert abs(test.imports_error[4]) < 0.25
     assert test.imports_counterfactual[4] / test.imports_actual[4] > 1.6

@@ -135,7 +135,7 @@ def test_parameters_drawn_are_written_distributions_and_unset_defaults():
     assert "pass_through" not in drawn  # a point value the scenario sets stays fixed
     assert drawn["short_run_elasticity"].values == {"low": -1.2, "central": -0.7, "high": -0.4}
     held = {name for name, spec in PARAMETERS.items() if spec.low == spec.high}  # mechanisms switched off
-    assert held == {"export_switching_elasticity", "recovery_slowness"}
+    assert held == {"export_switching_elasticity", "recovery_slowness", "import_growth"}
     fitted_with = {"anticipation_days", "long_run_adjustment_years"}  # the fit assumed their defaults
     assert set(drawn) == set(PARAMETERS) - {"pass_through"} - held - fitted_with
     assert set(parameter_distributions(scenario, held_in_fit=True)) == set(drawn) | fitted_with
@@ -170,7 +170,8 @@ def test_what_the_fit_holds_stays_put_in_draws_unless_the_scenario_draws_it():
     assert not moving & set(documented.uncertainty.drawn)
     annual = documented.annual.reset_index()
     median_2025 = annual[(annual["date"].dt.year == 2025) & (annual["quantile"] == 50)]["us_imports_from_china"]
-    assert float(median_2025.iloc[0]) == pytest.approx(308.38, rel=0.015)  # Census: $308.4bn in 2025
+    # Census: $308.4bn in 2025; the point projection is 2.6% below it (the fit follows 2026 too), the median 1.6%
+    assert float(median_2025.iloc[0]) == pytest.approx(308.38, rel=0.02)
     written = scenario_from_data(
         {
             "title": "Drawn pass-through",
@@ -330,7 +331,9 @@ def test_a_window_that_raises_a_rate_is_named_a_temporary_duty_not_a_truce():
         "duty",
     )
     names = [swing.name for swing in tornado(duty, "us_exports_to_china", 2027).swings]
-    assert "renewal of the temporary duty from 1 Jan 2027" in names and not any(name.startswith("renewal of the truce") for name in names)
+    assert "renewal of the temporary duty from 1 Jan 2027" in names and not any(
+        name.startswith("renewal of the truce") for name in names
+    )
     texts = [
         text.get_text()
         for text in tariff_chart(scenario_chart_inputs(run(duty))).findobj(lambda a: hasattr(a, "get_text"))

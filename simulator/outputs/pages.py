@@ -601,6 +601,7 @@ def record_end(history: Observed | None) -> str:
 
 
 TREND_REACH = 2
+_count_words = {1: "one", 2: "two", 3: "three", 4: "four"}  # small counts read as words in prose
 """Years past the record's last that a trend carried forward is left unremarked; past them a page says how far it has
 taken the path without the 2025 tariffs from 2024."""
 
@@ -646,7 +647,8 @@ def trend_note(scenario, history: Observed | None = None) -> str:
     ]
     after = [year for year in whole if year > 2024]
     basis = (
-        f"The record holds {len(after)} whole year{'s' if len(after) != 1 else ''} after 2024 to estimate "
+        f"The record holds {_count_words.get(len(after), str(len(after)))} whole year{'s' if len(after) != 1 else ''} "
+        f"after 2024 to estimate "
         f"{'them' if len(carried) > 1 else 'it'} from; "
         if len(own) < 2
         else ""
@@ -756,14 +758,46 @@ def _record(scenario, table, paths: TariffPaths | None, history: Observed | None
         {"fact": fact, "notes": notes.cite([fact.id]), "why": leaning.get(fact.id, "")}
         for fact in assumptions(scenario)
     ]
-    vintage = ", ".join(sorted({release(row) for row in read_trade_data(seeds_dir() / MONTHLY_FILE)}))
+    record = read_trade_data(seeds_dir() / MONTHLY_FILE)
+    first, last = min(row.month for row in record), max(row.month for row in record)
     return {
         "observed_years": years,
         "projected_years": projected,
         "in_force": moments,
         "assumptions": thin,
-        "vintage": vintage,
+        "vintage": releases(record),
+        "record_span": _span(first, last),
     }
+
+
+def releases(rows) -> str:
+    """The record's months grouped into runs from one release, for readers: 'January 2024 to January 2026 as
+    released before …, retrieved …; February to April 2026 as released after …' (a revision replaces months from its
+    first, so each run is told apart by its release)."""
+    runs: list[list] = []
+    for row in sorted(rows, key=lambda row: row.month):
+        if runs and release(runs[-1][-1]) == release(row):
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+
+    def source(row) -> str:
+        text = release(row)
+        return f"from the {text}" if text.startswith("Census API") else f"as released {text}"
+
+    return "; ".join(f"{_span(run[0].month, run[-1].month)} {source(run[0])}" for run in runs)
+
+
+def _span(first: str, last: str) -> str:
+    """'January 2024 to January 2026', 'February to April 2026' or 'March 2026' from two ``YYYY-MM`` months."""
+
+    def name(month: str, year: bool = True) -> str:
+        text = dt.date(int(month[:4]), int(month[5:7]), 1).strftime("%B")
+        return f"{text} {month[:4]}" if year else text
+
+    if first == last:
+        return name(first)
+    return f"{name(first, year=first[:4] != last[:4])} to {name(last)}"
 
 
 def release(row) -> str:

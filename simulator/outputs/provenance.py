@@ -236,6 +236,11 @@ def inputs(scenario: Scenario) -> list[Input]:
     return rows
 
 
+RESPONSE_IN_ALL = "parameters (response in all)"
+"""Key of the row worked out from the parameter rows; a what-if that changes them changes it too, so the list of what a
+what-if changes leaves it out (it would repeat those changes at length)."""
+
+
 def response_in_all(scenario: Scenario) -> Input:
     """How far each flow's volume answers a lasting change of its tariff, the channels added up and scaled by the
     pass-through (docs/model.md, step 6): the parameter rows list the parts, and the aggregate short-run elasticity
@@ -257,7 +262,7 @@ def response_in_all(scenario: Scenario) -> Input:
     shared = "" if passed == 1.0 else f", with {_number(passed * 100, 3)}% of a duty passed on to buyers"
     return Input(
         "Model parameters",
-        "parameters (response in all)",
+        RESPONSE_IN_ALL,
         "Response of volumes to a lasting tariff change, in all",
         f"{flow('US imports from China', imports)}; {flow('US exports to China', exports)}{shared}",
     )
@@ -282,6 +287,8 @@ def differences(scenario: Scenario, parent: Scenario) -> list[Difference]:
     theirs = {row.key: row for row in inputs(parent)}
     found = []
     for key in list(mine) + [key for key in theirs if key not in mine]:
+        if key == RESPONSE_IN_ALL:
+            continue
         ours, old = mine.get(key), theirs.get(key)
         if ours is not None and old is not None and ours.text == old.text:
             continue
