@@ -359,9 +359,10 @@ def test_the_report_says_which_census_record_it_uses_and_when_it_was_fetched(rep
         assert (
             "The Census record this report uses runs from January 2024 to April 2026 (January 2024 to January 2026 as "
             "released before the June 2026 annual revision, retrieved 23 Mar 2026; February to April 2026 as released "
-            "after the June 2026 annual revision, retrieved 17 Jun 2026). Of the horizon it holds every month of 2024, "
-            "2025;"
+            "after the June 2026 annual revision, retrieved 17 Jun 2026). Of the horizon it holds every month of 2024 "
+            "and 2025;"
         ) in " ".join(text.split())
+        assert "further down. 2027 is projected. US revenue" in " ".join(text.split())
         assert "2026-04-30, the last day of the Census record this report uses" in text
         assert "Census has published" not in text
 

@@ -761,8 +761,12 @@ def _record(scenario, table, paths: TariffPaths | None, history: Observed | None
     record = read_trade_data(seeds_dir() / MONTHLY_FILE)
     first, last = min(row.month for row in record), max(row.month for row in record)
     return {
-        "observed_years": years,
-        "projected_years": projected,
+        "observed_years": listed([str(year) for year in years]),
+        "projected_years": (
+            f"{listed([str(year) for year in projected])} {'is' if len(projected) == 1 else 'are'} projected."
+            if projected
+            else ""
+        ),
         "in_force": moments,
         "assumptions": thin,
         "vintage": releases(record),
