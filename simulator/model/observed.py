@@ -1,7 +1,7 @@
 """Observed monthly US goods trade with China (Census), as shipped in ``seeds/``.
 
 The 2024 months are the calibration baseline (their seasonal pattern carries into later
-years); the 2025 months are the backtest targets.
+years); the months after 2024 are the estimation data and the backtest targets.
 """
 
 from __future__ import annotations

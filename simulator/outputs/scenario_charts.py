@@ -437,7 +437,7 @@ def skill_chart(inputs: ScenarioChartInputs) -> Figure:
         f"ranges held {coverage(forecasts, 90):.0f}% of those months, its 50% ranges {coverage(forecasts, 50):.0f}%."
     )
     layout = frame(
-        "How well the model forecast the 2025 months",
+        "How well the model forecast months it had not seen",
         inputs.scenario.start,
         inputs.scenario.end,
         columns=2,
