@@ -485,13 +485,21 @@ def markdown_table() -> str:
         "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     defaults = default_parameters()
+    estimates = load_estimates()
+    held = estimates.held if estimates is not None else {}
     for name, spec in PARAMETERS.items():
         value = getattr(defaults, name)
         unit = "%" if spec.rules.percent else ""
         shown = f"{value.value:g}{unit}".replace("-", "−")
         span = f"{spec.low:g}{unit} … {spec.high:g}{unit}".replace("-", "−")
         rule = f" Never above `{spec.at_most}`: {spec.why}." if spec.at_most else ""
-        fitted = ' Estimated (docs/model.md, "Estimation").' if spec.estimated else ""
+        fitted = (
+            ' Held at this value: the model leaves its mechanism out (docs/model.md, "Mechanisms").'
+            if name in held
+            else ' Estimated (docs/model.md, "Estimation").'
+            if spec.estimated
+            else ""
+        )
         lines.append(
             f"| `{name}` | {spec.kind.replace('_', ' ')} | {spec.unit} | {shown} | {span} | "
             f"{spec.description}{rule}{fitted} | {short_citation(spec.facts)} |"
