@@ -3,6 +3,7 @@ rolling-origin backtest kept in seeds/ is the one the current data and model giv
 
 import dataclasses
 import itertools
+import os
 
 import numpy as np
 import pytest
@@ -234,3 +235,17 @@ def test_the_kept_backtest_is_read_again_when_the_file_changes(tmp_path):
     assert scores.read_cache(path) == ("second", kept[:5])
     path.unlink()
     assert scores.read_cache(path) is None
+
+
+def test_the_kept_backtest_rewritten_at_the_same_size_and_time_is_read_again(tmp_path):
+    """The parse was kept by the file's modification time and size: a backtest rewritten to the same length within
+    the clock's step (or with its time put back) was served from the earlier parse."""
+    _, kept = scores.read_cache()
+    path = tmp_path / "backtest.json"
+    scores.write_cache(kept[:3], "first", path)
+    stamp = path.stat()
+    assert scores.read_cache(path) == ("first", kept[:3])
+    scores.write_cache(kept[:3], "other", path)
+    os.utime(path, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert path.stat().st_size == stamp.st_size
+    assert scores.read_cache(path) == ("other", kept[:3])
