@@ -141,13 +141,18 @@ def cache_path() -> Path:
 
 
 def read_cache(path: Path | None = None) -> tuple[str, list[Forecast]] | None:
-    """The cached backtest and its key, or None when there is none."""
+    """The cached backtest and its key, or None when there is none, or it cannot be read or is not a backtest (cut
+    short, hand-edited): a kept copy only spares a recomputation, so a damaged one counts as none and is computed
+    again (or reported missing) rather than stopping the run."""
     path = path or cache_path()
     try:
         content = path.read_bytes()
-    except FileNotFoundError:
+    except OSError:
         return None
-    key, forecasts = _read_cache(content)
+    try:
+        key, forecasts = _read_cache(content)
+    except (ValueError, TypeError, KeyError):
+        return None
     return key, list(forecasts)
 
 
@@ -157,7 +162,22 @@ def _read_cache(content: bytes) -> tuple[str, tuple[Forecast, ...]]:
     time. Keyed by the bytes themselves, not the file's time and size, which a rewrite of the same size within the
     clock's step leaves alike."""
     parsed = json.loads(content)
-    return parsed["key"], tuple(Forecast(**row) for row in parsed["forecasts"])
+    key, rows = parsed["key"], parsed["forecasts"]
+    if not isinstance(key, str) or not isinstance(rows, list):
+        raise TypeError("not a kept backtest")
+    return key, tuple(_forecast(row) for row in rows)
+
+
+def _forecast(row: dict) -> Forecast:
+    """A kept row as a :class:`Forecast`; TypeError if a field is missing, unknown or of another type."""
+    forecast = Forecast(**row)
+    for name, kind in Forecast.__annotations__.items():
+        value = getattr(forecast, name)
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        fits = {"str": isinstance(value, str), "int": number and isinstance(value, int), "float": number}
+        if not fits.get(kind.removesuffix(" | None"), False) and not (kind.endswith("| None") and value is None):
+            raise TypeError(f"{name} is {value!r}")
+    return forecast
 
 
 def write_cache(forecasts: list[Forecast], key: str, path: Path | None = None) -> Path:
