@@ -4,6 +4,7 @@ Every refusal is a :class:`simulator.api.ArgumentError` (an :class:`InputError` 
 before any work starts; its problems name the function as the file and the argument or field as the path.
 """
 
+import itertools
 import os
 import re
 from pathlib import Path
@@ -454,3 +455,34 @@ def test_aggregate_and_backtest_refuse_what_they_would_misread():
     for refresh in ("no", 0, None):
         with pytest.raises(ArgumentError, match=r"backtest\(\): refresh: expected True or False"):
             simulator.backtest(refresh=refresh)
+
+
+GRID_OF_TEN = {
+    name: [1 + step for step in range(10)]
+    for name in (
+        "shipping_lag_days",
+        "adjustment_days",
+        "recovery_slowness",
+        "long_run_adjustment_years",
+        "anticipation_days",
+        "in_transit_days",
+        "payment_lag_days",
+    )
+} | {name: [f"{10 * step}%" for step in range(10)] for name in ("pass_through", "diversion_share", "collection_share")}
+
+
+def test_a_grid_too_big_for_memory_is_refused_before_any_work_naming_its_rows_and_the_limit(monkeypatch):
+    """Ten parameters of ten values each were listed as ten billion points until memory ran out when the values came
+    as checked quantities, and a grid in code was held to its points alone, not its rows (hostile review)."""
+    from simulator.inputs.quantities import Number
+    from simulator.uncertainty import sweeps
+
+    huge = only(refused(simulator.sweep, "geneva-truce", GRID_OF_TEN))
+    assert (huge.file, huge.path) == ("sweep()", "grid")
+    assert huge.message.startswith("the grid has 10,000,000,000 points, 40,000,000,000 rows per variable; at most")
+    endless = only(refused(simulator.sweep, "geneva-truce", {"adjustment_days": itertools.count(1)}))
+    assert endless.message.startswith("the grid has 1,000,001 points")
+    monkeypatch.setattr(sweeps, "MAX_ROWS", 100)
+    checked = {"adjustment_days": [Number(20.0), Number(30.0)], "recovery_slowness": [Number(1.0), Number(2.0)]}
+    monthly = only(refused(simulator.sweep, "geneva-truce", checked, frequency="monthly"))
+    assert monthly.message.startswith("the grid's 4 points over 48 periods make 192 rows per variable; at most 100")

@@ -124,9 +124,7 @@ def read_sweep(path: str | os.PathLike[str]) -> tuple[Scenario, dict[str, list],
         )
     if grid and scenario is not None and not problems:
         try:
-            months = (scenario.end.year - scenario.start.year) * 12 + scenario.end.month - scenario.start.month + 1
-            periods = months if content.frequency == "monthly" else scenario.end.year - scenario.start.year + 1  # type: ignore[union-attr]
-            _check_size(grid, document.problem(("grid",), ""), periods)
+            _check_size(grid, document.problem(("grid",), ""), _periods(scenario, content.frequency))  # type: ignore[union-attr]
             _check_order(
                 {key: np.array([_model_value(key, value) for value in values]) for key, values in grid.items()},
                 point_parameters(scenario),
@@ -139,13 +137,23 @@ def read_sweep(path: str | os.PathLike[str]) -> tuple[Scenario, dict[str, list],
     return scenario, grid, content.frequency  # type: ignore[return-value, union-attr]
 
 
+def _periods(scenario: Scenario, frequency: str) -> int:
+    """The months or years of the scenario's horizon: the rows a grid point adds to the table, per variable."""
+    if frequency == "monthly":
+        return (scenario.end.year - scenario.start.year) * 12 + scenario.end.month - scenario.start.month + 1
+    return scenario.end.year - scenario.start.year + 1
+
+
 def _check_size(grid: Mapping[str, Sequence], where: Problem, periods: int = 1) -> None:
     """At most :data:`MAX_POINTS` grid points and :data:`MAX_ROWS` points × periods (the table's size and the time
     it takes grow with both)."""
     size = math.prod(len(values) for values in grid.values())
     message = None
     if size > MAX_POINTS:
-        message = f"the grid has {size:,} points; at most {MAX_POINTS:,} are allowed"
+        message = (
+            f"the grid has {size:,} points, {size * periods:,} rows per variable; at most {MAX_POINTS:,} points and "
+            f"{MAX_ROWS:,} rows are allowed"
+        )
     elif size * periods > MAX_ROWS:
         message = (
             f"the grid's {size:,} points over {periods:,} periods make {size * periods:,} rows per variable; at most "
@@ -163,7 +171,6 @@ def _validated(grid: Mapping[str, Sequence[Any]]) -> dict[str, list]:
     if not checked:
         message = "the grid names no parameter (expected e.g. {'short_run_elasticity': [-0.5, -1.0]})"
         raise InputError([Problem(GRID, 1, 1, "grid", message)])
-    _check_size(checked, Problem(GRID, 1, 1, "grid", ""))
     return checked
 
 
@@ -189,11 +196,15 @@ def sweep(
     """
     if frequency not in ("monthly", "annual"):
         raise ValueError(f"frequency is 'monthly' or 'annual', not {frequency!r}")
-    grid = {name: list(values) for name, values in grid.items()}
+    # one value past the bound is enough to refuse a list (or an endless generator) of too many
+    grid = {name: list(itertools.islice(values, MAX_POINTS + 1)) for name, values in grid.items()}
     # values read from a sweep file are checked already; anything else (a pandas Timestamp has a .value too) is not
     already = bool(grid) and all(
         values and all(isinstance(value, (Number, Percent)) for value in values) for values in grid.values()
     )
+    # before the values are checked and the points listed: a grid of many parameters makes more of them than memory
+    # holds
+    _check_size(grid, Problem(GRID, 1, 1, "grid", ""), _periods(scenario, frequency))
     checked = grid if already else _validated(grid)
     points = grid_points(checked)
     modelled, skipped = with_history(scenario)
