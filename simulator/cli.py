@@ -31,7 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
         "(estimate the parameters) | simulate backtest (out-of-sample skill)",
     )
     parser.add_argument(
-        "scenarios", nargs="*", metavar="SCENARIO", help="YAML files or bundled ids (default: all bundled scenarios)"
+        "scenarios",
+        nargs="*",
+        type=_scenario_name,
+        metavar="SCENARIO",
+        help="YAML files or bundled ids (default: all bundled scenarios)",
     )
     parser.add_argument(
         "--out", type=_out_folder, default=Path("reports"), metavar="DIR", help="output folder (default: reports/)"
@@ -56,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument(
         "--sweep",
-        type=Path,
+        type=_sweep_file,
+        action=_Once,
         metavar="FILE",
         help="run the grid of parameter values in a sweep file (see scenarios/README.md)",
     )
@@ -159,6 +164,32 @@ def _out_folder(text: str) -> Path:
     if not text.strip():
         raise argparse.ArgumentTypeError("expected a folder name, such as reports or out/, not an empty one")
     return Path(text)
+
+
+def _scenario_name(text: str) -> str:
+    # an empty name would be read as the working folder
+    if not text.strip():
+        raise argparse.ArgumentTypeError(
+            "expected a scenario file or a bundled id, such as documented-2025, not an empty name"
+        )
+    return text
+
+
+def _sweep_file(text: str) -> Path:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("expected a sweep file, such as my-sweep.yaml, not an empty name")
+    return Path(text)
+
+
+class _Once(argparse.Action):
+    """An option that may be given once: a second one would silently win over the first."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        if getattr(namespace, self.dest) is not None:
+            raise argparse.ArgumentError(
+                self, "given twice: it takes one file (sweep files named as scenarios run one after another)"
+            )
+        setattr(namespace, self.dest, values)
 
 
 def _count(text: str) -> int:

@@ -444,3 +444,26 @@ def test_naming_the_default_reference_rebuilds_nothing(tmp_path, monkeypatch):
     terminal.truncate(0)
     assert main([*names, "--reference", "documented-2025"]) == 0
     assert "Nothing to rebuild: 3 folders in" in terminal.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        ([""], "argument SCENARIO: expected a scenario file or a bundled id, such as documented-2025, not an empty"),
+        (["geneva-truce", " "], "argument SCENARIO: expected a scenario file or a bundled id"),
+        (["--check", ""], "argument SCENARIO: expected a scenario file or a bundled id"),
+        (["--sweep", ""], "argument --sweep: expected a sweep file, such as my-sweep.yaml, not an empty name"),
+        (
+            ["--sweep", "scenarios/a.yaml", "--sweep", "scenarios/b.yaml"],
+            "argument --sweep: given twice: it takes one file",
+        ),
+    ],
+)
+def test_an_empty_name_or_a_second_sweep_file_is_refused_before_any_work(tmp_path, capsys, arguments, message):
+    """An empty name was read as the working folder ('.:1:1: is a directory'), and of two --sweep files the first
+    was dropped without a word (hostile review)."""
+    with pytest.raises(SystemExit) as raised:
+        main([*arguments, "--out", str(tmp_path / "out")])
+    assert raised.value.code == 2
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
