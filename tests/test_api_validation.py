@@ -486,3 +486,30 @@ def test_a_grid_too_big_for_memory_is_refused_before_any_work_naming_its_rows_an
     checked = {"adjustment_days": [Number(20.0), Number(30.0)], "recovery_slowness": [Number(1.0), Number(2.0)]}
     monthly = only(refused(simulator.sweep, "geneva-truce", checked, frequency="monthly"))
     assert monthly.message.startswith("the grid's 4 points over 48 periods make 192 rows per variable; at most 100")
+
+
+def test_scenario_data_in_code_that_no_file_could_hold_is_a_located_argument_error():
+    """A generator or a dict view stopped a what-if in code with a traceback from copying it, and a set or a range
+    was read in an order of its own (hostile review)."""
+    import threading
+
+    base = {"title": "What if: code", "extends": "deal"}
+    path = ("tariffs", "us_on_china", "measures", "forced_labour", "path")
+    for value, kind in (
+        ((rate for rate in ["80%"]), "generator"),
+        ({"80%"}.__iter__(), "set_iterator"),
+        ({}.keys(), "dict_keys"),
+        (threading.Lock(), "lock"),
+        (object(), "object"),
+    ):
+        problem = only(refused(simulator.scenario_from_data, {**base, "parameters": {"pass_through": value}}, "k"))
+        assert (problem.file, problem.line, problem.path) == ("<code>", 0, "parameters.pass_through")
+        assert problem.message.endswith(f"a list or a mapping, not a value of type {kind}")
+    for value in ({1, 2}, range(2)):
+        tariffs = {"us_on_china": {"measures": {"forced_labour": {"path": value}}}}
+        assert only(refused(simulator.scenario_from_data, {**base, "tariffs": tariffs}, "k")).path == ".".join(path)
+    for value in (float("nan"), b"-1"):
+        parameters = {"short_run_elasticity": value}
+        assert only(refused(simulator.scenario_from_data, {**base, "parameters": parameters}, "k")).path == (
+            "parameters.short_run_elasticity"
+        )

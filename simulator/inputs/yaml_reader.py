@@ -10,10 +10,12 @@ keeps its position for error messages.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import hashlib
 import io
 import marshal
+import numbers
 import os
 import re
 import stat
@@ -494,8 +496,14 @@ def plain_data(data: Any, name: str) -> tuple[Any, list[Problem]]:
             if unsafe:
                 problems.append(Problem(name, 1, 1, dotted(path), _unsafe_message(unsafe.group(), "in scenario data")))
             return value
-        if not isinstance(value, (Mapping, list, tuple)):
+        if value is None or isinstance(value, (numbers.Number, dt.date)):
             return value
+        if not isinstance(value, (Mapping, list, tuple)):
+            # a generator or a set would be read in an order of its own, or used up; an object has no file form
+            kind = type(value).__name__
+            message = f"expected text, a number, true or false, a date, a list or a mapping, not a value of type {kind}"
+            problems.append(Problem(name, 1, 1, dotted(path), message))
+            return None
         if id(value) in open_:
             problems.append(Problem(name, 1, 1, dotted(path), "holds itself (a list or mapping inside its own items)"))
             return None
