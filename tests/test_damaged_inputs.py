@@ -5,6 +5,8 @@ import json
 
 import pytest
 
+from simulator.inputs.estimates import load_estimates
+from simulator.inputs.problems import InputError
 from simulator.outputs import chart_inputs
 from simulator.uncertainty import scores
 from tests.conftest import ROOT
@@ -38,3 +40,35 @@ def test_a_damaged_kept_backtest_reads_as_none_and_the_skill_as_missing(tmp_path
     monkeypatch.setattr(scores, "cache_path", lambda: path)
     assert not scores.is_current()
     assert chart_inputs.kept_skill() is None
+
+
+ESTIMATES = (ROOT / "seeds" / "estimates.yaml").read_text(encoding="utf-8")
+FIRST_ROW = "  - [0.058901172821202524, -0.0007620094989956279, "
+
+
+def _estimates_problems(tmp_path, text):
+    (tmp_path / "estimates.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as raised:
+        load_estimates(tmp_path)
+    return [str(problem) for problem in raised.value.problems]
+
+
+def test_damaged_estimates_are_told_in_located_problems_all_at_once(tmp_path):
+    """A covariance short of a row or a number, a month that is no month and a mode of .nan stopped every run with a
+    numpy traceback, or were drawn from (hostile review)."""
+    damaged = (
+        ESTIMATES.replace(FIRST_ROW, "  - [")
+        .replace("last_month: '2026-04'", "last_month: April")
+        .replace("mode: -0.7495479590872334", "mode: .nan")
+        .replace("imports: -0.10005447599937511", "imports: yes")
+    )
+    shape = "expected one row of 11 numbers for each of the 11 parameters, in their order"
+    assert _estimates_problems(tmp_path, damaged) == [
+        "seeds/estimates.yaml:12:15: record.last_month: 'April' is not a month written YYYY-MM",
+        "seeds/estimates.yaml:14:51: parameters.short_run_elasticity.mode: expected a finite number, not nan",
+        f"seeds/estimates.yaml:26:5: covariance[0]: 9 numbers; {shape}",
+        "seeds/estimates.yaml:37:20: anchors.imports: expected a number",
+    ]
+    last_row = ESTIMATES.index("\nanchors:") + 1
+    missing = ESTIMATES[: ESTIMATES.rindex("  - [", 0, last_row)] + ESTIMATES[last_row:]
+    assert _estimates_problems(tmp_path, missing) == [f"seeds/estimates.yaml:26:3: covariance: 10 rows; {shape}"]

@@ -11,18 +11,19 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import NormalDist
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
-from pydantic import Field
+from pydantic import AfterValidator, Field
 
 from simulator.inputs.locations import seeds_dir
-from simulator.inputs.problems import did_you_mean, refuse
+from simulator.inputs.problems import InputError, Problem, did_you_mean, refuse
 from simulator.inputs.schema import Strict, validate
-from simulator.inputs.yaml_reader import read_document
+from simulator.inputs.yaml_reader import Document, read_document
 
 ESTIMATES_FILE = "estimates.yaml"
 
@@ -47,25 +48,41 @@ def from_scale(transform: str, value: np.ndarray | float) -> np.ndarray | float:
     return value
 
 
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError(f"expected a finite number, not {value}")
+    return value
+
+
+def _month(text: str) -> str:
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text, re.ASCII):
+        raise ValueError(f"'{text}' is not a month written YYYY-MM")
+    return text
+
+
+Finite = Annotated[float, AfterValidator(_finite)]
+Month = Annotated[str, AfterValidator(_month)]
+
+
 class _Entry(Strict):
     transform: Transform
-    mode: float
-    sd: float = Field(ge=0)
+    mode: Finite
+    sd: Finite = Field(ge=0)
 
 
 class _Record(Strict):
     file: str
     checksum: str
-    first_month: str
-    last_month: str
+    first_month: Month
+    last_month: Month
 
 
 class _File(Strict):
     record: _Record
     parameters: dict[str, _Entry]
-    covariance: list[list[float]]
-    anchors: dict[Literal["imports", "exports"], float]
-    held: dict[str, float] = Field(default_factory=dict)
+    covariance: list[list[Finite]]
+    anchors: dict[Literal["imports", "exports"], Finite]
+    held: dict[str, Finite] = Field(default_factory=dict)
     diagnostics: dict[str, object] = Field(default_factory=dict)
 
 
@@ -145,6 +162,24 @@ class Estimates:
         }
 
 
+def _shape_problems(document: Document) -> list[Problem]:
+    """The covariance's rows and columns that do not match the parameters, one per parameter in their order."""
+    data = document.data if isinstance(document.data, dict) else {}
+    parameters, covariance = data.get("parameters"), data.get("covariance")
+    if not isinstance(parameters, dict) or not isinstance(covariance, list):
+        return []
+    count = len(parameters)
+    shape = f"one row of {count} numbers for each of the {count} parameters, in their order"
+    problems = [
+        document.problem(("covariance", row), f"{len(numbers)} numbers; expected {shape}")
+        for row, numbers in enumerate(covariance)
+        if isinstance(numbers, list) and len(numbers) != count
+    ]
+    if len(covariance) != count:
+        problems.append(document.problem(("covariance",), f"{len(covariance)} rows; expected {shape}"))
+    return problems
+
+
 def estimates_path(folder: Path | None = None) -> Path:
     return (folder or seeds_dir()) / ESTIMATES_FILE
 
@@ -155,7 +190,14 @@ def load_estimates(folder: Path | None = None) -> Estimates | None:
     path = estimates_path(folder)
     if not path.exists():
         return None
-    found = validate(_File, read_document(path, f"seeds/{ESTIMATES_FILE}", trusted=True))
+    document = read_document(path, f"seeds/{ESTIMATES_FILE}", trusted=True)
+    problems = _shape_problems(document)
+    try:
+        found = validate(_File, document)
+    except InputError as error:
+        raise InputError([*error.problems, *problems]) from None
+    if problems:
+        raise InputError(problems)
     names = tuple(found.parameters)
     covariance = np.array(found.covariance, dtype=float).reshape(len(names), len(names))
     return Estimates(
