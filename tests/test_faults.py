@@ -567,3 +567,29 @@ def test_an_interruption_just_after_a_folder_is_staged_leaves_no_staging_folder(
     with pytest.raises(KeyboardInterrupt):
         write_reports([short, other], tmp_path, baseline, workers=1)
     assert _names(tmp_path) == []
+
+
+def test_files_the_user_put_into_a_report_folder_outlive_its_rebuild(tmp_path):
+    """Notes put into a report folder made it stale on every run, and its rebuild deleted them with the old folder; a
+    hard link the user made to a report file must keep what it held (hostile review)."""
+    out = tmp_path / "out"
+    run = ["geneva-truce", "--out", str(out), "--quiet"]
+    assert main(run) == 0
+    folder = out / "geneva-truce"
+    (folder / "my-notes.txt").write_text("precious", encoding="utf-8")
+    (folder / "mine").mkdir()
+    (folder / "mine" / "draft.md").write_text("mine too", encoding="utf-8")
+    kept = tmp_path / "kept-summary.md"
+    os.link(folder / "summary.md", kept)
+    summary = kept.read_bytes()
+    page = (folder / "index.html").stat().st_ino
+    assert main(run) == 0
+    assert (folder / "index.html").stat().st_ino == page, "the user's files made the folder stale"
+    (folder / "tariffs.csv").write_text("damaged", encoding="utf-8")
+    assert main(run) == 0
+    assert (folder / "index.html").stat().st_ino != page
+    assert (folder / "tariffs.csv").read_text(encoding="utf-8") != "damaged"
+    assert (folder / "my-notes.txt").read_text(encoding="utf-8") == "precious"
+    assert (folder / "mine" / "draft.md").read_text(encoding="utf-8") == "mine too"
+    assert kept.read_bytes() == summary and kept.stat().st_ino != (folder / "summary.md").stat().st_ino
+    assert sorted(path.name for path in out.iterdir()) == ["geneva-truce"]

@@ -322,6 +322,7 @@ def replace_folder(staging: Path, target: Path) -> None:
             else:  # a folder of the user's under that name, never touched: the old report waits elsewhere
                 old = Path(tempfile.mkdtemp(prefix=f"{old.name}-", dir=target.parent))
                 old.rmdir()
+        _keep_users_files(target, staging)
         (target / SWAP_MARK).touch()
         target.rename(old)
     try:
@@ -335,6 +336,42 @@ def replace_folder(staging: Path, target: Path) -> None:
     (target / STAGING_MARK).unlink(missing_ok=True)
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _keep_users_files(target: Path, staging: Path) -> None:
+    """Link into ``staging`` what the user put into the report folder ``target`` (any entry its manifest does not list
+    as an output: notes, a folder of their own), so that the swap does not delete it.
+
+    Linked, not moved: until the swap is done the user's files stay in place too, so that a run cut off here costs
+    nothing (a staging folder left over is removed whole). One whose name a new output takes is kept as
+    ``yours-<name>``.
+    """
+    raw = regular_file_bytes(target / "manifest.json", MANIFEST_BYTES)
+    try:
+        outputs = json.loads(raw).get("outputs") if raw is not None else None
+    except (ValueError, AttributeError):
+        outputs = None
+    written = set(outputs) if isinstance(outputs, dict) else set()
+    for entry in target.iterdir():
+        if entry.name in written or entry.name in ("manifest.json", STAGING_MARK, SWAP_MARK):
+            continue
+        if not isinstance(outputs, dict) and (staging / entry.name).exists():
+            continue  # no list of outputs to tell by: a name the new folder has is taken for a report file
+        destination = staging / entry.name
+        while destination.exists() or destination.is_symlink():
+            destination = destination.with_name(f"yours-{destination.name}")
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, destination, symlinks=True, copy_function=_link)
+        else:
+            _link(entry, destination)
+
+
+def _link(source: str | Path, destination: str | Path) -> None:
+    """A hard link where the file system allows one (instant, no space), else a copy."""
+    try:
+        os.link(source, destination, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(source, destination, follow_symlinks=False)
 
 
 @contextlib.contextmanager

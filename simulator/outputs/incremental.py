@@ -384,9 +384,10 @@ def _changed_entries(recorded: Mapping[str, str], current: Mapping[str, Any] | N
 
 
 def _damaged_outputs(folder: Path, outputs: Mapping[str, str]) -> str | None:
-    """The first output that differs from the manifest's record (missing, extra or edited), else None."""
-    present = {path.name for path in folder.iterdir() if path.is_file()} - {MANIFEST}
-    for name in sorted(present ^ set(outputs)):
+    """The first output that differs from the manifest's record (missing or edited), else None. A file the manifest
+    does not list is the user's (notes put beside the report): it is kept, and does not make the folder stale."""
+    present = {path.name for path in folder.iterdir() if path.is_file()}
+    for name in sorted(set(outputs) - present):
         return name
     for name, digest in sorted(outputs.items()):
         if file_hash(folder / name) != digest:
