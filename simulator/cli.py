@@ -740,8 +740,8 @@ def _data_update(arguments) -> int:
         print(f"simulate data update: {error}", file=sys.stderr)
         return EXIT_FAILURE
     except trade_data.TradeDataError as error:
-        for problem in error.problems:
-            print(f"simulate data update: {error.where}: {problem}", file=sys.stderr)
+        for line in str(error).splitlines():
+            print(f"simulate data update: {line}", file=sys.stderr)
         print(f"simulate data update: nothing written; {path} is as it was.", file=sys.stderr)
         return EXIT_FAILURE
     except OSError as error:

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from simulator.inputs import trade_data
 from simulator.inputs.estimates import load_estimates
 from simulator.inputs.problems import InputError
 from simulator.outputs import chart_inputs
@@ -72,3 +73,43 @@ def test_damaged_estimates_are_told_in_located_problems_all_at_once(tmp_path):
     last_row = ESTIMATES.index("\nanchors:") + 1
     missing = ESTIMATES[: ESTIMATES.rindex("  - [", 0, last_row)] + ESTIMATES[last_row:]
     assert _estimates_problems(tmp_path, missing) == [f"seeds/estimates.yaml:26:3: covariance: 10 rows; {shape}"]
+
+
+MONTHLY = (ROOT / "seeds" / trade_data.MONTHLY_FILE).read_text(encoding="utf-8")
+MARCH = "2024-03,29924.8,12653.5,-17271.2,before the June 2026 annual revision,2026-03-23"
+
+
+def _monthly_problems(tmp_path, text):
+    path = tmp_path / trade_data.MONTHLY_FILE
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(trade_data.TradeDataError) as raised:
+        trade_data.read(path)
+    return str(raised.value).replace(str(path), "monthly.csv").splitlines()
+
+
+def test_a_damaged_monthly_file_is_told_line_column_and_field_all_at_once(tmp_path):
+    """A month given twice was told without its line, a retrieval day that is no day passed, an extra column passed
+    and a renamed one stopped at the first missing column without a word of the other (hostile review)."""
+    last = MONTHLY.rstrip("\n").splitlines()[-1]
+    damaged = MONTHLY.replace(MARCH, MARCH.replace("29924.8", "abc").replace("2026-03-23", "23/03/2026")) + last
+    assert _monthly_problems(tmp_path, damaged + "\n") == [
+        "monthly.csv:4:9: us_imports_from_china_musd: 'abc' is not a number",
+        "monthly.csv:4:67: retrieved: '23/03/2026' is not a day written YYYY-MM-DD",
+        "monthly.csv:30:1: month: 2026-04 appears more than once (first on line 29)",
+    ]
+    header = MONTHLY.replace("us_exports_to_china_musd", "us_exports_china_musd", 1).replace(
+        "retrieved\n", "retrieved,notes\n", 1
+    )
+    assert _monthly_problems(tmp_path, header) == [
+        "monthly.csv:1:34: us_exports_china_musd: not a column of this file (did you mean 'us_exports_to_china_musd'?)",
+        (
+            "monthly.csv:1:101: notes: not a column of this file (expected one of: month, retrieved, "
+            "us_balance_with_china_musd, us_exports_to_china_musd, us_imports_from_china_musd, vintage)"
+        ),
+        (
+            "monthly.csv:1:1: us_exports_to_china_musd: missing from the first line (expected the columns month, "
+            "us_imports_from_china_musd, us_exports_to_china_musd, us_balance_with_china_musd, vintage, retrieved)"
+        ),
+    ]
+    row = MONTHLY.replace(MARCH, MARCH + ",spare")
+    assert _monthly_problems(tmp_path, row) == ["monthly.csv:4:82: 1 value past the last column"]

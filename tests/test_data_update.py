@@ -580,7 +580,7 @@ def test_every_reader_of_the_monthly_file_checks_it_as_an_update_does(tmp_path, 
     (tmp_path / "twice.csv").write_text(seeds + last + "\n", encoding="utf-8")
     (tmp_path / "infinite.csv").write_text(seeds.replace("2025-03,29383.7", "2025-03,1e400"), encoding="utf-8")
     for name, message in (
-        ("twice.csv", "2026-04: appears more than once"),
+        ("twice.csv", ":30:1: month: 2026-04 appears more than once"),
         ("infinite.csv", "2025-03: imports inf is negative or not a finite number"),
     ):
         assert main(["data", "show", "--file", str(tmp_path / name)]) == 1

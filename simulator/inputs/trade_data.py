@@ -27,7 +27,7 @@ from pathlib import Path
 
 from simulator.inputs import census_api
 from simulator.inputs.locations import seeds_dir
-from simulator.inputs.problems import printable
+from simulator.inputs.problems import did_you_mean, expected_one_of, printable
 
 MONTHLY_FILE = "us_china_goods_trade_monthly.csv"
 COLUMNS = (
@@ -71,7 +71,13 @@ class TradeDataError(Exception):
     def __init__(self, where: str, problems: Sequence[str]):
         self.where = where
         self.problems = list(problems)
-        super().__init__("\n".join(f"{where}: {problem}" for problem in self.problems))
+        # a problem located in the file (``line:column: ...``) reads as ``file:line:column: ...``, as an editor takes it
+        super().__init__(
+            "\n".join(f"{where}{':' if _LOCATED.match(problem) else ': '}{problem}" for problem in self.problems)
+        )
+
+
+_LOCATED = re.compile(r"\d+:\d+: ")
 
 
 def default_path() -> Path:
@@ -172,37 +178,93 @@ def read(path: Path) -> list[MonthRow]:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = path.read_bytes()[: error.start].count(b"\n") + 1
-        raise TradeDataError(str(path), [f"line {line}: not UTF-8 text (save the file as UTF-8)"]) from None
+        raise TradeDataError(str(path), [f"{line}:1: not UTF-8 text (save the file as UTF-8)"]) from None
+    lines = re.split(r"\r\n|\r|\n", text)
     with io.StringIO(text, newline="") as handle:
         reader = csv.DictReader(handle)
-        missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
-        if missing:
-            raise TradeDataError(str(path), [f"no column {column}" for column in missing])
-        rows, problems = [], []
+        header = reader.fieldnames or []
+        if problems := _header_problems(header, lines[0]):
+            raise TradeDataError(str(path), problems)
+        rows, problems, first_line, left_out = [], [], {}, False
+        numbers = ("us_imports_from_china_musd", "us_exports_to_china_musd", "us_balance_with_china_musd")
         for record in reader:
-            if not is_month(str(record["month"])):
-                problems.append(
-                    f"line {reader.line_num}: month {printable(str(record['month']))!r} is not written YYYY-MM"
-                )
+            line = reader.line_num
+            starts = _column_starts(lines[line - 1] if line <= len(lines) else "")
+            at = {name: f"{line}:{starts[min(index, len(starts) - 1)]}: {name}" for index, name in enumerate(header)}
+            month, retrieved = str(record["month"]), record["retrieved"]
+            if not is_month(month):
+                problems.append(f"{at['month']}: {printable(month)!r} is not a month written YYYY-MM")
+            elif month in first_line:
+                problems.append(f"{at['month']}: {month} appears more than once (first on line {first_line[month]})")
+            values = []
+            for name in numbers:
+                try:
+                    values.append(float(record[name]))
+                except (TypeError, ValueError):
+                    if record[name] is not None:
+                        problems.append(f"{at[name]}: {printable(record[name])!r} is not a number")
+            if retrieved is not None and not (_DAY.fullmatch(retrieved) and _is_day(retrieved)):
+                problems.append(f"{at['retrieved']}: {printable(retrieved)!r} is not a day written YYYY-MM-DD")
+            if None in record:
+                extra = len(record[None])
+                problems.append(f"{line}:{starts[len(header)]}: {extra} value{'s' * (extra > 1)} past the last column")
+            for name, value in record.items():
+                if name is not None and value is None:
+                    problems.append(f"{at[name]}: missing")
+            if len(values) < len(numbers) or not is_month(month) or month in first_line:
+                left_out = True
                 continue
-            try:
-                rows.append(
-                    MonthRow(
-                        record["month"],
-                        float(record["us_imports_from_china_musd"]),
-                        float(record["us_exports_to_china_musd"]),
-                        float(record["us_balance_with_china_musd"]),
-                        record["vintage"],
-                        record["retrieved"],
-                    )
-                )
-            except (TypeError, ValueError):
-                problems.append(f"line {reader.line_num}: a value is missing or not a number")
-    # every reader sees the same checks: a month twice was summed into the year, a negative or infinite value shown
-    problems += check(rows)
+            first_line[month] = line
+            rows.append(MonthRow(month, *values, str(record["vintage"]), str(retrieved)))
+    # every reader sees the same checks: a month twice was summed into the year, a negative or infinite value shown;
+    # a gap where a row was left out for its own problem is no news
+    problems += [problem for problem in check(rows) if not (left_out and problem.startswith("gap:"))]
     if problems:
         raise TradeDataError(str(path), problems)
     return rows
+
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def _is_day(text: str) -> bool:
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _column_starts(line: str) -> list[int]:
+    """The 1-based column at which each value of a CSV line starts (a comma inside quotes separates none)."""
+    starts, quoted = [1], False
+    for index, letter in enumerate(line):
+        if letter == '"':
+            quoted = not quoted
+        elif letter == "," and not quoted:
+            starts.append(index + 2)
+    return starts
+
+
+def _header_problems(header: Sequence[str], line: str) -> list[str]:
+    """Every column missing from the first line, or there that the file does not hold, located on that line."""
+    starts = _column_starts(line)
+    missing = [column for column in COLUMNS if column not in header]
+    problems = [
+        f"1:{starts[index] if index < len(starts) else 1}: {printable(name)}: not a column of this file"
+        + (did_you_mean(name, missing) or f" ({expected_one_of(COLUMNS)})")
+        for index, name in enumerate(header)
+        if name not in COLUMNS
+    ]
+    problems += [
+        f"1:{starts[index]}: {printable(name)}: given twice"
+        for index, name in enumerate(header)
+        if name in header[:index]
+    ]
+    problems += [
+        f"1:1: {column}: missing from the first line (expected the columns {', '.join(COLUMNS)})" for column in missing
+    ]
+    return problems
 
 
 def to_text(rows: Sequence[MonthRow]) -> str:
