@@ -176,11 +176,13 @@ def test_a_scenario_ending_before_2025_has_no_backtest(tmp_path):
     assert not (tmp_path / "out" / "short" / "backtest.csv").exists()
 
 
-def test_rerun_replaces_the_folder(tmp_path):
+def test_rerun_replaces_the_reports_files_and_keeps_the_users(tmp_path):
     assert main(["geneva-truce", "--out", str(tmp_path), "--quiet"]) == 0
-    (tmp_path / "geneva-truce" / "stale.txt").write_text("old")
+    (tmp_path / "geneva-truce" / "summary.md").write_text("old")
+    (tmp_path / "geneva-truce" / "notes.txt").write_text("mine")
     assert main(["geneva-truce", "--out", str(tmp_path), "--quiet"]) == 0
-    assert not (tmp_path / "geneva-truce" / "stale.txt").exists()
+    assert (tmp_path / "geneva-truce" / "summary.md").read_text() != "old"
+    assert (tmp_path / "geneva-truce" / "notes.txt").read_text() == "mine"
 
 
 @pytest.mark.parametrize("check", [True, False], ids=["check", "run"])
