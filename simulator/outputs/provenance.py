@@ -578,7 +578,7 @@ spread then narrows by 29% or more)."""
 def leaning_on_prior(scenario: Scenario) -> dict[str, str]:
     """The facts that centre the priors of estimated parameters the scenario leaves at their estimate and the record
     narrows by less than :data:`LEARNED` of the prior's variance, each with the sentence that lists it among the
-    assumptions: it leads with the value the model uses (the estimate, e.g. the chance a truce lapses at 68.6%), so
+    assumptions: it leads with the value the model uses (the estimate, e.g. the chance a truce lapses at 51.8%), so
     the prior's own figure does not read as the one in use."""
     estimates = load_estimates()
     if estimates is None:
