@@ -473,8 +473,8 @@ def test_the_forecast_skill_is_read_out_in_words_under_its_table(reports):
         "For US imports the model's error is below both rules' 1 to 3, 5 and 6 months ahead; last month's value does "
         "better 4 months ahead. For US exports the model's error is below both rules' 1, 2, 5 and 6 months ahead; "
         "last month's value does better 3 and 4 months ahead. Over all 126 forecasts of the 13 months held out (each "
-        "month's two flows, from up to six origins), the 90% ranges held 89% and the 50% ranges 43%: the ranges are "
-        "about as wide as they should be. Each row rests on 8 to 13 months, "
+        "month's two flows, from up to six origins), the 90% ranges held 89% (about right) and the 50% ranges 43% "
+        "(too few: these ranges are narrower than they should be). Each row rests on 8 to 13 months, "
         "so a few large misses move it a lot."
     )
     page = (reports / "documented-2025" / "index.html").read_text(encoding="utf-8")

@@ -212,6 +212,18 @@ def skill_rows(forecasts) -> list[dict[str, str]]:
     return rows
 
 
+def _coverage_judgement(held: float, nominal: int) -> str:
+    """Whether ranges meant to hold ``nominal`` [%] of the forecasts held about that many: within 3 points is within
+    the Monte Carlo error of about 130 correlated forecasts."""
+    if abs(held - nominal) <= 3:
+        return "about right"
+    return (
+        "too few: these ranges are narrower than they should be"
+        if held < nominal
+        else "too many: these ranges are wider than they should be"
+    )
+
+
 def skill_reading(forecasts) -> str:
     """The skill table in words: where the model beats both simple rules and where one of them does better, and
     whether the ranges held as many months as they should."""
@@ -242,15 +254,10 @@ def skill_reading(forecasts) -> str:
     if not math.isnan(held90):
         scored = [item for item in forecasts if item.variant == FULL and item.low50 is not None]
         months = len({item.month for item in scored})
-        judgement = (
-            "narrower than they should be"
-            if held90 < 85 or held50 < 40
-            else ("wider than they should be" if held90 > 95 or held50 > 60 else "about as wide as they should be")
-        )
         sentences.append(
             f"Over all {len(scored)} forecasts of the {months} months held out (each month's two flows, from up to "
-            f"six origins), the 90% ranges held {format_number(held90, 0)}% and the 50% ranges "
-            f"{format_number(held50, 0)}%: the ranges are {judgement}."
+            f"six origins), the 90% ranges held {format_number(held90, 0)}% ({_coverage_judgement(held90, 90)}) and "
+            f"the 50% ranges {format_number(held50, 0)}% ({_coverage_judgement(held50, 50)})."
         )
     counts = [score.count for (variant, _, _), score in found.items() if variant == FULL]
     if counts:

@@ -434,7 +434,7 @@ def skill_chart(inputs: ScenarioChartInputs) -> Figure:
     note = (
         f"Each month from {first} to {last} the model was estimated on the record up to then and run "
         "forward with the tariffs that followed; the error is the mean absolute gap to the Census month. Its 90% "
-        f"ranges held {coverage(forecasts, 90):.0f}% of those months, its 50% ranges {coverage(forecasts, 50):.0f}%."
+        f"ranges held {coverage(forecasts, 90):.0f}% of those forecasts, its 50% ranges {coverage(forecasts, 50):.0f}%."
     )
     layout = frame(
         "How well the model forecast months it had not seen",
