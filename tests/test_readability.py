@@ -623,7 +623,8 @@ def test_an_estimate_that_rests_mostly_on_a_thin_prior_lists_that_prior_among_th
     # the value in use leads, so the prior's even chance does not read as the one the model uses (analyst review)
     assert leaning["truce-lapse-prior"].startswith(
         "The chance a truce lapses the model uses, 51.8%, is estimated from the record but rests mostly on its prior, "
-        "Truce lapse chance 50% (assumed): the record narrows that prior's spread by only 13%. Centre of the prior"
+        "\u201cTruce lapse chance 50% (assumed)\u201d: the record narrows that prior's spread by only 13%. "
+        "Centre of the prior"
     )
     # priors of medium or high confidence stay out of the list, however little the record narrows them
     assert "trade-elasticity-long-run" in leaning and "trade-elasticity-long-run" not in [

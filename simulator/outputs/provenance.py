@@ -598,7 +598,8 @@ def leaning_on_prior(scenario: Scenario) -> dict[str, str]:
             prior = facts[centre["fact"]]
             found[centre["fact"]] = (
                 f"The {spec.label} the model uses, {estimate}, is estimated from the record but rests mostly on its "
-                f"prior, {prior.label or prior.id}: the record narrows that prior's spread by only {narrower}%. "
+                f"prior, \u201c{prior.label or prior.id}\u201d: the record narrows that prior's spread by only "
+                f"{narrower}%. "
                 f"{prior.description}"
             )
     return found
