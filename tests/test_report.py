@@ -359,7 +359,9 @@ def test_the_report_says_which_census_record_it_uses_and_when_it_was_fetched(rep
         assert (
             "The Census record this report uses runs from January 2024 to April 2026 (January 2024 to January 2026 as "
             "released before the June 2026 annual revision, retrieved 23 Mar 2026; February to April 2026 as released "
-            "after the June 2026 annual revision, retrieved 17 Jun 2026). Of the horizon it holds every month of 2024 "
+            "after the June 2026 annual revision, retrieved 17 Jun 2026). Census publishes each month about five weeks "
+            "after it ends; months it has published since the last retrieval are not in this report. Of the horizon it "
+            "holds every month of 2024 "
             "and 2025;"
         ) in " ".join(text.split())
         assert "further down. 2027 is projected. US revenue" in " ".join(text.split())
