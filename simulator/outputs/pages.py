@@ -608,9 +608,10 @@ def record_end(history: Observed | None) -> str:
 
 
 TREND_REACH = 2
-_count_words = {1: "one", 2: "two", 3: "three", 4: "four"}  # small counts read as words in prose
 """Years past the record's last that a trend carried forward is left unremarked; past them a page says how far it has
 taken the path without the 2025 tariffs from 2024."""
+_COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
+"""Small counts as prose writes them."""
 
 
 def trend_note(scenario, history: Observed | None = None) -> str:
@@ -654,7 +655,7 @@ def trend_note(scenario, history: Observed | None = None) -> str:
     ]
     after = [year for year in whole if year > 2024]
     basis = (
-        f"The record holds {_count_words.get(len(after), str(len(after)))} whole year{'s' if len(after) != 1 else ''} "
+        f"The record holds {_COUNT_WORDS.get(len(after), str(len(after)))} whole year{'s' if len(after) != 1 else ''} "
         f"after 2024 to estimate "
         f"{'them' if len(carried) > 1 else 'it'} from; "
         if len(own) < 2
