@@ -413,3 +413,66 @@ def test_a_what_ifs_charts_mark_the_day_its_tariffs_depart_from_its_parents():
     refunds = scenario_chart_inputs(run("ieepa-refunds-in-2026"), with_tornado=False)
     assert refunds.departs is None and DEPARTS not in [label for _, label in scenario_events(refunds)]
     assert scenario_chart_inputs(run("documented-2025"), with_tornado=False).departs is None
+
+
+def test_a_book_page_sets_chart_text_in_helvetica_holding_each_line_where_its_alignment_puts_it(tmp_path, monkeypatch):
+    """The book's copy of a chart sets its text in the PDF's built-in Helvetica (layout.TwoRenderers.draw_text): a
+    line keeps the point the SVG's layout aligned it by (start, centre or end, also turned a quarter), minus signs
+    become hyphens, and a line with a character Helvetica lacks keeps the chart font, unchanged."""
+    import io
+    import math
+
+    import matplotlib
+    from matplotlib.backends.backend_pdf import PdfFile, RendererPdf
+    from matplotlib.backends.backend_svg import RendererSVG
+
+    from simulator.outputs.layout import ChartFigure, save
+
+    drawn: dict[str, list] = {"svg": [], "pdf": []}
+
+    class Page(RendererPdf):
+        def draw_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+            width = (
+                self._get_font_afm(prop).get_str_bbox_and_descent(s)[2] * prop.get_size_in_points() / 1000
+                if matplotlib.rcParams["pdf.use14corefonts"]
+                else None
+            )
+            drawn["pdf"].append((x, y, s, prop.get_family()[0], angle, width))
+            super().draw_text(gc, x, y, s, prop, angle, ismath, mtext)
+
+    svg_draw_text = RendererSVG.draw_text
+
+    def svg_text(self, gc, x, y, s, prop, angle, ismath=False, mtext=None):
+        width = self.get_text_width_height_descent(s, prop, ismath)[0]
+        drawn["svg"].append((x, self.height - y, s, angle, width))
+        svg_draw_text(self, gc, x, y, s, prop, angle, ismath, mtext)
+
+    monkeypatch.setattr(RendererSVG, "draw_text", svg_text)
+    figure = ChartFigure(figsize=(4, 3), dpi=100)
+    placed = [
+        ("left −$2.5bn", {"ha": "left"}, 0.0),
+        ("centred label", {"ha": "center"}, 0.5),
+        ("right aligned", {"ha": "right"}, 1.0),
+        ("turned, centred", {"rotation": 90, "va": "center", "ha": "center"}, 0.5),
+        ("turned, anchored", {"rotation": 90, "rotation_mode": "anchor", "ha": "right"}, 1.0),
+        ("arrow → here", {"ha": "right"}, None),
+    ]
+    for index, (text, style, _) in enumerate(placed):
+        figure.text(0.5, 0.1 + 0.13 * index, text, fontsize=9, **style)
+    width, height = figure.get_size_inches()
+    with matplotlib.rc_context({"pdf.fonttype": 3, "pdf.compression": 0}):
+        book = PdfFile(io.BytesIO())
+        book.newPage(width, height)
+        save(figure, tmp_path / "chart", copy_to=Page(book, 72, height, width))
+    assert len(drawn["svg"]) == len(drawn["pdf"]) == len(placed)
+    for (text, _, anchor), svg, pdf in zip(placed, drawn["svg"], drawn["pdf"], strict=True):
+        x, y, shown, family, angle, helvetica_width = pdf
+        if anchor is None:
+            assert (shown, helvetica_width) == (text, None) and family != "Helvetica"
+            continue
+        assert (shown, family) == (text.replace("−", "-"), "Helvetica")
+        assert helvetica_width < svg[4]  # Helvetica is narrower: the test would not see a line left unmoved
+        along = (math.cos(math.radians(angle)), math.sin(math.radians(angle)))
+        svg_point = [svg[i] + anchor * svg[4] * along[i] for i in (0, 1)]
+        pdf_point = [(x, y)[i] + anchor * helvetica_width * along[i] for i in (0, 1)]
+        assert pdf_point == pytest.approx(svg_point, abs=1e-6)

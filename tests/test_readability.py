@@ -340,10 +340,10 @@ def test_the_chart_book_draws_each_chart_as_the_svg_does(reports):
     assert [round(float(value)) for value in reader.pages[0].mediabox.upper_right] == [595, 842]  # the cover stands
 
 
-def test_the_chart_books_text_pages_are_set_in_helvetica_and_the_charts_in_the_chart_font(reports):
-    """Cover, tables and sources use the PDF's built-in Helvetica (no layout or embedding cost); a chart page's chart
-    keeps DejaVu Sans, as its SVG; minus signs read as hyphens (Helvetica's character set has no minus sign, and its
-    en dash marks an empty cell)."""
+def test_the_chart_books_pages_and_charts_are_set_in_helvetica(reports):
+    """Cover, tables, sources and the charts' own lines use the PDF's built-in Helvetica (no layout or embedding
+    cost; a chart line with a character Helvetica lacks keeps the chart font, see test_charts); minus signs read as
+    hyphens (Helvetica's character set has no minus sign, and its en dash marks an empty cell)."""
     pypdf = pytest.importorskip("pypdf")
     folder = reports / "documented-2025"
     reader = pypdf.PdfReader(folder / "chartbook.pdf")
@@ -354,12 +354,13 @@ def test_the_chart_books_text_pages_are_set_in_helvetica_and_the_charts_in_the_c
         used = re.findall(rb"(/F\d+) [\d.]+ Tf", page.get_contents().get_data())
         return {names[name.decode()] for name in used}
 
-    charts = len(_page_order(folder))
+    charts = _page_order(folder)
     assert fonts(reader.pages[0]) == {"/Helvetica", "/Helvetica-Bold"}
-    assert all(fonts(page) <= {"/Helvetica", "/Helvetica-Bold"} for page in reader.pages[1 + charts :])
-    chart_fonts = fonts(reader.pages[1])
-    assert "/Helvetica" in chart_fonts and any("DejaVu" in font for font in chart_fonts)  # caption, then the chart
-    tables = " ".join(page.extract_text() for page in reader.pages[1 + charts :])
+    assert all(fonts(page) <= {"/Helvetica", "/Helvetica-Bold"} for page in reader.pages)
+    balance = reader.pages[1 + charts.index("balance")].extract_text()
+    # the chart's own texts are there to search and copy: its legend, and the deficit's ticks with hyphens
+    assert "2024 deficit" in balance and re.search(r"-\$\d+bn", balance) and "\u2212" not in balance
+    tables = " ".join(page.extract_text() for page in reader.pages[1 + len(charts) :])
     # the balance, a deficit: minus as a hyphen, so it cannot be taken for the en dash of an empty cell
     assert "\u2212" not in tables and re.search(r"-\d", tables) and "\u2013" in tables
 

@@ -27,6 +27,7 @@ import matplotlib.ticker as ticker
 import numpy as np
 from matplotlib import font_manager
 from matplotlib.backend_bases import RendererBase
+from matplotlib.backends.backend_pdf import RendererPdf
 from matplotlib.backends.backend_svg import RendererSVG
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
@@ -197,7 +198,8 @@ class TwoRenderers:
 
     Measurements (text sizes, canvas size, scale) come from the first, which therefore draws exactly as it would
     alone; the graphics contexts come from the second, whose drawing calls check them more strictly (a PDF context is
-    also a complete context for SVG). Both must draw at 72 dpi, as matplotlib's vector backends do.
+    also a complete context for SVG). Both must draw at 72 dpi, as matplotlib's vector backends do. A PDF second
+    renderer sets text in its built-in Helvetica where the line allows it (:func:`core_text`, :func:`run_anchor`).
     """
 
     DRAWING = frozenset({"open_group", "close_group"})
@@ -218,7 +220,26 @@ class TwoRenderers:
 
     def draw_text(self, gc, x, y, text, prop, angle, ismath=False, mtext=None) -> None:
         self._first.draw_text(gc, x, y, text, prop, angle, ismath, mtext)
-        self._second.draw_text(gc, x, self._flipped(y), text, prop, angle, ismath, mtext)
+        y = self._flipped(y)
+        core = None if ismath or not isinstance(self._second, RendererPdf) else core_text(text)
+        anchor = None if core is None else run_anchor(mtext, angle)
+        if anchor is None:
+            self._second.draw_text(gc, x, y, text, prop, angle, ismath, mtext)
+            return
+        # the first renderer laid the line out at its own width; the Helvetica line, narrower, keeps the point of the
+        # line the text is aligned by (its start, centre or end) where that layout put it
+        helvetica = core_font(prop.get_style(), prop.get_weight(), prop.get_size_in_points())
+        # set and put back by hand: an rc_context copies every setting, which cost a third of the page's drawing
+        before = matplotlib.rcParams[CORE_FONTS]
+        matplotlib.rcParams[CORE_FONTS] = True
+        try:
+            width = self._second._get_font_afm(helvetica).get_str_bbox_and_descent(core)[2] * prop.get_size_in_points()
+            shift = (self.get_text_width_height_descent(text, prop, ismath)[0] - width / 1000) * anchor
+            radians = math.radians(angle)
+            x, y = x + shift * math.cos(radians), y + shift * math.sin(radians)
+            self._second.draw_text(gc, x, y, core, helvetica, angle, False, mtext)
+        finally:
+            matplotlib.rcParams[CORE_FONTS] = before
 
     def draw_tex(self, gc, x, y, text, prop, angle, *, mtext=None) -> None:
         self._first.draw_tex(gc, x, y, text, prop, angle, mtext=mtext)
@@ -242,6 +263,58 @@ class TwoRenderers:
             return second(*arguments, **keywords)
 
         return both
+
+
+CORE_FONTS = "pdf.use14corefonts"
+"""The setting under which a PDF renderer sets text in the PDF's built-in Helvetica."""
+
+CORE_ENCODING = "cp1252"
+"""The built-in fonts' character set (WinAnsi)."""
+
+CORE_MINUS = str.maketrans({MINUS: "-"})
+"""WinAnsi has no minus sign: the hyphen-minus stands in for it."""
+
+ALONG_RUN = {"left": 0.0, "center": 0.5, "right": 1.0}
+"""Where a horizontal line is held when its font changes width, by its horizontal alignment [share of the line]."""
+
+ALONG_RISING_RUN = {"bottom": 0.0, "baseline": 0.0, "center": 0.5, "center_baseline": 0.5, "top": 1.0}
+"""The same for a line turned a quarter turn up (matplotlib aligns turned text by its box: the vertical alignment
+then acts along the line)."""
+
+
+def core_text(text: str) -> str | None:
+    """``text`` as the PDF's built-in Helvetica can set it (minus signs as hyphens), or None when a character is not
+    in its character set (the line then keeps the chart font)."""
+    core = text.translate(CORE_MINUS)
+    try:
+        core.encode(CORE_ENCODING)
+    except UnicodeEncodeError:
+        return None
+    return core
+
+
+def run_anchor(text: Text | None, angle: float) -> float | None:
+    """The point of a line that its alignment holds in place, as a share of the line from its start; None for a line
+    whose anchor is not plainly one of start, centre or end (turned by another angle, or one of several turned
+    lines): such a line keeps the chart font."""
+    if text is None:
+        return 0.0
+    several = "\n" in text.get_text()
+    horizontal = (text._get_multialignment() if several else None) or text.get_horizontalalignment()
+    turn = round(angle) % 360
+    if turn == 0 or (text.get_rotation_mode() == "anchor" and not several and turn in (90, 270)):
+        return ALONG_RUN.get(horizontal)
+    if turn == 90 and not several:
+        return ALONG_RISING_RUN.get(text.get_verticalalignment())
+    return None
+
+
+@functools.lru_cache(maxsize=64)
+def core_font(style: str, weight: str | int, size: float) -> FontProperties:
+    """Helvetica at a chart font's ``style`` (slant), ``weight`` and ``size`` [pt], its regular weight as the font
+    names it (shared: the renderer only reads it)."""
+    regular = weight in ("normal", "regular", "book", 400) or (isinstance(weight, int) and weight < 550)
+    return FontProperties(family="Helvetica", style=style, weight="medium" if regular else "bold", size=size)
 
 
 @functools.lru_cache(maxsize=8192)
