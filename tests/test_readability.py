@@ -2,6 +2,7 @@
 glance and tables generated from the result, every script drawn or reported."""
 
 import html
+import itertools
 import json
 import re
 import warnings
@@ -719,3 +720,33 @@ def test_a_what_if_that_sets_an_estimated_parameter_says_its_effect_reaches_back
     effect = page.split("Its effect in the point projection")[1].split("\n## ")[0]
     assert "| 2025 |" in effect  # the recorded year moves
     assert "This what-if sets its own short-run elasticity, which the model estimates from the Census record" in effect
+
+
+@pytest.mark.parametrize("end", ["2027-12-31", "2030-12-31"])
+def test_the_books_key_number_headings_do_not_run_into_each_other(end):
+    """A year Census covers in part is headed 'model, 4 months in Census', longer than its column: in the book it
+    takes two lines (three where columns are narrower), so it no longer ran into the year beside it, and no text of
+    the page overlaps another."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from simulator.outputs.chartbook import _table_pages
+
+    scenario = scenario_from_data(
+        {"extends": "documented-2025", "horizon": {"start": "2024-01-01", "end": end}}, "long"
+    )
+    table = scenario_table(
+        key_numbers(
+            run(scenario),
+            run(
+                scenario_from_data({"extends": "baseline-2024", "horizon": {"start": "2024-01-01", "end": end}}, "flat")
+            ),
+            observed(),
+        )
+    )
+    assert any("months in Census" in status for status in table.status)
+    (page,) = _table_pages([table])
+    renderer = FigureCanvasAgg(page).get_renderer()
+    boxes = [text.get_window_extent(renderer) for text in page.texts if text.get_text().strip()]
+    assert len(boxes) > 40
+    for first, second in itertools.combinations(boxes, 2):
+        assert not first.overlaps(second), (first, second)

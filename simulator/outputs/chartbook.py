@@ -372,7 +372,7 @@ def _table_pages(tables: Sequence[Table]) -> list[Figure]:
     figure, y = None, 0.0
     for table in tables:
         rows = markdown_rows(table)
-        needed = sum(_row_height(row[0]) for row in rows) + 3 * ROW + 0.3
+        needed = sum(_row_height(row[0]) for row in rows) + _heading_height(table) + 1.1 * ROW + 0.3
         if figure is None or y + needed > PAGE[1] - MARGIN:
             figure, y = _page(), MARGIN
             _at(figure, MARGIN, y, TABLES_HEADING, fontsize=13, fontweight="bold")
@@ -384,22 +384,22 @@ def _table_pages(tables: Sequence[Table]) -> list[Figure]:
 
 def _table(figure: Figure, table: Table, rows: list[list[str]], y: float) -> float:
     """One table from ``y`` [in] down; returns where the next may start."""
-    label_width = 3.3
-    years = len(table.years)
-    column = (PAGE[0] - 2 * MARGIN - label_width) / max(years, 1)
+    column = _column(table)
     # the scenario's one table is titled as the page is: its unit is what is left to say
     title = table.title.removeprefix(TABLES_HEADING).strip() or table.title
     for line in _wrapped(title, 9):  # a what-if's effect names a scenario, whose title may be long
         _at(figure, MARGIN, y, line, fontsize=9, fontweight="bold")
         y += ROW * 1.2
-    for index, (year, status) in enumerate(zip(table.years, table.status, strict=True)):
-        right = MARGIN + label_width + (index + 1) * column
+    statuses = [status_lines(status, column - COLUMN_GAP) for status in table.status]
+    for index, (year, lines) in enumerate(zip(table.years, statuses, strict=True)):
+        right = MARGIN + LABEL_WIDTH + (index + 1) * column
         _at(figure, right, y, year, fontsize=8, ha="right", fontweight="bold")
-        _at(figure, right, y + ROW * 0.8, status, fontsize=6.5, ha="right", color="#666666")
-    y += ROW * 1.9
+        for number, line in enumerate(lines):
+            _at(figure, right, y + ROW * (0.8 + STATUS_LINE * number), line, fontsize=6.5, ha="right", color="#666666")
+    y += _heading_height(table)
     for row in rows:
         for index, value in enumerate(row[1:]):
-            _at(figure, MARGIN + label_width + (index + 1) * column, y, value, fontsize=7.5, ha="right")
+            _at(figure, MARGIN + LABEL_WIDTH + (index + 1) * column, y, value, fontsize=7.5, ha="right")
         for number, line in enumerate(label_lines(row[0])):
             _at(figure, MARGIN + (HANGING if number else 0.0), y + number * ROW * FOLLOWING, line, fontsize=7.5)
         y += _row_height(row[0])
@@ -409,8 +409,39 @@ def _table(figure: Figure, table: Table, rows: list[list[str]], y: float) -> flo
     return y + 0.3
 
 
+LABEL_WIDTH = 3.3
+"""Width of a key-number table's label column [in]."""
+
+
+def _column(table: Table) -> float:
+    """Width of each year's column of ``table`` [in]: the page's width past the labels, shared out."""
+    return (PAGE[0] - 2 * MARGIN - LABEL_WIDTH) / max(len(table.years), 1)
+
+
+def _heading_height(table: Table) -> float:
+    """Height of the years' headings with what each column holds under them [in]."""
+    lines = max((len(status_lines(status, _column(table) - COLUMN_GAP)) for status in table.status), default=1)
+    return ROW * (1.9 + STATUS_LINE * (lines - 1))
+
+
 FOLLOWING = 0.7
 """The space of a row label's second line, as a share of a row's."""
+STATUS_LINE = 0.6
+"""The space of a further line of what a year's column holds, under its heading, as a share of a row's."""
+COLUMN_GAP = 0.1
+"""Room kept free between two year columns [in]."""
+
+
+def status_lines(status: str, width: float, size: float = 6.5) -> list[str]:
+    """What a year's column holds ('model, 4 months in Census') in lines that fit ``width`` [in] at ``size`` [pt]: one
+    line where it fits, else broken after its comma first, then between words (an average glyph is about half its
+    size wide)."""
+    characters = max(4, int(width * 72 / (size * 0.5)))
+    if len(status) <= characters:
+        return [status]
+    parts = [part + "," for part in status.split(", ")]
+    parts[-1] = parts[-1][:-1]
+    return [line for part in parts for line in (textwrap.wrap(part, characters) or [""])]
 
 
 def _row_height(label: str) -> float:
